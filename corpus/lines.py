@@ -1,0 +1,95 @@
+"""Lines of a decoded report and the small tests the parser asks of them.
+
+Everything here looks at one line at a time; the structure is recovered in ``text_report``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUPERSCRIPT_VALUE = {ch: str(i) for i, ch in enumerate(SUPERSCRIPT_DIGITS)}
+LOST_MARKER_GLYPH = "\ufffd"  # what a Word footnote reference became in a text export
+
+# "¹ Xảy ra tại ..." / "⁽¹²⁾ ..." at the start of a line: a footnote body from a PDF export
+PDF_FOOTNOTE_START = re.compile(rf"^[ \t]*(⁽?([{SUPERSCRIPT_DIGITS}]+)⁾?)[ \t]+(?=\S)")
+# "…nghiêm trọng⁽¹⁾." or "…19-NQ/TW⁴;" inside body text
+BODY_MARKER = re.compile(rf"⁽([{SUPERSCRIPT_DIGITS}]+)⁾|(?<=\S)([{SUPERSCRIPT_DIGITS}]+)")
+# ² and ³ right after a unit are exponents (km², m³), not footnote markers
+UNIT_BEFORE_EXPONENT = re.compile(r"(?:^|[^a-zA-Z])(?:k|c|d|m)?m$")
+# Markdown-style emphasis left by some converters: **bold**, *italic*
+EMPHASIS = re.compile(r"(?<![*\w])(\*{1,2})(?=\S)(.+?)(?<=\S)\1(?![*\w])")
+
+RULE = re.compile(r"^[ \t]*(?:[-_=*.…]{3,}|\*)[ \t]*$")
+TERMINAL = ".!?…:"
+CLOSERS = "”\"'’)]»*"
+SENTENCE_OPENERS = "“\"([-+–•"
+
+
+@dataclass(frozen=True)
+class Line:
+    no: int  # 1-based
+    start: int  # offset of the first character in the source text
+    text: str  # without the line break (and without a trailing "\r")
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+    def content_span(self) -> tuple[int, int]:
+        """Offsets of the line without its leading and trailing whitespace."""
+        lead = len(self.text) - len(self.text.lstrip())
+        return self.start + lead, self.start + len(self.text.rstrip())
+
+
+def split_lines(text: str) -> list[Line]:
+    lines, offset = [], 0
+    for no, raw in enumerate(text.split("\n"), start=1):
+        body = raw[:-1] if raw.endswith("\r") else raw
+        lines.append(Line(no, offset, body))
+        offset += len(raw) + 1
+    return lines
+
+
+def superscript_number(marker: str) -> int:
+    return int("".join(_SUPERSCRIPT_VALUE[ch] for ch in marker if ch in _SUPERSCRIPT_VALUE))
+
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+def is_terminated(text: str) -> bool:
+    """Does the text end a sentence (ignoring closing quotes, brackets and footnote markers)?"""
+    core = BODY_MARKER.sub("", text).rstrip().rstrip(CLOSERS).rstrip()
+    return bool(core) and (core[-1] in TERMINAL or core.endswith("./."))
+
+
+def is_upper_text(text: str) -> bool:
+    """All letters upper case (and at least three of them): 'CÔNG TÁC DÂN VẬN'."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 3 and all(ch.isupper() for ch in letters)
+
+
+def starts_lowercase(text: str) -> bool:
+    first = text.lstrip()[:1]
+    return first.isalpha() and first.islower()
+
+
+def starts_mid_sentence(text: str) -> bool:
+    """A line that cannot open a paragraph: lower-case word or continuing punctuation."""
+    first = text.lstrip()[:1]
+    return starts_lowercase(text) or (first != "" and first in ".,;:)”’]…")
+
+
+def is_rule(text: str) -> bool:
+    return bool(RULE.match(text))

@@ -1,0 +1,142 @@
+"""Document metadata from Vietnamese administrative headers, signatures and bylines."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .lines import is_upper_text, words
+
+DOC_TYPES = (
+    "BÁO CÁO", "CHUYÊN ĐỀ", "KẾ HOẠCH", "TỜ TRÌNH", "THÔNG BÁO", "CHƯƠNG TRÌNH", "QUYẾT ĐỊNH",
+    "NGHỊ QUYẾT", "CHỈ THỊ", "HƯỚNG DẪN", "ĐỀ ÁN", "KẾT LUẬN", "QUY CHẾ", "QUY ĐỊNH", "BIÊN BẢN",
+)  # fmt: skip
+NATIONAL_LINES = ("ĐẢNG CỘNG SẢN VIỆT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ĐỘC LẬP")
+NUMBER = re.compile(r"^Số\s*:?\s*(\S.{0,40})$")
+PLACE_DATE = re.compile(
+    r"^(?P<place>[^\d,]{2,40}?),\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?"
+    r"\s*năm\s*(?P<year>\d{4})?\s*$",
+    re.IGNORECASE,
+)
+SIGNING_FOR = re.compile(r"^(?:T/M|TM\.?|KT\.?|TL\.?|TUQ\.?|Q\.)\s+(\S.*)$")
+SUBJECT = re.compile(r"^V/v\s*:?\s*(.*)$")  # "V/v nâng cao hiệu quả …": the subject of a letter
+RECIPIENTS = re.compile(r"^Kính\s+gửi\s*:?\s*(.*)$", re.IGNORECASE)
+DISTRIBUTION = re.compile(r"^Nơi\s+nhận\s*:?", re.IGNORECASE)
+SOURCE_LINE = re.compile(r"^\(\s*Nguồn\s*:.*\)$")
+_NAME_WORD = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹ']*$")
+_PERIOD = re.compile(
+    r"(?<!tháng )(?<!tháng \d )(?<!tháng \d\d )"
+    r"\b(?:năm|giai đoạn|nhiệm kỳ|thời kỳ|từ năm)\s+(\d{4})(?:\s*[-–]\s*(\d{4}))?",
+    re.IGNORECASE,
+)
+
+# The 63 provinces and cities, to place a report that does not say where it was issued.
+PROVINCES = (
+    "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre",
+    "Bình Dương", "Bình Định", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Cần Thơ",
+    "Đà Nẵng", "Đắk Lắk", "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang",
+    "Hà Nam", "Hà Nội", "Hà Tĩnh", "Hải Dương", "Hải Phòng", "Hậu Giang", "Hòa Bình", "Hưng Yên",
+    "Khánh Hòa", "Kiên Giang", "Kon Tum", "Lai Châu", "Lạng Sơn", "Lào Cai", "Lâm Đồng", "Long An",
+    "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình",
+    "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh",
+    "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Tiền Giang", "Thành phố Hồ Chí Minh",
+    "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái",
+)  # fmt: skip
+
+
+@dataclass
+class Metadata:
+    """Mutable while a header/trailer is read; frozen into ``Document`` afterwards."""
+
+    kind: str = ""
+    title_parts: list[str] = field(default_factory=list)
+    number: str | None = None
+    place: str | None = None
+    date: str | None = None
+    issuer: str | None = None
+    signatory: str | None = None
+    signatory_titles: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return " ".join(" ".join(self.title_parts).split())
+
+
+def strip_emphasis(text: str) -> str:
+    return text.replace("**", "").strip()
+
+
+def doc_type(text: str) -> str | None:
+    """'BÁO CÁO' -> 'báo cáo' when the line is only a document type."""
+    line = " ".join(strip_emphasis(text).split()).upper()
+    return line.lower() if line in DOC_TYPES else None
+
+
+def is_national_line(text: str) -> bool:
+    return strip_emphasis(text).upper().startswith(NATIONAL_LINES)
+
+
+def read_place_date(text: str, meta: Metadata) -> bool:
+    m = PLACE_DATE.match(strip_emphasis(text))
+    if not m:
+        return False
+    meta.place = " ".join(m.group("place").split())
+    if m.group("day") and m.group("month") and m.group("year"):
+        meta.date = f"{int(m.group('year')):04d}-{int(m.group('month')):02d}-{int(m.group('day')):02d}"
+    return True
+
+
+def read_number(text: str, meta: Metadata) -> bool:
+    m = NUMBER.match(strip_emphasis(text))
+    if not m:
+        return False
+    meta.number = m.group(1).strip()
+    return True
+
+
+def looks_like_name(text: str) -> bool:
+    """'Nguyễn Văn Hòa', 'Y Ngọc': 2–5 capitalised words, no digits or punctuation."""
+    parts = strip_emphasis(text).split()
+    return 2 <= len(parts) <= 5 and all(_NAME_WORD.match(p) for p in parts)
+
+
+def read_signature(lines: list[str], meta: Metadata) -> None:
+    """'T/M BAN THƯỜNG VỤ' / 'PHÓ BÍ THƯ' / 'Nguyễn Văn Hòa' at the end of a report."""
+    for raw in lines:
+        text = strip_emphasis(raw)
+        if not text or text.startswith(("-", "+")) or DISTRIBUTION.match(text):
+            continue
+        if m := SIGNING_FOR.match(text):
+            meta.issuer = meta.issuer or m.group(1).strip()
+        elif is_upper_text(text) and len(words(text)) <= 8:
+            meta.signatory_titles.append(text)
+        elif looks_like_name(text):
+            meta.signatory = text
+
+
+def read_author_block(lines: list[str], meta: Metadata) -> None:
+    """The indented name and positions under a 'CHUYÊN ĐỀ' title."""
+    for raw in lines:
+        text = strip_emphasis(raw)
+        if meta.signatory is None and looks_like_name(text):
+            meta.signatory = text
+        elif text:
+            meta.signatory_titles.append(text)
+
+
+def years_covered(*texts: str) -> tuple[int, ...]:
+    """Years a document covers from 'năm 2019', 'giai đoạn 2016-2020', 'nhiệm kỳ 2015 - 2020'."""
+    years: set[int] = set()
+    for text in texts:
+        for m in _PERIOD.finditer(text):
+            first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+            if 1945 <= first <= last <= 2100 and last - first <= 30:
+                years.update(range(first, last + 1))
+    return tuple(sorted(years))
+
+
+def most_mentioned_province(text: str) -> str | None:
+    counts = Counter({p: text.count(p) for p in PROVINCES})
+    province, count = counts.most_common(1)[0]
+    return province if count else None

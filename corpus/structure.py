@@ -1,0 +1,303 @@
+"""Raw blocks → Document, Section tree and Passages (with footnote links both ways)."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from . import metadata as md
+from .assembly import Block
+from .chunking import DEFAULT_TOKEN_BUDGET, plan_passages
+from .headings import (
+    PART_LEVEL,
+    ROMAN_LEVEL,
+    HeadingMatch,
+    is_unnumbered_heading,
+    match_heading,
+    section_title,
+)
+from .lines import is_terminated, is_upper_text, words
+from .model import Document, ParsedDocument, Passage, Section, Span
+from .sentences import sentence_at
+from .text_report import RawDocument
+
+_ROLE_OF_BLOCK = {"body": "body", "caption": "caption", "footnote": "footnote", "heading": "heading"}
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    source_file: str
+    sha256: str
+    encoding: str
+    doc_id: str  # base id; documents of a multi-document file get "-1", "-2", ...
+    line_starts: list[int]  # offset of each line, for offset → line number
+
+
+def build_document(
+    raw: RawDocument, doc_id: str, info: FileInfo, budget: int = DEFAULT_TOKEN_BUDGET
+) -> tuple[ParsedDocument, list[Span]]:
+    blocks = _merge_captions(raw.blocks)
+    _take_article_title(blocks, raw)
+    sections, placed = _sections(blocks, doc_id)
+    passages = _passages(placed, doc_id, info, budget)
+    footnotes, notes = _footnote_passages(raw.footnotes, passages, placed, doc_id, info)
+    document = _document(raw, doc_id, info, sections, placed)
+    spans = _coverage(raw, blocks)
+    return ParsedDocument(document, tuple(sections), tuple(passages + footnotes), tuple(notes)), spans
+
+
+# --- paragraphs: captions, article title, headings ----------------------------------------
+
+
+def _merge_captions(blocks: list[Block]) -> list[Block]:
+    """A photo caption followed by '(Nguồn: …)' becomes one caption block."""
+    merged: list[Block] = []
+    for block in blocks:
+        if merged and md.SOURCE_LINE.match(block.fragment().text) and merged[-1].role == "body":
+            caption = merged[-1]
+            caption.role = "caption"
+            caption.raw += " "
+            caption.source.append(-1)
+            shift = len(caption.raw)
+            caption.raw += block.raw
+            caption.source += block.source
+            caption.markers += [(n, o + shift) for n, o in block.markers]
+            caption.removed += block.removed
+            caption.line_end = block.line_end
+            continue
+        merged.append(block)
+    return merged
+
+
+def _take_article_title(blocks: list[Block], raw: RawDocument) -> None:
+    """A document without a header (a news article) is titled by its short first line."""
+    meta = raw.meta
+    if meta.title or not blocks:
+        return
+    first = blocks[0].fragment().text
+    if len(words(first)) <= 25 and not is_terminated(first) and match_heading(first) is None:
+        blocks[0].role = "title"
+        meta.title_parts.append(first)
+        if any(b.role == "caption" for b in blocks):
+            meta.kind = meta.kind or "bài báo"
+
+
+@dataclass
+class _Placed:
+    block: Block
+    path: tuple[str, ...]
+
+
+def _sections(blocks: list[Block], doc_id: str) -> tuple[list[Section], list[_Placed]]:
+    """Walk the paragraphs: headings open sections, everything else is placed in one."""
+    numbered = any(
+        (m := match_heading(b.fragment().text)) and m.level > PART_LEVEL for b in blocks
+    )
+    stack: list[tuple[int, str, int]] = []  # (level, title, index into sections)
+    sections: list[Section] = []
+    placed: list[_Placed] = []
+    texts = [b.fragment().text for b in blocks]
+    for i, block in enumerate(blocks):
+        if block.role != "body":
+            placed.append(_Placed(block, tuple(t for _, t, _ in stack)))
+            continue
+        text = texts[i]
+        heading = match_heading(text)
+        if heading is None and is_unnumbered_heading(text, _next(texts, i), not numbered):
+            if _extends_part_title(stack, sections, placed, text):
+                block.role = "heading"
+                placed.append(_Placed(block, tuple(t for _, t, _ in stack)))
+                continue
+            heading = HeadingMatch("", ROMAN_LEVEL, text, True)
+        if heading is not None:
+            while stack and stack[-1][0] >= heading.level:
+                stack.pop()
+            title = section_title(heading, text)
+            stack.append((heading.level, title, len(sections)))
+            sections.append(
+                Section(
+                    f"{doc_id}:s{len(sections) + 1:03d}", doc_id, title, heading.label,
+                    heading.level, tuple(t for _, t, _ in stack), block.line_start,
+                )  # fmt: skip
+            )
+            if heading.whole_line:
+                block.role = "heading"
+        placed.append(_Placed(block, tuple(t for _, t, _ in stack)))
+    return sections, placed
+
+
+def _next(texts: list[str], i: int) -> str | None:
+    return texts[i + 1] if i + 1 < len(texts) else None
+
+
+def _extends_part_title(stack, sections, placed, text: str) -> bool:
+    """'Phần thứ nhất' followed by its upper-case title lines, before any content."""
+    if not stack or stack[-1][0] != PART_LEVEL or not is_upper_text(text):
+        return False
+    index = stack[-1][2]
+    if placed and placed[-1].block.role not in ("heading",):
+        return False
+    part = sections[index]
+    title = f"{part.title}. {text}" if part.title == part.label else f"{part.title} {text}"
+    sections[index] = Section(
+        part.section_id, part.doc_id, title, part.label, part.level,
+        (*part.path[:-1], title), part.line,
+    )  # fmt: skip
+    stack[-1] = (PART_LEVEL, title, index)
+    for p in placed:  # the heading itself was placed under the short title
+        if p.path and p.path[-1] == part.title:
+            p.path = (*p.path[:-1], title)
+    return True
+
+
+# --- passages -----------------------------------------------------------------------------
+
+
+def _passages(placed: list[_Placed], doc_id: str, info: FileInfo, budget: int) -> list[Passage]:
+    passages: list[Passage] = []
+    run: list[Block] = []
+    path: tuple[str, ...] | None = None
+
+    def flush() -> None:
+        for pieces in plan_passages(run, budget):
+            passages.append(_passage(pieces, "body", path or (), doc_id, len(passages), info))
+        run.clear()
+
+    for item in placed:
+        if item.block.role == "body":
+            if item.path != path:
+                flush()
+                path = item.path
+            run.append(item.block)
+        elif item.block.role == "caption":
+            flush()
+            pieces = [(item.block, 0, len(item.block.raw))]
+            passages.append(_passage(pieces, "caption", item.path, doc_id, len(passages), info))
+        else:
+            flush()
+    flush()
+    return passages
+
+
+def _passage(pieces, kind, path, doc_id, index, info: FileInfo) -> Passage:
+    texts, markers, spans = [], [], []
+    offset = 0
+    for block, a, b in pieces:
+        fragment = block.fragment(a, b, last=b == len(block.raw))
+        if not fragment.text:
+            continue
+        if texts:
+            offset += 1  # the "\n" between paragraphs
+        markers += [(n, o + offset) for n, o in fragment.markers]
+        spans += fragment.spans
+        texts.append(fragment.text)
+        offset += len(fragment.text)
+    return _make_passage(
+        f"{doc_id}:p{index + 1:04d}", doc_id, "\n".join(texts), kind, path, None,
+        tuple(markers), tuple(spans), info,
+    )  # fmt: skip
+
+
+def _make_passage(pid, doc_id, text, kind, path, number, markers, spans, info, **extra) -> Passage:
+    start = min((a for a, _ in spans), default=0)
+    end = max((b for _, b in spans), default=0)
+    return Passage(
+        passage_id=pid, doc_id=doc_id, text=text, kind=kind, section_path=tuple(path),
+        footnote=number, cites=tuple(n for n, _ in markers), anchor_id=None,
+        line_start=_line_of(info, start), line_end=_line_of(info, max(start, end - 1)),
+        char_start=start, char_end=end, spans=_merge(spans), markers=tuple(markers),
+        source_file=info.source_file, **extra,
+    )  # fmt: skip
+
+
+def _merge(spans) -> tuple[tuple[int, int], ...]:
+    merged: list[list[int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return tuple((a, b) for a, b in merged)
+
+
+def _line_of(info: FileInfo, offset: int) -> int:
+    return bisect.bisect_right(info.line_starts, offset)
+
+
+def _footnote_passages(footnotes, passages, placed, doc_id, info) -> tuple[list[Passage], list[str]]:
+    """One passage per footnote, linked to the body passage (and sentence) that cites it."""
+    citing = {n: (p, o) for p in passages if p.kind != "footnote" for n, o in p.markers}
+    in_headings = {
+        n: item.block.fragment().text
+        for item in placed
+        if item.block.role == "heading"
+        for n, _ in item.block.markers
+    }
+    result, notes, seen = [], [], set()
+    for block in sorted(footnotes, key=lambda b: b.number or 0):
+        number = block.number
+        fragment = block.fragment()
+        pid = f"{doc_id}:fn{number}" if number not in seen else f"{doc_id}:fn{number}b"
+        seen.add(number)
+        anchor_id, anchor_text, path = None, in_headings.get(number), ()
+        if number in citing:
+            passage, offset = citing[number]
+            anchor_id, path = passage.passage_id, passage.section_path
+            start, end = sentence_at(passage.text, max(offset - 1, 0))
+            anchor_text = passage.text[start:end]
+        elif anchor_text is None:
+            notes.append(f"footnote {number}: no marker for it was found in the body")
+        result.append(
+            _make_passage(
+                pid, doc_id, fragment.text, "footnote", path, number, (), fragment.spans, info,
+                anchor_text=anchor_text,
+            )  # fmt: skip
+        )
+        if anchor_id:
+            result[-1] = _with_anchor(result[-1], anchor_id)
+    return result, notes
+
+
+def _with_anchor(passage: Passage, anchor_id: str) -> Passage:
+    from dataclasses import replace
+
+    return replace(passage, anchor_id=anchor_id)
+
+
+# --- document and accounting ----------------------------------------------------------------
+
+
+def _document(raw: RawDocument, doc_id, info: FileInfo, sections, placed) -> Document:
+    meta = raw.meta
+    body = [p.block.fragment().text for p in placed if p.block.role == "body"]
+    heading_titles = [s.title for s in sections]
+    years = md.years_covered(meta.title, *heading_titles) or md.years_covered(*body[:1])
+    return Document(
+        doc_id=doc_id, title=_display_title(meta), source_file=info.source_file,
+        sha256=info.sha256, kind=meta.kind, number=meta.number,
+        place=meta.place or md.most_mentioned_province(" ".join(body)), date=meta.date,
+        issuer=meta.issuer, signatory=meta.signatory,
+        signatory_title="; ".join(meta.signatory_titles) or None, years=years,
+        encoding=info.encoding, line_start=raw.line_start, line_end=raw.line_end,
+    )  # fmt: skip
+
+
+def _display_title(meta: md.Metadata) -> str:
+    """'BÁO CÁO' + 'kết quả thực hiện …' -> 'Báo cáo kết quả thực hiện …'."""
+    title = meta.title
+    if meta.kind and meta.kind != "công văn" and not title.lower().startswith(meta.kind):
+        title = f"{meta.kind.capitalize()} {title}".strip()
+    return title
+
+
+def _coverage(raw: RawDocument, blocks: list[Block]) -> list[Span]:
+    spans = [Span(a, b, role) for a, b, role in raw.roles]
+    for block in [*blocks, *raw.footnotes]:
+        role = _ROLE_OF_BLOCK.get(block.role, "metadata")
+        spans += [Span(a, b, role) for a, b in _merge(_source_runs(block))]
+        spans += [Span(a, b, "marker") for a, b in block.removed]
+    return spans
+
+
+def _source_runs(block: Block) -> list[tuple[int, int]]:
+    return [(s, s + 1) for s in block.source if s >= 0]

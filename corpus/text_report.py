@@ -1,0 +1,366 @@
+"""Plain-text reports (Word and PDF exports) → blocks: metadata, paragraphs and footnotes.
+
+The steps, each a function below:
+1. the file-level footnote list of a Word export (lines starting with U+FFFD) is cut off;
+2. the rest is split into documents at a lone document type ("CHUYÊN ĐỀ") after body text;
+3. per document: header (number, place, date, title, author) and trailer (distribution list,
+   signature, byline) become metadata;
+4. the body lines are assembled into paragraphs: lines broken by a lost footnote marker are
+   re-joined, PDF footnotes at page bottoms are taken out and each paragraph or footnote that
+   a page break interrupted is re-joined;
+5. lost markers are aligned with the footnote list (``footnotes.align``).
+The result (``RawFile``) is turned into sections and passages by ``structure``.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+from . import metadata as md
+from .assembly import Block
+from .footnotes import Alignment, LostMarker, align
+from .headings import match_heading
+from .lines import (
+    LOST_MARKER_GLYPH,
+    PDF_FOOTNOTE_START,
+    Line,
+    is_rule,
+    is_terminated,
+    is_upper_text,
+    split_lines,
+    starts_lowercase,
+    starts_mid_sentence,
+    superscript_number,
+    words,
+)
+
+_INDENT = " " * 8
+_PARAGRAPH_OPENERS = ("-", "+", "•", "(", "“", '"', "–")
+
+
+@dataclass
+class RawDocument:
+    meta: md.Metadata
+    line_start: int
+    line_end: int
+    blocks: list[Block] = field(default_factory=list)  # paragraphs, in order
+    footnotes: list[Block] = field(default_factory=list)  # footnotes that belong here
+    roles: list[tuple[int, int, str]] = field(default_factory=list)  # metadata / rule spans
+
+
+@dataclass
+class RawFile:
+    documents: list[RawDocument]
+    notes: list[str]
+
+
+def read_text_report(text: str) -> RawFile:
+    lines = split_lines(text)
+    zone = _lost_footnote_zone(lines)
+    lost_footnotes = _read_lost_footnotes(lines[zone:])
+    wrapped = _is_hard_wrapped(lines[:zone])
+    documents, markers = [], []
+    for index, (a, b) in enumerate(_split_documents(lines, zone)):
+        doc = RawDocument(md.Metadata(), lines[a].no, lines[max(a, b - 1)].no)
+        _DocumentReader(lines, a, b, doc, index, bool(lost_footnotes), wrapped, markers).read()
+        documents.append(doc)
+    notes = _attach_lost_footnotes(documents, lost_footnotes, markers)
+    return RawFile(documents, notes)
+
+
+# --- 1. the footnote list of a Word export ------------------------------------------------
+
+
+def _starts_with_glyph(line: Line) -> bool:
+    return line.text.lstrip().startswith(LOST_MARKER_GLYPH)
+
+
+def _lost_footnote_zone(lines: list[Line]) -> int:
+    """Index of the first line of the trailing footnote list (len(lines) when there is none)."""
+    zone = len(lines)
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i]
+        if _starts_with_glyph(line):
+            zone = i
+        elif not line.blank and not (i + 1 < len(lines) and not lines[i + 1].blank and i + 1 >= zone):
+            break
+    return zone
+
+
+def _read_lost_footnotes(lines: list[Line]) -> list[Block]:
+    footnotes: list[Block] = []
+    for line in lines:
+        if line.blank:
+            continue
+        start, end = line.content_span()
+        if _starts_with_glyph(line):
+            block = Block("footnote", line.no, line.no, number=len(footnotes) + 1)
+            glyph = line.text.index(LOST_MARKER_GLYPH)
+            text_start = line.start + glyph + 1
+            while text_start < end and line.text[text_start - line.start].isspace():
+                text_start += 1
+            block.remove(start, text_start)
+            footnotes.append(block)
+            start = text_start
+        footnotes[-1].append(line.text[start - line.start : end - line.start], start, line.no, " ", set())
+    return footnotes
+
+
+# --- 2. several documents in one file ------------------------------------------------------
+
+
+def _split_documents(lines: list[Line], end: int) -> list[tuple[int, int]]:
+    starts, last_content = [0], None
+    for i in range(end):
+        text = lines[i].text
+        if lines[i].blank or is_rule(text):
+            continue
+        long_or_ended = last_content is not None and (
+            len(words(last_content)) > 12 or is_terminated(last_content)
+        )
+        if md.doc_type(text) and long_or_ended:
+            starts.append(i)
+        last_content = text
+    return list(zip(starts, [*starts[1:], end], strict=True))
+
+
+def _is_hard_wrapped(lines: list[Line]) -> bool:
+    """Text wrapped at a fixed width: short lines, paragraphs separated by blank lines."""
+    content = [line for line in lines if not line.blank]
+    if len(content) < 8:
+        return False
+    followed = sum(1 for a, b in zip(lines, lines[1:], strict=False) if not a.blank and not b.blank)
+    return statistics.median(len(line.text) for line in content) <= 90 and followed / len(content) > 0.5
+
+
+# --- 3 & 4. one document -------------------------------------------------------------------
+
+
+class _DocumentReader:
+    def __init__(self, lines, a, b, doc, index, lost_style, wrapped, markers):
+        self.lines, self.a, self.b, self.doc, self.index = lines, a, b, doc, index
+        self.lost_style, self.wrapped, self.markers = lost_style, wrapped, markers
+        self.numbers = {
+            superscript_number(m.group(2))
+            for line in lines[a:b]
+            if (m := PDF_FOOTNOTE_START.match(line.text))
+        }
+        self.body: Block | None = None  # the paragraph being assembled
+        self.footnote: Block | None = None  # the PDF footnote being assembled
+        self.in_footnote_zone = False  # between the footnotes at a page bottom and the next page
+
+    def read(self) -> None:
+        body_start = self._read_header()
+        trailer_start = self._find_trailer(body_start)
+        for i in range(body_start, self.b):
+            line = self.lines[i]
+            if i >= trailer_start and not self._is_footnote_line(i):
+                self._role(line, "metadata")
+            else:
+                self._read_body_line(i)
+        md.read_signature([ln.text for ln in self.lines[trailer_start : self.b]], self.doc.meta)
+
+    # header / trailer
+    def _role(self, line: Line, role: str) -> None:
+        if not line.blank:
+            start, end = line.content_span()
+            self.doc.roles.append((start, end, "rule" if is_rule(line.text) else role))
+
+    def _read_header(self) -> int:
+        meta, mode, i, author = self.doc.meta, None, self.a, []
+        while i < self.b:
+            line = self.lines[i]
+            text = md.strip_emphasis(line.text)
+            if line.blank or is_rule(line.text):
+                mode = None if is_rule(line.text) and mode == "title" else mode
+            elif (kind := md.doc_type(text)) and not meta.kind:
+                meta.kind, mode = kind, "title"
+            elif md.read_number(text, meta) or md.read_place_date(text, meta):
+                mode = None
+            elif m := md.SUBJECT.match(text):
+                meta.kind, meta.title_parts, mode = meta.kind or "công văn", [m.group(1)], "title"
+            elif md.RECIPIENTS.match(text):
+                mode = "recipients"
+            elif mode == "recipients" and text.startswith(("-", "+")):
+                pass
+            elif mode == "title" and _continues_title(text):
+                meta.title_parts.append(text)
+            elif line.text.startswith((_INDENT, "\t\t")) and len(words(text)) <= 12:
+                author.append(text)
+                mode = "author"
+            elif md.is_national_line(text):
+                pass
+            elif is_upper_text(text) and len(words(text)) <= 12 and not meta.kind and mode is None:
+                meta.issuer = meta.issuer or text
+            else:
+                break
+            self._role(line, "metadata")
+            i += 1
+        md.read_author_block(author, meta)
+        return i
+
+    def _find_trailer(self, start: int) -> int:
+        for i in range(start, self.b):
+            if md.DISTRIBUTION.match(md.strip_emphasis(self.lines[i].text)):
+                return i
+        trailer = self.b
+        for i in range(self.b - 1, start - 1, -1):
+            line = self.lines[i]
+            if line.blank or self._is_footnote_line(i):
+                continue
+            if not _is_signature_line(line.text):
+                break
+            trailer = i
+        return trailer
+
+    def _is_footnote_line(self, i: int) -> bool:
+        return bool(PDF_FOOTNOTE_START.match(self.lines[i].text))
+
+    # body
+    def _read_body_line(self, i: int) -> None:
+        line = self.lines[i]
+        previous = self.lines[i - 1] if i > self.a else None
+        adjacent = previous is not None and not previous.blank
+        if line.blank:
+            if line.text and adjacent and self.lost_style and self._body_continues(previous):
+                self._lost_marker(previous)  # a marker at the very end of a paragraph
+            return
+        if m := PDF_FOOTNOTE_START.match(line.text):
+            self._start_footnote(line, m)
+            return
+        text = line.text
+        if adjacent and self.in_footnote_zone and self.footnote is not None:
+            self._extend(self.footnote, line, " ")
+            return
+        if adjacent and self.lost_style and self._body_continues(previous):
+            if _lost_marker_break(previous.text, text):
+                self._lost_marker(previous)
+                self._extend(self.body, line, "" if starts_mid_sentence(text) and not starts_lowercase(text) else " ")
+                return
+        if adjacent and self.wrapped and self._body_continues(previous):
+            if not text.lstrip().startswith(_PARAGRAPH_OPENERS) and match_heading(text) is None:
+                self._extend(self.body, line, " ")
+                return
+        if self._continues_across_page(i, text):
+            return
+        self.in_footnote_zone = False
+        self.body = Block("body", line.no, line.no)
+        self.doc.blocks.append(self.body)
+        self._extend(self.body, line, "")
+
+    def _body_continues(self, previous: Line) -> bool:
+        """Is the last line read part of the open body paragraph?"""
+        body = self.body
+        return body is not None and body.line_end == previous.no and not self.in_footnote_zone
+
+    def _lost_marker(self, previous: Line) -> None:
+        self.markers.append(
+            LostMarker(self.index, id(self.body), len(self.body.raw), previous.no, self.body.raw[-300:])
+        )
+
+    def _continues_across_page(self, i: int, text: str) -> bool:
+        """Join text that a PDF page break (with its footnotes) separated from what it continues."""
+        continuation = starts_mid_sentence(text) or (
+            text.lstrip()[:1].isdigit() and match_heading(text) is None
+        )
+        body, footnote = self.body, self.footnote
+        if continuation:
+            if self.in_footnote_zone and body is not None:
+                self.in_footnote_zone = False
+                return self._extend(body, self.lines[i], " ")
+            if self._footnote_follows(i) and footnote is not None and footnote.open:
+                return self._extend(footnote, self.lines[i], " ")
+            if body is not None and body.open:
+                return self._extend(body, self.lines[i], " ")
+        elif self.in_footnote_zone and body is not None and body.open and _mid_paragraph(text):
+            self.in_footnote_zone = False
+            return self._extend(body, self.lines[i], " ")
+        return False
+
+    def _footnote_follows(self, i: int) -> bool:
+        for line in self.lines[i + 1 : self.b]:
+            if not line.blank:
+                return bool(PDF_FOOTNOTE_START.match(line.text))
+        return False
+
+    def _start_footnote(self, line: Line, m) -> None:
+        start, _ = line.content_span()
+        self.footnote = Block("footnote", line.no, line.no, number=superscript_number(m.group(2)))
+        self.footnote.remove(start, line.start + m.end())
+        self.doc.footnotes.append(self.footnote)
+        self.in_footnote_zone = True
+        self._extend(self.footnote, line, "", skip=m.end())
+
+    def _extend(self, block: Block, line: Line, joiner: str, skip: int = 0) -> bool:
+        start, end = line.content_span()
+        start = max(start, line.start + skip)
+        footnotes = self.numbers if block.role != "footnote" else set()
+        block.append(line.text[start - line.start : end - line.start], start, line.no, joiner, footnotes)
+        return True
+
+
+def _continues_title(text: str) -> bool:
+    n = len(words(text))
+    return (
+        match_heading(text) is None
+        and not md.RECIPIENTS.match(text)
+        and n <= 40
+        and (is_upper_text(text) or starts_lowercase(text) or n <= 15)
+    )
+
+
+def _is_signature_line(text: str) -> bool:
+    text = md.strip_emphasis(text)
+    return bool(
+        md.SIGNING_FOR.match(text)
+        or md.looks_like_name(text)
+        or (is_upper_text(text) and len(words(text)) <= 6 and match_heading(text) is None)
+    )
+
+
+def _lost_marker_break(previous: str, text: str) -> bool:
+    """A line break where a Word footnote reference stood: mid-sentence, or a line that
+    starts with continuing punctuation or a lower-case word."""
+    if starts_mid_sentence(text):
+        return True
+    return text[:1].isspace() and not is_terminated(previous)
+
+
+def _mid_paragraph(text: str) -> bool:
+    stripped = text.lstrip()
+    return not stripped.startswith(_PARAGRAPH_OPENERS) and match_heading(stripped) is None
+
+
+# --- 5. lost markers ↔ footnote list ------------------------------------------------------
+
+
+def _attach_lost_footnotes(
+    documents: list[RawDocument], footnotes: list[Block], markers: list[LostMarker]
+) -> list[str]:
+    if not footnotes:
+        return [f"{len(markers)} mid-sentence line breaks but no footnote list"] if markers else []
+    alignment: Alignment = align([f.raw for f in footnotes], markers)
+    blocks = {id(b): b for doc in documents for b in doc.blocks}
+    for footnote, k in zip(footnotes, alignment.marker_of, strict=True):
+        if k is None:
+            documents[_home_of_unlinked(footnote, footnotes, alignment, markers)].footnotes.append(
+                footnote
+            )
+            continue
+        marker = markers[k]
+        block = blocks[marker.block_id]
+        block.markers.append((footnote.number, marker.offset))
+        block.markers.sort(key=lambda pair: pair[1])
+        documents[marker.doc_index].footnotes.append(footnote)
+    return list(alignment.notes)
+
+
+def _home_of_unlinked(footnote, footnotes, alignment, markers) -> int:
+    """An unlinked footnote belongs to the document of the nearest linked footnote before it."""
+    i = footnotes.index(footnote)
+    for k in reversed(alignment.marker_of[:i]):
+        if k is not None:
+            return markers[k].doc_index
+    later = [k for k in alignment.marker_of[i:] if k is not None]
+    return markers[later[0]].doc_index if later else 0
