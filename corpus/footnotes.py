@@ -32,14 +32,16 @@ class LostMarker:
 class Alignment:
     marker_of: tuple[int | None, ...]  # per footnote: index into the markers, or None
     notes: tuple[str, ...]
+    near: tuple[int | None, ...] = ()  # unlinked footnotes: a marker of their stretch, if any
 
 
 def align(footnote_texts: list[str], markers: list[LostMarker]) -> Alignment:
     n, m = len(footnote_texts), len(markers)
     if n == m:
-        return Alignment(tuple(range(n)), ())
+        return Alignment(tuple(range(n)), (), tuple(range(n)))
     anchors = _anchors(footnote_texts, markers)
     marker_of: list[int | None] = [None] * n
+    near: list[int | None] = [None] * n
     notes: list[str] = [f"{n} footnotes but {m} lost markers found"]
     bounds = [(-1, -1), *anchors, (n, m)]
     for (f0, m0), (f1, m1) in zip(bounds, bounds[1:], strict=False):
@@ -50,12 +52,16 @@ def align(footnote_texts: list[str], markers: list[LostMarker]) -> Alignment:
             for f, k in zip(footnotes, found, strict=True):
                 marker_of[f] = k
         elif footnotes:
+            for f in footnotes:
+                near[f] = found[0] if found else (m0 if m0 >= 0 else None)
             numbers = ", ".join(str(f + 1) for f in footnotes)
             notes.append(
                 f"footnotes {numbers} left unlinked: {len(footnotes)} footnotes but "
                 f"{len(found)} lost markers between the neighbouring anchors"
             )
-    return Alignment(tuple(marker_of), tuple(notes))
+    for f, k in enumerate(marker_of):
+        near[f] = k if k is not None else near[f]
+    return Alignment(tuple(marker_of), tuple(notes), tuple(near))
 
 
 def _anchors(footnote_texts: list[str], markers: list[LostMarker]) -> list[tuple[int, int]]:

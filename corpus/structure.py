@@ -9,6 +9,7 @@ from . import metadata as md
 from .assembly import Block
 from .chunking import DEFAULT_TOKEN_BUDGET, plan_passages
 from .headings import (
+    ITEM_LEVEL,
     PART_LEVEL,
     ROMAN_LEVEL,
     HeadingMatch,
@@ -91,7 +92,8 @@ class _Placed:
 def _sections(blocks: list[Block], doc_id: str) -> tuple[list[Section], list[_Placed]]:
     """Walk the paragraphs: headings open sections, everything else is placed in one."""
     numbered = any(
-        (m := match_heading(b.fragment().text)) and m.level > PART_LEVEL for b in blocks
+        (m := match_heading(b.fragment().text)) and PART_LEVEL < m.level < ITEM_LEVEL
+        for b in blocks
     )
     stack: list[tuple[int, str, int]] = []  # (level, title, index into sections)
     sections: list[Section] = []
@@ -123,7 +125,19 @@ def _sections(blocks: list[Block], doc_id: str) -> tuple[list[Section], list[_Pl
             if heading.whole_line:
                 block.role = "heading"
         placed.append(_Placed(block, tuple(t for _, t, _ in stack)))
+    _keep_empty_headings_as_text(placed)
     return sections, placed
+
+
+def _keep_empty_headings_as_text(placed: list[_Placed]) -> None:
+    """A heading with nothing under it ('1. Mục tiêu tổng quát “…”') is also its own text."""
+    for i, item in enumerate(placed):
+        if item.block.role != "heading" or len(item.path) == 0:
+            continue
+        following = placed[i + 1].path if i + 1 < len(placed) else ()
+        if following[: len(item.path)] != item.path or placed[i + 1].block.role == "heading":
+            if len(following) <= len(item.path) or following[: len(item.path)] != item.path:
+                item.block.role = "body"
 
 
 def _next(texts: list[str], i: int) -> str | None:
@@ -271,7 +285,7 @@ def _document(raw: RawDocument, doc_id, info: FileInfo, sections, placed) -> Doc
     meta = raw.meta
     body = [p.block.fragment().text for p in placed if p.block.role == "body"]
     heading_titles = [s.title for s in sections]
-    years = md.years_covered(meta.title, *heading_titles) or md.years_covered(*body[:1])
+    years = md.years_covered(meta.title) or md.years_covered(*heading_titles, *body[:1])
     return Document(
         doc_id=doc_id, title=_display_title(meta), source_file=info.source_file,
         sha256=info.sha256, kind=meta.kind, number=meta.number,
@@ -285,7 +299,7 @@ def _document(raw: RawDocument, doc_id, info: FileInfo, sections, placed) -> Doc
 def _display_title(meta: md.Metadata) -> str:
     """'BÁO CÁO' + 'kết quả thực hiện …' -> 'Báo cáo kết quả thực hiện …'."""
     title = meta.title
-    if meta.kind and meta.kind != "công văn" and not title.lower().startswith(meta.kind):
+    if meta.kind.upper() in md.DOC_TYPES and not title.lower().startswith(meta.kind):
         title = f"{meta.kind.capitalize()} {title}".strip()
     return title
 

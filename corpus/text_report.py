@@ -179,7 +179,7 @@ class _DocumentReader:
             elif md.read_number(text, meta) or md.read_place_date(text, meta):
                 mode = None
             elif m := md.SUBJECT.match(text):
-                meta.kind, meta.title_parts, mode = meta.kind or "công văn", [m.group(1)], "title"
+                meta.kind, meta.title_parts, mode = meta.kind or "công văn", [f"V/v {m.group(1)}"], "title"
             elif md.RECIPIENTS.match(text):
                 mode = "recipients"
             elif mode == "recipients" and text.startswith(("-", "+")):
@@ -255,9 +255,11 @@ class _DocumentReader:
         return body is not None and body.line_end == previous.no and not self.in_footnote_zone
 
     def _lost_marker(self, previous: Line) -> None:
-        self.markers.append(
-            LostMarker(self.index, id(self.body), len(self.body.raw), previous.no, self.body.raw[-300:])
-        )
+        """Record a lost marker; its context is the text since the block's previous marker."""
+        body = self.body
+        since = max((m.offset for m in self.markers if m.block_id == id(body)), default=0)
+        context = body.raw[max(since, len(body.raw) - 300) :]
+        self.markers.append(LostMarker(self.index, id(body), len(body.raw), previous.no, context))
 
     def _continues_across_page(self, i: int, text: str) -> bool:
         """Join text that a PDF page break (with its footnotes) separated from what it continues."""
@@ -357,10 +359,6 @@ def _attach_lost_footnotes(
 
 
 def _home_of_unlinked(footnote, footnotes, alignment, markers) -> int:
-    """An unlinked footnote belongs to the document of the nearest linked footnote before it."""
-    i = footnotes.index(footnote)
-    for k in reversed(alignment.marker_of[:i]):
-        if k is not None:
-            return markers[k].doc_index
-    later = [k for k in alignment.marker_of[i:] if k is not None]
-    return markers[later[0]].doc_index if later else 0
+    """An unlinked footnote belongs to the document of the markers around its stretch."""
+    k = alignment.near[footnotes.index(footnote)]
+    return markers[k].doc_index if k is not None else len(markers) and markers[-1].doc_index

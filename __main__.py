@@ -1,0 +1,3 @@
+from baocao.api.cli import main
+
+raise SystemExit(main())

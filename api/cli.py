@@ -1,0 +1,64 @@
+"""The `baocao` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from ..corpus.chunking import DEFAULT_TOKEN_BUDGET
+from ..corpus.errors import ReportError
+from ..corpus.inspect import file_to_dict, render_file, render_summary
+from ..corpus.loader import load_reports, sample_corpus_dir
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    try:
+        return args.run(args)
+    except ReportError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="baocao", description="Search Vietnamese government reports.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress and skipped files")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    inspect = commands.add_parser(
+        "inspect", help="show what the parser recovers from report files",
+        description="Show metadata, section tree and footnotes (with the sentence each "
+        "annotates) recovered from report files or folders. Default: the bundled sample corpus.",
+    )  # fmt: skip
+    inspect.add_argument("paths", nargs="*", type=Path, help="report files or folders")
+    inspect.add_argument("--json", action="store_true", help="print everything as JSON")
+    inspect.add_argument("--budget", type=int, default=DEFAULT_TOKEN_BUDGET, help="tokens per passage")
+    inspect.set_defaults(run=_inspect)
+    return parser
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    paths = args.paths or [sample_corpus_dir()]
+    result = load_reports(paths, budget=args.budget)
+    if args.json:
+        payload = {
+            "files": [file_to_dict(f) for f in result.files],
+            "errors": [{"file": e.source, "reason": e.reason} for e in result.errors],
+            "skipped": result.skipped,
+        }
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        single = len(result.files) == 1 and not result.errors
+        lines = render_file(result.files[0]) if single else render_summary(result.files)
+        print("\n".join(lines))
+        for name in result.skipped:
+            print(f"skipped {name}: not a report file", file=sys.stderr)
+    for error in result.errors:
+        print(f"error: {error}", file=sys.stderr)
+    return 1 if result.errors and not result.files else 0
