@@ -1,0 +1,61 @@
+"""Shared fixtures: the bundled seed reports, parsed once, and a tiny hand-checkable corpus."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from baocao.corpus.loader import sample_corpus_dir
+from baocao.corpus.readers.decode import read_report_file
+from baocao.corpus.readers.text import parse_text
+
+SEED_STEMS = {
+    "000": "000_9c3704398cac95ef",
+    "001": "001_f0ce601e5f83c249",
+    "002": "002_6cf038721f193c12",
+    "003": "003_29c47c2db6e3739b",
+    "004": "004_68f44c56ba93236f",
+}
+
+# A report small enough to check by hand: a Word-style footnote list (lost markers), the
+# one-letter syllables "ở" and "y", and "Tỉnh ủy" written in NFC and in NFD.
+TINY_REPORT = (
+    "TỈNH ỦY KON TUM\n"
+    "Số 01-BC/TU\n"
+    "Kon Tum, ngày 02 tháng 3 năm 2021\n"
+    "BÁO CÁO\n"
+    "tình hình công tác dân vận năm 2020\n"
+    "-----\n"
+    "I. KẾT QUẢ\n"
+    "1. Đối thoại với Nhân dân\n"
+    "Năm 2020, cấp ủy các cấp đã tổ chức 120 cuộc đối thoại ở cơ sở\n"
+    ", với 3.500 lượt người tham gia. Y tế xã được củng cố.\n"
+    f"{unicodedata.normalize('NFD', 'Tỉnh ủy')} chỉ đạo sát sao.\n"
+    "\n"
+    "Nơi nhận:\n"
+    "- Lưu VP.\n"
+    "T/M BAN THƯỜNG VỤ\n"
+    "BÍ THƯ\n"
+    "Nguyễn Văn An\n"
+    "\n"
+    "\ufffd Trong đó, cấp huyện 20 cuộc, cấp xã 100 cuộc.\n"
+)
+
+
+@pytest.fixture(scope="session")
+def seed_files():
+    """{"000": ParsedFile, ...} for the five bundled reports."""
+    parsed = {}
+    for short, stem in SEED_STEMS.items():
+        path = sample_corpus_dir() / f"{stem}.txt"
+        parsed[short] = parse_text(read_report_file(path, path.name), path.name, stem)
+    return parsed
+
+
+@pytest.fixture
+def tiny_report_path(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.txt"
+    path.write_text(TINY_REPORT, encoding="utf-8")
+    return path
