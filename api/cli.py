@@ -17,7 +17,9 @@ from ..corpus.loader import load_reports, sample_corpus_dir
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s"
+    )
     try:
         return args.run(args)
     except ReportError as error:
@@ -26,8 +28,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="baocao", description="Search Vietnamese government reports.")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress and skipped files")
+    parser = argparse.ArgumentParser(
+        prog="baocao", description="Search Vietnamese government reports."
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log progress and skipped files"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     inspect = commands.add_parser(
@@ -37,7 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     inspect.add_argument("paths", nargs="*", type=Path, help="report files or folders")
     inspect.add_argument("--json", action="store_true", help="print everything as JSON")
-    inspect.add_argument("--budget", type=int, default=DEFAULT_TOKEN_BUDGET, help="tokens per passage")
+    inspect.add_argument(
+        "--budget", type=int, default=DEFAULT_TOKEN_BUDGET, help="tokens per passage"
+    )
     inspect.set_defaults(run=_inspect)
     return parser
 

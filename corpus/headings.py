@@ -87,7 +87,7 @@ def is_unnumbered_heading(text: str, next_text: str | None, title_case: bool) ->
     """Short upper-case titles; with ``title_case`` (documents without numbered headings, such
     as news articles) also short lines without final punctuation before a longer paragraph."""
     text = text.strip()
-    if not text or text[0] in "-+•(“\"" or is_terminated(text):
+    if not text or text[0] in '-+•(“"' or is_terminated(text):
         return False
     n = len(words(text))
     if is_upper_text(text):

@@ -24,7 +24,7 @@ EMPHASIS = re.compile(r"(?<![*\w])(\*{1,2})(?=\S)(.+?)(?<=\S)\1(?![*\w])")
 RULE = re.compile(r"^[ \t]*(?:[-_=*.…]{3,}|\*)[ \t]*$")
 TERMINAL = ".!?…:"
 CLOSERS = "”\"'’)]»*"
-SENTENCE_OPENERS = "“\"([-+–•"
+SENTENCE_OPENERS = '“"([-+–•'
 
 
 @dataclass(frozen=True)

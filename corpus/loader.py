@@ -101,10 +101,14 @@ def load_reports(
             result.errors.append(error)
         except Exception as error:  # a parser bug on one file must not stop the others
             logger.exception("could not parse %s", report.source_file)
-            reason = f"could not be parsed ({type(error).__name__}: {error}); please report this file"
+            reason = (
+                f"could not be parsed ({type(error).__name__}: {error}); please report this file"
+            )
             result.errors.append(ReportError(report.source_file, reason))
     for name in result.skipped:
-        logger.info("skipped %s: not a report file (accepted: %s)", name, ", ".join(SUPPORTED_SUFFIXES))
+        logger.info(
+            "skipped %s: not a report file (accepted: %s)", name, ", ".join(SUPPORTED_SUFFIXES)
+        )
     return result
 
 

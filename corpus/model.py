@@ -59,7 +59,6 @@ class Passage:
     section_path: tuple[str, ...]
     footnote: int | None  # footnote passages: their number as printed in the report
     cites: tuple[int, ...]  # body passages: footnote numbers referenced, in order
-    anchor_id: str | None  # footnote -> the body passage citing it; body -> None
     line_start: int
     line_end: int
     char_start: int
@@ -69,6 +68,7 @@ class Passage:
     # body passages: (footnote number, offset in ``text`` where its marker stood)
     markers: tuple[tuple[int, int], ...] = ()
     # footnotes: the body sentence the footnote annotates (None when the anchor is unknown)
+    anchor_id: str | None = None  # footnote -> the body passage citing it; body -> None
     anchor_text: str | None = None
     source_file: str = ""
 

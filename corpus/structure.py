@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from dataclasses import dataclass
 
 from . import metadata as md
@@ -22,7 +23,12 @@ from .model import Document, ParsedDocument, Passage, Section, Span
 from .sentences import sentence_at
 from .text_report import RawDocument
 
-_ROLE_OF_BLOCK = {"body": "body", "caption": "caption", "footnote": "footnote", "heading": "heading"}
+_ROLE_OF_BLOCK = {
+    "body": "body",
+    "caption": "caption",
+    "footnote": "footnote",
+    "heading": "heading",
+}
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,9 @@ def build_document(
     footnotes, notes = _footnote_passages(raw.footnotes, passages, placed, doc_id, info)
     document = _document(raw, doc_id, info, sections, placed)
     spans = _coverage(raw, blocks)
-    return ParsedDocument(document, tuple(sections), tuple(passages + footnotes), tuple(notes)), spans
+    return ParsedDocument(
+        document, tuple(sections), tuple(passages + footnotes), tuple(notes)
+    ), spans
 
 
 # --- paragraphs: captions, article title, headings ----------------------------------------
@@ -118,8 +126,13 @@ def _sections(blocks: list[Block], doc_id: str) -> tuple[list[Section], list[_Pl
             stack.append((heading.level, title, len(sections)))
             sections.append(
                 Section(
-                    f"{doc_id}:s{len(sections) + 1:03d}", doc_id, title, heading.label,
-                    heading.level, tuple(t for _, t, _ in stack), block.line_start,
+                    f"{doc_id}:s{len(sections) + 1:03d}",
+                    doc_id,
+                    title,
+                    heading.label,
+                    heading.level,
+                    tuple(t for _, t, _ in stack),
+                    block.line_start,
                 )  # fmt: skip
             )
             if heading.whole_line:
@@ -135,9 +148,8 @@ def _keep_empty_headings_as_text(placed: list[_Placed]) -> None:
         if item.block.role != "heading" or len(item.path) == 0:
             continue
         following = placed[i + 1].path if i + 1 < len(placed) else ()
-        if following[: len(item.path)] != item.path or placed[i + 1].block.role == "heading":
-            if len(following) <= len(item.path) or following[: len(item.path)] != item.path:
-                item.block.role = "body"
+        if following[: len(item.path)] != item.path:  # nothing inside this section
+            item.block.role = "body"
 
 
 def _next(texts: list[str], i: int) -> str | None:
@@ -172,9 +184,14 @@ def _passages(placed: list[_Placed], doc_id: str, info: FileInfo, budget: int) -
     run: list[Block] = []
     path: tuple[str, ...] | None = None
 
+    def add(pieces, kind, where) -> None:
+        passage = _passage(pieces, kind, where, doc_id, len(passages), info)
+        if passage.text:  # a paragraph of only control characters has no text to index
+            passages.append(passage)
+
     def flush() -> None:
         for pieces in plan_passages(run, budget):
-            passages.append(_passage(pieces, "body", path or (), doc_id, len(passages), info))
+            add(pieces, "body", path or ())
         run.clear()
 
     for item in placed:
@@ -185,8 +202,7 @@ def _passages(placed: list[_Placed], doc_id: str, info: FileInfo, budget: int) -
             run.append(item.block)
         elif item.block.role == "caption":
             flush()
-            pieces = [(item.block, 0, len(item.block.raw))]
-            passages.append(_passage(pieces, "caption", item.path, doc_id, len(passages), info))
+            add([(item.block, 0, len(item.block.raw))], "caption", item.path)
         else:
             flush()
     flush()
@@ -217,7 +233,7 @@ def _make_passage(pid, doc_id, text, kind, path, number, markers, spans, info, *
     end = max((b for _, b in spans), default=0)
     return Passage(
         passage_id=pid, doc_id=doc_id, text=text, kind=kind, section_path=tuple(path),
-        footnote=number, cites=tuple(n for n, _ in markers), anchor_id=None,
+        footnote=number, cites=tuple(n for n, _ in markers),
         line_start=_line_of(info, start), line_end=_line_of(info, max(start, end - 1)),
         char_start=start, char_end=end, spans=_merge(spans), markers=tuple(markers),
         source_file=info.source_file, **extra,
@@ -238,44 +254,55 @@ def _line_of(info: FileInfo, offset: int) -> int:
     return bisect.bisect_right(info.line_starts, offset)
 
 
-def _footnote_passages(footnotes, passages, placed, doc_id, info) -> tuple[list[Passage], list[str]]:
-    """One passage per footnote, linked to the body passage (and sentence) that cites it."""
-    citing = {n: (p, o) for p in passages if p.kind != "footnote" for n, o in p.markers}
+def _footnote_passages(
+    footnotes, passages, placed, doc_id, info
+) -> tuple[list[Passage], list[str]]:
+    """One passage per footnote, linked to the body passage (and sentence) that cites it.
+
+    Numbers can repeat (PDFs that restart numbering on each page): the k-th footnote numbered
+    n goes with the k-th marker n."""
+    citing: dict[int, list[tuple[Passage, int]]] = {}
+    for p in passages:
+        for n, o in p.markers:
+            citing.setdefault(n, []).append((p, o))
     in_headings = {
         n: item.block.fragment().text
         for item in placed
         if item.block.role == "heading"
         for n, _ in item.block.markers
     }
-    result, notes, seen = [], [], set()
+    result, notes, seen = [], [], Counter()
     for block in sorted(footnotes, key=lambda b: b.number or 0):
-        number = block.number
-        fragment = block.fragment()
-        pid = f"{doc_id}:fn{number}" if number not in seen else f"{doc_id}:fn{number}b"
-        seen.add(number)
+        number, k = block.number, seen[block.number]
+        seen[number] += 1
+        pid = f"{doc_id}:fn{number}" if k == 0 else f"{doc_id}:fn{number}-{k + 1}"
         anchor_id, anchor_text, path = None, in_headings.get(number), ()
-        if number in citing:
-            passage, offset = citing[number]
+        if k < len(citing.get(number, ())):
+            passage, offset = citing[number][k]
             anchor_id, path = passage.passage_id, passage.section_path
             start, end = sentence_at(passage.text, max(offset - 1, 0))
             anchor_text = passage.text[start:end]
         elif anchor_text is None:
             notes.append(f"footnote {number}: no marker for it was found in the body")
+        fragment = block.fragment()
+        if not fragment.text:
+            continue
         result.append(
             _make_passage(
-                pid, doc_id, fragment.text, "footnote", path, number, (), fragment.spans, info,
+                pid,
+                doc_id,
+                fragment.text,
+                "footnote",
+                path,
+                number,
+                (),
+                fragment.spans,
+                info,
                 anchor_text=anchor_text,
+                anchor_id=anchor_id,
             )  # fmt: skip
         )
-        if anchor_id:
-            result[-1] = _with_anchor(result[-1], anchor_id)
     return result, notes
-
-
-def _with_anchor(passage: Passage, anchor_id: str) -> Passage:
-    from dataclasses import replace
-
-    return replace(passage, anchor_id=anchor_id)
 
 
 # --- document and accounting ----------------------------------------------------------------

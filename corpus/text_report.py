@@ -83,7 +83,9 @@ def _lost_footnote_zone(lines: list[Line]) -> int:
         line = lines[i]
         if _starts_with_glyph(line):
             zone = i
-        elif not line.blank and not (i + 1 < len(lines) and not lines[i + 1].blank and i + 1 >= zone):
+        elif not line.blank and not (
+            i + 1 < len(lines) and not lines[i + 1].blank and i + 1 >= zone
+        ):
             break
     return zone
 
@@ -103,7 +105,9 @@ def _read_lost_footnotes(lines: list[Line]) -> list[Block]:
             block.remove(start, text_start)
             footnotes.append(block)
             start = text_start
-        footnotes[-1].append(line.text[start - line.start : end - line.start], start, line.no, " ", set())
+        footnotes[-1].append(
+            line.text[start - line.start : end - line.start], start, line.no, " ", set()
+        )
     return footnotes
 
 
@@ -131,7 +135,10 @@ def _is_hard_wrapped(lines: list[Line]) -> bool:
     if len(content) < 8:
         return False
     followed = sum(1 for a, b in zip(lines, lines[1:], strict=False) if not a.blank and not b.blank)
-    return statistics.median(len(line.text) for line in content) <= 90 and followed / len(content) > 0.5
+    return (
+        statistics.median(len(line.text) for line in content) <= 90
+        and followed / len(content) > 0.5
+    )
 
 
 # --- 3 & 4. one document -------------------------------------------------------------------
@@ -179,7 +186,11 @@ class _DocumentReader:
             elif md.read_number(text, meta) or md.read_place_date(text, meta):
                 mode = None
             elif m := md.SUBJECT.match(text):
-                meta.kind, meta.title_parts, mode = meta.kind or "công văn", [f"V/v {m.group(1)}"], "title"
+                meta.kind, meta.title_parts, mode = (
+                    meta.kind or "công văn",
+                    [f"V/v {m.group(1)}"],
+                    "title",
+                )
             elif md.RECIPIENTS.match(text):
                 mode = "recipients"
             elif mode == "recipients" and text.startswith(("-", "+")):
@@ -219,35 +230,61 @@ class _DocumentReader:
 
     # body
     def _read_body_line(self, i: int) -> None:
+        """Each line joins what it continues, or starts a footnote or a paragraph."""
         line = self.lines[i]
-        previous = self.lines[i - 1] if i > self.a else None
-        adjacent = previous is not None and not previous.blank
+        previous = self.lines[i - 1] if i > self.a and not self.lines[i - 1].blank else None
         if line.blank:
-            if line.text and adjacent and self.lost_style and self._body_continues(previous):
+            if line.text and self._lost_marker_at_end(previous):
                 self._lost_marker(previous)  # a marker at the very end of a paragraph
             return
         if m := PDF_FOOTNOTE_START.match(line.text):
             self._start_footnote(line, m)
             return
+        joined = (
+            self._continues_footnote_line(line, previous)
+            or self._continues_after_lost_marker(line, previous)
+            or self._continues_wrapped_line(line, previous)
+            or self._continues_across_page(i, line.text)
+        )
+        if not joined:
+            self.in_footnote_zone = False
+            self.body = Block("body", line.no, line.no)
+            self.doc.blocks.append(self.body)
+            self._extend(self.body, line, "")
+
+    def _lost_marker_at_end(self, previous: Line | None) -> bool:
+        return (
+            previous is not None
+            and self.lost_style
+            and self._body_continues(previous)
+            and not is_terminated(previous.text)
+        )
+
+    def _continues_footnote_line(self, line: Line, previous: Line | None) -> bool:
+        """A footnote printed over several lines at a page bottom."""
+        if previous is None or not self.in_footnote_zone or self.footnote is None:
+            return False
+        return self._extend(self.footnote, line, " ")
+
+    def _continues_after_lost_marker(self, line: Line, previous: Line | None) -> bool:
+        """Word exports break the line where a footnote reference stood."""
         text = line.text
-        if adjacent and self.in_footnote_zone and self.footnote is not None:
-            self._extend(self.footnote, line, " ")
-            return
-        if adjacent and self.lost_style and self._body_continues(previous):
-            if _lost_marker_break(previous.text, text):
-                self._lost_marker(previous)
-                self._extend(self.body, line, "" if starts_mid_sentence(text) and not starts_lowercase(text) else " ")
-                return
-        if adjacent and self.wrapped and self._body_continues(previous):
-            if not text.lstrip().startswith(_PARAGRAPH_OPENERS) and match_heading(text) is None:
-                self._extend(self.body, line, " ")
-                return
-        if self._continues_across_page(i, text):
-            return
-        self.in_footnote_zone = False
-        self.body = Block("body", line.no, line.no)
-        self.doc.blocks.append(self.body)
-        self._extend(self.body, line, "")
+        if previous is None or not self.lost_style or not self._body_continues(previous):
+            return False
+        if not _lost_marker_break(previous.text, text):
+            return False
+        self._lost_marker(previous)
+        glued = starts_mid_sentence(text) and not starts_lowercase(text)  # ". Ủy ban", "; làm"
+        return self._extend(self.body, line, "" if glued else " ")
+
+    def _continues_wrapped_line(self, line: Line, previous: Line | None) -> bool:
+        """Plain text wrapped at a fixed width: a paragraph runs until a blank line."""
+        if previous is None or not self.wrapped or not self._body_continues(previous):
+            return False
+        stripped = line.text.lstrip()
+        if stripped.startswith(_PARAGRAPH_OPENERS) or match_heading(stripped) is not None:
+            return False
+        return self._extend(self.body, line, " ")
 
     def _body_continues(self, previous: Line) -> bool:
         """Is the last line read part of the open body paragraph?"""
@@ -298,7 +335,9 @@ class _DocumentReader:
         start, end = line.content_span()
         start = max(start, line.start + skip)
         footnotes = self.numbers if block.role != "footnote" else set()
-        block.append(line.text[start - line.start : end - line.start], start, line.no, joiner, footnotes)
+        block.append(
+            line.text[start - line.start : end - line.start], start, line.no, joiner, footnotes
+        )
         return True
 
 

@@ -23,5 +23,7 @@ def read_report(
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         accepted = ", ".join(SUPPORTED_SUFFIXES)
-        raise ReportError(source_file, f"unsupported file type {path.suffix or '(none)'!r} (accepted: {accepted})")
+        raise ReportError(
+            source_file, f"unsupported file type {path.suffix or '(none)'!r} (accepted: {accepted})"
+        )
     return reader(path, source_file, doc_id, budget)

@@ -22,11 +22,17 @@ UNDECODABLE = "not valid UTF-8, UTF-16 or Windows-1258 text"
 
 # Non-text formats recognised by their first bytes: (magic, what it is, what to do).
 _MAGIC: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF", "PDF file",
-     "PDF reports are not read from .txt; give the .pdf file its .pdf extension"),
+    (
+        b"%PDF",
+        "PDF file",
+        "PDF reports are not read from .txt; give the .pdf file its .pdf extension",
+    ),
     (b"PK\x03\x04", "looks like a Word .docx/ZIP file", "save it as UTF-8 plain text (.txt)"),
-    (b"\xd0\xcf\x11\xe0", "old Word .doc format",
-     "convert it with `libreoffice --headless --convert-to docx FILE`"),
+    (
+        b"\xd0\xcf\x11\xe0",
+        "old Word .doc format",
+        "convert it with `libreoffice --headless --convert-to docx FILE`",
+    ),
     (b"\x89PNG\r\n\x1a\n", "image file", "PNG image; supply the report as text"),
     (b"\xff\xd8\xff", "image file", "JPEG image; supply the report as text"),
     (b"GIF87a", "image file", "GIF image; supply the report as text"),

@@ -21,11 +21,15 @@ def parse_text(
     decoded: Decoded, source_file: str, doc_id: str, budget: int = DEFAULT_TOKEN_BUDGET
 ) -> ParsedFile:
     raw = read_text_report(decoded.text)
-    info = FileInfo(source_file, decoded.sha256, decoded.encoding, doc_id, _line_starts(decoded.text))
+    info = FileInfo(
+        source_file, decoded.sha256, decoded.encoding, doc_id, _line_starts(decoded.text)
+    )
     several = len(raw.documents) > 1
     documents, spans = [], []
     for k, raw_doc in enumerate(raw.documents, start=1):
-        parsed, doc_spans = build_document(raw_doc, f"{doc_id}-{k}" if several else doc_id, info, budget)
+        parsed, doc_spans = build_document(
+            raw_doc, f"{doc_id}-{k}" if several else doc_id, info, budget
+        )
         documents.append(parsed)
         spans += doc_spans
     return ParsedFile(

@@ -40,9 +40,14 @@ def passage_problems(parsed: ParsedFile) -> list[str]:
     for span in parsed.spans:
         if span.role in TEXT_ROLES:
             for i in range(span.start, span.end):
-                if not parsed.text[i].isspace() and i not in owner:
+                if _is_text(parsed.text[i]) and i not in owner:
                     problems.append(f"{span.role} char {i} {parsed.text[i]!r} is in no passage")
     return problems
+
+
+def _is_text(ch: str) -> bool:
+    """Characters that carry text: not spaces, not the control characters cleaning drops."""
+    return not ch.isspace() and clean(ch) != ""
 
 
 def _squash(text: str) -> str:
