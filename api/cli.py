@@ -63,8 +63,9 @@ def _inspect(args: argparse.Namespace) -> int:
         print()
     else:
         single = len(result.files) == 1 and not result.errors
-        lines = render_file(result.files[0]) if single else render_summary(result.files)
-        print("\n".join(lines))
+        if result.files:
+            lines = render_file(result.files[0]) if single else render_summary(result.files)
+            print("\n".join(lines))
         for name in result.skipped:
             print(f"skipped {name}: not a report file", file=sys.stderr)
     for error in result.errors:

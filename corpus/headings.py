@@ -31,7 +31,7 @@ class HeadingMatch:
 def match_heading(text: str) -> HeadingMatch | None:
     """Classify a paragraph that starts with report numbering; None for ordinary text."""
     text = text.strip()
-    if m := PART.match(text):
+    if (m := PART.match(text)) and len(words(m.group(2))) <= 25:
         return HeadingMatch(m.group(1), PART_LEVEL, m.group(2).strip(), True)
     if (m := ROMAN.match(text)) and _VALID_ROMAN.match(m.group(1)):
         return _numbered(m.group(1), ROMAN_LEVEL, m.group(2), roman=True)

@@ -97,10 +97,10 @@ def load_reports(
         try:
             result.files.append(read_report(report.path, report.source_file, report.doc_id, budget))
         except ReportError as error:
-            logger.warning("%s", error)
+            logger.info("%s", error)
             result.errors.append(error)
         except Exception as error:  # a parser bug on one file must not stop the others
-            logger.exception("could not parse %s", report.source_file)
+            logger.debug("could not parse %s", report.source_file, exc_info=True)
             reason = (
                 f"could not be parsed ({type(error).__name__}: {error}); please report this file"
             )

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from .lines import is_upper_text, words
+from .vietnamese import canonical
 
 DOC_TYPES = (
     "BÁO CÁO", "CHUYÊN ĐỀ", "KẾ HOẠCH", "TỜ TRÌNH", "THÔNG BÁO", "CHƯƠNG TRÌNH", "QUYẾT ĐỊNH",
     "NGHỊ QUYẾT", "CHỈ THỊ", "HƯỚNG DẪN", "ĐỀ ÁN", "KẾT LUẬN", "QUY CHẾ", "QUY ĐỊNH", "BIÊN BẢN",
 )  # fmt: skip
 NATIONAL_LINES = ("ĐẢNG CỘNG SẢN VIỆT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ĐỘC LẬP")
-NUMBER = re.compile(r"^Số\s*:?\s*(\S.{0,40})$")
+NUMBER = re.compile(r"^Số\s*:?\s*(\S*[\d/]\S*)\s*$")  # "Số 16-BC/TU", "Số: /UBND-KGVX"
 PLACE_DATE = re.compile(
     r"^(?P<place>[^\d,]{2,40}?),\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?"
     r"\s*năm\s*(?P<year>\d{4})?\s*$",
@@ -24,7 +26,6 @@ SUBJECT = re.compile(r"^V/v\s*:?\s*(.*)$")  # "V/v nâng cao hiệu quả …": 
 RECIPIENTS = re.compile(r"^Kính\s+gửi\s*:?\s*(.*)$", re.IGNORECASE)
 DISTRIBUTION = re.compile(r"^Nơi\s+nhận\s*:?", re.IGNORECASE)
 SOURCE_LINE = re.compile(r"^\(\s*Nguồn\s*:.*\)$")
-_NAME_WORD = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹ']*$")
 _PERIOD = re.compile(
     r"(?<!tháng )(?<!tháng \d )(?<!tháng \d\d )"
     r"\b(?:năm|giai đoạn|nhiệm kỳ|thời kỳ|từ năm)\s+(\d{4})(?:\s*[-–]\s*(\d{4}))?",
@@ -83,9 +84,11 @@ def read_place_date(text: str, meta: Metadata) -> bool:
         return False
     meta.place = " ".join(m.group("place").split())
     if m.group("day") and m.group("month") and m.group("year"):
-        meta.date = (
-            f"{int(m.group('year')):04d}-{int(m.group('month')):02d}-{int(m.group('day')):02d}"
-        )
+        try:
+            day = datetime.date(int(m.group("year")), int(m.group("month")), int(m.group("day")))
+            meta.date = day.isoformat()
+        except ValueError:
+            meta.date = None  # "ngày 31 tháng 2": not a date
     return True
 
 
@@ -100,7 +103,16 @@ def read_number(text: str, meta: Metadata) -> bool:
 def looks_like_name(text: str) -> bool:
     """'Nguyễn Văn Hòa', 'Y Ngọc': 2–5 capitalised words, no digits or punctuation."""
     parts = strip_emphasis(text).split()
-    return 2 <= len(parts) <= 5 and all(_NAME_WORD.match(p) for p in parts)
+    return 2 <= len(parts) <= 5 and all(_is_capitalised_word(p) for p in parts)
+
+
+def _is_capitalised_word(word: str) -> bool:
+    rest = word[1:].replace("'", "")
+    return (
+        word[0].isupper()
+        and word[0].isalpha()
+        and (rest == "" or (rest.isalpha() and rest.islower()))
+    )
 
 
 def read_signature(lines: list[str], meta: Metadata) -> None:
@@ -139,6 +151,7 @@ def years_covered(*texts: str) -> tuple[int, ...]:
 
 
 def most_mentioned_province(text: str) -> str | None:
+    text = canonical(text)
     counts = Counter({p: text.count(p) for p in PROVINCES})
     province, count = counts.most_common(1)[0]
     return province if count else None

@@ -42,7 +42,7 @@ class Section:
     doc_id: str
     title: str  # "II. CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO"
     label: str  # numbering as written: "II", "1.1", "Phần thứ nhất", "Một là"
-    level: int  # 1 = Phần, 2 = Roman, 3 = "1.", 4 = "1.1.", 5 = "1.1.1.", 6 = "a)"/"Một là"
+    level: int  # 1 = Phần, 2 = Roman, 3 = "1.", 4 = "1.1.", 5 = "1.1.1.", 7 = "a)"/"Một là"
     path: tuple[str, ...]  # titles from the top down to this section, inclusive
     line: int
 

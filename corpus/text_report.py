@@ -136,7 +136,7 @@ def _is_hard_wrapped(lines: list[Line]) -> bool:
         return False
     followed = sum(1 for a, b in zip(lines, lines[1:], strict=False) if not a.blank and not b.blank)
     return (
-        statistics.median(len(line.text) for line in content) <= 90
+        40 <= statistics.median(len(line.text) for line in content) <= 90
         and followed / len(content) > 0.5
     )
 
@@ -284,6 +284,8 @@ class _DocumentReader:
         stripped = line.text.lstrip()
         if stripped.startswith(_PARAGRAPH_OPENERS) or match_heading(stripped) is not None:
             return False
+        if match_heading(self.body.raw) is not None or is_upper_text(self.body.raw):
+            return False  # a heading line ends where it ends
         return self._extend(self.body, line, " ")
 
     def _body_continues(self, previous: Line) -> bool:

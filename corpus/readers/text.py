@@ -28,7 +28,7 @@ def parse_text(
     documents, spans = [], []
     for k, raw_doc in enumerate(raw.documents, start=1):
         parsed, doc_spans = build_document(
-            raw_doc, f"{doc_id}-{k}" if several else doc_id, info, budget
+            raw_doc, f"{doc_id}~{k}" if several else doc_id, info, budget
         )
         documents.append(parsed)
         spans += doc_spans

@@ -116,8 +116,9 @@ def test_windows_1258(tmp_path: Path, text: str) -> None:
         data.decode("utf-8")
     assert data.decode("cp1258") != text  # tone marks come out as combining characters
     got = read_report_file(write(tmp_path, "vn1258.txt", data))
-    assert got == Decoded(text=unicodedata.normalize("NFC", text), encoding="cp1258",
-                          sha256=sha(data))
+    assert got == Decoded(
+        text=unicodedata.normalize("NFC", text), encoding="cp1258", sha256=sha(data)
+    )
 
 
 def test_windows_1258_keeps_crlf(tmp_path: Path) -> None:
@@ -183,8 +184,10 @@ def test_undecodable_text(tmp_path: Path) -> None:
     [
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", ("PDF", ".pdf extension")),
         (b"PK\x03\x04\x14\x00\x06\x00", ("Word .docx/ZIP file",)),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", (
-            "old Word .doc format", "libreoffice --headless --convert-to docx")),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+            ("old Word .doc format", "libreoffice --headless --convert-to docx"),
+        ),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ("image file, not text",)),
         (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", ("image file, not text",)),
         (b"GIF89a\x01\x00\x01\x00", ("image file, not text",)),

@@ -32,13 +32,37 @@ line = st.one_of(
     st.builds(lambda p, s: p + s, st.sampled_from([". ", ", ", "; ", "đến "]), sentence),
     st.builds(lambda n, s: f"{n} {s}", st.sampled_from(["¹", "²", "³", "⁴", "¹²"]), sentence),
     st.builds(lambda s: f"\ufffd {s}", sentence),
-    st.sampled_from([
-        "I. KẾT QUẢ ĐẠT ĐƯỢC", "II- NHIỆM VỤ", "1. Công tác lãnh đạo", "1.1. Đối thoại", "a) mục",
-        "Phần thứ nhất", "Phần thứ hai **CHƯƠNG TRÌNH**", "CHUYÊN ĐỀ", "BÁO CÁO", "-----", "____",
-        "Nơi nhận:", "- Lưu VT.", "T/M BAN THƯỜNG VỤ", "Nguyễn Văn Hòa", "Số 16-BC/TU",
-        "Kon Tum, ngày 11 tháng 11 năm 2020", "(Nguồn: baodantoc.vn)", "Một là, phải làm tốt.",
-        "V/v nâng cao", "Kính gửi:", "", "", " ", "\t", "                    Y Ngọc", "*",
-    ]),  # fmt: skip
+    st.sampled_from(
+        [
+            "I. KẾT QUẢ ĐẠT ĐƯỢC",
+            "II- NHIỆM VỤ",
+            "1. Công tác lãnh đạo",
+            "1.1. Đối thoại",
+            "a) mục",
+            "Phần thứ nhất",
+            "Phần thứ hai **CHƯƠNG TRÌNH**",
+            "CHUYÊN ĐỀ",
+            "BÁO CÁO",
+            "-----",
+            "____",
+            "Nơi nhận:",
+            "- Lưu VT.",
+            "T/M BAN THƯỜNG VỤ",
+            "Nguyễn Văn Hòa",
+            "Số 16-BC/TU",
+            "Kon Tum, ngày 11 tháng 11 năm 2020",
+            "(Nguồn: baodantoc.vn)",
+            "Một là, phải làm tốt.",
+            "V/v nâng cao",
+            "Kính gửi:",
+            "",
+            "",
+            " ",
+            "\t",
+            "                    Y Ngọc",
+            "*",
+        ]
+    ),  # fmt: skip
 )
 report = st.builds(
     lambda lines, newline: newline.join(lines),

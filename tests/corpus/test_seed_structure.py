@@ -57,9 +57,14 @@ def test_000_word_export_with_lost_markers(seed_files):
     body = next(p for p in parsed.passages if p.passage_id == fn1.anchor_id)
     assert "102 đơn vị hành chính cấp xã với 756 thôn (làng), tổ dân phố." in body.text
     assert body.text[: marker_offset(body, 1)].endswith("102 đơn vị hành chính cấp xã")
-    assert notes[2].text.startswith("Gồm Xê đăng, Bahnar") and "gồm 07 DTTS tại chỗ." in notes[2].anchor_text
+    assert (
+        notes[2].text.startswith("Gồm Xê đăng, Bahnar")
+        and "gồm 07 DTTS tại chỗ." in notes[2].anchor_text
+    )
     assert "673 cuộc đối thoại" in notes[6].text
-    assert notes[6].anchor_text.startswith("Đã thực hiện hiệu quả Quy chế tiếp xúc, đối thoại trực tiếp")
+    assert notes[6].anchor_text.startswith(
+        "Đã thực hiện hiệu quả Quy chế tiếp xúc, đối thoại trực tiếp"
+    )
     assert notes[6].section_path[-1].startswith("1. Về lãnh đạo thực hiện công tác dân vận")
     assert "2.382 lượt người có uy tín" in notes[22].text
     assert notes[23].text.startswith("Đến nay, 10/10 huyện, thành phố")
@@ -97,7 +102,9 @@ def test_001_pdf_export_page_breaks(seed_files):
     assert (joined.line_start, joined.line_end) == (29, 37) and len(joined.spans) >= 2
     decision = passage_with(parsed, "Quyết định số 1018/QĐ-UBND, ngày 03-5-2019 về việc thành lập")
     assert 8 in decision.cites
-    assert notes[7].text == "Đã tiếp nhận và giải quyết được 340/436 đơn khiếu nại, tố cáo đạt 77,98%."
+    assert (
+        notes[7].text == "Đã tiếp nhận và giải quyết được 340/436 đơn khiếu nại, tố cáo đạt 77,98%."
+    )
     assert notes[7].anchor_text.endswith("đúng quy trình xử lý.")
     assert notes[15].anchor_text.endswith("tại xã Phong Đông, huyện Vĩnh Thuận.")
     titles = [s.title for s in doc.sections]
@@ -118,9 +125,10 @@ def test_002_official_letter(seed_files):
     assert sorted(notes) == [1, 2, 3, 4] and all(n.anchor_id for n in notes.values())
     assert notes[4].line_start == 70  # printed after the signature
     assert "Nghị quyết số 19-NQ/TW" in notes[4].anchor_text
-    assert "tổ chức tuyên truyền trên các phương tiện thông tin đại chúng" in passage_with(
-        parsed, "tổ chức tuyên truyền trên các phương tiện"
-    ).text
+    assert (
+        "tổ chức tuyên truyền trên các phương tiện thông tin đại chúng"
+        in passage_with(parsed, "tổ chức tuyên truyền trên các phương tiện").text
+    )
     body_text = " ".join(p.text for p in parsed.passages)
     assert "Kính gửi" not in body_text and "KGVX₂" not in body_text
 
@@ -136,8 +144,16 @@ def test_003_four_reports_in_one_file(seed_files):
         "Chuyên đề VỀ HOẠT ĐỘNG CỦA MẶT TRẬN TỔ QUỐC VÀ CÁC TỔ CHỨC CHÍNH TRỊ - XÃ HỘI",
     ]
     assert [d.signatory for d in docs] == ["Y Ngọc", "U Huấn", "Huỳnh Tấn Phục", "Nguyễn Thanh Hà"]
-    assert docs[0].signatory_title == "Ủy viên Ban Thường vụ Tỉnh ủy; Phó chủ tịch Ủy ban nhân dân tỉnh"
-    assert [(d.line_start, d.line_end) for d in docs] == [(1, 129), (130, 257), (258, 396), (397, 594)]
+    assert (
+        docs[0].signatory_title
+        == "Ủy viên Ban Thường vụ Tỉnh ủy; Phó chủ tịch Ủy ban nhân dân tỉnh"
+    )
+    assert [(d.line_start, d.line_end) for d in docs] == [
+        (1, 129),
+        (130, 257),
+        (258, 396),
+        (397, 594),
+    ]
     assert len({d.doc_id for d in docs}) == 4
     # ten footnotes at the end of the file: each goes to the report that cites it
     notes = footnotes(parsed)
@@ -159,7 +175,9 @@ def test_003_four_reports_in_one_file(seed_files):
     assert not any(notes[n].anchor_id for n in range(1, 6))
     assert any("left unlinked" in note for note in parsed.notes)
     first = parsed.documents[0].sections[0]
-    assert first.title == "Phần thứ nhất. ĐÁNH GIÁ 5 NĂM THỰC HIỆN NGHỊ QUYẾT ĐẠI HỘI XV ĐẢNG BỘ TỈNH"
+    assert (
+        first.title == "Phần thứ nhất. ĐÁNH GIÁ 5 NĂM THỰC HIỆN NGHỊ QUYẾT ĐẠI HỘI XV ĐẢNG BỘ TỈNH"
+    )
     assert "Tòa án nhân dân thành phố Kon Tum" in " ".join(p.text for p in parsed.passages)
 
 
@@ -168,7 +186,9 @@ def test_004_news_article(seed_files):
     (doc,) = parsed.documents
     d = doc.document
     assert (d.kind, d.title, d.signatory) == (
-        "bài báo", "Huy động cả hệ thống chính trị thực hiện công tác dân vận", "Đặng Thị Vân"
+        "bài báo",
+        "Huy động cả hệ thống chính trị thực hiện công tác dân vận",
+        "Đặng Thị Vân",
     )
     captions = [p for p in parsed.passages if p.kind == "caption"]
     assert len(captions) == 3

@@ -1,0 +1,193 @@
+"""Metadata lines of Vietnamese administrative documents: number, place and date, type, names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from baocao.corpus.loader import load_reports
+from baocao.corpus.metadata import (
+    Metadata,
+    doc_type,
+    looks_like_name,
+    most_mentioned_province,
+    read_number,
+    read_place_date,
+    years_covered,
+)
+
+
+def place_date(text: str) -> tuple[bool, str | None, str | None]:
+    meta = Metadata()
+    found = read_place_date(text, meta)
+    return found, meta.place, meta.date
+
+
+def number(text: str) -> tuple[bool, str | None]:
+    meta = Metadata()
+    found = read_number(text, meta)
+    return found, meta.number
+
+
+# --- place and date ---------------------------------------------------------------------
+
+
+def test_place_and_full_date():
+    assert place_date("Kon Tum, ngày 11 tháng 11 năm 2020") == (True, "Kon Tum", "2020-11-11")
+
+
+def test_single_digit_day_and_month_are_padded():
+    assert place_date("Rạch Giá, ngày 5 tháng 1 năm 2020") == (True, "Rạch Giá", "2020-01-05")
+
+
+def test_blank_date_of_a_draft_gives_place_only():
+    assert place_date("Kon Tum, ngày tháng năm") == (True, "Kon Tum", None)
+    assert place_date("Kon Tum, ngày    tháng    năm 2020") == (True, "Kon Tum", None)
+
+
+def test_bold_place_date_line():
+    assert place_date("**Kon Tum, ngày 02 tháng 3 năm 2021**") == (True, "Kon Tum", "2021-03-02")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Kon Tum ngày 11 tháng 11 năm 2020", "Năm 2020, ngày hội", "Hà Nội, ngày 01/01/2020"],
+    ids=["no-comma", "prose", "slashes"],
+)
+def test_not_a_place_date_line(text):
+    assert place_date(text) == (False, None, None)
+
+
+# --- number -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Số 16-BC/TU", "16-BC/TU"),
+        ("Số: /UBND-KGVX", "/UBND-KGVX"),
+        ("Số:16-BC/TU", "16-BC/TU"),
+        ("**Số: 123/BC-UBND**", "123/BC-UBND"),
+    ],
+)
+def test_document_number(text, expected):
+    assert number(text) == (True, expected)
+
+
+def test_bare_so_is_not_a_number():
+    assert number("Số") == (False, None)
+
+
+def test_word_starting_with_so_is_not_a_number():
+    assert number("Số lượng đảng viên tăng 5%") == (False, None)
+
+
+def test_title_line_starting_with_so_stays_in_the_title(tmp_path: Path):
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "TỈNH ỦY KON TUM\nSố 02-BC/TU\nKon Tum, ngày 02 tháng 3 năm 2021\n\nBÁO CÁO\n"
+        "Số lượng, chất lượng đảng viên năm 2020\n\nI. KẾT QUẢ\n\n"
+        "Toàn tỉnh có 30.000 đảng viên, tăng 5% so với năm trước.\n\n"
+        "T/M BAN THƯỜNG VỤ\nBÍ THƯ\n\nNguyễn Văn An\n",
+        encoding="utf-8",
+    )
+    d = load_reports([path]).files[0].documents[0].document
+    assert d.number == "02-BC/TU"
+    assert d.title == "Báo cáo Số lượng, chất lượng đảng viên năm 2020"
+
+
+# --- document type ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("BÁO CÁO", "báo cáo"),
+        ("**BÁO CÁO**", "báo cáo"),
+        ("  CHUYÊN  ĐỀ ", "chuyên đề"),
+        ("Kế hoạch", "kế hoạch"),
+        ("BÁO CÁO TỔNG KẾT", None),
+        ("công văn", None),
+    ],
+)
+def test_doc_type(text, kind):
+    assert doc_type(text) == kind
+
+
+# --- names ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["Nguyễn Văn Hòa", "Y Ngọc", "Đặng Tuyết Em", "**Nguyễn Văn An**", "Ksor Phước Hà"]
+)
+def test_looks_like_name(text):
+    assert looks_like_name(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PHÓ BÍ THƯ",
+        "Lưu Văn phòng Tỉnh ủy.",
+        "Nguyễn",
+        "Nguyễn Thị Kim Ngân Hà Anh",
+        "Nguyễn Văn 2",
+    ],
+    ids=["upper", "distribution", "one-word", "six-words", "digit"],
+)
+def test_does_not_look_like_name(text):
+    assert not looks_like_name(text)
+
+
+def test_lower_case_accented_word_is_not_capitalised():
+    assert not looks_like_name("Tỉnh ủy Kon Tum")
+
+
+# --- years ------------------------------------------------------------------------------
+
+
+def test_years_of_a_term():
+    assert years_covered("nhiệm kỳ 2015-2020") == (2015, 2016, 2017, 2018, 2019, 2020)
+
+
+def test_years_of_a_period_with_spaced_dash():
+    assert years_covered("giai đoạn 2016 - 2020") == (2016, 2017, 2018, 2019, 2020)
+
+
+def test_a_date_contributes_no_year():
+    assert years_covered("ngày 25 tháng 6 năm 2019") == ()
+    assert years_covered("tháng 12 năm 2019") == ()
+
+
+def test_single_year_and_several_texts_are_merged():
+    assert years_covered("Năm 2020, tỉnh", "giai đoạn 2016 - 2017", "năm 2019") == (
+        2016,
+        2017,
+        2019,
+        2020,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["năm 1930", "giai đoạn 2000–2040", "nhiệm kỳ 2020 - 2015", "2019-2020"],
+    ids=["too-old", "too-long", "backwards", "no-keyword"],
+)
+def test_implausible_or_unintroduced_periods_are_ignored(text):
+    assert years_covered(text) == ()
+
+
+# --- province -----------------------------------------------------------------------------
+
+
+def test_most_mentioned_province():
+    text = "Kiên Giang có 15 huyện. Tỉnh Kiên Giang giáp Cà Mau. Đoàn công tác tỉnh Kon Tum."
+    assert most_mentioned_province(text) == "Kiên Giang"
+
+
+def test_no_province_mentioned():
+    assert most_mentioned_province("Công tác dân vận năm 2020.") is None
+
+
+def test_province_with_a_spaced_hyphen_is_found():
+    assert most_mentioned_province("tỉnh Bà Rịa - Vũng Tàu") == "Bà Rịa - Vũng Tàu"
