@@ -402,4 +402,6 @@ def _attach_lost_footnotes(
 def _home_of_unlinked(footnote, footnotes, alignment, markers) -> int:
     """An unlinked footnote belongs to the document of the markers around its stretch."""
     k = alignment.near[footnotes.index(footnote)]
-    return markers[k].doc_index if k is not None else len(markers) and markers[-1].doc_index
+    if k is not None:
+        return markers[k].doc_index
+    return markers[-1].doc_index if markers else 0
