@@ -56,9 +56,6 @@ class Block:
         """Account for source text that is structure, not content (a footnote's number)."""
         self.removed.append((start, end))
 
-    def mark_here(self, number: int) -> None:
-        self.markers.append((number, len(self.raw)))
-
     @property
     def open(self) -> bool:
         return not is_terminated(self.raw)
