@@ -56,6 +56,10 @@ class Block:
         """Account for source text that is structure, not content (a footnote's number)."""
         self.removed.append((start, end))
 
+    def source_spans(self) -> tuple[tuple[int, int], ...]:
+        """The contiguous source spans of everything kept in the raw text."""
+        return _runs(self.source)
+
     @property
     def open(self) -> bool:
         return not is_terminated(self.raw)

@@ -99,14 +99,13 @@ class _Placed:
 
 def _sections(blocks: list[Block], doc_id: str) -> tuple[list[Section], list[_Placed]]:
     """Walk the paragraphs: headings open sections, everything else is placed in one."""
+    texts = [b.fragment().text for b in blocks]
     numbered = any(
-        (m := match_heading(b.fragment().text)) and PART_LEVEL < m.level < ITEM_LEVEL
-        for b in blocks
+        (m := match_heading(text)) and PART_LEVEL < m.level < ITEM_LEVEL for text in texts
     )
     stack: list[tuple[int, str, int]] = []  # (level, title, index into sections)
     sections: list[Section] = []
     placed: list[_Placed] = []
-    texts = [b.fragment().text for b in blocks]
     for i, block in enumerate(blocks):
         if block.role != "body":
             placed.append(_Placed(block, tuple(t for _, t, _ in stack)))
@@ -335,10 +334,6 @@ def _coverage(raw: RawDocument, blocks: list[Block]) -> list[Span]:
     spans = [Span(a, b, role) for a, b, role in raw.roles]
     for block in [*blocks, *raw.footnotes]:
         role = _ROLE_OF_BLOCK.get(block.role, "metadata")
-        spans += [Span(a, b, role) for a, b in _merge(_source_runs(block))]
+        spans += [Span(a, b, role) for a, b in block.source_spans()]
         spans += [Span(a, b, "marker") for a, b in block.removed]
     return spans
-
-
-def _source_runs(block: Block) -> list[tuple[int, int]]:
-    return [(s, s + 1) for s in block.source if s >= 0]

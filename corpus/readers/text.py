@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..chunking import DEFAULT_TOKEN_BUDGET
+from ..lines import split_lines
 from ..model import ParsedFile
 from ..structure import FileInfo, build_document
 from ..text_report import read_text_report
@@ -22,7 +23,11 @@ def parse_text(
 ) -> ParsedFile:
     raw = read_text_report(decoded.text)
     info = FileInfo(
-        source_file, decoded.sha256, decoded.encoding, doc_id, _line_starts(decoded.text)
+        source_file,
+        decoded.sha256,
+        decoded.encoding,
+        doc_id,
+        [line.start for line in split_lines(decoded.text)],
     )
     several = len(raw.documents) > 1
     documents, spans = [], []
@@ -37,11 +42,3 @@ def parse_text(
         text=decoded.text, documents=tuple(documents),
         spans=tuple(sorted(spans, key=lambda s: (s.start, s.end))), notes=tuple(raw.notes),
     )  # fmt: skip
-
-
-def _line_starts(text: str) -> list[int]:
-    starts, offset = [0], 0
-    for line in text.split("\n")[:-1]:
-        offset += len(line) + 1
-        starts.append(offset)
-    return starts
