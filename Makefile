@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/baocao inspect
+	$(BIN)/baocao index
 
 test: $(STAMP)
 	$(BIN)/ruff check .

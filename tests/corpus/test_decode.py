@@ -7,6 +7,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+
 from baocao.corpus.errors import ReportError
 from baocao.corpus.readers.decode import Decoded, decode_report_bytes, read_report_file
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from baocao.corpus.headings import is_unnumbered_heading, match_heading, section_title
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "corpus" / "sample"

@@ -7,6 +7,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+
 from baocao.corpus.errors import ReportError
 from baocao.corpus.loader import doc_id_for, find_reports, load_reports, sample_corpus_dir
 from baocao.corpus.readers import SUPPORTED_SUFFIXES, read_report

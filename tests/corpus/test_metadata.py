@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from baocao.corpus.loader import load_reports
 from baocao.corpus.metadata import (
     Metadata,

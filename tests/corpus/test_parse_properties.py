@@ -6,10 +6,11 @@ import hashlib
 import unicodedata
 
 from accounting import passage_problems, uncovered_or_doubled
-from baocao.corpus.readers.decode import Decoded
-from baocao.corpus.readers.text import parse_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from baocao.corpus.readers.decode import Decoded
+from baocao.corpus.readers.text import parse_text
 
 WORDS = [
     "công", "tác", "dân", "vận", "Tỉnh", "ủy", "uỷ", "hoá", "hóa", "ở", "y", "tế", "đối", "thoại",

@@ -3,9 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from baocao.corpus.sentences import sentence_at, split_sentences
 from hypothesis import given
 from hypothesis import strategies as st
+
+from baocao.corpus.sentences import sentence_at, split_sentences
 
 SAMPLE = Path(__file__).resolve().parents[2] / "corpus/sample"
 

@@ -5,9 +5,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from baocao.corpus.vietnamese import canonical, clean, fold_diacritics, unify_tone_marks
 from hypothesis import given
 from hypothesis import strategies as st
+
+from baocao.corpus.vietnamese import canonical, clean, fold_diacritics, unify_tone_marks
 
 OLD_STYLE_END = re.compile(r"(?<!q)(?:uỷ|hoá|hoà|oẻ|uý|uỳ)(?!\w)", re.IGNORECASE)
 SEED_003 = Path(__file__).resolve().parents[2] / "corpus/sample/003_29c47c2db6e3739b.txt"

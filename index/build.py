@@ -1,0 +1,193 @@
+"""`baocao index`: report files -> a saved hybrid index, redoing only what changed.
+
+A file whose bytes (sha256) and parser are unchanged since the live build keeps its parsed
+passages; its vectors come from the embedding cache. A file that fails to parse keeps its
+previous passages (nothing already indexed is lost) and never stops the other files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from baocao.corpus.chunking import DEFAULT_TOKEN_BUDGET
+from baocao.corpus.errors import ReportError
+from baocao.corpus.loader import ReportFile, find_reports, load_report, parser_fingerprint
+from baocao.corpus.model import Document, Passage
+from baocao.index import store
+from baocao.index.embedding_cache import EmbeddingCache, default_embedding_cache
+from baocao.index.encoders import Encoder
+from baocao.index.hybrid import HybridIndex, IndexSettings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    source_file: str
+    status: str  # new | changed | unchanged | removed | failed | failed, previous kept
+    documents: int = 0
+    passages: int = 0
+    parse_seconds: float = 0.0
+    error: str = ""
+
+
+@dataclass
+class IndexRun:
+    """What one `baocao index` run did, for the table it prints."""
+
+    index_dir: Path
+    build: Path | None = None
+    files: list[FileOutcome] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    embedding: dict = field(default_factory=dict)
+    passages: int = 0
+    documents: int = 0
+
+
+@dataclass
+class _Corpus:
+    documents: list[Document] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    files: dict[str, dict] = field(default_factory=dict)  # manifest "corpus.files"
+
+
+def index_reports(
+    paths: list[Path],
+    index_dir: Path,
+    encoder: Encoder,
+    settings: IndexSettings | None = None,
+    cache: EmbeddingCache | None = None,
+    progress: bool | None = None,
+) -> IndexRun:
+    """Parse (what changed), embed (what is not cached), build and publish a new index."""
+    started = time.perf_counter()
+    run = IndexRun(index_dir=Path(index_dir))
+    previous = _previous_corpus(run.index_dir)
+    reports = find_reports(paths, run.skipped)
+    corpus = _Corpus()
+    for report in reports:
+        outcome = _add_file(corpus, report, previous)
+        run.files.append(outcome)
+    seen = {r.source_file for r in reports}
+    run.files += [FileOutcome(name, "removed") for name in previous.files if name not in seen]
+    run.seconds["parse"] = time.perf_counter() - started
+    if not corpus.passages:
+        raise ReportError(", ".join(map(str, paths)), "no passages to index (no readable report)")
+    index = HybridIndex.build(
+        corpus.passages,
+        corpus.documents,
+        encoder,
+        settings,
+        cache=cache if cache is not None else default_embedding_cache(),
+        progress=progress,
+    )
+    index.corpus_files = corpus.files
+    saving = time.perf_counter()
+    run.build = index.save(run.index_dir)
+    run.seconds.update(
+        bm25=index.build_stats["bm25_seconds"],
+        embed=index.build_stats["embedding"]["seconds"],
+        faiss=index.build_stats["faiss_seconds"],
+        save=time.perf_counter() - saving,
+        total=time.perf_counter() - started,
+    )
+    run.embedding = index.build_stats["embedding"]
+    run.passages, run.documents = len(corpus.passages), len(corpus.documents)
+    return run
+
+
+def _add_file(corpus: _Corpus, report: ReportFile, previous: _Corpus) -> FileOutcome:
+    name = report.source_file
+    try:
+        sha256 = hashlib.sha256(report.path.read_bytes()).hexdigest()
+    except OSError as error:
+        return _keep_previous(corpus, previous, name, f"cannot read: {error.strerror}")
+    entry = {"sha256": sha256, "parser": parser_fingerprint(), "budget": DEFAULT_TOKEN_BUDGET}
+    old = previous.files.get(name)
+    if old is not None and all(old.get(key) == value for key, value in entry.items()):
+        return _reuse(corpus, previous, name, old)
+    started = time.perf_counter()
+    try:
+        parsed = load_report(report)
+    except ReportError as error:
+        return _keep_previous(corpus, previous, name, error.reason)
+    seconds = time.perf_counter() - started
+    documents = [d.document for d in parsed.documents]
+    corpus.documents += documents
+    corpus.passages += parsed.passages
+    corpus.files[name] = {**entry, "documents": [d.doc_id for d in documents]}
+    status = "new" if old is None else "changed"
+    return FileOutcome(name, status, len(documents), len(parsed.passages), seconds)
+
+
+def _reuse(corpus: _Corpus, previous: _Corpus, name: str, entry: dict) -> FileOutcome:
+    documents = [d for d in previous.documents if d.source_file == name]
+    passages = [p for p in previous.passages if p.source_file == name]
+    corpus.documents += documents
+    corpus.passages += passages
+    corpus.files[name] = entry
+    return FileOutcome(name, "unchanged", len(documents), len(passages))
+
+
+def _keep_previous(corpus: _Corpus, previous: _Corpus, name: str, reason: str) -> FileOutcome:
+    logger.warning("%s: %s", name, reason)
+    if name not in previous.files:
+        return FileOutcome(name, "failed", error=reason)
+    kept = _reuse(corpus, previous, name, previous.files[name])
+    return FileOutcome(name, "failed, previous kept", kept.documents, kept.passages, error=reason)
+
+
+def _previous_corpus(index_dir: Path) -> _Corpus:
+    """Documents, passages and file entries of the live build (empty if none is usable)."""
+    try:
+        build = store.current_build(index_dir)
+        manifest = store.read_manifest(build, index_dir)
+        documents = [Document.from_dict(d) for d in store.read_jsonl(build / "documents.jsonl")]
+        passages = [Passage.from_dict(p) for p in store.read_jsonl(build / "passages.jsonl")]
+        files = manifest["corpus"]["files"]
+    except store.IndexUnusable:
+        return _Corpus()
+    except Exception as error:  # a damaged previous build only costs re-parsing
+        logger.warning("previous index in %s not reused: %s", index_dir, error)
+        return _Corpus()
+    return _Corpus(documents, passages, files)
+
+
+def run_to_dict(run: IndexRun) -> dict:
+    return {
+        "index_dir": str(run.index_dir),
+        "build": str(run.build) if run.build else None,
+        "documents": run.documents,
+        "passages": run.passages,
+        "files": [asdict(f) for f in run.files],
+        "skipped": run.skipped,
+        "embedding": run.embedding,
+        "seconds": {step: round(s, 3) for step, s in run.seconds.items()},
+    }
+
+
+def render_run(run: IndexRun) -> list[str]:
+    """A per-file table, then what each step took."""
+    lines = [f"{'file':<40} {'status':<22} {'docs':>4} {'passages':>8} {'parse s':>7}"]
+    for f in run.files:
+        lines.append(
+            f"{f.source_file[:40]:<40} {f.status:<22} {f.documents:>4} {f.passages:>8} "
+            f"{f.parse_seconds:>7.2f}"
+        )
+        if f.error:
+            lines.append(f"    {f.error}")
+    lines += [f"skipped {name}: not a report file" for name in run.skipped]
+    embedding = run.embedding
+    lines.append(
+        f"\n{run.documents} documents, {run.passages} passages; embedded "
+        f"{embedding.get('encoded', 0)} new, {embedding.get('cached', 0)} from cache "
+        f"({embedding.get('passages_per_second', 0):.1f} passages/s)"
+    )
+    lines.append("  ".join(f"{step} {s:.2f}s" for step, s in run.seconds.items()))
+    lines.append(f"index: {run.build}")
+    return lines

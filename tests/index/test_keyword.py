@@ -1,0 +1,87 @@
+"""Keyword side as a user sees it: accents, numbers, document numbers, field weights."""
+
+import numpy as np
+import pytest
+
+from baocao.index.analyzer import analyze
+from baocao.index.keyword import KeywordIndex, KeywordSettings, field_terms, top_rows
+
+TEXTS = [
+    "Sửa chữa đường giao thông nông thôn ở các xã",
+    "Trồng cây dương liễu ven biển",
+    "Năm 2019 tổ chức 2.343 cuộc đối thoại với Nhân dân",
+    "Thực hiện Báo cáo số 16-BC/TU của Tỉnh uỷ về cụ thể hoá nghị quyết",
+    "Chi 9.690,46 triệu đồng cho y tế xã",
+]
+
+
+@pytest.fixture(scope="module")
+def index():
+    return KeywordIndex.build(TEXTS)
+
+
+def best(index, query, k=5):
+    return top_rows(index.scores(query), k)
+
+
+def test_accented_query_prefers_the_exact_word(index):
+    scores = index.scores("đường")
+    assert best(index, "đường")[0] == 0
+    assert scores[0] > scores[1] > 0  # "dương" still found, through the folded field, lower
+
+
+def test_query_without_diacritics_finds_both_spellings_equally(index):
+    scores = index.scores("duong")
+    assert scores[0] > 0
+    assert scores[1] > 0
+    assert best(index, "doi thoai voi nhan dan")[0] == 2
+
+
+@pytest.mark.parametrize("typed", ["2343 cuộc", "2.343 cuộc", "2,343 cuộc"])
+def test_numbers_as_users_type_them(index, typed):
+    assert best(index, typed)[0] == 2
+
+
+def test_decimal_number_is_one_term(index):
+    assert best(index, "9.690,46")[0] == 4
+    assert best(index, "690") == []  # not split into pieces
+
+
+@pytest.mark.parametrize("typed", ["16-BC/TU", "16 - BC/TU", "16-bc/tu", "16-BC / TU"])
+def test_document_numbers_however_spaced(index, typed):
+    assert best(index, typed) == [3]
+
+
+def test_new_tone_marks_in_the_query_find_old_ones_in_the_text(index):
+    assert best(index, "Tỉnh ủy cụ thể hóa")[0] == 3
+
+
+def test_one_letter_syllable_is_searchable(index):
+    assert best(index, "y tế")[0] == 4
+
+
+def test_score_is_the_weighted_sum_of_fields(index):
+    query = "đối thoại với nhân dân"
+    terms = field_terms(analyze(query))
+    f = {name: index.fields[name].scores(terms[name]) for name in index.fields}
+    wb, wf = 0.2, 0.2
+    expected = f["words"] + wb * f["bigrams"] + wf * (f["words_folded"] + wb * f["bigrams_folded"])
+    np.testing.assert_allclose(index.scores(query), expected)
+    unaccented = "doi thoai voi nhan dan"
+    terms = field_terms(analyze(unaccented))
+    expected = index.fields["words_folded"].scores(terms["words_folded"]) + wb * index.fields[
+        "bigrams_folded"
+    ].scores(terms["bigrams_folded"])
+    np.testing.assert_allclose(index.scores(unaccented), expected)
+
+
+def test_save_and_load_round_trip(tmp_path, index):
+    index.save(tmp_path)
+    loaded = KeywordIndex.load(tmp_path, KeywordSettings())
+    for query in ["đường", "doi thoai", "16-BC/TU"]:
+        np.testing.assert_array_equal(loaded.scores(query), index.scores(query))
+
+
+def test_top_rows_orders_by_score_then_row():
+    assert top_rows(np.array([0.0, 2.0, 1.0, 2.0, -1.0]), 10) == [1, 3, 2]
+    assert top_rows(np.array([0.5, 3.0, 1.0]), 2) == [1, 2]
