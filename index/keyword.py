@@ -74,12 +74,26 @@ class KeywordIndex:
 
     def scores(self, query: str) -> np.ndarray:
         """One score per indexed text (0 where no query term occurs)."""
+        return self._score(query)[0]
+
+    def search(self, query: str, k: int) -> tuple[list[int], np.ndarray]:
+        """The k best rows among those holding a query term, and every row's score.
+
+        Rows are chosen by holding a term, not by a positive score: in a corpus of one or two
+        passages BM25Okapi's idf makes every weight zero or negative.
+        """
+        scores, rows = self._score(query)
+        return top_rows(scores, rows, k), scores
+
+    def _score(self, query: str) -> tuple[np.ndarray, np.ndarray]:
         terms = field_terms(analyze(query))
         scores = np.zeros(self.size)
+        matched = [np.empty(0, dtype=np.int64)]
         for name, weight in self.field_weights(query).items():
             if weight:
                 scores += weight * self.fields[name].scores(terms[name])
-        return scores
+                matched.append(self.fields[name].rows_with(terms[name]))
+        return scores, np.unique(np.concatenate(matched))
 
     def save(self, directory: Path) -> None:
         for name, index in self.fields.items():
@@ -94,10 +108,12 @@ class KeywordIndex:
         return cls(fields, settings)
 
 
-def top_rows(scores: np.ndarray, k: int) -> list[int]:
-    """Rows of the k highest positive scores, best first (ties: lower row first)."""
-    positive = np.flatnonzero(scores > 0)
-    if positive.size > k:
-        positive = positive[np.argpartition(-scores[positive], k - 1)[:k]]
-    order = np.lexsort((positive, -scores[positive]))
-    return positive[order].tolist()
+def top_rows(scores: np.ndarray, rows: np.ndarray, k: int) -> list[int]:
+    """The k of ``rows`` with the highest scores, best first; ties go to the lower row, so the
+    top k is always a prefix of the top k + 1."""
+    rows = np.asarray(rows, dtype=np.int64)
+    if rows.size > k > 0:
+        kth_best = -np.partition(-scores[rows], k - 1)[k - 1]
+        rows = rows[scores[rows] >= kth_best]  # everything tied with the k-th stays in the race
+    order = np.lexsort((rows, -scores[rows]))
+    return rows[order][:k].tolist()

@@ -70,7 +70,7 @@ def write_build(index_dir: Path, write_files: Callable[[Path], None]) -> Path:
     """Run ``write_files(folder)`` in a fresh partial folder, then publish it atomically."""
     builds = Path(index_dir) / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
-    build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    build_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
     partial = builds / (build_id + PARTIAL)
     partial.mkdir()
     try:
@@ -78,6 +78,7 @@ def write_build(index_dir: Path, write_files: Callable[[Path], None]) -> Path:
         _fsync_folder(partial)
         final = builds / build_id
         os.replace(partial, final)
+        _fsync_path(builds)  # the rename must reach the disk before CURRENT names the build
         _publish(Path(index_dir), build_id)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -93,12 +94,22 @@ def _publish(index_dir: Path, build_id: str) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(pointer_tmp, index_dir / CURRENT)
+    _fsync_path(index_dir)
 
 
 def _fsync_folder(folder: Path) -> None:
     for path in folder.iterdir():
-        with open(path, "rb") as handle:
-            os.fsync(handle.fileno())
+        _fsync_path(path)
+    _fsync_path(folder)
+
+
+def _fsync_path(path: Path) -> None:
+    """Flush a file's data, or a folder's entries, to disk."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _remove_old_builds(builds: Path, keep: str) -> None:

@@ -58,3 +58,33 @@ def test_missing_folder_is_a_clear_error(tmp_path, env):
     result = baocao(env, "index", tmp_path / "nope", "--index-dir", tmp_path / "index")
     assert result.returncode == 2
     assert "no such file or folder" in result.stderr
+
+
+def test_without_paths_reindexes_what_the_index_was_built_from(tmp_path, env):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "a.txt").write_text(REPORT.format(year=2019, n=673), encoding="utf-8")
+    index_dir = tmp_path / "index"
+    assert baocao(env, "index", reports, "--index-dir", index_dir).returncode == 0
+    again = baocao(env, "index", "--index-dir", index_dir, "--json")
+    assert again.returncode == 0, again.stderr
+    assert [f["source_file"] for f in json.loads(again.stdout)["files"]] == ["a.txt"]
+
+
+def test_index_folder_that_is_a_file_is_a_clear_error(tmp_path, env):
+    (tmp_path / "index").write_text("x")
+    result = baocao(env, "index", "--index-dir", tmp_path / "index")
+    assert result.returncode == 2
+    assert "error:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_failed_file_gives_exit_status_1_and_the_rest_is_indexed(tmp_path, env):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "a.txt").write_text(REPORT.format(year=2019, n=673), encoding="utf-8")
+    (reports / "empty.txt").write_bytes(b"")
+    result = baocao(env, "index", reports, "--index-dir", tmp_path / "index")
+    assert result.returncode == 1
+    assert "empty file: no text to index" in result.stdout
+    assert "a.txt" in result.stdout and "new" in result.stdout

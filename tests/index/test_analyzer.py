@@ -1,3 +1,4 @@
+import re
 import unicodedata
 
 import pytest
@@ -68,6 +69,10 @@ def test_thousands_typed_three_ways_are_one_term(typed):
         ("02", "2"),
         ("0", "0"),
         ("0,5", "0,5"),
+        ("0,125", "0,125"),  # a leading 0 never starts a thousands group
+        ("0.125", "0,125"),
+        ("2.2.1", "2.2.1"),  # a section number stays as written
+        ("10.000", "10000"),
         ("100", "100"),
     ],
 )
@@ -89,7 +94,8 @@ def test_any_grouped_integer_matches_its_plain_digits(n):
 
 
 @pytest.mark.parametrize(
-    "typed", ["16-BC/TU", "16 - BC/TU", "16-BC / TU", "16 -BC/ TU", "16-bc/tu", "016-BC/TU"]
+    "typed",
+    ["16-BC/TU", "16 - BC/TU", "16-BC / TU", "16 -BC/ TU", "16-bc/tu", "16 - bc / tu", "016-BC/TU"],
 )
 def test_document_number_is_one_term_however_spaced(typed):
     assert terms(f"số {typed} của")[:3] == ["số", "16-bc/tu", "của"]
@@ -103,12 +109,17 @@ def test_document_number_is_one_term_however_spaced(typed):
         ("Quyết định 1234/QĐ-TTg", "1234/qđ-ttg"),
         ("Chỉ thị 49-CT/TW", "49-ct/tw"),
         ("Quyết định số 123/QĐ-UBND", "123/qđ-ubnd"),
+        ("Luật số 37/2012/QH13", "37/2012/qh13"),
+        ("Pháp lệnh 34/2007/PL-UBTVQH11", "34/2007/pl-ubtvqh11"),
+        ("Báo cáo 16-BC/TƯ", "16-bc/tư"),
+        ("Công văn 123/BC-SNN&PTNT", "123/bc-snn&ptnt"),
+        ("Kế hoạch số 98-KH của", "98-kh"),
     ],
 )
 def test_legal_document_ids(text, term):
     found = terms(text)
     assert term in found
-    assert term.split("/")[0] not in found  # not split into pieces
+    assert re.split("[-/]", term)[0] not in found  # not split into pieces
 
 
 def test_folded_document_id_matches_without_d_bar():
@@ -119,6 +130,8 @@ def test_year_ranges_dates_and_ordinary_dashes_are_not_document_ids():
     assert terms("giai đoạn 2016-2020") == ["giai", "đoạn", "2016", "2020"]
     assert terms("ngày 02/3/2021") == ["ngày", "2", "3", "2021"]
     assert terms("năm 2019 - Nhân dân") == ["năm", "2019", "nhân", "dân"]
+    assert terms("Mục 3 - Y tế") == ["mục", "3", "y", "tế"]
+    assert terms("năm 2020 - HĐND tỉnh") == ["năm", "2020", "hđnd", "tỉnh"]
 
 
 def test_canonical_doc_id_removes_spaces_and_leading_zeros():

@@ -126,3 +126,44 @@ def test_indexing_a_copy_elsewhere_keeps_ids_stable(setup, encoder, tmp_path):
     index_reports([copy], tmp_path / "other", encoder, cache=cache, progress=False)
     ids = [p.passage_id for p in HybridIndex.load(index_dir, encoder).passages]
     assert ids == [p.passage_id for p in HybridIndex.load(tmp_path / "other", encoder).passages]
+
+
+def test_same_file_name_in_two_folders_gets_two_names_and_ids(tmp_path, encoder):
+    first, second = tmp_path / "kon_tum", tmp_path / "kien_giang"
+    for folder, count in ((first, 111), (second, 222)):
+        folder.mkdir()
+        (folder / "bao_cao.txt").write_text(
+            REPORT.format(n=1, year=2019, count=count), encoding="utf-8"
+        )
+    cache = EmbeddingCache(tmp_path / "cache.sqlite")
+    run = index_reports([first, second], tmp_path / "index", encoder, cache=cache, progress=False)
+    assert statuses(run) == {"bao_cao.txt": "new", "kien_giang/bao_cao.txt": "new"}
+    again = index_reports([first, second], tmp_path / "index", encoder, cache=cache, progress=False)
+    assert set(statuses(again).values()) == {"unchanged"}
+    index = HybridIndex.load(tmp_path / "index", encoder)
+    assert len(index.documents) == 2
+    assert len({p.passage_id for p in index.passages}) == len(index.passages)
+
+
+def test_a_new_file_whose_id_clashes_never_takes_an_indexed_files_id(tmp_path, encoder):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "bao_cao.txt").write_text(REPORT.format(n=1, year=2019, count=111), "utf-8")
+    cache = EmbeddingCache(tmp_path / "cache.sqlite")
+    index_reports([reports], tmp_path / "index", encoder, cache=cache, progress=False)
+    before = HybridIndex.load(tmp_path / "index", encoder)
+    # "bao cao.txt" folds to the same id and sorts first
+    (reports / "bao cao.txt").write_text(REPORT.format(n=2, year=2020, count=222), "utf-8")
+    index_reports([reports], tmp_path / "index", encoder, cache=cache, progress=False)
+    after = HybridIndex.load(tmp_path / "index", encoder)
+    assert len(after.documents) == 2
+    assert set(before.documents) <= set(after.documents)
+    old_id = next(iter(before.documents))
+    assert after.documents[old_id].source_file == "bao_cao.txt"
+
+
+def test_an_unwritable_index_folder_fails_before_any_work(setup, encoder):
+    reports, index_dir, cache = setup
+    index_dir.write_text("not a folder")
+    with pytest.raises(OSError):
+        index_reports([reports], index_dir, encoder, cache=cache, progress=False)

@@ -239,3 +239,29 @@ def test_a_failed_save_leaves_the_previous_build_live(index, encoder, tmp_path, 
     assert store.current_build(tmp_path) == first
     assert not [p for p in (tmp_path / "builds").iterdir() if p.name.endswith(".partial")]
     assert len(HybridIndex.load(tmp_path, encoder).passages) == len(index.passages)
+
+
+def test_duplicate_passage_ids_are_refused(index):
+    with pytest.raises(ValueError, match="passage ids must be unique"):
+        HybridIndex(
+            index.passages + index.passages[:1],
+            list(index.documents.values()),
+            index.keyword,
+            index.dense,
+            index.encoder,
+            index.settings,
+        )
+
+
+def test_load_refuses_a_manifest_without_corpus_or_encoder(index, tmp_path):
+    index.save(tmp_path)
+    path = store.current_build(tmp_path) / "manifest.json"
+    manifest = json.loads(path.read_text())
+    del manifest["corpus"]
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(store.IndexUnusable, match="damaged.*corpus"):
+        HybridIndex.load(tmp_path, index.encoder)
+    manifest["encoder"]["name"] = "word2vec"
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(store.IndexUnusable, match="encoder 'word2vec', which cannot be loaded"):
+        HybridIndex.load(tmp_path)

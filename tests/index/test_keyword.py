@@ -21,7 +21,7 @@ def index():
 
 
 def best(index, query, k=5):
-    return top_rows(index.scores(query), k)
+    return index.search(query, k)[0]
 
 
 def test_accented_query_prefers_the_exact_word(index):
@@ -83,5 +83,23 @@ def test_save_and_load_round_trip(tmp_path, index):
 
 
 def test_top_rows_orders_by_score_then_row():
-    assert top_rows(np.array([0.0, 2.0, 1.0, 2.0, -1.0]), 10) == [1, 3, 2]
-    assert top_rows(np.array([0.5, 3.0, 1.0]), 2) == [1, 2]
+    scores = np.array([0.0, 2.0, 1.0, 2.0, -1.0])
+    assert top_rows(scores, np.arange(5), 10) == [1, 3, 2, 0, 4]
+    assert top_rows(scores, np.array([0, 2, 3]), 2) == [3, 2]
+
+
+def test_top_k_is_a_prefix_of_top_k_plus_more_even_with_ties():
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        scores = rng.integers(0, 4, size=30).astype(float)
+        rows = np.flatnonzero(rng.random(30) < 0.7)
+        reference = sorted(rows.tolist(), key=lambda r: (-scores[r], r))
+        for k in (1, 3, 5, 10):
+            assert top_rows(scores, rows, k) == reference[:k]
+
+
+def test_tiny_corpus_still_finds_passages_holding_the_terms():
+    # Two passages: BM25Okapi's idf is 0 for a term in one of them, so scores are all zero.
+    index = KeywordIndex.build(["673 cuộc đối thoại", "giá lúa tăng"])
+    assert index.scores("673 cuộc đối thoại").tolist() == [0.0, 0.0]
+    assert index.search("673 cuộc đối thoại", 5)[0] == [0]
