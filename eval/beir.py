@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from baocao.corpus.model import Document, Passage
+from baocao.index.store import read_jsonl
 
 Qrels = dict[str, dict[str, int]]  # query_id -> {passage_id: relevance}
 
@@ -29,7 +29,7 @@ def load_beir(folder: Path) -> Benchmark:
             raise ValueError(f"{folder}: no {name}; a BEIR folder has corpus.jsonl, "
                              "queries.jsonl and qrels.tsv")  # fmt: skip
     documents, passages = [], []
-    for row in _jsonl(folder / "corpus.jsonl"):
+    for row in read_jsonl(folder / "corpus.jsonl"):
         passage_id, text = str(row["_id"] if "_id" in row else row["id"]), row["text"]
         documents.append(Document(passage_id, "", folder.name, "", ""))
         passages.append(
@@ -38,14 +38,9 @@ def load_beir(folder: Path) -> Benchmark:
         )  # fmt: skip
     queries = {
         str(row["_id"] if "_id" in row else row["id"]): row["text"]
-        for row in _jsonl(folder / "queries.jsonl")
+        for row in read_jsonl(folder / "queries.jsonl")
     }
     return Benchmark(folder.name, documents, passages, queries, _qrels(folder / "qrels.tsv"))
-
-
-def _jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
 
 
 def _qrels(path: Path) -> Qrels:

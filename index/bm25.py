@@ -14,8 +14,9 @@ floor (it stores zero weights for terms in more than half the documents), hence 
 from __future__ import annotations
 
 import json
+from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -46,37 +47,26 @@ class SparseBM25:
 
     @classmethod
     def build(
-        cls, documents: Sequence[Sequence[str]], settings: BM25Settings | None = None
+        cls, documents: Iterable[Sequence[str]], settings: BM25Settings | None = None
     ) -> SparseBM25:
-        settings = settings or BM25Settings()
-        vocabulary: dict[str, int] = {}
-        rows, cols, counts = [], [], []
-        doc_len = np.zeros(len(documents), dtype=np.float64)
-        for row, tokens in enumerate(documents):
-            doc_len[row] = len(tokens)
-            for term, count in Counter(tokens).items():
-                rows.append(row)
-                cols.append(vocabulary.setdefault(term, len(vocabulary)))
-                counts.append(count)
-        shape = (len(documents), len(vocabulary))
-        tf = sparse.csc_matrix((np.array(counts, dtype=np.float64), (rows, cols)), shape=shape)
-        return cls(_okapi_weights(tf, doc_len, settings), vocabulary)
+        builder = BM25Builder()
+        for tokens in documents:
+            builder.add(tokens)
+        return builder.finish(settings)
 
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         """BM25Okapi ``get_scores``: one float64 score per document."""
+        return self.scores_and_rows(query_tokens)[0]
+
+    def scores_and_rows(self, query_tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The scores, and the rows holding any of the tokens (repeats possible)."""
         counts = Counter(t for t in query_tokens if t in self.vocabulary)
         if not counts:
-            return np.zeros(self.size)
+            return np.zeros(self.size), np.empty(0, dtype=np.int32)
         columns = [self.vocabulary[t] for t in counts]
         repeats = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        return np.asarray(self.weights[:, columns] @ repeats).ravel()
-
-    def rows_with(self, query_tokens: Sequence[str]) -> np.ndarray:
-        """Rows (sorted) holding at least one of the tokens, whatever their score."""
-        columns = sorted({self.vocabulary[t] for t in query_tokens if t in self.vocabulary})
-        if not columns:
-            return np.empty(0, dtype=np.int64)
-        return np.unique(self.weights[:, columns].indices).astype(np.int64)
+        matching = self.weights[:, columns]
+        return np.asarray(matching @ repeats).ravel(), matching.indices
 
     def save(self, directory: Path, name: str) -> None:
         """``<name>.npz`` (the CSC arrays) and ``<name>.vocab.json`` (terms in column order)."""
@@ -104,6 +94,32 @@ class SparseBM25:
         if len(terms) != shape[1]:
             raise ValueError(f"{name}: vocabulary has {len(terms)} terms, matrix {shape[1]}")
         return cls(weights, {term: col for col, term in enumerate(terms)})
+
+
+class BM25Builder:
+    """Collects documents one at a time as compact term-id arrays (no token lists kept)."""
+
+    def __init__(self) -> None:
+        self.vocabulary: dict[str, int] = {}
+        self._term_ids = array("i")
+        self._lengths = array("i")
+
+    def add(self, tokens: Sequence[str]) -> None:
+        vocabulary = self.vocabulary
+        self._term_ids.extend([vocabulary.setdefault(t, len(vocabulary)) for t in tokens])
+        self._lengths.append(len(tokens))
+
+    def finish(self, settings: BM25Settings | None = None) -> SparseBM25:
+        settings = settings or BM25Settings()
+        lengths = np.frombuffer(self._lengths, dtype=np.int32)
+        columns = np.frombuffer(self._term_ids, dtype=np.int32)
+        rows = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
+        shape = (len(lengths), len(self.vocabulary))
+        counts = np.ones(len(columns), dtype=np.float64)
+        tf = sparse.csc_matrix((counts, (rows, columns)), shape=shape)  # repeats are summed
+        tf.sum_duplicates()
+        weights = _okapi_weights(tf, lengths.astype(np.float64), settings)
+        return SparseBM25(weights, self.vocabulary)
 
 
 def okapi_idf(document_frequency: np.ndarray, n_documents: int, epsilon: float) -> np.ndarray:

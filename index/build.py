@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from tqdm import tqdm
 
 from baocao.corpus.chunking import DEFAULT_TOKEN_BUDGET
 from baocao.corpus.errors import ReportError
@@ -72,9 +75,9 @@ def index_reports(
     keep_ids = {name: entry["doc_id"] for name, entry in previous.files.items()}
     reports = find_reports(paths, run.skipped, keep_ids)
     corpus = _Corpus()
-    for report in reports:
-        outcome = _add_file(corpus, report, previous)
-        run.files.append(outcome)
+    show = progress if progress is not None else sys.stderr.isatty() and len(reports) > 3
+    for report in tqdm(reports, desc="reading", unit="file", disable=not show):
+        run.files.append(_add_file(corpus, report, previous))
     seen = {r.source_file for r in reports}
     run.files += [FileOutcome(name, "removed") for name in previous.files if name not in seen]
     run.seconds["parse"] = time.perf_counter() - started

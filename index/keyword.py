@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from baocao.index.analyzer import ANALYZER_VERSION, Terms, analyze, fold, is_unaccented
-from baocao.index.bm25 import BM25Settings, SparseBM25
+from baocao.index.bm25 import BM25Builder, BM25Settings, SparseBM25
 
 FIELDS = ("words", "bigrams", "words_folded", "bigrams_folded")
 
@@ -59,12 +59,11 @@ class KeywordIndex:
     @classmethod
     def build(cls, texts: Sequence[str], settings: KeywordSettings | None = None) -> KeywordIndex:
         settings = settings or KeywordSettings()
-        analysed = [field_terms(analyze(text)) for text in texts]
-        fields = {
-            name: SparseBM25.build([terms[name] for terms in analysed], settings.bm25)
-            for name in FIELDS
-        }
-        return cls(fields, settings)
+        builders = {name: BM25Builder() for name in FIELDS}
+        for text in texts:
+            for name, terms in field_terms(analyze(text)).items():
+                builders[name].add(terms)
+        return cls({name: b.finish(settings.bm25) for name, b in builders.items()}, settings)
 
     def field_weights(self, query: str) -> dict[str, float]:
         wb, wf = self.settings.bigram_weight, self.settings.folded_weight
@@ -88,12 +87,13 @@ class KeywordIndex:
     def _score(self, query: str) -> tuple[np.ndarray, np.ndarray]:
         terms = field_terms(analyze(query))
         scores = np.zeros(self.size)
-        matched = [np.empty(0, dtype=np.int64)]
+        matched = np.zeros(self.size, dtype=bool)
         for name, weight in self.field_weights(query).items():
             if weight:
-                scores += weight * self.fields[name].scores(terms[name])
-                matched.append(self.fields[name].rows_with(terms[name]))
-        return scores, np.unique(np.concatenate(matched))
+                field_scores, rows = self.fields[name].scores_and_rows(terms[name])
+                scores += weight * field_scores
+                matched[rows] = True
+        return scores, np.flatnonzero(matched)
 
     def save(self, directory: Path) -> None:
         for name, index in self.fields.items():
