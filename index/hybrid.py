@@ -108,9 +108,9 @@ class HybridIndex:
         settings = settings or IndexSettings()
         by_id = {d.doc_id: d for d in documents}
         started = time.perf_counter()
-        keyword_texts = [
+        keyword_texts = (
             passage_text(p, by_id.get(p.doc_id), settings.keyword_context) for p in passages
-        ]
+        )
         keyword = KeywordIndex.build(keyword_texts, settings.keyword)
         keyword_seconds = time.perf_counter() - started
         dense_texts = [

@@ -11,7 +11,7 @@ Weights were chosen on MLQA-vi dev and the bundled-report questions (eval/tune.p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -57,7 +57,7 @@ class KeywordIndex:
         return self.fields["words"].size
 
     @classmethod
-    def build(cls, texts: Sequence[str], settings: KeywordSettings | None = None) -> KeywordIndex:
+    def build(cls, texts: Iterable[str], settings: KeywordSettings | None = None) -> KeywordIndex:
         settings = settings or KeywordSettings()
         builders = {name: BM25Builder() for name in FIELDS}
         for text in texts:
