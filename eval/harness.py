@@ -1,0 +1,256 @@
+"""`baocao eval`: run every search mode over a question set and report what it finds.
+
+A question set is the gold set about the bundled reports (relevance by evidence coverage) or a
+BEIR benchmark folder (with the published numbers from its README beside ours).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from baocao.corpus.loader import load_reports, sample_corpus_dir
+from baocao.corpus.model import Document, Passage
+from baocao.eval.beir import load_beir
+from baocao.eval.goldset import GOLD_FILE, gold_qrels, load_gold
+from baocao.eval.metrics import MEASURES, Run, per_query, run_from_rankings
+from baocao.eval.trec import write_qrels, write_run
+from baocao.index.analyzer import is_unaccented
+from baocao.index.hit import SEARCH_MODES
+from baocao.index.hybrid import HybridIndex
+from baocao.index.store import write_json
+
+METRICS = tuple(MEASURES)  # recall@1, recall@5, recall@10, mrr@10, ndcg@10
+K = 10
+
+
+@dataclass(frozen=True)
+class EvalSet:
+    name: str
+    passages: list[Passage]
+    documents: list[Document]
+    queries: dict[str, str]
+    qrels: dict[str, dict[str, int]]
+    subsets: dict[str, list[str]] = field(default_factory=dict)  # name -> query ids
+    published: dict[str, dict[str, float]] = field(default_factory=dict)  # system -> metrics
+
+
+@dataclass
+class ModeResult:
+    metrics: dict[str, float]
+    subsets: dict[str, dict[str, float]]
+    latency_ms: dict[str, float]
+    run: Run
+    first_relevant: dict[str, int | None]  # query id -> rank of the first relevant hit
+
+
+def gold_set(path: Path = GOLD_FILE, corpus_dir: Path | None = None) -> EvalSet:
+    """The gold questions over the reports in ``corpus_dir`` (default: the bundled ones)."""
+    corpus_dir = corpus_dir or sample_corpus_dir()
+    questions = load_gold(path)
+    result = load_reports([corpus_dir])
+    subsets: dict[str, list[str]] = {}
+    for q in questions:
+        subsets.setdefault(f"type: {q.type}", []).append(q.id)
+        if q.in_footnote:
+            subsets.setdefault("answer in a footnote", []).append(q.id)
+        if is_unaccented(q.question):
+            subsets.setdefault("typed without diacritics", []).append(q.id)
+    return EvalSet(
+        name="gold" if Path(path) == GOLD_FILE else f"gold ({Path(path).name})",
+        passages=result.passages,
+        documents=[d.document for d in result.documents],
+        queries={q.id: q.question for q in questions},
+        qrels=gold_qrels(questions, result.passages, corpus_dir),
+        subsets=dict(sorted(subsets.items())),
+    )
+
+
+def benchmark_set(folder: Path) -> EvalSet:
+    benchmark = load_beir(folder)
+    readme = Path(folder) / "README.md"
+    published = published_results(readme.read_text(encoding="utf-8")) if readme.is_file() else {}
+    return EvalSet(
+        benchmark.name,
+        benchmark.passages,
+        benchmark.documents,
+        benchmark.queries,
+        benchmark.qrels,
+        published=published,
+    )
+
+
+_HEADER_TO_METRIC = {"ndcg@10": "ndcg@10", "r@1": "recall@1", "r@5": "recall@5",
+                     "r@10": "recall@10", "mrr@10": "mrr@10"}  # fmt: skip
+
+
+def published_results(readme: str) -> dict[str, dict[str, float]]:
+    """Rows of the first markdown table whose header names nDCG@10: system -> metrics."""
+    lines = readme.splitlines()
+    for start, line in enumerate(lines):
+        cells = _cells(line)
+        if cells and any(c.lower() == "ndcg@10" for c in cells):
+            metrics = [_HEADER_TO_METRIC.get(c.lower()) for c in cells]
+            results = {}
+            for row in lines[start + 2 :]:
+                values = _cells(row)
+                if not values:
+                    break
+                results[values[0]] = {
+                    m: float(v) for m, v in zip(metrics, values, strict=False) if m and _is_num(v)
+                }
+            return results
+    return {}
+
+
+def _cells(line: str) -> list[str]:
+    line = line.strip()
+    return [c.strip() for c in line.strip("|").split("|")] if line.startswith("|") else []
+
+
+def _is_num(text: str) -> bool:
+    return re.fullmatch(r"\d+(\.\d+)?", text) is not None
+
+
+def evaluate_index(
+    index: HybridIndex, eval_set: EvalSet, modes: Sequence[str] = SEARCH_MODES
+) -> dict[str, ModeResult]:
+    results = {}
+    for mode in modes:
+        rankings, seconds = {}, []
+        for query_id, text in eval_set.queries.items():
+            started = time.perf_counter()
+            hits = index.search(text, K, mode)
+            seconds.append(time.perf_counter() - started)
+            rankings[query_id] = [h.passage.passage_id for h in hits]
+        results[mode] = _score(eval_set, rankings, seconds)
+    return results
+
+
+def _score(eval_set: EvalSet, rankings: dict[str, list[str]], seconds: list[float]) -> ModeResult:
+    run = run_from_rankings(rankings)
+    by_query = per_query(run, eval_set.qrels, METRICS)
+    ms = np.array(seconds) * 1000
+    return ModeResult(
+        metrics=_mean(by_query, list(eval_set.qrels)),
+        subsets={name: _mean(by_query, ids) for name, ids in eval_set.subsets.items()},
+        latency_ms={"p50": float(np.percentile(ms, 50)), "p95": float(np.percentile(ms, 95))},
+        run=run,
+        first_relevant={
+            qid: next((r for r, pid in enumerate(rankings[qid], 1) if pid in relevant), None)
+            for qid, relevant in eval_set.qrels.items()
+        },
+    )
+
+
+def _mean(by_query: dict[str, dict[str, float]], query_ids: list[str]) -> dict[str, float]:
+    return {m: float(np.mean([by_query[q][m] for q in query_ids])) for m in METRICS}
+
+
+# -- output -----------------------------------------------------------------------------------
+
+
+def report(eval_set: EvalSet, results: dict[str, ModeResult]) -> dict:
+    return {
+        "dataset": eval_set.name,
+        "passages": len(eval_set.passages),
+        "queries": len(eval_set.queries),
+        "modes": {mode: _mode_summary(r) for mode, r in results.items()},
+        "subsets": {
+            name: {"queries": len(ids), **{m: r.subsets[name] for m, r in results.items()}}
+            for name, ids in eval_set.subsets.items()
+        },
+        "published": eval_set.published,
+        "misses": _misses(eval_set, results),
+    }
+
+
+def _mode_summary(result: ModeResult) -> dict[str, float]:
+    latency = {f"latency_{p}_ms": v for p, v in result.latency_ms.items()}
+    return {**result.metrics, **latency}
+
+
+def _misses(eval_set: EvalSet, results: dict[str, ModeResult]) -> list[dict]:
+    """Questions whose first relevant passage is not in the top 5 of hybrid (or the first mode)."""
+    judged = "hybrid" if "hybrid" in results else next(iter(results))
+    missed = []
+    for qid, rank in results[judged].first_relevant.items():
+        if rank is None or rank > 5:
+            ranks = {mode: r.first_relevant[qid] for mode, r in results.items()}
+            missed.append({"id": qid, "question": eval_set.queries[qid], "rank": ranks})
+    return missed
+
+
+def render(summary: dict) -> list[str]:
+    head = f"{summary['dataset']}: {summary['queries']} questions, {summary['passages']} passages"
+    lines = [head, "", _row(["mode", *METRICS, "p50 ms", "p95 ms"]), _rule(len(METRICS) + 3)]
+    for mode, values in summary["modes"].items():
+        cells = [f"{values[m]:.4f}" for m in METRICS]
+        cells += [f"{values['latency_p50_ms']:.1f}", f"{values['latency_p95_ms']:.1f}"]
+        lines.append(_row([mode, *cells]))
+    for system, values in summary["published"].items():
+        cells = [f"{values[m]:.4f}" if m in values else "" for m in METRICS]
+        lines.append(_row([f"published: {system}", *cells, "", ""]))
+    if summary["subsets"]:
+        modes = list(summary["modes"])
+        header = ["subset", "n", *(f"{m} recall@5" for m in modes), *(f"{m} mrr@10" for m in modes)]
+        lines += ["", _row(header), _rule(len(header))]
+        for name, values in summary["subsets"].items():
+            cells = [f"{values[m]['recall@5']:.3f}" for m in modes]
+            cells += [f"{values[m]['mrr@10']:.3f}" for m in modes]
+            lines.append(_row([name, str(values["queries"]), *cells]))
+    return lines
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _rule(columns: int) -> str:
+    return "|---" + "|---:" * (columns - 1) + "|"
+
+
+def write_outputs(out_dir: Path, eval_set: EvalSet, results: dict[str, ModeResult]) -> dict:
+    """runs/<mode>.trec, qrels.trec, report.json and recall.png under ``out_dir``."""
+    runs = out_dir / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    for mode, result in results.items():
+        write_run(runs / f"{mode}.trec", result.run, f"baocao-{mode}")
+    write_qrels(out_dir / "qrels.trec", eval_set.qrels)
+    summary = report(eval_set, results)
+    write_json(out_dir / "report.json", summary)
+    plot_recall(out_dir / "recall.png", eval_set, results)
+    return summary
+
+
+def plot_recall(path: Path, eval_set: EvalSet, results: dict[str, ModeResult]) -> None:
+    """Recall@k for k = 1..10, one line per mode."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    ks = range(1, K + 1)
+    figure, axes = plt.subplots(figsize=(6, 4))
+    for mode, result in results.items():
+        ranks = list(result.first_relevant.values())
+        axes.plot(ks, [np.mean([r is not None and r <= k for r in ranks]) for k in ks],
+                  marker="o", label=mode)  # fmt: skip
+    axes.set(xlabel="k", ylabel="recall@k (first relevant passage)", ylim=(0, 1.02),
+             title=f"{eval_set.name}: {len(eval_set.queries)} questions")  # fmt: skip
+    axes.grid(alpha=0.3)
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def summary_json(summary: dict) -> str:
+    """What ``--json`` prints: {mode: {metric: value}}."""
+    return json.dumps(summary["modes"], ensure_ascii=False, indent=1)
