@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from baocao.corpus.vietnamese import canonical, fold_diacritics
@@ -97,19 +98,31 @@ def analyze(text: str) -> Terms:
     bigrams: list[str] = []
     previous_syllable: str | None = None
     previous_end = -1
-    for match in _TOKEN_RE.finditer(text):
-        kind = match.lastgroup
-        raw = match.group()
-        if kind == "syllable":
-            syllable = raw.lower()
-            words.append(syllable)
-            if previous_syllable is not None and text[previous_end : match.start()].isspace():
-                bigrams.append(previous_syllable + BIGRAM_JOINER + syllable)
-            previous_syllable, previous_end = syllable, match.end()
+    for kind, term, start, end in _scan(text):
+        words.append(term)
+        if kind != "syllable":
+            previous_syllable = None
             continue
-        words.append(canonical_doc_id(raw) if kind == "doc_id" else canonical_number(raw))
-        previous_syllable = None
+        if previous_syllable is not None and text[previous_end:start].isspace():
+            bigrams.append(previous_syllable + BIGRAM_JOINER + term)
+        previous_syllable, previous_end = term, end
     return Terms(words, bigrams)
+
+
+def term_spans(text: str) -> list[tuple[str, int, int]]:
+    """(term, start, end) of each word-level term, offsets into ``canonical(text)``."""
+    return [(term, start, end) for _, term, start, end in _scan(canonical(text))]
+
+
+def _scan(text: str) -> Iterator[tuple[str, str, int, int]]:
+    """(kind, term, start, end) over already canonical text."""
+    for match in _TOKEN_RE.finditer(text):
+        kind, raw = match.lastgroup or "", match.group()
+        if kind == "syllable":
+            term = raw.lower()
+        else:
+            term = canonical_doc_id(raw) if kind == "doc_id" else canonical_number(raw)
+        yield kind, term, match.start(), match.end()
 
 
 def fold(terms: list[str]) -> list[str]:

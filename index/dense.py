@@ -98,26 +98,40 @@ class DenseIndex:
     def _kind(index: faiss.Index) -> str:
         return "hnsw" if isinstance(index, faiss.IndexHNSWFlat) else "flat"
 
-    def search(self, query_vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """(scores, rows), each (n, k); missing results have row -1 and score -inf."""
+    def search(
+        self, query_vectors: np.ndarray, k: int, among: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, rows), each (n, k); missing results have row -1 and score -inf.
+
+        ``among``: only these rows are searched (FAISS IDSelectorBatch, exact for flat).
+        """
         if not isinstance(k, int | np.integer) or isinstance(k, bool) or k < 1:
             raise ValueError(f"k must be a positive integer, got {k!r}")
         queries = np.atleast_2d(np.asarray(query_vectors))
         queries = _check_matrix(queries, "query_vectors", dim=self.dim)
+        params = None if among is None else self._selection(among)
         if queries.shape[0] == 1:
             with _single_thread():
-                scores, rows = self._index.search(queries, int(k))
+                scores, rows = self._index.search(queries, int(k), params=params)
         else:
-            scores, rows = self._index.search(queries, int(k))
+            scores, rows = self._index.search(queries, int(k), params=params)
         scores[rows < 0] = -np.inf
         return scores, rows
 
-    def search_one(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+    def _selection(self, among: np.ndarray) -> faiss.SearchParameters:
+        selector = faiss.IDSelectorBatch(np.asarray(among, dtype=np.int64))
+        if self.kind == "hnsw":
+            return faiss.SearchParametersHNSW(sel=selector, efSearch=self.settings.ef_search)
+        return faiss.SearchParameters(sel=selector)
+
+    def search_one(
+        self, vector: np.ndarray, k: int, among: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
         """[(row, score), ...] best first, at most ``k`` (fewer when the index is smaller)."""
         vector = np.asarray(vector)
         if vector.ndim != 1:
             raise ValueError(f"vector must be 1-D ({self.dim},), got shape {vector.shape}")
-        scores, rows = self.search(vector, k)
+        scores, rows = self.search(vector, k, among)
         return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
 
     def score_rows(self, vector: np.ndarray, rows: Sequence[int]) -> np.ndarray:

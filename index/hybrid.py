@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -129,26 +129,39 @@ class HybridIndex:
 
     # -- searching --------------------------------------------------------------------------
 
-    def search(self, query: str, k: int = 10, mode: str = "hybrid") -> list[Hit]:
-        """The k best passages for ``query`` by ``mode`` ("hybrid", "bm25" or "dense")."""
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        mode: str = "hybrid",
+        where: Callable[[Passage], bool] | None = None,
+    ) -> list[Hit]:
+        """The k best passages for ``query`` by ``mode`` ("hybrid", "bm25" or "dense"),
+        among the passages ``where`` accepts (all when None)."""
         check_mode(mode)
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
         query = canonical(query)
-        if not query.strip() or not self.passages:
+        among = self._rows_where(where)
+        if not query.strip() or not self.passages or (among is not None and not among.size):
             return []
         depth = max(k, self.settings.fusion.depth)
         if mode == "bm25":
-            rows, bm25 = self.keyword.search(query, k)
+            rows, bm25 = self.keyword.search(query, k, among)
             return self._single_list_hits("bm25", [(row, bm25[row]) for row in rows])
         query_vector = self.encoder.encode_queries([query])[0]
-        dense_pairs = self.dense.search_one(query_vector, depth)
+        dense_pairs = self.dense.search_one(query_vector, depth, among)
         if mode == "dense":
             return self._single_list_hits("dense", dense_pairs[:k])
-        bm25_rows, bm25 = self.keyword.search(query, depth)
+        bm25_rows, bm25 = self.keyword.search(query, depth, among)
         fusion = self.settings.fusion
         weights = fusion.unaccented_weights if is_unaccented(query) else fusion.weights
         return self._fused_hits(bm25, bm25_rows, query_vector, dense_pairs, k, weights)
+
+    def _rows_where(self, where: Callable[[Passage], bool] | None) -> np.ndarray | None:
+        if where is None:
+            return None
+        return np.flatnonzero(np.fromiter(map(where, self.passages), bool, len(self.passages)))
 
     def _single_list_hits(self, name: str, pairs: list[tuple[int, float]]) -> list[Hit]:
         return [

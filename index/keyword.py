@@ -75,13 +75,18 @@ class KeywordIndex:
         """One score per indexed text (0 where no query term occurs)."""
         return self._score(query)[0]
 
-    def search(self, query: str, k: int) -> tuple[list[int], np.ndarray]:
-        """The k best rows among those holding a query term, and every row's score.
+    def search(
+        self, query: str, k: int, among: np.ndarray | None = None
+    ) -> tuple[list[int], np.ndarray]:
+        """The k best rows among those holding a query term (and in ``among`` when given),
+        and every row's score.
 
         Rows are chosen by holding a term, not by a positive score: in a corpus of one or two
         passages BM25Okapi's idf makes every weight zero or negative.
         """
         scores, rows = self._score(query)
+        if among is not None:
+            rows = np.intersect1d(rows, among, assume_unique=True)
         return top_rows(scores, rows, k), scores
 
     def _score(self, query: str) -> tuple[np.ndarray, np.ndarray]:

@@ -265,3 +265,12 @@ def test_load_refuses_a_manifest_without_corpus_or_encoder(index, tmp_path):
     path.write_text(json.dumps(manifest))
     with pytest.raises(store.IndexUnusable, match="encoder 'word2vec', which cannot be loaded"):
         HybridIndex.load(tmp_path)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "bm25", "dense"])
+def test_search_only_among_the_passages_a_filter_accepts(index, mode):
+    query = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
+    hits = index.search(query, k=10, mode=mode, where=lambda p: p.doc_id == "kh_2020")
+    assert hits
+    assert {h.passage.doc_id for h in hits} == {"kh_2020"}
+    assert index.search(query, k=5, mode=mode, where=lambda p: False) == []
