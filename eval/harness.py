@@ -25,6 +25,7 @@ from baocao.index.analyzer import is_unaccented
 from baocao.index.hit import SEARCH_MODES
 from baocao.index.hybrid import HybridIndex
 from baocao.index.store import write_json
+from baocao.qa.search import Searcher
 
 METRICS = tuple(MEASURES)  # recall@1, recall@5, recall@10, mrr@10, ndcg@10
 K = 10
@@ -121,14 +122,16 @@ def _is_num(text: str) -> bool:
 def evaluate_index(
     index: HybridIndex, eval_set: EvalSet, modes: Sequence[str] = SEARCH_MODES
 ) -> dict[str, ModeResult]:
+    """Each mode as users get it: ``qa.Searcher`` (the index plus query understanding)."""
+    searcher = Searcher(index)
     results = {}
     for mode in modes:
         rankings, seconds = {}, []
         for query_id, text in eval_set.queries.items():
             started = time.perf_counter()
-            hits = index.search(text, K, mode)
+            found = searcher.search(text, K, mode)
             seconds.append(time.perf_counter() - started)
-            rankings[query_id] = [h.passage.passage_id for h in hits]
+            rankings[query_id] = [r.passage.passage_id for r in found]
         results[mode] = _score(eval_set, rankings, seconds)
     return results
 
