@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/baocao index
+	$(BIN)/baocao serve
 
 test: $(STAMP)
 	$(BIN)/ruff check .

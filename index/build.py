@@ -18,11 +18,17 @@ from tqdm import tqdm
 
 from baocao.corpus.chunking import DEFAULT_TOKEN_BUDGET
 from baocao.corpus.errors import ReportError
-from baocao.corpus.loader import ReportFile, find_reports, load_report, parser_fingerprint
+from baocao.corpus.loader import (
+    ReportFile,
+    find_reports,
+    load_report,
+    parser_fingerprint,
+    sample_corpus_dir,
+)
 from baocao.corpus.model import Document, Passage
 from baocao.index import store
 from baocao.index.embedding_cache import EmbeddingCache, default_embedding_cache
-from baocao.index.encoders import Encoder
+from baocao.index.encoders import Encoder, load_encoder
 from baocao.index.hybrid import HybridIndex, IndexSettings, read_records
 
 logger = logging.getLogger(__name__)
@@ -175,6 +181,22 @@ def indexed_roots(index_dir: Path) -> list[Path]:
         return [Path(root) for root in manifest["corpus"].get("roots", [])]
     except (store.IndexUnusable, KeyError, TypeError):
         return []
+
+
+def open_index(
+    index_dir: Path | None = None, encoder_spec: str | Encoder | None = None
+) -> HybridIndex:
+    """The index in ``index_dir``, built from the bundled reports first when there is none."""
+    index_dir = Path(index_dir or store.default_index_dir())
+    encoder = load_encoder(encoder_spec) if isinstance(encoder_spec, str) else encoder_spec
+    if not (index_dir / store.CURRENT).exists():
+        logger.warning(
+            "no index in %s yet: building it from the bundled reports (the first time takes "
+            "a minute or two)",
+            index_dir,
+        )
+        index_reports([sample_corpus_dir()], index_dir, encoder or load_encoder())
+    return HybridIndex.load(index_dir, encoder)
 
 
 def run_to_dict(run: IndexRun) -> dict:

@@ -197,9 +197,9 @@ class HybridIndex:
             scores = {
                 "bm25": keyword_scores[row],
                 "dense": float(dense_scores[row]),
-                "fused": fused[row],
+                "fused": float(fused[row]),
             }
-            hits.append(Hit(self.passages[row], rank, fused[row], scores, ranks))
+            hits.append(Hit(self.passages[row], rank, float(fused[row]), scores, ranks))
         return hits
 
     def _fuse(

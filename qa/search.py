@@ -196,7 +196,7 @@ class Searcher:
 
     def similar(self, text: str, k: int = 10) -> list[Result]:
         """Passages with the closest wording to a pasted sentence or paragraph."""
-        text = check_query(text)
+        text = check_query(text, "text")
         check_k(k)
         hits = self.index.search(text, k, "hybrid")
         return [self._result(hit, hit.rank, text) for hit in hits]
@@ -258,11 +258,15 @@ def _quoted(query: str) -> str | None:
     return match.group(1).strip() or None if match else None
 
 
-def check_query(query: object) -> str:
+def check_query(query: object, field: str = "query") -> str:
     if not isinstance(query, str) or not query.strip():
-        raise ValueError("query: a non-empty text")
+        raise ValueError(f"{field}: a non-empty text")
     if len(query) > MAX_QUERY_CHARS:
-        raise ValueError(f"query: at most {MAX_QUERY_CHARS} characters, got {len(query)}")
+        raise ValueError(f"{field}: at most {MAX_QUERY_CHARS} characters, got {len(query)}")
+    try:
+        query.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"{field}: valid Unicode text (no lone surrogates)") from None
     return query
 
 

@@ -1,0 +1,297 @@
+"""What goes over the wire: request and response schemas, and the one place that turns
+``qa`` results into them (the HTTP routes and ``baocao … --json`` both call these)."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from baocao.corpus.model import Document, Passage
+from baocao.index.hit import SEARCH_MODES, Hit
+from baocao.qa.search import (
+    FILTER_KEYS,
+    MAX_K,
+    MAX_QUERY_CHARS,
+    PASSAGE_KINDS,
+    Citation,
+    Result,
+    cite,
+    highlights,
+)
+
+QUESTION = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
+
+# What each request field accepts; shown in /docs and in every 422 about that field.
+ACCEPTED = {
+    "query": f"a non-empty text of at most {MAX_QUERY_CHARS} characters",
+    "question": f"a non-empty text of at most {MAX_QUERY_CHARS} characters",
+    "text": f"a non-empty text of at most {MAX_QUERY_CHARS} characters",
+    "k": f"a whole number from 1 to {MAX_K}",
+    "mode": f"one of {', '.join(SEARCH_MODES)}",
+    "filters": (
+        f"an object with any of the keys {', '.join(FILTER_KEYS)}: doc_id (an id or a list, "
+        f"GET /documents), year / year_from / year_to (1900-2100), kind ({', '.join(PASSAGE_KINDS)}"
+        ", or a list), section (a prefix of the section path)"
+    ),
+}
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SearchRequest(_Request):
+    query: str = Field(description=ACCEPTED["query"])
+    k: int = Field(10, strict=True, ge=1, le=MAX_K, description=ACCEPTED["k"])
+    mode: str = Field("hybrid", description=ACCEPTED["mode"])
+    filters: dict[str, Any] = Field(default_factory=dict, description=ACCEPTED["filters"])
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"query": QUESTION, "k": 5, "mode": "hybrid", "filters": {}},
+                {"query": "tiếp xúc cử tri", "filters": {"year_from": 2019, "kind": "body"}},
+                {"query": '"dân vận khéo"', "filters": {"section": "II. KẾT QUẢ"}},
+            ]
+        }
+    )
+
+
+class AskRequest(_Request):
+    question: str = Field(description=ACCEPTED["question"])
+    k: int = Field(5, strict=True, ge=1, le=MAX_K, description=ACCEPTED["k"])
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"question": QUESTION, "k": 5},
+                {"question": "Tỉnh Kon Tum có bao nhiêu đơn vị hành chính cấp xã?"},
+            ]
+        }
+    )
+
+
+class SimilarRequest(_Request):
+    text: str = Field(description=ACCEPTED["text"])
+    k: int = Field(10, strict=True, ge=1, le=MAX_K, description=ACCEPTED["k"])
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "Cấp ủy, chính quyền các cấp đã tổ chức các cuộc đối thoại với "
+                    "Nhân dân, kịp thời giải quyết tâm tư, nguyện vọng chính đáng.",
+                    "k": 5,
+                }
+            ]
+        }
+    )
+
+
+class HitOut(BaseModel):
+    passage_id: str
+    doc_id: str
+    doc_title: str
+    file: str
+    section_path: list[str]
+    kind: str
+    footnote: int | None
+    text: str
+    highlights: list[tuple[int, int]] = Field(description="[start, end) offsets in text")
+    line_start: int
+    line_end: int
+    score: float
+    scores: dict[str, float] = Field(description="bm25 / dense / fused: those computed")
+    citation: str
+
+
+class SearchResponse(BaseModel):
+    query: str
+    took_ms: float
+    hits: list[HitOut]
+
+
+class AskResponse(BaseModel):
+    question: str
+    answer: str | None
+    confident: bool
+    span: tuple[int, int] | None = Field(description="[start, end) of the answer in citations[0]")
+    sentence: str | None
+    context: str | None
+    citations: list[HitOut] = Field(description="the answer's passage first, then other hits")
+    took_ms: float
+
+
+class DocumentOut(BaseModel):
+    doc_id: str
+    title: str
+    number: str | None
+    date: str | None
+    kind: str
+    place: str | None
+    source_file: str
+    passages: int
+
+
+class DocumentDetail(DocumentOut):
+    issuer: str | None
+    signatory: str | None
+    signatory_title: str | None
+    years: list[int]
+    line_start: int
+    line_end: int
+    passage_ids: list[str]
+
+
+class PassageLink(BaseModel):
+    passage_id: str
+    footnote: int | None
+    text: str
+
+
+class PassageOut(BaseModel):
+    passage_id: str
+    doc_id: str
+    doc_title: str
+    file: str
+    section_path: list[str]
+    kind: str
+    footnote: int | None
+    cites: list[int]
+    text: str
+    line_start: int
+    line_end: int
+    citation: str
+    previous: str | None = Field(description="the passage before, in the same document")
+    next: str | None = Field(description="the passage after, in the same document")
+    footnotes: list[PassageLink] = Field(description="body: the footnotes it cites")
+    anchor: PassageLink | None = Field(description="footnote: the body passage citing it")
+    anchor_text: str | None = Field(description="footnote: the sentence it annotates")
+
+
+class Health(BaseModel):
+    status: str
+    passages: int
+    documents: int
+    encoder: str
+
+
+# -- qa results -> responses -----------------------------------------------------------------
+
+
+def took_ms(started: float) -> float:
+    """Milliseconds since ``started`` (a ``time.perf_counter()`` value)."""
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+def hit_out(result: Result) -> HitOut:
+    hit, citation = result.hit, result.citation
+    return HitOut(
+        passage_id=hit.passage.passage_id,
+        doc_id=hit.passage.doc_id,
+        doc_title=citation.doc_title,
+        file=citation.file,
+        section_path=list(hit.passage.section_path),
+        kind=hit.passage.kind,
+        footnote=hit.passage.footnote,
+        text=hit.passage.text,
+        highlights=[tuple(span) for span in result.highlights],
+        line_start=hit.passage.line_start,
+        line_end=hit.passage.line_end,
+        score=float(hit.score),
+        scores={name: float(score) for name, score in hit.scores.items()},
+        citation=citation.text(),
+    )
+
+
+def search_response(query: str, results: list[Result], started: float) -> SearchResponse:
+    return SearchResponse(query=query, took_ms=took_ms(started), hits=list(map(hit_out, results)))
+
+
+def ask_response(answer: Any, documents: dict[str, Document], started: float) -> AskResponse:
+    """An ``qa.ask.Answer`` with its evidence: the answer's passage first, then the other hits."""
+    hits = list(answer.hits)
+    if answer.passage is not None:
+        own = [h for h in hits if h.passage.passage_id == answer.passage.passage_id]
+        first = own[0] if own else Hit(answer.passage, 0, float(answer.score or 0.0))
+        hits = [first, *(h for h in hits if h.passage.passage_id != first.passage.passage_id)]
+    results = [_result(hit, answer.question, documents) for hit in hits]
+    return AskResponse(
+        question=answer.question,
+        answer=answer.text,
+        confident=answer.confident,
+        span=tuple(answer.span) if answer.span is not None else None,
+        sentence=answer.sentence,
+        context=answer.context,
+        citations=list(map(hit_out, results)),
+        took_ms=took_ms(started),
+    )
+
+
+def _result(hit: Hit, query: str, documents: dict[str, Document]) -> Result:
+    citation = cite(hit.passage, documents.get(hit.passage.doc_id))
+    return Result(hit, citation, highlights(hit.passage.text, query))
+
+
+def document_out(document: Document, passages: int) -> DocumentOut:
+    return DocumentOut(passages=passages, **_document_fields(document))
+
+
+def document_detail(document: Document, passage_ids: list[str]) -> DocumentDetail:
+    fields = _document_fields(document)
+    return DocumentDetail(
+        **fields,
+        passages=len(passage_ids),
+        issuer=document.issuer,
+        signatory=document.signatory,
+        signatory_title=document.signatory_title,
+        years=list(document.years),
+        line_start=document.line_start,
+        line_end=document.line_end,
+        passage_ids=passage_ids,
+    )
+
+
+def _document_fields(document: Document) -> dict:
+    names = ("doc_id", "title", "number", "date", "kind", "place", "source_file")
+    return {name: getattr(document, name) for name in names}
+
+
+def passage_out(
+    passage: Passage,
+    citation: Citation,
+    neighbours: tuple[str | None, str | None],
+    footnotes: list[Passage],
+    anchor: Passage | None,
+) -> PassageOut:
+    return PassageOut(
+        passage_id=passage.passage_id,
+        doc_id=passage.doc_id,
+        doc_title=citation.doc_title,
+        file=citation.file,
+        section_path=list(passage.section_path),
+        kind=passage.kind,
+        footnote=passage.footnote,
+        cites=list(passage.cites),
+        text=passage.text,
+        line_start=passage.line_start,
+        line_end=passage.line_end,
+        citation=citation.text(),
+        previous=neighbours[0],
+        next=neighbours[1],
+        footnotes=list(map(_link, footnotes)),
+        anchor=_link(anchor) if anchor else None,
+        anchor_text=passage.anchor_text,
+    )
+
+
+def _link(passage: Passage) -> PassageLink:
+    return PassageLink(passage_id=passage.passage_id, footnote=passage.footnote, text=passage.text)
+
+
+def to_json(response: BaseModel) -> str:
+    """A response as the API sends it, indented for a terminal (``baocao … --json``)."""
+    return json.dumps(response.model_dump(mode="json"), ensure_ascii=False, indent=1)

