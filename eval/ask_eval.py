@@ -3,7 +3,7 @@
 An answer is right when its text holds the gold answer's key content: for numeric questions
 the gold number (canonical, "2.343" == "2343") with "%" when the gold has it and the gold's
 counted noun when the answer names one; for the rest the gold answer (canonical, lower-cased)
-inside the answer text, or at least 60% of its words.
+inside the answer text, or at least 60% of its distinct words.
 """
 
 from __future__ import annotations
@@ -53,9 +53,9 @@ def _text_match(answer: str, gold: str) -> bool:
     answer, gold = _normal(answer), _normal(gold)
     if gold in answer:
         return True
-    words = _WORD_RE.findall(gold)
+    words = set(_WORD_RE.findall(gold))
     present = set(_WORD_RE.findall(answer))
-    return bool(words) and sum(w in present for w in words) / len(words) >= MIN_WORD_SHARE
+    return bool(words) and len(words & present) / len(words) >= MIN_WORD_SHARE
 
 
 def answer_correct(answer: Answer, gold: GoldQuestion) -> bool:

@@ -23,6 +23,7 @@ from baocao.corpus.vietnamese import canonical, fold_diacritics
 from baocao.index.analyzer import analyze, canonical_number, is_unaccented
 from baocao.index.hit import Hit
 from baocao.index.hybrid import HybridIndex
+from baocao.qa.search import check_k, check_query
 
 QUESTION_KINDS = ("quantity", "when", "who", "which", "what", "list", "other")
 CONFIDENCE_THRESHOLD = 0.65
@@ -94,7 +95,7 @@ _CLAUSE_BREAK_RE = re.compile(r"[;:]")
 _SEGMENT_BREAK_RE = re.compile(r"[;:,()]")
 _BRACKETED_YEAR_RE = re.compile(r"[^()\d]{0,30}\((?:năm )?((?:19|20)\d\d)\)")
 _NEAR_WORDS = 8  # words each side of a candidate that count as "near" it
-_ANNOTATED_NEARNESS = 0.5  # a footnote's annotated sentence is as near as six words away
+_BREAK_DISTANCE = 3  # a comma or bracket between a word and a candidate: as far as 3 words
 
 
 @dataclass(frozen=True)
@@ -319,30 +320,36 @@ def _span_between(breaks: re.Pattern[str], text: str, start: int, end: int) -> t
     return (before[-1] if before else 0, after.start() if after else len(text))
 
 
-def _near(
-    question: _Question, sentence: str, start: int, end: int, annotated: _Terms | None
-) -> float:
+def _near(question: _Question, sentence: str, start: int, end: int) -> float:
     """Coverage of the question by the words around [start, end) in its clause, each counted
-    less the further it is; the numbers that pin a fact count fully anywhere in the clause.
-    In a footnote, the words of the sentence it annotates count as some way off."""
+    less the further it is (a comma or bracket in between counts as a few words more); the
+    numbers that pin a fact count fully anywhere in the clause."""
     clause_start, clause_end = _span_between(_CLAUSE_BREAK_RE, sentence, start, end)
-    before = _words(question, sentence[clause_start:start])[::-1]
-    after = _words(question, sentence[end:clause_end])
     closest = dict.fromkeys(_words(question, sentence[start:end]), 1.0)
-    if annotated is not None:
-        for term in annotated.words | annotated.bigrams:
-            closest.setdefault(term, _ANNOTATED_NEARNESS)
-    for side in (before, after):
-        for distance, word in enumerate(side, start=1):
-            nearness = 1.0 if word in question.pins else _nearness(distance)
-            closest[word] = max(closest.get(word, 0.0), nearness)
-        for distance, pair in enumerate(zip(side, side[1:], strict=False), start=1):
-            bigram = "_".join(pair if side is after else pair[::-1])
-            closest[bigram] = max(closest.get(bigram, 0.0), _nearness(distance))
+    for side, reverse in ((sentence[clause_start:start], True), (sentence[end:clause_end], False)):
+        for term, distance in _placed_terms(question, side, reverse):
+            nearness = 1.0 if term in question.pins else _nearness(distance)
+            closest[term] = max(closest.get(term, 0.0), nearness)
     total = sum(question.weights.values()) + len(question.bigrams)
     found = sum(w * closest.get(t, 0.0) for t, w in question.weights.items())
     found += sum(closest.get(b, 0.0) for b in question.bigrams)
     return found / total if total else 0.0
+
+
+def _placed_terms(question: _Question, text: str, reverse: bool) -> Iterator[tuple[str, int]]:
+    """(word or bigram, distance) outwards from the candidate: from the end of ``text`` when
+    it comes before the candidate (``reverse``), else from its start."""
+    pieces = _SEGMENT_BREAK_RE.split(text)
+    distance = 0
+    for piece in reversed(pieces) if reverse else pieces:
+        words = _words(question, piece)
+        words = words[::-1] if reverse else words
+        for i, word in enumerate(words):
+            yield word, distance + i + 1
+            if i:
+                pair = (word, words[i - 1]) if reverse else (words[i - 1], word)
+                yield "_".join(pair), distance + i
+        distance += len(words) + _BREAK_DISTANCE
 
 
 def _pin(question: _Question, sentence: str, start: int, end: int) -> float:
@@ -388,7 +395,6 @@ def _hit_candidates(
     header = _header(passage, index)
     context = _terms(_surroundings(passage, header, index), question.folded)
     place = _place_score(places, passage, index)
-    annotated = _terms(passage.anchor_text, question.folded) if passage.anchor_text else None
     for start, end in _sentences(passage):
         sentence = passage.text[start:end]
         cover = _coverage(question, _terms(sentence, question.folded), context)
@@ -396,7 +402,7 @@ def _hit_candidates(
         evidence = _Evidence(cover, cover, 0.0, 0.0, 1 / position, place, 0.5, named)
         yield _Candidate(hit, (start, end), (start, end), evidence)
         for a, b, unit in _answer_spans(question, sentence):
-            near = _near(question, sentence, a, b, annotated)
+            near = _near(question, sentence, a, b)
             pin = _pin(question, sentence, a, b)
             found = replace(evidence, near=near, unit=unit, fit=1.0, pin=pin)
             yield _Candidate(hit, (start, end), (start + a, start + b), found)
@@ -528,7 +534,7 @@ def _dates(question: _Question, sentence: str) -> Iterator[tuple[int, int, float
 # -- choosing and answering -------------------------------------------------------------------
 
 # How much each piece of evidence counts when picking the answer (best of a grid on the gold
-# questions: 160 of 178 picked right; the plateau is wide).
+# questions: 158 of 178 picked right; the plateau is wide).
 _CHOICE_WEIGHTS = {
     "cover": 0.5, "near": 1.0, "unit": 1.0, "fit": 1.0, "prior": 0.2, "place": 1.0, "pin": 1.0,
     "named": 1.0,
@@ -565,7 +571,7 @@ def _span_text(candidate: _Candidate) -> str:
 def extract_answer(question: str, hits: Sequence[Hit], index: HybridIndex) -> Answer:
     """The answer to ``question`` found in ``hits`` (best first); ``index`` only looks up
     documents and footnotes."""
-    _check_question(question)
+    check_query(question, "question")
     parsed = _parse_question(question)
     places = _asked_places(parsed, index)
     hits = tuple(hits)
@@ -618,12 +624,8 @@ def _context(
     return "\n".join(note.text for note in notes), notes[0].passage_id
 
 
-def _check_question(question: str) -> None:
-    if not isinstance(question, str) or not question.strip():
-        raise ValueError(f"question: expected a non-empty text, got {question!r}")
-
-
 def ask(index: HybridIndex, question: str, k: int = 5) -> Answer:
     """Search ``index`` for ``question`` (hybrid) and extract the answer from the k best hits."""
-    _check_question(question)
+    check_query(question, "question")
+    check_k(k)
     return extract_answer(question, index.search(question, k, "hybrid"), index)
