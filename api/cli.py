@@ -18,6 +18,7 @@ from ..corpus.loader import load_reports, sample_corpus_dir
 from ..eval.goldset import GOLD_FILE
 from ..eval.harness import (
     benchmark_set,
+    evaluate_answers,
     evaluate_index,
     gold_set,
     render,
@@ -90,8 +91,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser(
         "eval", help="measure retrieval on the gold questions or a BEIR benchmark",
         description="Index a question set's corpus (embedding cache reused) and run every mode: "
-        "recall@1/5/10, MRR@10, nDCG@10, latency, per question type and subset. Writes TREC "
-        "runs, report.json and recall.png under --out.",
+        "recall@1/5/10, MRR@10, nDCG@10, latency, per question type and subset; on the gold "
+        "set also ask's answers (accuracy, confident but wrong). Writes TREC runs, report.json "
+        "and recall.png under --out.",
     )  # fmt: skip
     evaluate.add_argument("--gold", type=Path, default=GOLD_FILE, help="gold questions (JSONL)")
     evaluate.add_argument(
@@ -228,8 +230,9 @@ def _eval(args: argparse.Namespace) -> int:
     index = HybridIndex.build(eval_set.passages, eval_set.documents, _encoder(args),
                               cache=default_embedding_cache())  # fmt: skip
     results = evaluate_index(index, eval_set, modes)
+    answers = evaluate_answers(index, eval_set)
     out = args.out or Path("eval-output") / re.sub(r"[^\w.-]+", "-", eval_set.name).strip("-")
-    summary = write_outputs(out, eval_set, results)
+    summary = write_outputs(out, eval_set, results, answers)
     print(summary_json(summary) if args.json else "\n".join(render(summary)))
     print(f"runs, report.json and recall.png in {out}", file=sys.stderr)
     return 0

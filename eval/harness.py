@@ -17,8 +17,9 @@ import numpy as np
 
 from baocao.corpus.loader import load_reports, sample_corpus_dir
 from baocao.corpus.model import Document, Passage
+from baocao.eval.ask_eval import evaluate_ask
 from baocao.eval.beir import load_beir
-from baocao.eval.goldset import GOLD_FILE, gold_qrels, load_gold
+from baocao.eval.goldset import GOLD_FILE, GoldQuestion, gold_qrels, load_gold
 from baocao.eval.metrics import MEASURES, Run, per_query, run_from_rankings
 from baocao.eval.trec import write_qrels, write_run
 from baocao.index.analyzer import is_unaccented
@@ -40,6 +41,7 @@ class EvalSet:
     qrels: dict[str, dict[str, int]]
     subsets: dict[str, list[str]] = field(default_factory=dict)  # name -> query ids
     published: dict[str, dict[str, float]] = field(default_factory=dict)  # system -> metrics
+    answers: list[GoldQuestion] = field(default_factory=list)  # questions with gold answers
 
 
 @dataclass
@@ -70,6 +72,7 @@ def gold_set(path: Path = GOLD_FILE, corpus_dir: Path | None = None) -> EvalSet:
         queries={q.id: q.question for q in questions},
         qrels=gold_qrels(questions, result.passages, corpus_dir),
         subsets=dict(sorted(subsets.items())),
+        answers=questions,
     )
 
 
@@ -136,6 +139,11 @@ def evaluate_index(
     return results
 
 
+def evaluate_answers(index: HybridIndex, eval_set: EvalSet) -> dict | None:
+    """``qa.ask`` over the set's questions with gold answers (None when it has none)."""
+    return evaluate_ask(index, eval_set.answers) if eval_set.answers else None
+
+
 def _score(eval_set: EvalSet, rankings: dict[str, list[str]], seconds: list[float]) -> ModeResult:
     run = run_from_rankings(rankings)
     by_query = per_query(run, eval_set.qrels, METRICS)
@@ -159,7 +167,7 @@ def _mean(by_query: dict[str, dict[str, float]], query_ids: list[str]) -> dict[s
 # -- output -----------------------------------------------------------------------------------
 
 
-def report(eval_set: EvalSet, results: dict[str, ModeResult]) -> dict:
+def report(eval_set: EvalSet, results: dict[str, ModeResult], answers: dict | None = None) -> dict:
     return {
         "dataset": eval_set.name,
         "passages": len(eval_set.passages),
@@ -171,6 +179,7 @@ def report(eval_set: EvalSet, results: dict[str, ModeResult]) -> dict:
         },
         "published": eval_set.published,
         "misses": _misses(eval_set, results),
+        "ask": answers,
     }
 
 
@@ -208,6 +217,24 @@ def render(summary: dict) -> list[str]:
             cells = [f"{values[m]['recall@5']:.3f}" for m in modes]
             cells += [f"{values[m]['mrr@10']:.3f}" for m in modes]
             lines.append(_row([name, str(values["queries"]), *cells]))
+    if summary.get("ask"):
+        lines += ["", *_render_ask(summary["ask"])]
+    return lines
+
+
+_ASK_COLUMNS = ("questions", "confident", "right", "accuracy", "confident accuracy",
+                "confident but wrong")  # fmt: skip
+
+
+def _render_ask(answers: dict) -> list[str]:
+    """The ask table: all questions, then one row per question type."""
+    lines = [_row(["ask", *_ASK_COLUMNS]), _rule(len(_ASK_COLUMNS) + 1)]
+    for name, values in [("all", answers), *answers["by_type"].items()]:
+        right = values["confident"] - values["confident_wrong"]
+        cells = [str(values["questions"]), str(values["confident"]), str(right),
+                 f"{values['accuracy']:.3f}", f"{values['confident_accuracy']:.3f}",
+                 str(values["confident_wrong"])]  # fmt: skip
+        lines.append(_row([name, *cells]))
     return lines
 
 
@@ -219,14 +246,16 @@ def _rule(columns: int) -> str:
     return "|---" + "|---:" * (columns - 1) + "|"
 
 
-def write_outputs(out_dir: Path, eval_set: EvalSet, results: dict[str, ModeResult]) -> dict:
+def write_outputs(
+    out_dir: Path, eval_set: EvalSet, results: dict[str, ModeResult], answers: dict | None = None
+) -> dict:
     """runs/<mode>.trec, qrels.trec, report.json and recall.png under ``out_dir``."""
     runs = out_dir / "runs"
     runs.mkdir(parents=True, exist_ok=True)
     for mode, result in results.items():
         write_run(runs / f"{mode}.trec", result.run, f"baocao-{mode}")
     write_qrels(out_dir / "qrels.trec", eval_set.qrels)
-    summary = report(eval_set, results)
+    summary = report(eval_set, results, answers)
     write_json(out_dir / "report.json", summary)
     plot_recall(out_dir / "recall.png", eval_set, results)
     return summary
@@ -255,5 +284,8 @@ def plot_recall(path: Path, eval_set: EvalSet, results: dict[str, ModeResult]) -
 
 
 def summary_json(summary: dict) -> str:
-    """What ``--json`` prints: {mode: {metric: value}}."""
-    return json.dumps(summary["modes"], ensure_ascii=False, indent=1)
+    """What ``--json`` prints: {mode: {metric: value}}, and "ask" when answers were judged."""
+    printed = dict(summary["modes"])
+    if summary.get("ask"):
+        printed["ask"] = {k: v for k, v in summary["ask"].items() if k != "misses"}
+    return json.dumps(printed, ensure_ascii=False, indent=1)

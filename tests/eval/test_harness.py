@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from baocao.eval.beir import load_beir
-from baocao.eval.harness import evaluate_index, published_results, render, write_outputs
+from baocao.eval.harness import (
+    evaluate_answers,
+    evaluate_index,
+    published_results,
+    render,
+    write_outputs,
+)
 from baocao.eval.metrics import evaluate
 from baocao.eval.trec import export_beir, read_run
 
@@ -20,6 +26,10 @@ FLOORS = {
     "bm25": {"recall@5": 0.94, "mrr@10": 0.87},
     "dense": {"recall@5": 0.72},
 }
+# ask over the gold questions. Measured: 178 questions, 159 confident, 11 of them wrong
+# (accuracy .831, confident accuracy .931); numeric 81, 72 confident, 67 right (.827).
+ASK_FLOORS = {"accuracy": 0.80, "confident_accuracy": 0.90, "numeric accuracy": 0.80}
+ASK_MOST_CONFIDENT_WRONG = 13
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +43,19 @@ def test_regression_gate(results, mode):
         assert results[mode].metrics[metric] >= floor, (mode, metric, results[mode].metrics)
 
 
+@pytest.fixture(scope="module")
+def answers(bundled_index, gold_eval_set):
+    return evaluate_answers(bundled_index, gold_eval_set)
+
+
+def test_regression_gate_for_answers(answers, gold_eval_set):
+    measured = {**answers, "numeric accuracy": answers["by_type"]["numeric"]["accuracy"]}
+    for metric, floor in ASK_FLOORS.items():
+        assert measured[metric] >= floor, (metric, measured[metric])
+    assert answers["confident_wrong"] <= ASK_MOST_CONFIDENT_WRONG, answers["confident_wrong"]
+    assert answers["questions"] == len(gold_eval_set.queries)
+
+
 def test_subsets_cover_types_footnotes_and_unaccented_questions(gold_eval_set, results):
     subsets = gold_eval_set.subsets
     assert {"type: numeric", "type: fact", "type: wording", "type: list"} <= set(subsets)
@@ -42,8 +65,8 @@ def test_subsets_cover_types_footnotes_and_unaccented_questions(gold_eval_set, r
     assert unaccented >= 0.85
 
 
-def test_outputs_are_readable_by_other_tools(tmp_path, gold_eval_set, results):
-    summary = write_outputs(tmp_path, gold_eval_set, results)
+def test_outputs_are_readable_by_other_tools(tmp_path, gold_eval_set, results, answers):
+    summary = write_outputs(tmp_path, gold_eval_set, results, answers)
     for mode, result in results.items():
         run = read_run(tmp_path / "runs" / f"{mode}.trec")
         assert evaluate(run, gold_eval_set.qrels) == pytest.approx(result.metrics)
@@ -53,6 +76,8 @@ def test_outputs_are_readable_by_other_tools(tmp_path, gold_eval_set, results):
     lines = render(summary)
     assert any(line.startswith("| hybrid |") for line in lines)
     assert any(line.startswith("| typed without diacritics | 27 |") for line in lines)
+    assert any(line.startswith("| numeric | 81 |") for line in lines)
+    assert json.loads((tmp_path / "report.json").read_text())["ask"]["misses"] == answers["misses"]
 
 
 def test_beir_export_round_trips(tmp_path, gold_eval_set):
@@ -98,7 +123,8 @@ def test_cli_eval_json_is_keyed_by_mode_then_metric(tmp_path, bundled_index):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert list(report) == ["bm25", "hybrid"]
+    assert list(report) == ["bm25", "hybrid", "ask"]
+    assert report["ask"]["accuracy"] >= ASK_FLOORS["accuracy"]
     assert report["hybrid"]["recall@5"] >= FLOORS["hybrid"]["recall@5"]
     assert {"recall@1", "recall@10", "mrr@10", "ndcg@10", "latency_p50_ms"} <= set(report["bm25"])
     assert (tmp_path / "runs" / "hybrid.trec").is_file()
