@@ -7,12 +7,12 @@ turns hits into cited results.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from baocao.corpus.model import Document, Passage
 from baocao.corpus.vietnamese import canonical, fold_diacritics
-from baocao.index.analyzer import analyze, fold, term_spans
+from baocao.index.analyzer import analyze, fold, is_unaccented, term_spans
 from baocao.index.hit import Hit, check_mode
 from baocao.index.hybrid import HybridIndex
 
@@ -99,6 +99,14 @@ def _year(value: object, name: str) -> int | None:
 
 def _key(text: str) -> str:
     return fold_diacritics(canonical(text)).lower()
+
+
+def _phrase_key(phrase: str) -> Callable[[str], str]:
+    """How a quoted phrase and passage texts are compared: diacritics count unless the phrase
+    was typed without any."""
+    if is_unaccented(phrase):
+        return _key
+    return lambda text: canonical(text).lower()
 
 
 def _section_text(passage: Passage) -> str:
@@ -205,12 +213,13 @@ class Searcher:
         if filters.is_empty() and phrase is None:
             return None
         documents = self.index.documents
-        phrase_key = _key(phrase) if phrase else ""
+        key = _phrase_key(phrase) if phrase else _key
+        wanted = key(phrase) if phrase else ""
 
         def accepts(passage: Passage) -> bool:
             if not filters.accepts(passage, documents.get(passage.doc_id)):
                 return False
-            return not phrase_key or phrase_key in _key(passage.text)
+            return not wanted or wanted in key(passage.text)
 
         return accepts
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from baocao.corpus.vietnamese import canonical
 from baocao.qa.search import MAX_QUERY_CHARS, Filters, Searcher, highlights
 
 QUESTION = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
@@ -77,6 +78,15 @@ def test_quoted_text_is_an_exact_phrase(searcher):
     results = searcher.search('"dân vận khéo" mô hình', k=10)
     assert results
     assert all("dân vận khéo" in r.passage.text.lower() for r in results)
+
+
+def test_a_quoted_phrase_keeps_its_diacritics_unless_typed_without(searcher):
+    # "dân vận" is everywhere, "dẫn vận" nowhere: diacritics count when the phrase has them
+    assert searcher.search('"dẫn vận"', k=5) == []
+    unaccented = searcher.search('"dan van kheo"', k=10)
+    assert unaccented and all("dân vận khéo" in r.passage.text.lower() for r in unaccented)
+    old_style = searcher.search('"Tỉnh uỷ"', k=3)  # old tone-mark placement, same phrase
+    assert old_style and all("tỉnh ủy" in canonical(r.passage.text).lower() for r in old_style)
 
 
 def test_similar_finds_near_duplicate_wording(searcher, bundled_index):
