@@ -56,6 +56,23 @@ _STOP_WORDS = frozenset((
     "ghi", "chỉ", "riêng", "tính",
 ))  # fmt: skip
 
+# Ways of saying the same thing; the question is read with the reports' usual wording.
+_SAME_AS = (
+    (re.compile(r"\b(?:mỗi|hàng) năm\b", re.IGNORECASE), "hằng năm"),
+    (re.compile(r"\b(?:mỗi|hàng) tháng\b", re.IGNORECASE), "hằng tháng"),
+    (re.compile(r"\b(?:mỗi|hàng) quý\b", re.IGNORECASE), "hằng quý"),
+)
+
+
+def reports_wording(question: str) -> str:
+    """The question with "mỗi năm"/"hàng năm" written "hằng năm" (and so on), as the reports
+    write them; tone-mark placement is unified first."""
+    question = canonical(question)
+    for pattern, wording in _SAME_AS:
+        question = pattern.sub(wording, question)
+    return question
+
+
 # -- numbers, units, dates --------------------------------------------------------------------
 _NUM = r"\d+(?:[.,]\d+)*(?:,\s\d{1,2}(?=\s+(?:tỷ|triệu|nghìn|ngàn)))?"  # + "94, 3 tỷ" (a typo)
 _QUANTITY_RE = re.compile(
@@ -628,4 +645,6 @@ def ask(index: HybridIndex, question: str, k: int = 5) -> Answer:
     """Search ``index`` for ``question`` (hybrid) and extract the answer from the k best hits."""
     check_query(question, "question")
     check_k(k)
-    return extract_answer(question, index.search(question, k, "hybrid"), index)
+    read = reports_wording(question)
+    answer = extract_answer(read, index.search(read, k, "hybrid"), index)
+    return replace(answer, question=question)

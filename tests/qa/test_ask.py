@@ -12,7 +12,7 @@ from baocao.index.embedding_cache import EmbeddingCache
 from baocao.index.encoders import load_encoder
 from baocao.index.hit import Hit
 from baocao.index.hybrid import HybridIndex
-from baocao.qa.ask import Answer, ask, extract_answer, question_kind
+from baocao.qa.ask import Answer, ask, extract_answer, question_kind, reports_wording
 
 # One report with a footnote (its marker after "Nhân dân"), a percentage, a decimal with its
 # unit, a fraction and a dated resolution.
@@ -235,3 +235,24 @@ def test_k_outside_1_to_100_is_refused(index, k):
 def test_an_overlong_question_is_refused(index):
     with pytest.raises(ValueError, match="question: at most 2000 characters"):
         ask(index, "bao nhiêu " * 300)
+
+
+@pytest.mark.parametrize(
+    ("question", "read"),
+    [
+        ("Mỗi năm tổ chức bao nhiêu cuộc?", "hằng năm tổ chức bao nhiêu cuộc?"),
+        (
+            "Kon Tum hàng năm có mấy lần, hàng tháng mấy lần?",
+            "Kon Tum hằng năm có mấy lần, hằng tháng mấy lần?",
+        ),
+        ("Tỉnh uỷ mỗi quý họp mấy lần?", "Tỉnh ủy hằng quý họp mấy lần?"),
+        ("năm 2019 mỗi người", "năm 2019 mỗi người"),
+    ],
+)
+def test_questions_are_read_in_the_reports_wording(question, read):
+    assert reports_wording(question) == read
+
+
+def test_the_answer_keeps_the_question_as_asked(index):
+    question = "Mỗi năm tổ chức bao nhiêu cuộc đối thoại?"
+    assert ask(index, question).question == question
