@@ -15,7 +15,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from baocao import __version__
 from baocao.api.schemas import (
@@ -44,6 +46,7 @@ from baocao.qa.search import Filters, Searcher, cite
 
 logger = logging.getLogger(__name__)
 
+STATIC_DIR = Path(__file__).parent / "static"  # the web page: plain HTML/CSS/JS, no CDN
 DESCRIPTION = """Semantic search and cited question answering over Vietnamese government
 reports. Every hit carries its citation: report, section, footnote, file and lines."""
 _NOT_UNICODE = "text: valid Unicode text (a lone surrogate such as \\ud800 is not a character)"
@@ -117,7 +120,8 @@ def search(body: SearchRequest, catalog: CatalogDep) -> SearchResponse:
 def ask_question(body: AskRequest, catalog: CatalogDep) -> AskResponse:
     """An answer extracted from the reports with its evidence, or confident=false."""
     started = time.perf_counter()
-    answer = ask(catalog.index, body.question, k=body.k)
+    filters = Filters.from_dict(body.filters, catalog.index.documents)
+    answer = ask(catalog.index, body.question, k=body.k, filters=filters)
     return ask_response(answer, catalog.index.documents, started)
 
 
@@ -151,10 +155,18 @@ def health(catalog: CatalogDep) -> Health:
                   encoder=index.encoder.name)  # fmt: skip
 
 
+@router.get("/", include_in_schema=False)
+def page() -> FileResponse:
+    """The web page for staff."""
+    return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
+
+
 def create_app(index: HybridIndex) -> FastAPI:
-    app = FastAPI(title="baocao", description=DESCRIPTION, version=__version__)
+    # FastAPIOffline: /docs and /redoc with their scripts served from the package, not a CDN
+    app = FastAPIOffline(title="baocao", description=DESCRIPTION, version=__version__)
     app.state.catalog = Catalog(index)
     app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(ValueError, _bad_value)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     return app

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from baocao.corpus.model import Document, Passage
 from baocao.index.hit import SEARCH_MODES, Hit
+from baocao.qa.ask import is_question
 from baocao.qa.search import (
     FILTER_KEYS,
     MAX_K,
@@ -63,12 +64,17 @@ class SearchRequest(_Request):
 class AskRequest(_Request):
     question: str = Field(description=ACCEPTED["question"])
     k: int = Field(5, strict=True, ge=1, le=MAX_K, description=ACCEPTED["k"])
+    filters: dict[str, Any] = Field(default_factory=dict, description=ACCEPTED["filters"])
 
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
                 {"question": QUESTION, "k": 5},
                 {"question": "Tỉnh Kon Tum có bao nhiêu đơn vị hành chính cấp xã?"},
+                {
+                    "question": "Tỷ lệ giải quyết đơn khiếu nại là bao nhiêu?",
+                    "filters": {"year": 2019},
+                },
             ]
         }
     )
@@ -95,10 +101,13 @@ class HitOut(BaseModel):
     passage_id: str
     doc_id: str
     doc_title: str
+    doc_number: str | None
+    doc_date: str | None = Field(description="ISO date of the report")
     file: str
     section_path: list[str]
     kind: str
     footnote: int | None
+    anchor_text: str | None = Field(description="footnote: the body sentence it annotates")
     text: str
     highlights: list[tuple[int, int]] = Field(description="[start, end) offsets in text")
     line_start: int
@@ -116,6 +125,7 @@ class SearchResponse(BaseModel):
 
 class AskResponse(BaseModel):
     question: str
+    is_question: bool = Field(description="a question rather than keywords or a phrase")
     answer: str | None
     confident: bool
     span: tuple[int, int] | None = Field(description="[start, end) of the answer in citations[0]")
@@ -193,10 +203,13 @@ def hit_out(result: Result) -> HitOut:
         passage_id=hit.passage.passage_id,
         doc_id=hit.passage.doc_id,
         doc_title=citation.doc_title,
+        doc_number=citation.doc_number,
+        doc_date=citation.doc_date,
         file=citation.file,
         section_path=list(hit.passage.section_path),
         kind=hit.passage.kind,
         footnote=hit.passage.footnote,
+        anchor_text=hit.passage.anchor_text,
         text=hit.passage.text,
         highlights=[tuple(span) for span in result.highlights],
         line_start=hit.passage.line_start,
@@ -221,6 +234,7 @@ def ask_response(answer: Any, documents: dict[str, Document], started: float) ->
     results = [_result(hit, answer.question, documents) for hit in hits]
     return AskResponse(
         question=answer.question,
+        is_question=is_question(answer.question),
         answer=answer.text,
         confident=answer.confident,
         span=tuple(answer.span) if answer.span is not None else None,

@@ -23,7 +23,7 @@ from baocao.corpus.vietnamese import canonical, fold_diacritics
 from baocao.index.analyzer import analyze, canonical_number, is_unaccented
 from baocao.index.hit import Hit
 from baocao.index.hybrid import HybridIndex
-from baocao.qa.search import check_k, check_query
+from baocao.qa.search import Filters, check_k, check_query, passage_filter
 
 QUESTION_KINDS = ("quantity", "when", "who", "which", "what", "list", "other")
 CONFIDENCE_THRESHOLD = 0.65
@@ -170,12 +170,25 @@ def _has(text: str, words: str, folded: bool) -> bool:
 
 def question_kind(question: str) -> str:
     """What the question asks for: one of QUESTION_KINDS."""
+    return _asked_kind(question) or "other"
+
+
+def is_question(text: str) -> bool:
+    """A question (a question word, or a final "?") rather than keywords or a phrase. Typed
+    without diacritics only two-word question words count: "dau" is "đâu" but also "đầu"."""
+    if text.rstrip().endswith("?"):
+        return True
+    return _asked_kind(text, two_words_only=is_unaccented(text)) is not None
+
+
+def _asked_kind(question: str, two_words_only: bool = False) -> str | None:
     folded = is_unaccented(question)
     text = _normal(question, folded)
     for kind, patterns in _KIND_PATTERNS:
+        patterns = [p for p in patterns if " " in p] if two_words_only else patterns
         if any(_has(text, p, folded) for p in patterns):
             return kind
-    return "other"
+    return None
 
 
 def _asked_unit(text: str, folded: bool) -> tuple[str, ...]:
@@ -641,10 +654,12 @@ def _context(
     return "\n".join(note.text for note in notes), notes[0].passage_id
 
 
-def ask(index: HybridIndex, question: str, k: int = 5) -> Answer:
-    """Search ``index`` for ``question`` (hybrid) and extract the answer from the k best hits."""
+def ask(index: HybridIndex, question: str, k: int = 5, filters: Filters | None = None) -> Answer:
+    """Search ``index`` for ``question`` (hybrid, among the passages ``filters`` accept) and
+    extract the answer from the k best hits."""
     check_query(question, "question")
     check_k(k)
     read = reports_wording(question)
-    answer = extract_answer(read, index.search(read, k, "hybrid"), index)
+    where = passage_filter(filters, index.documents) if filters else None
+    answer = extract_answer(read, index.search(read, k, "hybrid", where), index)
     return replace(answer, question=question)

@@ -59,6 +59,8 @@ class Filters:
         year = _year(data.get("year"), "year")
         year_from = year or _year(data.get("year_from"), "year_from")
         year_to = year or _year(data.get("year_to"), "year_to")
+        if year_from and year_to and year_from > year_to:
+            raise ValueError(f"filter year_from: {year_from} is after year_to {year_to}")
         section = data.get("section") or ""
         if not isinstance(section, str):
             raise ValueError("filter section: a section path prefix (text)")
@@ -121,6 +123,12 @@ def document_years(document: Document | None) -> tuple[int, ...]:
     return (int(document.date[:4]),) if document.date else ()
 
 
+def vietnamese_date(iso: str) -> str:
+    """ "2020-11-11" -> "11/11/2020" (as dates are written in the reports' citations)."""
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"
+
+
 @dataclass(frozen=True)
 class Citation:
     doc_id: str
@@ -134,10 +142,11 @@ class Citation:
     line_end: int
 
     def text(self) -> str:
-        """ "Báo cáo … (số 16-BC/TU, 2020-11-11) › I. … › chú thích 12 — file.txt, dòng 168–170"."""
+        """ "Báo cáo … (số 16-BC/TU, ngày 11/11/2020) › I. … › chú thích 12 — f.txt, dòng 8–9"."""
         head = self.doc_title or self.doc_id
-        details = ", ".join(x for x in (f"số {self.doc_number}" if self.doc_number else "",
-                                        self.doc_date or "") if x)  # fmt: skip
+        number = f"số {self.doc_number}" if self.doc_number else ""
+        date = f"ngày {vietnamese_date(self.doc_date)}" if self.doc_date else ""
+        details = ", ".join(x for x in (number, date) if x)
         parts = [f"{head} ({details})" if details else head, *self.section_path]
         if self.footnote is not None:
             parts.append(f"chú thích {self.footnote}")
@@ -181,6 +190,27 @@ def highlights(text: str, query: str) -> tuple[tuple[int, int], ...]:
     return tuple((s, e) for term, s, e in term_spans(text) if fold([term])[0] in wanted)
 
 
+def shared_wording(text: str, pasted: str) -> tuple[tuple[int, int], ...]:
+    """Spans of ``text`` worded as in ``pasted``: runs of two or more terms in the same order
+    (diacritics ignored), merged. Single shared words are not marked: every passage has some."""
+    if len(canonical(text)) != len(text):
+        return ()
+    spans = term_spans(text)
+    terms = fold([term for term, _, _ in spans])
+    pasted_terms = fold([term for term, _, _ in term_spans(pasted)])
+    pairs = set(zip(pasted_terms, pasted_terms[1:], strict=False))
+    marked: list[list[int]] = []
+    previous = False  # did the pair ending at term i match?
+    for i in range(len(terms) - 1):
+        matched = (terms[i], terms[i + 1]) in pairs
+        if matched and previous:
+            marked[-1][1] = spans[i + 1][2]
+        elif matched:
+            marked.append([spans[i][1], spans[i + 1][2]])
+        previous = matched
+    return tuple((start, end) for start, end in marked)
+
+
 class Searcher:
     """search / similar over one loaded index."""
 
@@ -197,7 +227,7 @@ class Searcher:
         check_k(k)
         filters = filters or Filters()
         phrase = _quoted(query)
-        where = self._where(filters, phrase)
+        where = passage_filter(filters, self.index.documents, phrase)
         hits = self.index.search(query, max(k, CANDIDATES), mode, where)
         ranked = self._understood(query, hits)[:k]
         return [self._result(hit, rank, query) for rank, hit in enumerate(ranked, start=1)]
@@ -207,21 +237,12 @@ class Searcher:
         text = check_query(text, "text")
         check_k(k)
         hits = self.index.search(text, k, "hybrid")
-        return [self._result(hit, hit.rank, text) for hit in hits]
-
-    def _where(self, filters: Filters, phrase: str | None):
-        if filters.is_empty() and phrase is None:
-            return None
         documents = self.index.documents
-        key = _phrase_key(phrase) if phrase else _key
-        wanted = key(phrase) if phrase else ""
-
-        def accepts(passage: Passage) -> bool:
-            if not filters.accepts(passage, documents.get(passage.doc_id)):
-                return False
-            return not wanted or wanted in key(passage.text)
-
-        return accepts
+        return [
+            Result(hit, cite(hit.passage, documents.get(hit.passage.doc_id)),
+                   shared_wording(hit.passage.text, text))
+            for hit in hits
+        ]  # fmt: skip
 
     def _understood(self, query: str, hits: list[Hit]) -> list[Hit]:
         """Boost documents whose year, place or kind the question names (never a filter)."""
@@ -260,6 +281,23 @@ class Searcher:
         hit = replace(hit, rank=rank)
         document = self.index.documents.get(hit.passage.doc_id)
         return Result(hit, cite(hit.passage, document), highlights(hit.passage.text, query))
+
+
+def passage_filter(
+    filters: Filters, documents: Mapping[str, Document], phrase: str | None = None
+) -> Callable[[Passage], bool] | None:
+    """The passages ``filters`` accept and that hold ``phrase``; None when all are accepted."""
+    if filters.is_empty() and phrase is None:
+        return None
+    key = _phrase_key(phrase) if phrase else _key
+    wanted = key(phrase) if phrase else ""
+
+    def accepts(passage: Passage) -> bool:
+        if not filters.accepts(passage, documents.get(passage.doc_id)):
+            return False
+        return not wanted or wanted in key(passage.text)
+
+    return accepts
 
 
 def _quoted(query: str) -> str | None:

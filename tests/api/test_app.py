@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from server import BAOCAO, serving
 
 from baocao.api.app import create_app, create_app_from_dir
 from baocao.api.schemas import HitOut
@@ -21,7 +18,6 @@ from baocao.api.schemas import HitOut
 QUESTION = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 KON_TUM = "000_9c3704398cac95ef"
 KIEN_GIANG = "001_f0ce601e5f83c249"
-BAOCAO = Path(sys.executable).with_name("baocao")
 HIT_KEYS = set(HitOut.model_fields)
 
 
@@ -263,14 +259,9 @@ def test_serve_answers_over_http(tmp_path):
         capture_output=True, text=True, env=env, timeout=120,
     )  # fmt: skip
     assert built.returncode == 0, built.stderr
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(BAOCAO), "serve", "--port", str(port), "--index-dir", str(index_dir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-    )  # fmt: skip
-    try:
-        base = f"http://127.0.0.1:{port}"
-        assert _wait_for(f"{base}/health", server)["passages"] == 1
+    with serving(index_dir, env) as base:
+        health = json.load(urllib.request.urlopen(f"{base}/health", timeout=30))
+        assert health["passages"] == 1
         request = urllib.request.Request(
             f"{base}/search",
             data=json.dumps({"query": "đối thoại 2019", "k": 1}).encode(),
@@ -280,25 +271,3 @@ def test_serve_answers_over_http(tmp_path):
             hits = json.load(response)["hits"]
         assert "673" in hits[0]["text"]
         assert hits[0]["citation"].endswith("a.txt, dòng 5")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> dict:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"server exited: {server.stderr.read().decode()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return json.load(response)
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    pytest.fail(f"no answer from {url} within {seconds} s")

@@ -12,7 +12,15 @@ from baocao.index.embedding_cache import EmbeddingCache
 from baocao.index.encoders import load_encoder
 from baocao.index.hit import Hit
 from baocao.index.hybrid import HybridIndex
-from baocao.qa.ask import Answer, ask, extract_answer, question_kind, reports_wording
+from baocao.qa.ask import (
+    Answer,
+    ask,
+    extract_answer,
+    is_question,
+    question_kind,
+    reports_wording,
+)
+from baocao.qa.search import Filters
 
 # One report with a footnote (its marker after "Nhân dân"), a percentage, a decimal with its
 # unit, a fraction and a dated resolution.
@@ -256,3 +264,29 @@ def test_questions_are_read_in_the_reports_wording(question, read):
 def test_the_answer_keeps_the_question_as_asked(index):
     question = "Mỗi năm tổ chức bao nhiêu cuộc đối thoại?"
     assert ask(index, question).question == question
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?", True),
+        ("Quyết định 1408-QĐ/TU ban hành khi nào", True),
+        ("ai ký báo cáo 16-BC/TU", True),
+        ("nam 2019 to chuc bao nhieu cuoc doi thoai", True),
+        ("dân vận khéo", False),
+        ("đối thoại với dân năm 2019", False),
+        ("dau tu cong", False),  # "đầu tư công", not "đâu"
+        ('"dân vận khéo"', False),
+        ("dân vận khéo?", True),
+    ],
+)
+def test_is_question(text, expected):
+    assert is_question(text) is expected
+
+
+def test_ask_within_filters(index):
+    only = next(iter(index.documents))
+    answer = ask(
+        index, "Năm 2019 tổ chức bao nhiêu cuộc đối thoại?", filters=Filters(doc_ids=(only,))
+    )
+    assert answer.hits and {hit.passage.doc_id for hit in answer.hits} == {only}

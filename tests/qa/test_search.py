@@ -3,7 +3,7 @@
 import pytest
 
 from baocao.corpus.vietnamese import canonical
-from baocao.qa.search import MAX_QUERY_CHARS, Filters, Searcher, highlights
+from baocao.qa.search import MAX_QUERY_CHARS, Filters, Searcher, highlights, shared_wording
 
 QUESTION = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 KON_TUM = "000_9c3704398cac95ef"
@@ -61,6 +61,7 @@ def test_filters_are_hard(searcher, bundled_index):
         ({"kind": "table"}, "accepted body, footnote, caption"),
         ({"year": "2019"}, "a year between 1900 and 2100"),
         ({"doc_id": 5}, "a string or a list of strings"),
+        ({"year_from": 2021, "year_to": 2019}, "year_from: 2021 is after year_to 2019"),
     ],
 )
 def test_bad_filters_say_what_is_accepted(bundled_index, filters, message):
@@ -118,3 +119,19 @@ def test_highlights_ignore_diacritics_and_tone_mark_style():
     text = "Tỉnh uỷ chỉ đạo cụ thể hoá nghị quyết."
     spans = highlights(text, "tinh uy cu the hoa")
     assert [text[s:e] for s, e in spans] == ["Tỉnh", "uỷ", "cụ", "thể", "hoá"]
+
+
+def test_shared_wording_marks_runs_of_two_or_more_words():
+    text = "Hằng năm, cấp ủy đã tổ chức 673 cuộc đối thoại với dân; dân vận khéo."
+    pasted = "các cấp uỷ tổ chức đối thoại với Nhân dân"
+    spans = shared_wording(text, pasted)
+    assert [text[s:e] for s, e in spans] == ["cấp ủy", "tổ chức", "đối thoại với"]
+    assert shared_wording(text, "dân") == ()
+
+
+def test_similar_marks_the_shared_wording(searcher, bundled_index):
+    passage = bundled_index.passages[40]
+    pasted = passage.text[:120]
+    best = searcher.similar(pasted, k=1)[0]
+    (start, end), *_ = best.highlights
+    assert start == 0 and end >= 100

@@ -1,0 +1,55 @@
+"""A real `baocao serve` on a free 127.0.0.1 port, for tests that go through HTTP."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+BAOCAO = Path(sys.executable).with_name("baocao")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> dict:
+    """The JSON at ``url`` once the server answers; fails the test if it exits or stays mute."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"server exited: {server.stderr.read().decode()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return json.load(response)
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    pytest.fail(f"no answer from {url} within {seconds} s")
+
+
+@contextlib.contextmanager
+def serving(index_dir: Path, env: Mapping[str, str], *args: str) -> Iterator[str]:
+    """`baocao serve --index-dir index_dir` until the block ends; yields its base URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BAOCAO), "serve", "--port", str(port), "--index-dir", str(index_dir), *args],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(env),
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{base}/health", server)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

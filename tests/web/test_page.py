@@ -1,0 +1,332 @@
+"""The staff web page in a real headless Chromium (Debian's `chromium`, driven by Playwright)
+against a real `baocao serve` of the bundled reports, used as a person would use it.
+
+Screenshots of each state are written to tmp (or $BAOCAO_SCREENSHOTS, which is how the README's
+pictures in docs/screenshots/ are made: `BAOCAO_SCREENSHOTS=docs/screenshots pytest tests/web`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import quote, urlparse
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from server import BAOCAO, serving
+
+from baocao.corpus.loader import sample_corpus_dir
+
+KON_TUM = "000_9c3704398cac95ef"
+KIEN_GIANG = "001_f0ce601e5f83c249"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",  # the tests run as root in CI
+    "--disable-background-networking",  # no connections out of a closed network
+    "--disable-component-update",
+    "--disable-gpu",
+    "--no-first-run",
+]
+TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def base_url(bundled_index, tmp_path_factory):
+    """`baocao serve` over an index of the bundled reports (``bundled_index`` has filled the
+    embedding cache, so this build only re-reads the reports)."""
+    index_dir = tmp_path_factory.mktemp("web") / "index"
+    env = {**os.environ, "PYTHONUTF8": "1"}
+    built = subprocess.run(
+        [str(BAOCAO), "index", str(sample_corpus_dir()), "--index-dir", str(index_dir)],
+        capture_output=True, text=True, env=env, timeout=600,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    with serving(index_dir, env) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = shutil.which("chromium")
+    assert executable, "Debian's chromium is needed on PATH (make test installs it)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str):
+    """A fresh page on `/`; any request leaving 127.0.0.1 is refused and fails the test, and
+    so does any script error."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="vi-VN", base_url=base_url
+    )
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    outside, errors = [], []
+
+    def only_local(route):
+        if urlparse(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(base_url + "/")
+    yield page
+    context.close()
+    assert not outside, f"the page reached outside 127.0.0.1: {outside}"
+    assert not errors, f"script errors: {errors}"
+
+
+def search(page: Page, text: str) -> None:
+    page.fill("#query", text)
+    page.press("#query", "Enter")
+    expect(page.locator("#search-status")).not_to_have_text("Đang tìm…")
+
+
+def screenshot(page: Page, name: str, tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("BAOCAO_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path))
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    return path
+
+
+# -- asking ------------------------------------------------------------------------------------
+
+
+def test_a_question_gets_the_number_in_the_answer_card(page, tmp_path):
+    expect(page).to_have_title("Tra cứu báo cáo — baocao")
+    search(page, "Hằng năm cấp ủy, chính quyền Kon Tum tổ chức bao nhiêu cuộc đối thoại?")
+    card = page.locator("#answer")
+    expect(card).to_be_visible()
+    expect(card.locator("h2")).to_have_text("Trả lời")
+    expect(card.locator(".answer-text")).to_have_text("673 cuộc")
+    expect(card.locator("mark.answer-span")).to_have_text("673 cuộc")
+    citation = card.locator(".cite")
+    expect(citation).to_contain_text("số 16-BC/TU")
+    expect(citation).to_contain_text("chú thích 6")
+    # the answer is in a footnote: the card also shows the sentence it annotates
+    expect(card.locator(".answer-context")).to_contain_text("Câu được chú thích:")
+    expect(page.locator("#results > li")).to_have_count(10)
+    screenshot(page, "answer", tmp_path)
+
+
+def test_without_enough_evidence_the_card_says_so(page, tmp_path):
+    search(page, "Giá vàng hôm nay bao nhiêu?")
+    card = page.locator("#answer")
+    expect(card.locator("h2")).to_have_text("Không đủ căn cứ")
+    expect(card.locator(".answer-text")).to_have_count(0)
+    expect(card).to_have_class("answer unsure")
+
+
+def test_keywords_get_results_without_an_answer_card(page):
+    search(page, "dân vận khéo")
+    expect(page.locator("#results > li").first).to_be_visible()
+    expect(page.locator("#answer")).to_be_hidden()
+    marks = page.locator("#results > li").first.locator(".text mark")
+    assert {m.lower() for m in marks.all_inner_texts()} <= {"dân", "vận", "khéo"}
+
+
+def test_typed_without_diacritics(page):
+    search(page, "doi thoai voi dan")
+    first = page.locator("#results > li").first
+    expect(first).to_be_visible()
+    marked = {m.lower() for m in first.locator(".text mark").all_inner_texts()}
+    assert {"đối", "thoại"} <= marked, marked
+
+
+def test_a_quoted_phrase_is_matched_exactly(page):
+    search(page, '"dân vận khéo"')
+    texts = page.locator("#results > li .text").all_inner_texts()
+    assert texts and all("dân vận khéo" in t.lower() for t in texts)
+
+
+def test_an_empty_box_gets_a_friendly_message(page, base_url):
+    page.fill("#query", "   ")
+    page.press("#query", "Enter")
+    expect(page.locator("#search-status")).to_have_text(
+        "Hãy nhập câu hỏi, từ khóa hoặc cụm từ cần tìm rồi nhấn Tìm."
+    )
+    expect(page.locator("#search-status")).to_have_class("status warn")
+    expect(page.locator("#results > li")).to_have_count(0)
+    assert page.url == base_url + "/"
+    expect(page.locator("#query")).to_be_focused()
+
+
+def test_a_refused_query_shows_the_reason_not_an_error_page(page):
+    page.evaluate("document.querySelector('#query').removeAttribute('maxlength')")
+    search(page, "x" * 2001)
+    status = page.locator("#search-status")
+    expect(status).to_have_class("status error")
+    expect(status).to_contain_text("at most 2000 characters")
+
+
+# -- results -----------------------------------------------------------------------------------
+
+
+def test_context_opens_neighbours_and_footnote_links(page):
+    search(page, "Hằng năm cấp ủy, chính quyền Kon Tum tổ chức bao nhiêu cuộc đối thoại?")
+    footnote = page.locator("#results > li.footnote").first
+    expect(footnote.locator(".badge")).to_contain_text("Chú thích 6")
+    expect(footnote.locator(".badge")).to_contain_text("cho câu:")
+    toggle = footnote.locator(".context-toggle")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    context = footnote.locator(".context")
+    expect(context.locator("h4").first).to_be_visible()
+    assert "Câu được chú thích" in context.locator("h4").all_text_contents()
+    toggle.click()
+    expect(context).to_be_hidden()
+    expect(toggle).to_have_text("Xem ngữ cảnh")
+
+
+def test_a_body_passage_context_shows_the_passages_around_it(page):
+    search(page, "tiếp xúc cử tri")
+    first = page.locator("#results > li:not(.footnote)").first
+    passage_id = first.get_attribute("data-passage-id")
+    first.locator(".context-toggle").click()
+    context = first.locator(".context")
+    expect(context.locator(".context-block").first).to_be_visible()
+    neighbours = page.request.get(f"/passages/{quote(passage_id)}").json()
+    blocks = context.locator(".context-block p:not(.cite)").all_inner_texts()
+    for side in ("previous", "next"):
+        if neighbours[side]:
+            text = page.request.get(f"/passages/{quote(neighbours[side])}").json()["text"]
+            assert text in blocks
+
+
+def test_copy_puts_the_passage_and_its_citation_on_the_clipboard(page):
+    search(page, "dân vận khéo")
+    first = page.locator("#results > li").first
+    first.locator(".copy").click()
+    expect(first.locator(".copied")).to_have_text("Đã sao chép")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    text = first.locator(".text").inner_text()
+    citation = first.locator(".cite").inner_text()
+    assert copied == f"«{text}»\n({citation})"
+
+
+# -- filters and modes -------------------------------------------------------------------------
+
+
+def test_a_report_filter_keeps_results_in_that_report(page):
+    page.click("#filters summary")
+    page.select_option("#filter-docs", [KIEN_GIANG])
+    search(page, "đối thoại với dân")
+    files = page.locator("#results > li .cite").all_inner_texts()
+    assert files and all("001_f0ce601e5f83c249.txt" in f for f in files), files
+
+
+def test_footnotes_only(page):
+    page.click("#filters summary")
+    page.check("input[name=kind][value=footnote]")
+    search(page, "đối thoại với dân")
+    items = page.locator("#results > li")
+    expect(items.first).to_be_visible()
+    assert items.count() == page.locator("#results > li.footnote").count()
+
+
+def test_a_year_range_and_a_bad_one(page):
+    page.click("#filters summary")
+    page.fill("#filter-year-from", "2019")
+    page.fill("#filter-year-to", "2019")
+    search(page, "đối thoại với dân")
+    ids = page.locator("#results > li").evaluate_all("items => items.map(i => i.dataset.passageId)")
+    assert ids
+    for doc_id in {passage_id.split(":")[0] for passage_id in ids}:
+        document = page.request.get(f"/documents/{quote(doc_id)}").json()
+        years = document["years"] or [int(document["date"][:4])]
+        assert 2019 in years, (doc_id, years)
+    page.fill("#filter-year-from", "2021")
+    page.fill("#filter-year-to", "2019")
+    search(page, "đối thoại với dân")
+    expect(page.locator("#search-status")).to_have_class("status error")
+
+
+def test_the_mode_switch(page):
+    page.click("#filters summary")
+    page.check("input[name=mode][value=bm25]")
+    search(page, "tiếp xúc cử tri")
+    title = page.locator("#results > li .scores").first.get_attribute("title")
+    assert title.startswith("từ khóa") and "ngữ nghĩa" not in title
+
+
+# -- similar wording and the list of reports ---------------------------------------------------
+
+
+def test_similar_wording_finds_the_earlier_paragraph(page, tmp_path):
+    source = page.request.get(f"/passages/{quote(KON_TUM + ':fn6')}").json()
+    page.click("#tab-similar")
+    page.fill("#similar-text", source["text"][:200])
+    page.keyboard.press("Control+Enter")
+    first = page.locator("#similar-results > li").first
+    expect(first).to_have_attribute("data-passage-id", KON_TUM + ":fn6")
+    expect(first.locator(".cite strong")).to_contain_text("Ngày 11/11/2020")
+    marks = first.locator(".text mark").all_inner_texts()
+    assert marks and len(marks[0]) >= 150  # the pasted stretch, marked as one run
+    screenshot(page, "similar", tmp_path)
+
+
+def test_the_list_of_reports_and_searching_within_one(page, tmp_path):
+    page.click("#tab-documents")
+    rows = page.locator("#documents tbody tr")
+    expect(rows).to_have_count(len(page.request.get("/documents").json()))
+    expect(rows.first).to_contain_text("16-BC/TU")
+    expect(rows.first).to_contain_text("11/11/2020")
+    screenshot(page, "documents", tmp_path)
+    rows.first.locator("button").click()
+    expect(page.locator("#panel-search")).to_be_visible()
+    assert page.locator("#filter-docs").evaluate(
+        "s => [...s.selectedOptions].map(o => o.value)"
+    ) == [KON_TUM]
+
+
+# -- keyboard, narrow screens, links, docs -----------------------------------------------------
+
+
+def test_usable_by_keyboard(page):
+    page.keyboard.press("Tab")  # the page title's link
+    page.keyboard.press("Tab")  # the first tab
+    expect(page.locator("#tab-search")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#tab-similar")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#panel-similar")).to_be_visible()
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#panel-search")).to_be_visible()
+    page.locator("#query").focus()
+    page.keyboard.type("tiếp xúc cử tri")
+    page.keyboard.press("Enter")
+    expect(page.locator("#results > li").first).to_be_visible()
+
+
+def test_a_shared_link_runs_its_search(browser, base_url):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url + "/?q=" + quote("dân vận khéo"))
+    expect(page.locator("#query")).to_have_value("dân vận khéo")
+    expect(page.locator("#results > li").first).to_be_visible()
+    context.close()
+
+
+def test_a_narrow_screen_has_no_sideways_scroll(browser, base_url, tmp_path):
+    context = browser.new_context(viewport={"width": 360, "height": 780})
+    page = context.new_page()
+    page.goto(base_url + "/?q=" + quote("Tỷ lệ giải quyết đơn khiếu nại năm 2019 là bao nhiêu?"))
+    expect(page.locator("#answer")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, width
+    screenshot(page, "narrow", tmp_path)
+    context.close()
+
+
+def test_the_api_docs_render_without_the_internet(page, base_url):
+    page.goto(base_url + "/docs")
+    expect(page.locator(".opblock-summary-path", has_text="/search").first).to_be_visible()
