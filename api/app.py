@@ -1,8 +1,9 @@
-"""The HTTP API: thin routes over ``qa``; one app per loaded index.
+"""The HTTP API: thin routes over ``qa``, the web page, and what guards them.
 
 create_app(index)                      an app over an index already in memory
 create_app_from_dir(index_dir, enc)    `baocao serve`: load the index once (build it from
-                                       the bundled reports first when there is none)
+                                       the bundled reports first when there is none) and
+                                       follow newer builds published in index_dir
 """
 
 from __future__ import annotations
@@ -10,16 +11,21 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from baocao import __version__
+from baocao.api.guard import Guard, GuardSettings
+from baocao.api.live import LiveIndex
 from baocao.api.schemas import (
     ACCEPTED,
     AskRequest,
@@ -28,12 +34,14 @@ from baocao.api.schemas import (
     DocumentOut,
     Health,
     PassageOut,
+    Reloaded,
     SearchRequest,
     SearchResponse,
     SimilarRequest,
     ask_response,
     document_detail,
     document_out,
+    errors,
     passage_out,
     search_response,
 )
@@ -41,8 +49,9 @@ from baocao.corpus.model import Passage
 from baocao.index.build import open_index
 from baocao.index.encoders import Encoder
 from baocao.index.hybrid import HybridIndex
+from baocao.index.store import default_index_dir
 from baocao.qa.ask import ask
-from baocao.qa.search import Filters, Searcher, cite
+from baocao.qa.search import Filters, Searcher, UnknownId, cite
 
 logger = logging.getLogger(__name__)
 
@@ -100,32 +109,35 @@ class Catalog:
 
 
 def _catalog(request: Request) -> Catalog:
-    return request.app.state.catalog
+    """The catalog of the live build, read once per request: one request, one build."""
+    live: LiveIndex[Catalog] | None = request.app.state.live
+    return live.current.value if live else request.app.state.catalog
 
 
 CatalogDep = Annotated[Catalog, Depends(_catalog)]
-router = APIRouter()
+# Every route can meet the guard (401, 429) and a 422 that says what is accepted.
+router = APIRouter(responses=errors(401, 422, 429))
 
 
-@router.post("/search", response_model=SearchResponse, tags=["search"])
+@router.post("/search", response_model=SearchResponse, tags=["search"], responses=errors(404, 413))
 def search(body: SearchRequest, catalog: CatalogDep) -> SearchResponse:
     """Passages matching a query, best first, with highlights and citations."""
     started = time.perf_counter()
-    filters = Filters.from_dict(body.filters, catalog.index.documents)
+    filters = Filters.from_dict(body.filters.to_dict(), catalog.index.documents)
     results = catalog.searcher.search(body.query, body.k, body.mode, filters)
     return search_response(body.query, results, started)
 
 
-@router.post("/ask", response_model=AskResponse, tags=["search"])
+@router.post("/ask", response_model=AskResponse, tags=["search"], responses=errors(404, 413))
 def ask_question(body: AskRequest, catalog: CatalogDep) -> AskResponse:
     """An answer extracted from the reports with its evidence, or confident=false."""
     started = time.perf_counter()
-    filters = Filters.from_dict(body.filters, catalog.index.documents)
+    filters = Filters.from_dict(body.filters.to_dict(), catalog.index.documents)
     answer = ask(catalog.index, body.question, k=body.k, filters=filters)
     return ask_response(answer, catalog.index.documents, started)
 
 
-@router.post("/similar", response_model=SearchResponse, tags=["search"])
+@router.post("/similar", response_model=SearchResponse, tags=["search"], responses=errors(413))
 def similar(body: SimilarRequest, catalog: CatalogDep) -> SearchResponse:
     """Passages worded most like a pasted sentence or paragraph."""
     started = time.perf_counter()
@@ -137,22 +149,37 @@ def documents(catalog: CatalogDep) -> list[DocumentOut]:
     return catalog.documents()
 
 
-@router.get("/documents/{doc_id}", response_model=DocumentDetail, tags=["browse"])
+@router.get(
+    "/documents/{doc_id}", response_model=DocumentDetail, tags=["browse"], responses=errors(404)
+)
 def document(doc_id: str, catalog: CatalogDep) -> DocumentDetail:
     return catalog.document(doc_id)
 
 
-@router.get("/passages/{passage_id}", response_model=PassageOut, tags=["browse"])
+@router.get(
+    "/passages/{passage_id}", response_model=PassageOut, tags=["browse"], responses=errors(404)
+)
 def passage(passage_id: str, catalog: CatalogDep) -> PassageOut:
     """A passage, its citation, its neighbours and its footnote links."""
     return catalog.passage(passage_id)
 
 
 @router.get("/health", response_model=Health, tags=["browse"])
-def health(catalog: CatalogDep) -> Health:
-    index = catalog.index
+def health(request: Request, catalog: CatalogDep) -> Health:
+    index, live = catalog.index, request.app.state.live
     return Health(status="ok", passages=len(index.passages), documents=len(index.documents),
-                  encoder=index.encoder.name)  # fmt: skip
+                  encoder=index.encoder.name, build=live.current.build_id if live else None,
+                  reload_error=live.last_error if live else None)  # fmt: skip
+
+
+@router.post("/reload", response_model=Reloaded, tags=["admin"], responses=errors(409))
+def reload(request: Request) -> Reloaded:
+    """Serve the newest build in the index folder now (the server also notices by itself)."""
+    live: LiveIndex[Catalog] | None = request.app.state.live
+    if live is None:
+        raise HTTPException(409, "this server was given an index in memory, not an index folder")
+    swapped = live.reload()
+    return Reloaded(reloaded=swapped, build=live.current.build_id, error=live.last_error)
 
 
 @router.get("/", include_in_schema=False)
@@ -161,26 +188,60 @@ def page() -> FileResponse:
     return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
 
 
-def create_app(index: HybridIndex) -> FastAPI:
+def create_app(
+    index: HybridIndex,
+    index_dir: Path | None = None,
+    guard: GuardSettings | None = None,
+    cors_origins: Sequence[str] = (),
+    watch_seconds: float = 0,
+) -> FastAPI:
+    """The app over ``index``. With ``index_dir`` (where ``index`` was loaded from) it follows
+    newer builds: ``POST /reload``, and every ``watch_seconds`` when that is above 0."""
+    live = LiveIndex(index_dir, index, Catalog) if index_dir else None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if live and watch_seconds > 0:
+            live.watch(watch_seconds)
+        yield
+        if live:
+            live.stop()
+
     # FastAPIOffline: /docs and /redoc with their scripts served from the package, not a CDN
-    app = FastAPIOffline(title="baocao", description=DESCRIPTION, version=__version__)
-    app.state.catalog = Catalog(index)
+    app = FastAPIOffline(
+        title="baocao", description=DESCRIPTION, version=__version__, lifespan=lifespan
+    )
+    app.state.live = live
+    app.state.catalog = None if live else Catalog(index)
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(Guard, settings=guard or GuardSettings())
+    if cors_origins:  # outside the guard, so browsers' preflight requests get their answer
+        app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins),
+                           allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "Content-Type"])  # fmt: skip
     app.add_exception_handler(ValueError, _bad_value)
+    app.add_exception_handler(UnknownId, _unknown_id)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     return app
 
 
 def create_app_from_dir(
-    index_dir: Path | None = None, encoder_spec: str | Encoder | None = None
+    index_dir: Path | None = None,
+    encoder_spec: str | Encoder | None = None,
+    guard: GuardSettings | None = None,
+    cors_origins: Sequence[str] = (),
+    watch_seconds: float = 2.0,
 ) -> FastAPI:
-    """The app over the index in ``index_dir`` (default: ``default_index_dir()``), loaded once.
+    """The app over the index in ``index_dir`` (default: ``default_index_dir()``), loaded once
+    and replaced when a newer build is published there.
 
     ``encoder_spec`` None: the encoder the index was built with. No index yet: one is built
     from the bundled reports first (with progress on a terminal).
     """
-    return create_app(open_index(index_dir, encoder_spec))
+    index_dir = Path(index_dir or default_index_dir())
+    index = open_index(index_dir, encoder_spec)
+    return create_app(index, index_dir, guard, cors_origins, watch_seconds)
 
 
 # -- errors: 4xx that say what is accepted, never a stack trace --------------------------------
@@ -191,6 +252,10 @@ def _bad_value(request: Request, error: ValueError) -> JSONResponse:
     if isinstance(error, UnicodeError):  # a JSON "\ud800" escape: a lone surrogate
         return JSONResponse({"detail": _NOT_UNICODE}, status_code=422)
     return JSONResponse({"detail": str(error)}, status_code=422)
+
+
+def _unknown_id(request: Request, error: UnknownId) -> JSONResponse:
+    return JSONResponse({"detail": str(error)}, status_code=404)
 
 
 def _invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -208,10 +273,21 @@ def _problem(error: dict) -> str:
         return f"the request body: {error.get('msg')}; send a JSON object with the fields in /docs"
     field = loc[0]
     if kind == "extra_forbidden":
-        return f"unknown field {field!r}: see /docs for the accepted fields"
+        where = ".".join(loc)
+        accepted = ACCEPTED["filters"] if field == "filters" else "see /docs for the fields"
+        return f"unknown field {where!r}; accepted: {accepted}"
     if kind == "missing":
         return f"{field}: required ({ACCEPTED.get(field, 'see /docs')})"
     got = repr(error.get("input"))
     got = got if len(got) <= 60 else got[:57] + "..."
     accepted = ACCEPTED.get(field, "see /docs")
-    return f"{'.'.join(loc)}: {error.get('msg')}, got {got}; accepted: {accepted}"
+    said = _PLAIN.get(kind, error.get("msg"))
+    return f"{'.'.join(loc)}: {said}, got {got}; accepted: {accepted}"
+
+
+# pydantic's wording where it is obscure to a person reading the answer
+_PLAIN = {
+    "string_too_short": "empty",
+    "string_pattern_mismatch": "empty or only spaces",
+    "string_unicode": "not valid Unicode text (a lone surrogate such as \\ud800 is no character)",
+}

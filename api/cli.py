@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import re
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -35,6 +38,7 @@ from ..index.store import INDEX_DIR_ENV, IndexUnusable, default_index_dir
 from ..qa.ask import ask
 from ..qa.search import MAX_K, Result, Searcher, cite
 from .app import create_app_from_dir
+from .guard import TOKEN_ENV, GuardSettings
 from .schemas import ask_response, search_response, to_json
 
 
@@ -142,12 +146,58 @@ def _parser() -> argparse.ArgumentParser:
     similar.set_defaults(run=_similar)
 
     serve = commands.add_parser(
-        "serve", help="serve the HTTP API (docs at /docs)",
+        "serve", help="serve the web page and the HTTP API (docs at /docs)",
         description="Load the index once (building it from the bundled reports when there is "
-        "none) and serve /search, /ask, /similar, /documents, /passages and /health.",
+        "none) and serve the web page at / and /search, /ask, /similar, /documents, /passages "
+        "and /health. A newer build published by `baocao index` in the same folder is picked "
+        "up by itself (see --watch), on SIGHUP, or on POST /reload.",
     )  # fmt: skip
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only)",
+    )
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument(
+        "--token",
+        default=os.environ.get(TOKEN_ENV),
+        help=f"require 'Authorization: Bearer TOKEN' on every endpoint but "
+        f"/health and the page's static files (default: ${TOKEN_ENV}; none)",
+    )
+    serve.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="allow browsers on ORIGIN to call the API (repeatable; default none)",
+    )
+    serve.add_argument(
+        "--query-log",
+        type=Path,
+        metavar="FILE",
+        help="append each /search, /ask, /similar request to FILE as JSON lines "
+        "(default: no query is logged; reports and questions can be sensitive)",
+    )
+    serve.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log every request line (off by default: URLs such as /?q=... carry queries)",
+    )
+    serve.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=GuardSettings.max_body_bytes,
+        help="larger request bodies get 413 (default %(default)s)",
+    )
+    serve.add_argument(
+        "--max-in-flight",
+        type=int,
+        default=GuardSettings.max_in_flight,
+        help="requests beyond this many at once get 429 (default %(default)s)",
+    )
+    serve.add_argument("--watch", type=float, default=2.0, metavar="SECONDS",
+                       help="check the index folder for a newer build this often; 0: never "
+                       "(default %(default)s)")  # fmt: skip
     _add_index_options(serve)
     serve.set_defaults(run=_serve, encoder=None)
     return parser
@@ -278,11 +328,22 @@ def _ask(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    app = create_app_from_dir(args.index_dir, _chosen_encoder(args))
-    index = app.state.catalog.index
+    if args.max_body_bytes < 1024 or args.max_in_flight < 1:
+        raise ValueError("--max-body-bytes: at least 1024; --max-in-flight: at least 1")
+    guard = GuardSettings(token=args.token or None, max_body_bytes=args.max_body_bytes,
+                          max_in_flight=args.max_in_flight, query_log=args.query_log)  # fmt: skip
+    app = create_app_from_dir(
+        args.index_dir, _chosen_encoder(args), guard, args.cors_origin, args.watch
+    )
+    live = app.state.live
+    signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=live.reload).start())
+    index = live.current.value.index
+    access = "token required" if guard.token else "no token"
+    where = f"http://{args.host}:{args.port}"
     print(f"baocao: {len(index.passages)} passages from {len(index.documents)} documents at "
-          f"http://{args.host}:{args.port} (API docs: /docs)", file=sys.stderr)  # fmt: skip
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+          f"{where} ({access}; API docs: /docs)", file=sys.stderr)  # fmt: skip
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info",
+                access_log=args.access_log)  # fmt: skip
     return 0
 
 

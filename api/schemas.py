@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from baocao.corpus.model import Document, Passage
 from baocao.index.hit import SEARCH_MODES, Hit
@@ -44,11 +44,59 @@ class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _number_not_text(value: Any) -> Any:
+    """Whole numbers as JSON Schema reads "integer": 5 and 5.0, but neither true nor "5"."""
+    if isinstance(value, bool | str):
+        raise ValueError("expected a whole number")
+    return value
+
+
+WholeK = Annotated[int, Field(ge=1, le=MAX_K), BeforeValidator(_number_not_text)]
+Text = Annotated[str, Field(min_length=1, max_length=MAX_QUERY_CHARS, pattern=r"\S")]
+Year = Annotated[int, Field(ge=1900, le=2100), BeforeValidator(_number_not_text)]
+Kind = Literal[PASSAGE_KINDS]
+
+
+class SearchFilters(_Request):
+    """Hard filters; every one optional. A year range with year_from after year_to is empty."""
+
+    doc_id: str | list[str] | None = Field(
+        None,
+        description="a document id or a list of them (GET /documents); an unknown id gives 404",
+    )
+    year: Year | None = Field(None, description="the year a report covers")
+    year_from: Year | None = None
+    year_to: Year | None = None
+    kind: Kind | list[Kind] | None = Field(None, description="passage kind(s)")
+    section: str | None = Field(None, max_length=MAX_QUERY_CHARS,
+                                description="a prefix of the section path")  # fmt: skip
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+class ErrorOut(BaseModel):
+    detail: str = Field(description="what was wrong and what is accepted")
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI documentation of the error answers a route can give."""
+    said = {
+        401: "an API token is required (server started with --token)",
+        404: "unknown id",
+        409: "not possible on this server",
+        413: "the request body is too large",
+        422: "a field is missing or wrong; the message says what is accepted",
+        429: "too many requests at once; retry after a second",
+    }
+    return {status: {"model": ErrorOut, "description": said[status]} for status in statuses}
+
+
 class SearchRequest(_Request):
-    query: str = Field(description=ACCEPTED["query"])
-    k: int = Field(10, strict=True, ge=1, le=MAX_K, description=ACCEPTED["k"])
-    mode: str = Field("hybrid", description=ACCEPTED["mode"])
-    filters: dict[str, Any] = Field(default_factory=dict, description=ACCEPTED["filters"])
+    query: Text = Field(description=ACCEPTED["query"])
+    k: WholeK = Field(10, description=ACCEPTED["k"])
+    mode: Literal[SEARCH_MODES] = Field("hybrid", description=ACCEPTED["mode"])
+    filters: SearchFilters = Field(default_factory=SearchFilters, description=ACCEPTED["filters"])
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -62,9 +110,9 @@ class SearchRequest(_Request):
 
 
 class AskRequest(_Request):
-    question: str = Field(description=ACCEPTED["question"])
-    k: int = Field(5, strict=True, ge=1, le=MAX_K, description=ACCEPTED["k"])
-    filters: dict[str, Any] = Field(default_factory=dict, description=ACCEPTED["filters"])
+    question: Text = Field(description=ACCEPTED["question"])
+    k: WholeK = Field(5, description=ACCEPTED["k"])
+    filters: SearchFilters = Field(default_factory=SearchFilters, description=ACCEPTED["filters"])
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -81,8 +129,8 @@ class AskRequest(_Request):
 
 
 class SimilarRequest(_Request):
-    text: str = Field(description=ACCEPTED["text"])
-    k: int = Field(10, strict=True, ge=1, le=MAX_K, description=ACCEPTED["k"])
+    text: Text = Field(description=ACCEPTED["text"])
+    k: WholeK = Field(10, description=ACCEPTED["k"])
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -187,6 +235,14 @@ class Health(BaseModel):
     passages: int
     documents: int
     encoder: str
+    build: str | None = Field(None, description="the build served (index folder only)")
+    reload_error: str | None = Field(None, description="why the newest build is not served")
+
+
+class Reloaded(BaseModel):
+    reloaded: bool = Field(description="a newer build is now served")
+    build: str
+    error: str | None
 
 
 # -- qa results -> responses -----------------------------------------------------------------

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -21,18 +18,13 @@ from pathlib import Path
 import numpy as np
 
 from baocao.eval.goldset import load_gold
+from baocao.eval.served import served
 
 ENDPOINTS = {
     "/search": lambda q: {"query": q, "k": 10},
     "/ask": lambda q: {"question": q, "k": 5},
     "/similar": lambda q: {"text": q, "k": 10},
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _post(url: str, body: dict) -> float:
@@ -44,19 +36,6 @@ def _post(url: str, body: dict) -> float:
     return time.perf_counter() - started
 
 
-def _wait_until_up(base: str, server: subprocess.Popen, seconds: float = 600) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("the server exited before answering /health")
-        try:
-            with urllib.request.urlopen(base + "/health", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"no answer from {base}/health within {seconds:.0f} s")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index-dir", type=Path, default=None)
@@ -64,13 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     questions = [q.question for q in load_gold()][: args.requests]
     index_dir = args.index_dir or Path(tempfile.mkdtemp()) / "index"
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    baocao = Path(sys.executable).with_name("baocao")
-    command = [str(baocao), "serve", "--port", str(port), "--index-dir", str(index_dir)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        _wait_until_up(base, server)
+    with served(index_dir) as base:
         lines = [f"HTTP latency, {len(questions)} sequential requests per endpoint (127.0.0.1)",
                  "| endpoint | p50 ms | p95 ms | max ms |", "|---|---:|---:|---:|"]  # fmt: skip
         for path, body in ENDPOINTS.items():
@@ -79,9 +52,6 @@ def main(argv: list[str] | None = None) -> int:
             p50, p95 = np.percentile(ms, 50), np.percentile(ms, 95)
             lines.append(f"| POST {path} | {p50:.1f} | {p95:.1f} | {ms.max():.1f} |")
         print("\n".join(lines))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return 0
 
 

@@ -660,6 +660,8 @@ def ask(index: HybridIndex, question: str, k: int = 5, filters: Filters | None =
     check_query(question, "question")
     check_k(k)
     read = reports_wording(question)
+    if not read.strip():  # nothing left once control characters are cleaned away
+        return Answer(question, None, False, None, None, None, None, None, None, (), 0.0)
     where = passage_filter(filters, index.documents) if filters else None
     answer = extract_answer(read, index.search(read, k, "hybrid", where), index)
     return replace(answer, question=question)

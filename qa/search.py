@@ -33,6 +33,10 @@ _YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 _QUOTED_RE = re.compile(r"[\"“”](.+?)[\"“”]")
 
 
+class UnknownId(ValueError):
+    """A document or passage id that is not in the index."""
+
+
 @dataclass(frozen=True)
 class Filters:
     """Hard filters a caller passes; an empty Filters accepts every passage."""
@@ -52,15 +56,13 @@ class Filters:
         doc_ids = _strings(data.get("doc_id"), "doc_id")
         missing = [d for d in doc_ids if d not in documents]
         if missing:
-            raise ValueError(f"filter doc_id: unknown document {missing[0]!r} (GET /documents)")
+            raise UnknownId(f"filter doc_id: unknown document {missing[0]!r} (GET /documents)")
         kinds = _strings(data.get("kind"), "kind")
         if any(k not in PASSAGE_KINDS for k in kinds):
             raise ValueError(f"filter kind: accepted {', '.join(PASSAGE_KINDS)}")
         year = _year(data.get("year"), "year")
         year_from = year or _year(data.get("year_from"), "year_from")
         year_to = year or _year(data.get("year_to"), "year_to")
-        if year_from and year_to and year_from > year_to:
-            raise ValueError(f"filter year_from: {year_from} is after year_to {year_to}")
         section = data.get("section") or ""
         if not isinstance(section, str):
             raise ValueError("filter section: a section path prefix (text)")

@@ -6,10 +6,16 @@ const $ = (selector, root = document) => root.querySelector(selector);
 
 // -- talking to the API -------------------------------------------------------------------
 
-async function api(path, body) {
-  const init = body === undefined ? {} : {
+// A server started with --token wants "Authorization: Bearer …": asked once, kept for the tab.
+const TOKEN_KEY = "baocao-token";
+
+async function api(path, body, retried = false) {
+  const headers = {};
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const init = body === undefined ? { headers } : {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { ...headers, "Content-Type": "application/json" },
     body: JSON.stringify(body),
   };
   let response;
@@ -18,6 +24,14 @@ async function api(path, body) {
   } catch (error) {
     throw new Error("Không kết nối được với máy chủ. Hãy kiểm tra baocao serve còn chạy.");
   }
+  if (response.status === 401 && !retried) {
+    const given = window.prompt("Máy chủ yêu cầu mã truy cập. Nhập mã do quản trị viên cấp:");
+    if (given) {
+      sessionStorage.setItem(TOKEN_KEY, given.trim());
+      return api(path, body, true);
+    }
+  }
+  if (response.status === 401) sessionStorage.removeItem(TOKEN_KEY);
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
     const detail = typeof data.detail === "string" ? data.detail : response.statusText;
@@ -257,8 +271,14 @@ async function runSearch(query) {
     $("#query").focus();
     return;
   }
-  status(statusLine, "Đang tìm…");
   const filters = chosenFilters();
+  if (filters.year_from && filters.year_to && filters.year_from > filters.year_to) {
+    card.hidden = true;
+    results.textContent = "";
+    status(statusLine, `Năm "từ" (${filters.year_from}) đang sau năm "đến" (${filters.year_to}): hãy sửa bộ lọc năm.`, "error");
+    return;
+  }
+  status(statusLine, "Đang tìm…");
   const mode = $("input[name=mode]:checked").value;
   try {
     const [found, answer] = await Promise.all([

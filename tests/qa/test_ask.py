@@ -290,3 +290,8 @@ def test_ask_within_filters(index):
         index, "Năm 2019 tổ chức bao nhiêu cuộc đối thoại?", filters=Filters(doc_ids=(only,))
     )
     assert answer.hits and {hit.passage.doc_id for hit in answer.hits} == {only}
+
+
+def test_a_question_of_control_characters_is_not_found(index):
+    answer = ask(index, "\u0005\u0007")
+    assert (answer.text, answer.confident, answer.hits) == (None, False, ())

@@ -29,7 +29,8 @@ def wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> dict:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail(f"server exited: {server.stderr.read().decode()}")
+            said = server.stderr.read().decode() if server.stderr else "(see its log)"
+            pytest.fail(f"server exited: {said}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 return json.load(response)
@@ -39,12 +40,16 @@ def wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> dict:
 
 
 @contextlib.contextmanager
-def serving(index_dir: Path, env: Mapping[str, str], *args: str) -> Iterator[str]:
-    """`baocao serve --index-dir index_dir` until the block ends; yields its base URL."""
+def serving(
+    index_dir: Path, env: Mapping[str, str], *args: str, log: Path | None = None
+) -> Iterator[str]:
+    """`baocao serve --index-dir index_dir` until the block ends; yields its base URL. With
+    ``log``, what the server prints goes there."""
     port = free_port()
+    printed = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
     server = subprocess.Popen(
         [str(BAOCAO), "serve", "--port", str(port), "--index-dir", str(index_dir), *args],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(env),
+        stdout=printed, stderr=subprocess.STDOUT if log else subprocess.PIPE, env=dict(env),
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -53,3 +58,5 @@ def serving(index_dir: Path, env: Mapping[str, str], *args: str) -> Iterator[str
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if log:
+            printed.close()

@@ -249,6 +249,8 @@ def test_a_year_range_and_a_bad_one(page):
     page.fill("#filter-year-to", "2019")
     search(page, "đối thoại với dân")
     expect(page.locator("#search-status")).to_have_class("status error")
+    expect(page.locator("#search-status")).to_contain_text("2021")
+    expect(page.locator("#results > li")).to_have_count(0)
 
 
 def test_the_mode_switch(page):
@@ -330,3 +332,40 @@ def test_a_narrow_screen_has_no_sideways_scroll(browser, base_url, tmp_path):
 def test_the_api_docs_render_without_the_internet(page, base_url):
     page.goto(base_url + "/docs")
     expect(page.locator(".opblock-summary-path", has_text="/search").first).to_be_visible()
+
+
+# -- passage text is text ------------------------------------------------------------------------
+
+HOSTILE = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2"><b>đậm</b>'
+
+
+@pytest.fixture(scope="module")
+def hostile_base_url(tmp_path_factory):
+    """A server over a report whose text holds HTML and a script."""
+    folder = tmp_path_factory.mktemp("hostile")
+    reports, index_dir = folder / "reports", folder / "index"
+    reports.mkdir()
+    (reports / "html.txt").write_text(
+        f"BÁO CÁO\ncông tác dân vận\n-----\nI. KẾT QUẢ\nĐối thoại với dân {HOSTILE} năm 2019.\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONUTF8": "1", "BAOCAO_CACHE_DIR": str(folder / "cache")}
+    built = subprocess.run([str(BAOCAO), "index", str(reports), "--index-dir", str(index_dir)],
+                           capture_output=True, text=True, env=env, timeout=300)  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    with serving(index_dir, env) as base:
+        yield base
+
+
+def test_html_in_a_report_shows_as_text(browser, hostile_base_url):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(hostile_base_url + "/?q=" + quote("đối thoại với dân"))
+    text = page.locator("#results > li .text").first
+    expect(text).to_contain_text("<script>window.__xss = 1</script>")
+    expect(text).to_contain_text("<b>đậm</b>")
+    page.locator("#results > li .context-toggle").first.click()
+    expect(page.locator(".context").first).to_be_visible()
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("#results img, #results script, #results b").count() == 0
+    context.close()
