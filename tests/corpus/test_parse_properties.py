@@ -9,13 +9,16 @@ from accounting import passage_problems, uncovered_or_doubled
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from baocao.corpus.readers.decode import Decoded
+from baocao.corpus.errors import ReportError
+from baocao.corpus.readers.decode import Decoded, decode_report_bytes
 from baocao.corpus.readers.text import parse_text
 
 WORDS = [
     "công", "tác", "dân", "vận", "Tỉnh", "ủy", "uỷ", "hoá", "hóa", "ở", "y", "tế", "đối", "thoại",
     "Kon", "Tum", "2.343", "9.690,46", "77,98%", "16-BC/TU", "(làng)", "“Dân", "vận", "khéo”",
     unicodedata.normalize("NFD", "Kết quả"), "Tòa\u0300", "x\xa0y", "a\x07b", "**đậm**", "km²",
+    "\x00", "\x1b[0m", "zero\u200bwidth", "\ufeffBOM", "line\u2028sep", "\x0c", "\u0301",
+    "Hoà", "hòa", "Thuỷ", "thủy", "\ufffd",
 ]  # fmt: skip
 SUPERSCRIPTS = ["⁽¹⁾", "²", "⁽³⁾", "⁴", "⁽¹²⁾"]
 
@@ -91,5 +94,28 @@ def test_parser_never_crashes_and_loses_nothing(text):
 @given(st.text(max_size=400))
 def test_any_unicode_text_is_accounted_for(text):
     parsed = parse(text)
+    assert uncovered_or_doubled(parsed) == []
+    assert passage_problems(parsed) == []
+
+
+def test_a_very_long_line_loses_nothing():
+    text = "I. KẾT QUẢ\n" + " ".join(["Tỉnh uỷ đã tổ chức 2.343 cuộc đối thoại⁽¹⁾."] * 2500)
+    text += "\n¹ Trong đó cấp xã 1.291 cuộc.\n"
+    parsed = parse(text)
+    assert len(text) > 100_000
+    assert uncovered_or_doubled(parsed) == []
+    assert passage_problems(parsed) == []
+    assert len(parsed.passages) > 100  # split by the token budget, never mid-sentence
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=600))
+def test_any_bytes_are_refused_clearly_or_accounted_for(data):
+    try:
+        decoded = decode_report_bytes(data, "any.bin")
+    except ReportError as error:
+        assert "any.bin" in str(error)
+        return
+    parsed = parse_text(decoded, "any.bin", "any")
     assert uncovered_or_doubled(parsed) == []
     assert passage_problems(parsed) == []
