@@ -160,6 +160,8 @@ class HitOut(BaseModel):
     highlights: list[tuple[int, int]] = Field(description="[start, end) offsets in text")
     line_start: int
     line_end: int
+    page: int | None = Field(None, description="PDF: the page the passage starts on")
+    page_end: int | None = Field(None, description="PDF: the page it ends on")
     score: float
     scores: dict[str, float] = Field(description="bm25 / dense / fused: those computed")
     citation: str
@@ -222,6 +224,8 @@ class PassageOut(BaseModel):
     text: str
     line_start: int
     line_end: int
+    page: int | None = None
+    page_end: int | None = None
     citation: str
     previous: str | None = Field(description="the passage before, in the same document")
     next: str | None = Field(description="the passage after, in the same document")
@@ -270,6 +274,8 @@ def hit_out(result: Result) -> HitOut:
         highlights=[tuple(span) for span in result.highlights],
         line_start=hit.passage.line_start,
         line_end=hit.passage.line_end,
+        page=hit.passage.page,
+        page_end=hit.passage.page_end,
         score=float(hit.score),
         scores={name: float(score) for name, score in hit.scores.items()},
         citation=citation.text(),
@@ -349,6 +355,8 @@ def passage_out(
         text=passage.text,
         line_start=passage.line_start,
         line_end=passage.line_end,
+        page=passage.page,
+        page_end=passage.page_end,
         citation=citation.text(),
         previous=neighbours[0],
         next=neighbours[1],

@@ -36,14 +36,28 @@ class Block:
     markers: list[tuple[int, int]] = field(default_factory=list)  # (footnote, offset in raw)
     removed: list[tuple[int, int]] = field(default_factory=list)
     number: int | None = None  # footnote number
+    heading_level: int | None = None  # a heading level the source states (a Word heading style)
 
-    def append(self, text: str, start: int, line_no: int, joiner: str, footnotes: set[int]) -> None:
-        """Add ``text`` (found at source offset ``start``) after ``joiner``."""
+    def append(
+        self,
+        text: str,
+        start: int,
+        line_no: int,
+        joiner: str,
+        footnotes: set[int],
+        cuts: list[tuple[int, int, int | None]] | None = None,
+    ) -> None:
+        """Add ``text`` (found at source offset ``start``) after ``joiner``.
+
+        Footnote markers and emphasis stars are found in the text (markers only for numbers
+        in ``footnotes``) unless the source states them: ``cuts`` are then the exact stretches
+        [a, b) of ``text`` to remove, with the footnote number of the marker there (or None)."""
         if self.raw and joiner:
             self.raw += joiner
             self.source += [-1] * len(joiner)
         self.line_end = max(self.line_end, line_no)
-        for a, b, number, kept in _pieces(text, footnotes):
+        pieces = _pieces(text, footnotes) if cuts is None else _kept_and_cut(text, cuts)
+        for a, b, number, kept in pieces:
             if kept:
                 self.raw += text[a:b]
                 self.source += range(start + a, start + b)
@@ -83,6 +97,12 @@ def _pieces(text: str, footnotes: set[int]) -> Iterator[tuple[int, int, int | No
     for m in EMPHASIS.finditer(text):
         stars = len(m.group(1))
         cuts += [(m.start(), m.start() + stars, None), (m.end() - stars, m.end(), None)]
+    return _kept_and_cut(text, cuts)
+
+
+def _kept_and_cut(
+    text: str, cuts: list[tuple[int, int, int | None]]
+) -> Iterator[tuple[int, int, int | None, bool]]:
     position = 0
     for a, b, number in sorted(cuts):
         if a < position:

@@ -68,6 +68,7 @@ def _render_document(doc: ParsedDocument) -> Iterator[str]:
         "issuer": d.issuer, "signed by": d.signatory, "as": d.signatory_title,
         "years": f"{d.years[0]}–{d.years[-1]}" if d.years else None,
         "lines": f"{d.line_start}–{d.line_end}",
+        "pages": _pages(doc),
     }  # fmt: skip
     yield "   " + " | ".join(f"{k}: {v}" for k, v in fields.items() if v)
     row = summary_row(doc)
@@ -83,12 +84,22 @@ def _render_document(doc: ParsedDocument) -> Iterator[str]:
         yield "   footnotes:"
     for p in footnotes:
         where = f"→ {p.anchor_id}" if p.anchor_id else "→ (anchor unknown)"
-        yield f"   [{p.footnote}] lines {p.line_start}–{p.line_end} {where}"
+        page = f" page {_span(p.page, p.page_end)}" if p.page is not None else ""
+        yield f"   [{p.footnote}] lines {p.line_start}–{p.line_end}{page} {where}"
         if p.anchor_text:
             yield f"       annotates: “{_clip(p.anchor_text)}”"
         yield f"       text: “{_clip(p.text)}”"
     for note in doc.notes:
         yield f"   note: {note}"
+
+
+def _pages(doc: ParsedDocument) -> str | None:
+    pages = [n for p in doc.passages for n in (p.page, p.page_end) if n is not None]
+    return _span(min(pages), max(pages)) if pages else None
+
+
+def _span(first: int | None, last: int | None) -> str:
+    return f"{first}" if last in (None, first) else f"{first}–{last}"
 
 
 def _clip(text: str, width: int = 160) -> str:

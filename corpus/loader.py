@@ -16,7 +16,7 @@ from tqdm import tqdm
 from .chunking import DEFAULT_TOKEN_BUDGET
 from .errors import ReportError
 from .model import ParsedFile
-from .readers import SUPPORTED_SUFFIXES, read_report
+from .readers import RECOGNISED_SUFFIXES, SUPPORTED_SUFFIXES, read_report
 from .vietnamese import fold_diacritics
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def find_reports(
         if not Path(root).exists():
             raise ReportError(str(root), "no such file or folder")
         for path, shown in _walk(Path(root)):
-            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            if path.suffix.lower() not in RECOGNISED_SUFFIXES:
                 skipped.append(shown)
                 continue
             if shown in names:  # the same relative name under two of the folders given

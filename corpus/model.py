@@ -2,7 +2,8 @@
 
 Offsets (``char_start``/``char_end``/``spans``) index the *decoded* source text, before any
 normalisation, so ``source_text[start:end]`` shows exactly what a passage came from; lines are
-1-based and inclusive.
+1-based and inclusive. For .docx and .pdf files the source text is the text the reader
+extracted (``ParsedFile.text``: one paragraph a line), and PDF passages also carry pages.
 """
 
 from __future__ import annotations
@@ -75,6 +76,9 @@ class Passage:
     anchor_id: str | None = None  # footnote -> the body passage citing it; body -> None
     anchor_text: str | None = None
     source_file: str = ""
+    # PDF reports: the pages the passage was printed on ("trang N"); None for other files
+    page: int | None = None  # first page
+    page_end: int | None = None  # last page (page + 1 for a paragraph continued overleaf)
 
     def to_dict(self) -> dict:
         return asdict(self)

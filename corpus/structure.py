@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from . import metadata as md
 from .assembly import Block
@@ -19,9 +20,9 @@ from .headings import (
     section_title,
 )
 from .lines import is_terminated, is_upper_text, words
-from .model import Document, ParsedDocument, Passage, Section, Span
+from .model import Document, ParsedDocument, ParsedFile, Passage, Section, Span
 from .sentences import sentence_at
-from .text_report import RawDocument
+from .text_report import RawDocument, RawFile
 
 _ROLE_OF_BLOCK = {
     "body": "body",
@@ -38,6 +39,30 @@ class FileInfo:
     encoding: str
     doc_id: str  # base id; documents of a multi-document file get "-1", "-2", ...
     line_starts: list[int]  # offset of each line, for offset → line number
+    line_pages: tuple[int | None, ...] = ()  # page of each line (PDF); empty: no pages
+
+
+def build_file(
+    raw: RawFile,
+    text: str,
+    info: FileInfo,
+    budget: int = DEFAULT_TOKEN_BUDGET,
+    notes: Iterable[str] = (),
+) -> ParsedFile:
+    """Every document of a file; a file holding several gets ids "<doc_id>~1", "~2", ..."""
+    several = len(raw.documents) > 1
+    documents, spans = [], []
+    for k, raw_doc in enumerate(raw.documents, start=1):
+        parsed, doc_spans = build_document(
+            raw_doc, f"{info.doc_id}~{k}" if several else info.doc_id, info, budget
+        )
+        documents.append(parsed)
+        spans += doc_spans
+    return ParsedFile(
+        source_file=info.source_file, sha256=info.sha256, encoding=info.encoding, text=text,
+        documents=tuple(documents), spans=tuple(sorted(spans, key=lambda s: (s.start, s.end))),
+        notes=(*notes, *raw.notes),
+    )  # fmt: skip
 
 
 def build_document(
@@ -111,7 +136,7 @@ def _sections(blocks: list[Block], doc_id: str) -> tuple[list[Section], list[_Pl
             placed.append(_Placed(block, tuple(t for _, t, _ in stack)))
             continue
         text = texts[i]
-        heading = match_heading(text)
+        heading = _stated_heading(block, match_heading(text), text)
         if heading is None and is_unnumbered_heading(text, _next(texts, i), not numbered):
             if _extends_part_title(stack, sections, placed, text):
                 block.role = "heading"
@@ -139,6 +164,16 @@ def _sections(blocks: list[Block], doc_id: str) -> tuple[list[Section], list[_Pl
         placed.append(_Placed(block, tuple(t for _, t, _ in stack)))
     _keep_empty_headings_as_text(placed)
     return sections, placed
+
+
+def _stated_heading(block: Block, found: HeadingMatch | None, text: str) -> HeadingMatch | None:
+    """A paragraph in a Word heading style is a whole heading; its numbering, when it has
+    one, decides the level as in text reports, else the style does."""
+    if block.heading_level is None:
+        return found
+    if found is None:
+        return HeadingMatch("", block.heading_level, text.strip(), True)
+    return replace(found, whole_line=True)
 
 
 def _keep_empty_headings_as_text(placed: list[_Placed]) -> None:
@@ -230,10 +265,14 @@ def _passage(pieces, kind, path, doc_id, index, info: FileInfo) -> Passage:
 def _make_passage(pid, doc_id, text, kind, path, number, markers, spans, info, **extra) -> Passage:
     start = min((a for a, _ in spans), default=0)
     end = max((b for _, b in spans), default=0)
+    line_start, line_end = _line_of(info, start), _line_of(info, max(start, end - 1))
+    if info.line_pages:
+        pages = info.line_pages
+        extra |= {"page": pages[line_start - 1], "page_end": pages[line_end - 1]}
     return Passage(
         passage_id=pid, doc_id=doc_id, text=text, kind=kind, section_path=tuple(path),
         footnote=number, cites=tuple(n for n, _ in markers),
-        line_start=_line_of(info, start), line_end=_line_of(info, max(start, end - 1)),
+        line_start=line_start, line_end=line_end,
         char_start=start, char_end=end, spans=_merge(spans), markers=tuple(markers),
         source_file=info.source_file, **extra,
     )  # fmt: skip
@@ -279,8 +318,7 @@ def _footnote_passages(
         if k < len(citing.get(number, ())):
             passage, offset = citing[number][k]
             anchor_id, path = passage.passage_id, passage.section_path
-            start, end = sentence_at(passage.text, max(offset - 1, 0))
-            anchor_text = passage.text[start:end]
+            anchor_text = _sentence_before(passage.text, offset)
         elif anchor_text is None:
             notes.append(f"footnote {number}: no marker for it was found in the body")
         fragment = block.fragment()
@@ -302,6 +340,17 @@ def _footnote_passages(
             )  # fmt: skip
         )
     return result, notes
+
+
+def _sentence_before(text: str, offset: int) -> str:
+    """The sentence a marker at ``offset`` ends or stands in, within its paragraph (a table
+    row or a heading without final punctuation ends where its line ends)."""
+    at = max(offset - 1, 0)
+    first = text.rfind("\n", 0, at) + 1
+    last = text.find("\n", at)
+    paragraph = text[first : len(text) if last < 0 else last]
+    start, end = sentence_at(paragraph, at - first)
+    return paragraph[start:end]
 
 
 # --- document and accounting ----------------------------------------------------------------

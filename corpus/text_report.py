@@ -15,6 +15,7 @@ The result (``RawFile``) is turned into sections and passages by ``structure``.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import metadata as md
@@ -61,9 +62,9 @@ def read_text_report(text: str) -> RawFile:
     lost_footnotes = _read_lost_footnotes(lines[zone:])
     wrapped = _is_hard_wrapped(lines[:zone])
     documents, markers = [], []
-    for index, (a, b) in enumerate(_split_documents(lines, zone)):
+    for index, (a, b) in enumerate(split_documents(lines, zone)):
         doc = RawDocument(md.Metadata(), lines[a].no, lines[max(a, b - 1)].no)
-        _DocumentReader(lines, a, b, doc, index, bool(lost_footnotes), wrapped, markers).read()
+        DocumentReader(lines, a, b, doc, index, bool(lost_footnotes), wrapped, markers).read()
         documents.append(doc)
     notes = _attach_lost_footnotes(documents, lost_footnotes, markers)
     return RawFile(documents, notes)
@@ -114,11 +115,13 @@ def _read_lost_footnotes(lines: list[Line]) -> list[Block]:
 # --- 2. several documents in one file ------------------------------------------------------
 
 
-def _split_documents(lines: list[Line], end: int) -> list[tuple[int, int]]:
+def split_documents(
+    lines: list[Line], end: int, outside_flow: Callable[[int], bool] = lambda i: False
+) -> list[tuple[int, int]]:
     starts, last_content = [0], None
     for i in range(end):
         text = lines[i].text
-        if lines[i].blank or is_rule(text):
+        if lines[i].blank or is_rule(text) or outside_flow(i):
             continue
         long_or_ended = last_content is not None and (
             len(words(last_content)) > 12 or is_terminated(last_content)
@@ -144,7 +147,10 @@ def _is_hard_wrapped(lines: list[Line]) -> bool:
 # --- 3 & 4. one document -------------------------------------------------------------------
 
 
-class _DocumentReader:
+class DocumentReader:
+    """One document's lines [a, b): header and signature into metadata, the body into blocks.
+    ``layout.LaidOutReader`` reuses all but the body reading for .docx and .pdf files."""
+
     def __init__(self, lines, a, b, doc, index, lost_style, wrapped, markers):
         self.lines, self.a, self.b, self.doc, self.index = lines, a, b, doc, index
         self.lost_style, self.wrapped, self.markers = lost_style, wrapped, markers
@@ -166,7 +172,12 @@ class _DocumentReader:
                 self._role(line, "metadata")
             else:
                 self._read_body_line(i)
-        md.read_signature([ln.text for ln in self.lines[trailer_start : self.b]], self.doc.meta)
+        signature = [
+            self.lines[i].text
+            for i in range(trailer_start, self.b)
+            if not self._is_footnote_line(i)
+        ]
+        md.read_signature(signature, self.doc.meta)
 
     # header / trailer
     def _role(self, line: Line, role: str) -> None:
@@ -181,6 +192,8 @@ class _DocumentReader:
             text = md.strip_emphasis(line.text)
             if line.blank or is_rule(line.text):
                 mode = None if is_rule(line.text) and mode == "title" else mode
+            elif self._is_page_furniture(i):
+                pass
             elif (kind := md.doc_type(text)) and not meta.kind:
                 meta.kind, mode = kind, "title"
             elif md.read_number(text, meta) or md.read_place_date(text, meta):
@@ -197,11 +210,11 @@ class _DocumentReader:
                 pass
             elif mode == "title" and _continues_title(text):
                 meta.title_parts.append(text)
+            elif md.is_national_line(text):
+                pass
             elif line.text.startswith((_INDENT, "\t\t")) and len(words(text)) <= 12:
                 author.append(text)
                 mode = "author"
-            elif md.is_national_line(text):
-                pass
             elif is_upper_text(text) and len(words(text)) <= 12 and not meta.kind and mode is None:
                 meta.issuer = meta.issuer or text
             else:
@@ -226,7 +239,12 @@ class _DocumentReader:
         return trailer
 
     def _is_footnote_line(self, i: int) -> bool:
+        """Is the line outside the text flow (a footnote at a page bottom)?"""
         return bool(PDF_FOOTNOTE_START.match(self.lines[i].text))
+
+    def _is_page_furniture(self, i: int) -> bool:
+        """A running header or footer (known only when the file states it)."""
+        return False
 
     # body
     def _read_body_line(self, i: int) -> None:

@@ -142,6 +142,8 @@ class Citation:
     footnote: int | None
     line_start: int
     line_end: int
+    page: int | None = None  # PDF: the page the passage starts on
+    page_end: int | None = None
 
     def text(self) -> str:
         """ "Báo cáo … (số 16-BC/TU, ngày 11/11/2020) › I. … › chú thích 12 — f.txt, dòng 8–9"."""
@@ -152,9 +154,19 @@ class Citation:
         parts = [f"{head} ({details})" if details else head, *self.section_path]
         if self.footnote is not None:
             parts.append(f"chú thích {self.footnote}")
-        lines = f"{self.line_start}" if self.line_start == self.line_end else (
-            f"{self.line_start}–{self.line_end}")  # fmt: skip
-        return " › ".join(parts) + f" — {self.file}, dòng {lines}"
+        return " › ".join(parts) + f" — {self.file}, {self.place()}"
+
+    def place(self) -> str:
+        """Where in the file: "trang 3–4" in a PDF, "đoạn 12" in a Word file (its paragraphs,
+        headings and table rows, counted), "dòng 8–9" in a text file."""
+        if self.page is not None:
+            return f"trang {_range(self.page, self.page_end or self.page)}"
+        unit = "đoạn" if self.file.lower().endswith(".docx") else "dòng"
+        return f"{unit} {_range(self.line_start, self.line_end)}"
+
+
+def _range(start: int, end: int) -> str:
+    return f"{start}" if start == end else f"{start}–{end}"
 
 
 @dataclass(frozen=True)
@@ -181,6 +193,8 @@ def cite(passage: Passage, document: Document | None) -> Citation:
         footnote=passage.footnote,
         line_start=passage.line_start,
         line_end=passage.line_end,
+        page=passage.page,
+        page_end=passage.page_end,
     )
 
 

@@ -27,7 +27,11 @@ _MAGIC: tuple[tuple[bytes, str, str], ...] = (
         "PDF file",
         "PDF reports are not read from .txt; give the .pdf file its .pdf extension",
     ),
-    (b"PK\x03\x04", "looks like a Word .docx/ZIP file", "save it as UTF-8 plain text (.txt)"),
+    (
+        b"PK\x03\x04",
+        "looks like a Word .docx/ZIP file",
+        "Word documents are read from .docx files; give it its .docx extension",
+    ),
     (
         b"\xd0\xcf\x11\xe0",
         "old Word .doc format",

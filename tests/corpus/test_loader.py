@@ -166,13 +166,23 @@ def test_single_file_is_shown_by_its_name(tiny_report_path):
     assert (report.source_file, report.doc_id) == ("tiny.txt", "tiny")
 
 
-def test_read_report_refuses_pdf_listing_accepted_types(tmp_path):
+def test_read_report_refuses_an_unknown_type_listing_accepted_types(tmp_path):
+    odt = tmp_path / "report.odt"
+    odt.write_bytes(b"PK\x03\x04")
+    with pytest.raises(ReportError) as info:
+        read_report(odt, "reports/report.odt", "report")
+    assert SUPPORTED_SUFFIXES == (".docx", ".pdf", ".txt")
+    assert str(info.value) == (
+        "reports/report.odt: unsupported file type '.odt' (accepted: .docx, .pdf, .txt)"
+    )
+
+
+def test_a_broken_pdf_is_refused_by_name(tmp_path):
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(b"%PDF-1.7\n")
     with pytest.raises(ReportError) as info:
         read_report(pdf, "reports/report.pdf", "report")
-    assert SUPPORTED_SUFFIXES == (".txt",)
-    assert str(info.value) == "reports/report.pdf: unsupported file type '.pdf' (accepted: .txt)"
+    assert str(info.value).startswith("reports/report.pdf: not a readable PDF file (")
 
 
 def test_sample_corpus_dir_holds_five_reports():

@@ -3,7 +3,14 @@
 import pytest
 
 from baocao.corpus.vietnamese import canonical
-from baocao.qa.search import MAX_QUERY_CHARS, Filters, Searcher, highlights, shared_wording
+from baocao.qa.search import (
+    MAX_QUERY_CHARS,
+    Citation,
+    Filters,
+    Searcher,
+    highlights,
+    shared_wording,
+)
 
 QUESTION = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 KON_TUM = "000_9c3704398cac95ef"
@@ -134,3 +141,21 @@ def test_similar_marks_the_shared_wording(searcher, bundled_index):
     best = searcher.similar(pasted, k=1)[0]
     (start, end), *_ = best.highlights
     assert start == 0 and end >= 100
+
+
+@pytest.mark.parametrize(
+    ("file", "lines", "pages", "place"),
+    [
+        ("r.txt", (8, 9), (None, None), "r.txt, dòng 8–9"),
+        ("r.txt", (8, 8), (None, None), "r.txt, dòng 8"),
+        ("r.docx", (12, 12), (None, None), "r.docx, đoạn 12"),
+        ("r.pdf", (30, 33), (3, 4), "r.pdf, trang 3–4"),
+        ("r.pdf", (30, 31), (3, 3), "r.pdf, trang 3"),
+    ],
+)
+def test_a_citation_says_where_in_the_file(file, lines, pages, place):
+    citation = Citation("d", "Báo cáo X", "16-BC/TU", "2020-11-11", file, ("I. KẾT QUẢ",), 6,
+                        *lines, *pages)  # fmt: skip
+    assert citation.text() == (
+        f"Báo cáo X (số 16-BC/TU, ngày 11/11/2020) › I. KẾT QUẢ › chú thích 6 — {place}"
+    )
