@@ -164,9 +164,13 @@ def _previous_corpus(index_dir: Path) -> _Corpus:
     try:
         build = store.current_build(index_dir)
         manifest = store.read_manifest(build, index_dir)
+        # A damaged file (e.g. passages.jsonl cut at a line end) must not be reused as is.
+        store.check_contents(build, manifest, index_dir, ("documents.jsonl", "passages.jsonl"))
         documents, passages = read_records(build)
         files = manifest["corpus"]["files"]
-    except store.IndexUnusable:
+    except store.IndexUnusable as error:  # none, another format, or damaged: parse all
+        if (index_dir / store.CURRENT).exists():
+            logger.warning("previous index in %s not reused: %s", index_dir, error)
         return _Corpus()
     except Exception as error:  # a damaged previous build only costs re-parsing
         logger.warning("previous index in %s not reused: %s", index_dir, error)
@@ -177,7 +181,9 @@ def _previous_corpus(index_dir: Path) -> _Corpus:
 def indexed_roots(index_dir: Path) -> list[Path]:
     """The folders and files the live index was built from ([] when there is none)."""
     try:
-        manifest = store.read_manifest(store.current_build(index_dir), index_dir)
+        build = store.current_build(index_dir)
+        # any format: a rebuild after an upgrade indexes the same folders
+        manifest = store.read_manifest(build, index_dir, any_format=True)
         return [Path(root) for root in manifest["corpus"].get("roots", [])]
     except (store.IndexUnusable, KeyError, TypeError):
         return []

@@ -253,6 +253,7 @@ class HybridIndex:
         manifest = store.read_manifest(build, index_dir)
         encoder = _matching_encoder(manifest, encoder, index_dir)
         try:
+            _check_contents(build, manifest, index_dir, encoder.name)
             settings = IndexSettings.from_dict(manifest["settings"])
             documents, passages = read_records(build)
             keyword = KeywordIndex.load(build, settings.keyword)
@@ -260,6 +261,9 @@ class HybridIndex:
             _check_sizes(index_dir, manifest, passages, keyword, dense)
             _check_analyzer(index_dir, settings)
             files = manifest["corpus"]["files"]
+            # Last, so that the checks above name a specific problem first; this one catches
+            # any other edit (settings, corpus entries, ...).
+            store.check_seal(build, index_dir, encoder.name)
             index = cls(passages, documents, keyword, dense, encoder, settings, files)
         except store.IndexUnusable:
             raise
@@ -321,6 +325,16 @@ def _matching_encoder(manifest: dict, encoder: Encoder | None, index_dir: Path) 
 
 def _prefixes_in(built_with: dict) -> dict[str, str]:
     return {k: built_with[k] for k in ("query_prefix", "passage_prefix") if k in built_with}
+
+
+def _check_contents(build: Path, manifest: dict, index_dir: Path, encoder: str) -> None:
+    """Every file is there with the size and sha256 the build recorded; when one is not
+    because the manifest itself was edited, say that."""
+    try:
+        store.check_contents(build, manifest, index_dir, encoder=encoder)
+    except store.IndexUnusable:
+        store.check_seal(build, index_dir, encoder)
+        raise
 
 
 def _check_analyzer(index_dir: Path, settings: IndexSettings) -> None:
