@@ -17,6 +17,7 @@ from baocao.qa.search import (
     MAX_K,
     MAX_QUERY_CHARS,
     PASSAGE_KINDS,
+    VISIBLE_CHARACTER,
     Citation,
     Result,
     cite,
@@ -52,7 +53,7 @@ def _number_not_text(value: Any) -> Any:
 
 
 WholeK = Annotated[int, Field(ge=1, le=MAX_K), BeforeValidator(_number_not_text)]
-Text = Annotated[str, Field(min_length=1, max_length=MAX_QUERY_CHARS, pattern=r"\S")]
+Text = Annotated[str, Field(min_length=1, max_length=MAX_QUERY_CHARS, pattern=VISIBLE_CHARACTER)]
 Year = Annotated[int, Field(ge=1900, le=2100), BeforeValidator(_number_not_text)]
 Kind = Literal[PASSAGE_KINDS]
 

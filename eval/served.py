@@ -36,7 +36,11 @@ def served(
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=30)
 
 
 def _wait_until_up(base: str, server: subprocess.Popen, seconds: float) -> None:

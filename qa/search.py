@@ -18,6 +18,9 @@ from baocao.index.hybrid import HybridIndex
 
 MAX_K = 100
 MAX_QUERY_CHARS = 2000
+# A query must hold one character that is neither a space nor a control or zero-width one; as a
+# character class both Python and JSON Schema (ECMA) read the same (`\s` differs between them).
+VISIBLE_CHARACTER = "[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]"
 CANDIDATES = 50  # hits re-ranked by query understanding
 # Per aspect of the question a document matches (year, place, kind). Gold set, hybrid MRR@10:
 # no boost .905, 0.1 .916, 0.15 .918, 0.3 .925 (nDCG@10 .925 -> .938).
@@ -322,7 +325,7 @@ def _quoted(query: str) -> str | None:
 
 
 def check_query(query: object, field: str = "query") -> str:
-    if not isinstance(query, str) or not query.strip():
+    if not isinstance(query, str) or not re.search(VISIBLE_CHARACTER, query):
         raise ValueError(f"{field}: a non-empty text")
     if len(query) > MAX_QUERY_CHARS:
         raise ValueError(f"{field}: at most {MAX_QUERY_CHARS} characters, got {len(query)}")

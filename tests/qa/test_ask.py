@@ -292,6 +292,7 @@ def test_ask_within_filters(index):
     assert answer.hits and {hit.passage.doc_id for hit in answer.hits} == {only}
 
 
-def test_a_question_of_control_characters_is_not_found(index):
-    answer = ask(index, "\u0005\u0007")
-    assert (answer.text, answer.confident, answer.hits) == (None, False, ())
+@pytest.mark.parametrize("question", ["\u0005\u0007", "\u200b", "\x1d \ufeff"])
+def test_a_question_of_control_or_invisible_characters_is_refused(index, question):
+    with pytest.raises(ValueError, match="question: a non-empty text"):
+        ask(index, question)

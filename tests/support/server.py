@@ -57,6 +57,10 @@ def serving(
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # never leave a server behind
+            server.kill()
+            server.wait(timeout=30)
         if log:
             printed.close()
