@@ -3,6 +3,8 @@ that partition the text. Used by the tests and the parser fuzzer (eval/fuzz_pars
 
 from __future__ import annotations
 
+import unicodedata
+
 from .model import ParsedFile
 from .vietnamese import clean
 
@@ -52,4 +54,6 @@ def _is_text(ch: str) -> bool:
 
 
 def _squash(text: str) -> str:
-    return "".join(text.split())
+    """Without whitespace, then NFC: a combining mark that starts a line composes with the
+    letter before it once the line break is gone (found by hypothesis)."""
+    return unicodedata.normalize("NFC", "".join(text.split()))

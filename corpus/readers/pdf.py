@@ -602,9 +602,14 @@ def _leading_number(text: str) -> tuple[int, int] | None:
     return int(digits), m.end()
 
 
+# A running header or footer is a short line; a full line of text that happens to repeat at
+# a page bottom (a footnote listing "Năm 2019, … 120 cuộc" year by year) is text.
+_FURNITURE_MAX_CHARS = 80
+
+
 def _furniture(pages: list[_Page]) -> set[int]:
-    """Lines at a page's top or bottom that repeat at the same height on most pages (page
-    numbers counted as the same), or lone page numbers."""
+    """Short lines at a page's top or bottom that repeat at the same height on most pages
+    (page numbers counted as the same), or lone page numbers."""
 
     def key(line: _Line) -> tuple[str, int]:
         return re.sub(r"\d+", "#", " ".join(line.text.split())), round(line.top / 4)
@@ -616,7 +621,8 @@ def _furniture(pages: list[_Page]) -> set[int]:
     for page in pages:
         for ordered in (page.lines, page.lines[::-1]):
             for line in ordered[:2]:
-                if counts[key(line)] >= repeated or _PAGE_NUMBER.match(line.text):
+                short = len(line.text) <= _FURNITURE_MAX_CHARS
+                if short and counts[key(line)] >= repeated or _PAGE_NUMBER.match(line.text):
                     found.add(id(line))
                 else:
                     break

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from office_reports import ROUND_TRIP, report_as_docx, structured_report
+from office_reports import ROUND_TRIP, long_note_report, report_as_docx, structured_report
 from wordgen import to_pdf
 
 from baocao.corpus.loader import sample_corpus_dir
@@ -24,6 +24,7 @@ class WordFiles:
     bundled: dict[str, Path]  # "000" -> the bundled report 000 as a Word document
     official: Path  # report 000 in the official layout: justified, indented, no spacing
     texts: dict[str, Path]  # "000" -> the bundled report 000 itself
+    long_note: Path  # a footnote too long for its page
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class PdfFiles:
     structured: Path
     bundled: dict[str, Path]  # "000" -> the Word copy of report 000, printed
     official: Path
+    long_note: Path
 
 
 @pytest.fixture(scope="session")
@@ -48,16 +50,19 @@ def word_files(tmp_path_factory) -> WordFiles:
             texts["000"].read_text(encoding="utf-8"), folder / "official000.docx", official=True
         ),
         texts=texts,
+        long_note=long_note_report(folder / "long_note.docx"),
     )
 
 
 @pytest.fixture(scope="session")
 def pdf_files(word_files, tmp_path_factory) -> PdfFiles:
     folder = tmp_path_factory.mktemp("pdf")
-    sources = [word_files.printable, word_files.official, *word_files.bundled.values()]
-    structured, official, *bundled = to_pdf(sources, folder)
+    sources = [word_files.printable, word_files.official, word_files.long_note,
+               *word_files.bundled.values()]  # fmt: skip
+    structured, official, long_note, *bundled = to_pdf(sources, folder)
     return PdfFiles(
         structured=structured,
         bundled=dict(zip(word_files.bundled, bundled, strict=True)),
         official=official,
+        long_note=long_note,
     )

@@ -3,6 +3,7 @@ exactly, and the bundled report 000 rewritten as a real Word document with real 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from wordgen import HEADING_NUM_ID, Note, WordWriter
@@ -46,6 +47,21 @@ ROUND_TRIP = ("000", "001", "002", "004")
 
 def passage(parsed, passage_id: str):
     return next(p for p in parsed.passages if p.passage_id == passage_id)
+
+
+def printed_key(p) -> tuple:
+    """``passage_key`` as a PDF can give it back: a line ending in a hyphen cannot say whether a
+    space followed it ("kinh tế- xã hội"), so hyphen and space count as a hyphen; footnote
+    marks are compared in place in the text."""
+    text = p.text
+    for number, offset in sorted(p.markers, key=lambda m: m[1], reverse=True):
+        text = f"{text[:offset]}[{number}]{text[offset:]}"
+
+    def squeeze(t):
+        return re.sub(r"-\s+", "-", t) if t else t
+
+    return (p.passage_id, p.kind, p.section_path, squeeze(text), p.footnote, p.cites,
+            p.anchor_id, squeeze(p.anchor_text))  # fmt: skip
 
 
 def passage_key(p) -> tuple:
@@ -142,4 +158,26 @@ def report_as_docx(text: str, path: Path, official: bool = False) -> Path:
             w.paragraph(*[p for p in parts if p != ""])
         for a, b in trailer:
             w.paragraph(text[a:b])
+    return w.save(path)
+
+
+LONG_NOTE = " ".join(
+    f"Năm {2000 + i}, toàn tỉnh tổ chức {100 + i} cuộc đối thoại với Nhân dân tại "
+    f"{20 + i} xã, phường, thị trấn; tiếp nhận và giải quyết {300 + i} kiến nghị."
+    for i in range(30)
+)
+
+
+def long_note_report(path: Path) -> Path:
+    """A report whose last footnote, cited near a page bottom, is too long for what is left of
+    that page: it is printed on two pages. Its sentences differ only in their numbers, as
+    page-bottom lines that must not be taken for a running footer."""
+    w = WordWriter()
+    w.paragraph("BÁO CÁO", bold=True, center=True)
+    w.paragraph("kết quả đối thoại với Nhân dân", bold=True, center=True)
+    w.paragraph("-----", center=True)
+    w.heading("KẾT QUẢ ĐẠT ĐƯỢC", 1)
+    for paragraph in PLAN * 2:
+        w.paragraph(paragraph)
+    w.paragraph("Kết quả đối thoại qua các năm được tổng hợp", Note(LONG_NOTE), ".")
     return w.save(path)
