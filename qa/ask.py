@@ -21,8 +21,8 @@ from baocao.corpus.model import Passage
 from baocao.corpus.sentences import split_sentences
 from baocao.corpus.vietnamese import canonical, fold_diacritics
 from baocao.index.analyzer import analyze, canonical_number, is_unaccented
+from baocao.index.backends import SearchIndex
 from baocao.index.hit import Hit
-from baocao.index.hybrid import HybridIndex
 from baocao.qa.search import Filters, check_k, check_query, passage_filter
 
 QUESTION_KINDS = ("quantity", "when", "who", "which", "what", "list", "other")
@@ -291,7 +291,7 @@ class _Candidate:
     evidence: _Evidence
 
 
-def _header(passage: Passage, index: HybridIndex) -> str:
+def _header(passage: Passage, index: SearchIndex) -> str:
     """The passage's headings and its document's kind, title, place, issuer and number."""
     document = index.documents.get(passage.doc_id)
     parts = list(passage.section_path)
@@ -301,7 +301,7 @@ def _header(passage: Passage, index: HybridIndex) -> str:
     return canonical(" ".join(parts))
 
 
-def _surroundings(passage: Passage, header: str, index: HybridIndex) -> str:
+def _surroundings(passage: Passage, header: str, index: SearchIndex) -> str:
     """All that places a sentence: the passage, its header, the document's date and years,
     and for a footnote the sentence it annotates."""
     document = index.documents.get(passage.doc_id)
@@ -325,7 +325,7 @@ def _named(question: _Question, sentence: str, header: str) -> float:
     return sum(found) / len(found)
 
 
-def _asked_places(question: _Question, index: HybridIndex) -> frozenset[str]:
+def _asked_places(question: _Question, index: SearchIndex) -> frozenset[str]:
     """The places documents are about ("Kon Tum", "Kiên Giang") that the question names."""
     places = {d.place for d in index.documents.values() if d.place}
     return frozenset(
@@ -333,7 +333,7 @@ def _asked_places(question: _Question, index: HybridIndex) -> frozenset[str]:
     )
 
 
-def _place_score(places: frozenset[str], passage: Passage, index: HybridIndex) -> float:
+def _place_score(places: frozenset[str], passage: Passage, index: SearchIndex) -> float:
     """0 when the question names places and the passage's document is about none of them."""
     document = index.documents.get(passage.doc_id)
     return 0.0 if places and (document is None or document.place not in places) else 1.0
@@ -418,7 +418,7 @@ def _words(question: _Question, text: str) -> list[str]:
 
 
 def _hit_candidates(
-    question: _Question, places: frozenset[str], hit: Hit, position: int, index: HybridIndex
+    question: _Question, places: frozenset[str], hit: Hit, position: int, index: SearchIndex
 ) -> Iterator[_Candidate]:
     """The sentences of the hit's passage, and the numbers or dates in them that could answer."""
     passage = hit.passage
@@ -598,7 +598,7 @@ def _span_text(candidate: _Candidate) -> str:
     return candidate.hit.passage.text[start:end]
 
 
-def extract_answer(question: str, hits: Sequence[Hit], index: HybridIndex) -> Answer:
+def extract_answer(question: str, hits: Sequence[Hit], index: SearchIndex) -> Answer:
     """The answer to ``question`` found in ``hits`` (best first); ``index`` only looks up
     documents and footnotes."""
     check_query(question, "question")
@@ -618,7 +618,7 @@ def extract_answer(question: str, hits: Sequence[Hit], index: HybridIndex) -> An
 
 
 def _answer(
-    question: str, best: _Candidate, score: float, hits: tuple[Hit, ...], index: HybridIndex
+    question: str, best: _Candidate, score: float, hits: tuple[Hit, ...], index: SearchIndex
 ) -> Answer:
     passage = best.hit.passage
     confident = score >= CONFIDENCE_THRESHOLD
@@ -640,7 +640,7 @@ def _answer(
 
 
 def _context(
-    passage: Passage, sentence_span: tuple[int, int], index: HybridIndex
+    passage: Passage, sentence_span: tuple[int, int], index: SearchIndex
 ) -> tuple[str | None, str | None]:
     """A footnote's annotated sentence, or the footnotes cited in a body sentence."""
     if passage.kind == "footnote":
@@ -654,7 +654,7 @@ def _context(
     return "\n".join(note.text for note in notes), notes[0].passage_id
 
 
-def ask(index: HybridIndex, question: str, k: int = 5, filters: Filters | None = None) -> Answer:
+def ask(index: SearchIndex, question: str, k: int = 5, filters: Filters | None = None) -> Answer:
     """Search ``index`` for ``question`` (hybrid, among the passages ``filters`` accept) and
     extract the answer from the k best hits."""
     check_query(question, "question")

@@ -1,7 +1,7 @@
 """Search as staff use it: filters, query understanding, highlights and citations.
 
-``qa`` never reaches into BM25 or FAISS: it asks ``HybridIndex.search`` for candidates and
-turns hits into cited results.
+``qa`` never reaches into BM25, FAISS or Milvus: it asks ``SearchIndex.search`` (either
+backend) for candidates and turns hits into cited results.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from baocao.corpus.model import Document, Passage
 from baocao.corpus.vietnamese import canonical, fold_diacritics
 from baocao.index.analyzer import analyze, fold, is_unaccented, term_spans
+from baocao.index.backends import SearchIndex
 from baocao.index.hit import Hit, check_mode
-from baocao.index.hybrid import HybridIndex
 
 MAX_K = 100
 MAX_QUERY_CHARS = 2000
@@ -233,7 +233,7 @@ def shared_wording(text: str, pasted: str) -> tuple[tuple[int, int], ...]:
 class Searcher:
     """search / similar over one loaded index."""
 
-    def __init__(self, index: HybridIndex) -> None:
+    def __init__(self, index: SearchIndex) -> None:
         self.index = index
         self._places = sorted({d.place for d in index.documents.values() if d.place}, key=len)
         self._kinds = sorted({d.kind for d in index.documents.values() if d.kind}, key=len)

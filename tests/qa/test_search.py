@@ -18,8 +18,8 @@ KIEN_GIANG = "001_f0ce601e5f83c249"
 
 
 @pytest.fixture(scope="module")
-def searcher(bundled_index):
-    return Searcher(bundled_index)
+def searcher(either_index):
+    return Searcher(either_index)
 
 
 def test_results_carry_citation_and_highlights(searcher):
@@ -41,8 +41,8 @@ def test_footnote_citation_names_the_footnote(searcher):
     assert f"chú thích {result.passage.footnote}" in result.citation.text()
 
 
-def test_filters_are_hard(searcher, bundled_index):
-    documents = bundled_index.documents
+def test_filters_are_hard(searcher, either_index):
+    documents = either_index.documents
     by_doc = searcher.search(
         QUESTION, k=10, filters=Filters.from_dict({"doc_id": KIEN_GIANG}, documents)
     )
@@ -70,14 +70,14 @@ def test_filters_are_hard(searcher, bundled_index):
         ({"doc_id": 5}, "a string or a list of strings"),
     ],
 )
-def test_bad_filters_say_what_is_accepted(bundled_index, filters, message):
+def test_bad_filters_say_what_is_accepted(either_index, filters, message):
     with pytest.raises(ValueError, match=message):
-        Filters.from_dict(filters, bundled_index.documents)
+        Filters.from_dict(filters, either_index.documents)
 
 
-def test_a_year_in_the_question_prefers_documents_about_that_year(searcher, bundled_index):
+def test_a_year_in_the_question_prefers_documents_about_that_year(searcher, either_index):
     results = searcher.search("tình hình công tác dân vận năm 2019", k=5)
-    years = [bundled_index.documents[r.passage.doc_id].years for r in results[:3]]
+    years = [either_index.documents[r.passage.doc_id].years for r in results[:3]]
     assert all(2019 in y for y in years), years
 
 
@@ -96,8 +96,8 @@ def test_a_quoted_phrase_keeps_its_diacritics_unless_typed_without(searcher):
     assert old_style and all("tỉnh ủy" in canonical(r.passage.text).lower() for r in old_style)
 
 
-def test_similar_finds_near_duplicate_wording(searcher, bundled_index):
-    passage = bundled_index.passages[40]
+def test_similar_finds_near_duplicate_wording(searcher, either_index):
+    passage = either_index.passages[40]
     pasted = passage.text[: min(len(passage.text), 300)]
     assert searcher.similar(pasted, k=3)[0].passage == passage
 
@@ -135,8 +135,8 @@ def test_shared_wording_marks_runs_of_two_or_more_words():
     assert shared_wording(text, "dân") == ()
 
 
-def test_similar_marks_the_shared_wording(searcher, bundled_index):
-    passage = bundled_index.passages[40]
+def test_similar_marks_the_shared_wording(searcher, either_index):
+    passage = either_index.passages[40]
     pasted = passage.text[:120]
     best = searcher.similar(pasted, k=1)[0]
     (start, end), *_ = best.highlights
