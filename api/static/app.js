@@ -97,16 +97,11 @@ async function copy(text) {
   if (!done) throw new Error("copy refused");
 }
 
-function renderHit(hit, options = {}) {
+function renderHit(hit) {
   const item = $("#hit-template").content.firstElementChild.cloneNode(true);
   item.dataset.passageId = hit.passage_id;
   item.classList.toggle("footnote", hit.kind === "footnote");
   const cite = $(".cite", item);
-  if (options.dated && hit.doc_date) {
-    const date = document.createElement("strong");
-    date.textContent = `Ngày ${vietnameseDate(hit.doc_date)} · `;
-    cite.append(date);
-  }
   cite.append(hit.citation);
   if (hit.kind === "footnote") {
     const badge = $(".badge", item);
@@ -312,7 +307,7 @@ async function runSimilar(text) {
   try {
     const found = await api("/similar", { text, k: 10 });
     results.textContent = "";
-    for (const hit of found.hits) results.append(renderHit(hit, { dated: true }));
+    for (const hit of found.hits) results.append(renderHit(hit));
     status(statusLine, `${found.hits.length} đoạn có câu chữ gần nhất (${Math.round(found.took_ms)} ms)`);
   } catch (error) {
     results.textContent = "";
