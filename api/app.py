@@ -26,7 +26,7 @@ from fastapi_offline import FastAPIOffline
 
 from baocao import __version__
 from baocao.api.guard import Guard, GuardSettings
-from baocao.api.live import LiveIndex
+from baocao.api.live import FolderBuilds, IndexSource, LiveIndex, MilvusCollection
 from baocao.api.schemas import (
     ACCEPTED,
     AskRequest,
@@ -196,10 +196,14 @@ def create_app(
     guard: GuardSettings | None = None,
     cors_origins: Sequence[str] = (),
     watch_seconds: float = 0,
+    source: IndexSource | None = None,
 ) -> FastAPI:
-    """The app over ``index``. With ``index_dir`` (where ``index`` was loaded from) it follows
-    newer builds: ``POST /reload``, and every ``watch_seconds`` when that is above 0."""
-    live = LiveIndex(index_dir, index, Catalog) if index_dir else None
+    """The app over ``index``. With ``index_dir`` (where ``index`` was loaded from) or another
+    ``source`` it follows newer versions: ``POST /reload``, and every ``watch_seconds`` when
+    that is above 0."""
+    if source is None and index_dir is not None:
+        source = FolderBuilds(index_dir, index.encoder)
+    live = LiveIndex(source, index, Catalog) if source else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -254,12 +258,14 @@ def create_app_for(
     watch_seconds: float = 2.0,
 ) -> FastAPI:
     """The app over ``backend``'s index: an embedded folder is followed for newer builds; a
-    Milvus collection is read as it is (ingestion writes into it live)."""
+    Milvus collection is reopened when the reports stored in it change."""
     if backend.name == EMBEDDED:
         return create_app_from_dir(backend.index_dir, encoder_spec, guard, cors_origins,
                                    watch_seconds)  # fmt: skip
     encoder = load_encoder(encoder_spec) if isinstance(encoder_spec, str) else encoder_spec
-    return create_app(backend.open(encoder), None, guard, cors_origins)
+    index = backend.open(encoder)
+    source = MilvusCollection(backend, index.encoder)
+    return create_app(index, None, guard, cors_origins, watch_seconds, source)
 
 
 # -- errors: 4xx that say what is accepted, never a stack trace --------------------------------

@@ -6,6 +6,11 @@ SIGHUP, or ``POST /reload``), loads the new build in the background while the ol
 answering, then swaps one reference. A request reads that reference once, so it is answered
 wholly from one build — never a mix. A build that fails to load is logged and reported in
 /health; the previous one keeps serving.
+
+A Milvus collection has no builds: ingestion writes into it while it is searched. Its version
+is a digest of the stored reports (ids and file hashes); when that changes the server reopens
+the collection, so its list of reports and its cached passages follow within ``--watch``
+seconds (searches see new passages at once).
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from baocao.index import store
+from baocao.index.backends import Backend, SearchIndex
 from baocao.index.encoders import Encoder
 from baocao.index.hybrid import HybridIndex
 
@@ -34,38 +40,73 @@ class Loaded(Generic[T]):
     loaded_at: float  # time.time()
 
 
+class IndexSource(Protocol):
+    """Where the served index comes from: its current version, and a way to load it."""
+
+    def version(self) -> str: ...
+
+    def load(self) -> SearchIndex: ...
+
+
+class FolderBuilds:
+    """The embedded index: the build ``CURRENT`` names in ``index_dir``."""
+
+    def __init__(self, index_dir: Path, encoder: Encoder) -> None:
+        self.index_dir, self.encoder = Path(index_dir), encoder
+
+    def version(self) -> str:
+        return _build_id(self.index_dir)
+
+    def load(self) -> HybridIndex:
+        return HybridIndex.load(self.index_dir, self.encoder)
+
+
+class MilvusCollection:
+    """A Milvus collection, versioned by the reports stored in it."""
+
+    def __init__(self, backend: Backend, encoder: Encoder) -> None:
+        from baocao.index.milvus import open_client
+
+        self.backend, self.encoder = backend, encoder
+        self._client = open_client(backend.milvus_uri)  # one for the polling, kept open
+
+    def version(self) -> str:
+        from baocao.index.milvus import collection_version
+
+        return collection_version(self._client, self.backend.collection)
+
+    def load(self) -> SearchIndex:
+        return self.backend.open(self.encoder)
+
+
 class LiveIndex(Generic[T]):
-    """The served value for the live build of ``index_dir`` (``wrap(index)`` of it)."""
+    """The served value (``wrap(index)``) for the current version of ``source``."""
 
     def __init__(
-        self,
-        index_dir: Path,
-        index: HybridIndex,
-        wrap: Callable[[HybridIndex], T],
-        encoder: Encoder | None = None,
+        self, source: IndexSource, index: SearchIndex, wrap: Callable[[SearchIndex], T]
     ) -> None:
-        self.index_dir = Path(index_dir)
+        self.source = source
         self._wrap = wrap
-        self._encoder = encoder or index.encoder
         self._reload_lock = threading.Lock()
         self._stop = threading.Event()
         self.last_error: str | None = None
-        self._failed_id = ""  # a build that would not load: not retried until it changes
-        self.current = Loaded(wrap(index), _build_id(self.index_dir), time.time())
+        self._failed_id = ""  # a version that would not load: not retried until it changes
+        self.current = Loaded(wrap(index), source.version(), time.time())
 
     def reload(self, force: bool = False) -> bool:
-        """Load the live build if it is not the one served (or ``force``); True if swapped."""
+        """Load the current version if it is not the one served (or ``force``); True if
+        swapped."""
         with self._reload_lock:
-            build_id = _build_id(self.index_dir)
+            build_id = self.source.version()
             if not force and build_id in (self.current.build_id, self._failed_id):
                 return False
             try:
-                index = HybridIndex.load(self.index_dir, self._encoder)
-            except store.IndexUnusable as error:
+                index = self.source.load()
+            except (store.IndexUnusable, RuntimeError) as error:  # MilvusUnusable too
                 self.last_error, self._failed_id = str(error), build_id
                 logger.error("kept serving build %s: %s", self.current.build_id, error)
                 return False
-            loaded_id = _build_id(self.index_dir)
+            loaded_id = self.source.version()
             if loaded_id != build_id:  # switched again while loading: load that one next time
                 logger.info("build %s replaced while loading; will load %s", build_id, loaded_id)
                 return False

@@ -114,7 +114,7 @@ def section_milvus(args: argparse.Namespace) -> dict:
         queries = _queries()
         for mode in ("bm25", "dense", "hybrid"):
             out[f"{mode} search"] = _percentiles([_timed(index.search, q, K, mode)
-                                                  for q in queries[:50]])  # fmt: skip
+                                                  for q in queries[:20]])  # fmt: skip
         index.close()
         out["disk MB"] = sum(f.stat().st_size for f in Path(tmp).rglob("*") if f.is_file()) / 2**20
     out["peak_mb"] = _peak_mb()

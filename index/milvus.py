@@ -298,13 +298,24 @@ def _create(
 
 def drop_collection(uri: str, collection: str) -> None:
     """Remove the collection (its passages, documents and manifest) if it is there."""
-    client = _open_client(uri)
+    client = open_client(uri)
     try:
         for name in _names(collection).values():
             if client.has_collection(name):
                 client.drop_collection(name)
     finally:
         client.close()
+
+
+def collection_version(client, collection: str) -> str:
+    """A digest of the reports stored (document ids and file hashes): it changes when an
+    ingestion run finishes a report ("" when there is no collection)."""
+    names = _names(collection)
+    if not client.has_collection(names["documents"]):
+        return ""
+    rows = _query_all(client, names["documents"], 'key != ""', ["key", "file_hash"])
+    listed = sorted(f"{row['key']}\t{row['file_hash']}" for row in rows)
+    return hashlib.sha256("\n".join(listed).encode()).hexdigest()[:16]
 
 
 def _load(client, collection: str) -> None:
@@ -361,7 +372,8 @@ def _query_all(client, name: str, expr: str, fields: list[str], batch: int = 100
     return rows
 
 
-def _open_client(uri: str):
+def open_client(uri: str):
+    """A client for ``uri`` (a milvus-lite file's folder is created if missing)."""
     if "://" not in uri:
         Path(uri).parent.mkdir(parents=True, exist_ok=True)
     return _milvus().MilvusClient(uri)
@@ -407,7 +419,7 @@ def ingest(
     settings = settings or IndexSettings()
     started = time.perf_counter()
     run = IngestRun(shard=(index, count))
-    client = _open_client(uri)
+    client = open_client(uri)
     try:
         _create(client, collection, encoder.dim, settings, server="://" in uri)
         _load(client, collection)
@@ -556,7 +568,7 @@ def ingest_passages(
     settings = settings or IndexSettings()
     run = IngestRun(shard=(0, 1))
     started = time.perf_counter()
-    client = _open_client(uri)
+    client = open_client(uri)
     try:
         _create(client, collection, encoder.dim, settings, server="://" in uri)
         _load(client, collection)
@@ -643,7 +655,7 @@ class MilvusIndex:
         score_depth: int = DEFAULT_SCORE_DEPTH,
     ) -> MilvusIndex:
         """Open a collection filled by ``ingest``; MilvusUnusable says what is wrong."""
-        client = _open_client(uri)
+        client = open_client(uri)
         names = _names(collection)
         if not client.has_collection(names["passages"]):
             client.close()

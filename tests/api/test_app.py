@@ -12,8 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from server import BAOCAO, serving
 
-from baocao.api.app import create_app, create_app_from_dir
+from baocao.api.app import create_app, create_app_for, create_app_from_dir
 from baocao.api.schemas import HitOut
+from baocao.index.backends import MILVUS, Backend
 
 QUESTION = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 KON_TUM = "000_9c3704398cac95ef"
@@ -316,3 +317,33 @@ def test_two_shard_workers_fill_milvus_and_serve_answers_from_it(tmp_path):
             answer = json.load(response)
     assert answer["answer"] == "672 cuộc"
     assert answer["citations"][0]["citation"].endswith("r2.txt, dòng 5")
+
+
+def test_a_milvus_server_follows_reports_ingested_after_it_started(tmp_path, bundled_index):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for i in range(2):
+        (reports / f"r{i}.txt").write_text(
+            f"BÁO CÁO\ncông tác dân vận huyện {i}\n-----\nI. KẾT QUẢ\n"
+            f"Năm 2019 tổ chức {670 + i} cuộc đối thoại với Nhân dân huyện {i}.\n",
+            encoding="utf-8",
+        )
+    backend = Backend(MILVUS, milvus_uri=str(tmp_path / "milvus.db"))
+    backend.ingest([reports], bundled_index.encoder)
+    client = TestClient(create_app_for(backend, bundled_index.encoder, watch_seconds=0))
+    before = client.get("/health").json()
+    assert before["documents"] == 2 and before["build"]
+    (reports / "r1.txt").unlink()
+    (reports / "r2.txt").write_text(
+        "BÁO CÁO\ncông tác dân vận huyện 2\n-----\nI. KẾT QUẢ\n"
+        "Năm 2019 tổ chức 900 cuộc đối thoại với Nhân dân huyện 2.\n",
+        encoding="utf-8",
+    )
+    backend.ingest([reports], bundled_index.encoder)
+    assert client.post("/reload").json()["reloaded"] is True
+    listed = {d["source_file"] for d in client.get("/documents").json()}
+    assert listed == {"r0.txt", "r2.txt"}
+    hits = client.post("/search", json={"query": "900 cuộc đối thoại", "k": 3}).json()["hits"]
+    assert hits[0]["text"].startswith("Năm 2019 tổ chức 900 cuộc")
+    assert all("671" not in hit["text"] for hit in hits)  # the removed report is gone
+    assert client.post("/reload").json()["reloaded"] is False  # nothing new

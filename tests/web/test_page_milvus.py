@@ -1,0 +1,48 @@
+"""The same page over the Milvus backend: `baocao index --backend milvus` into a milvus-lite
+file, `baocao serve --backend milvus`, and a person's main paths through the page."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+from playwright.sync_api import expect
+from server import BAOCAO, serving
+from test_page import KON_TUM, browser, page, search  # noqa: F401 (fixtures)
+
+from baocao.corpus.loader import sample_corpus_dir
+
+
+@pytest.fixture(scope="module")
+def base_url(bundled_index, tmp_path_factory):
+    """``bundled_index`` has filled the embedding cache: ingesting only parses and writes."""
+    folder = tmp_path_factory.mktemp("web-milvus")
+    milvus = ("--backend", "milvus", "--milvus-uri", str(folder / "milvus.db"))
+    env = {**os.environ, "PYTHONUTF8": "1"}
+    built = subprocess.run([str(BAOCAO), "index", str(sample_corpus_dir()), *milvus],
+                           capture_output=True, text=True, env=env, timeout=600)  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    with serving(folder / "unused-index", env, *milvus) as base:
+        yield base
+
+
+def test_a_question_gets_its_cited_answer(page):  # noqa: F811
+    search(page, "Hằng năm cấp ủy, chính quyền Kon Tum tổ chức bao nhiêu cuộc đối thoại?")
+    card = page.locator("#answer")
+    expect(card.locator(".answer-text")).to_have_text("673 cuộc")
+    expect(card.locator(".cite")).to_contain_text("chú thích 6")
+    footnote = page.locator("#results > li.footnote").first
+    footnote.locator(".context-toggle").click()
+    assert "Câu được chú thích" in footnote.locator(".context h4").all_text_contents()
+
+
+def test_similar_wording_and_the_reports_list(page):  # noqa: F811
+    source = page.request.get(f"/passages/{KON_TUM}:fn6").json()
+    page.click("#tab-similar")
+    page.fill("#similar-text", source["text"][:200])
+    page.keyboard.press("Control+Enter")
+    first = page.locator("#similar-results > li").first
+    expect(first).to_have_attribute("data-passage-id", KON_TUM + ":fn6")
+    page.click("#tab-documents")
+    expect(page.locator("#documents tbody tr")).to_have_count(8)
