@@ -8,27 +8,17 @@ pictures in docs/screenshots/ are made: `BAOCAO_SCREENSHOTS=docs/screenshots pyt
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from pages import KON_TUM, screenshot, search
+from playwright.sync_api import expect
 from server import BAOCAO, serving
 
 from baocao.corpus.loader import sample_corpus_dir
 
-KON_TUM = "000_9c3704398cac95ef"
 KIEN_GIANG = "001_f0ce601e5f83c249"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",  # the tests run as root in CI
-    "--disable-background-networking",  # no connections out of a closed network
-    "--disable-component-update",
-    "--disable-gpu",
-    "--no-first-run",
-]
-TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(scope="module")
@@ -44,59 +34,6 @@ def base_url(bundled_index, tmp_path_factory):
     assert built.returncode == 0, built.stderr
     with serving(index_dir, env) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium")
-    assert executable, "Debian's chromium is needed on PATH (make test installs it)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser, base_url: str):
-    """A fresh page on `/`; any request leaving 127.0.0.1 is refused and fails the test, and
-    so does any script error."""
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="vi-VN", base_url=base_url
-    )
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
-    outside, errors = [], []
-
-    def only_local(route):
-        if urlparse(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_local)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(base_url + "/")
-    yield page
-    context.close()
-    assert not outside, f"the page reached outside 127.0.0.1: {outside}"
-    assert not errors, f"script errors: {errors}"
-
-
-def search(page: Page, text: str) -> None:
-    page.fill("#query", text)
-    page.press("#query", "Enter")
-    expect(page.locator("#search-status")).not_to_have_text("Đang tìm…")
-
-
-def screenshot(page: Page, name: str, tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("BAOCAO_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.png"
-    page.screenshot(path=str(path))
-    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    return path
 
 
 # -- asking ------------------------------------------------------------------------------------

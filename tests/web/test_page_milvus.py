@@ -7,9 +7,9 @@ import os
 import subprocess
 
 import pytest
+from pages import KON_TUM, search
 from playwright.sync_api import expect
 from server import BAOCAO, serving
-from test_page import KON_TUM, browser, page, search  # noqa: F401 (fixtures)
 
 from baocao.corpus.loader import sample_corpus_dir
 
@@ -27,7 +27,7 @@ def base_url(bundled_index, tmp_path_factory):
         yield base
 
 
-def test_a_question_gets_its_cited_answer(page):  # noqa: F811
+def test_a_question_gets_its_cited_answer(page):
     search(page, "Hằng năm cấp ủy, chính quyền Kon Tum tổ chức bao nhiêu cuộc đối thoại?")
     card = page.locator("#answer")
     expect(card.locator(".answer-text")).to_have_text("673 cuộc")
@@ -37,7 +37,7 @@ def test_a_question_gets_its_cited_answer(page):  # noqa: F811
     assert "Câu được chú thích" in footnote.locator(".context h4").all_text_contents()
 
 
-def test_similar_wording_and_the_reports_list(page):  # noqa: F811
+def test_similar_wording_and_the_reports_list(page):
     source = page.request.get(f"/passages/{KON_TUM}:fn6").json()
     page.click("#tab-similar")
     page.fill("#similar-text", source["text"][:200])
