@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from baocao import __version__
 from baocao.api.guard import Guard, GuardSettings
@@ -59,6 +61,7 @@ logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"  # the web page: plain HTML/CSS/JS, no CDN
 DESCRIPTION = """Semantic search and cited question answering over Vietnamese government
 reports. Every hit carries its citation: report, section, footnote, file and lines."""
+_UNREADABLE_BODY = "body: a JSON object in UTF-8 is accepted; this body could not be decoded"
 _NOT_UNICODE = "text: valid Unicode text (a lone surrogate such as \\ud800 is not a character)"
 
 
@@ -229,6 +232,7 @@ def create_app(
     app.add_exception_handler(ValueError, _bad_value)
     app.add_exception_handler(UnknownId, _unknown_id)
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(StarletteHTTPException, _unreadable_body)
     return app
 
 
@@ -280,6 +284,14 @@ def _bad_value(request: Request, error: ValueError) -> JSONResponse:
 
 def _unknown_id(request: Request, error: UnknownId) -> JSONResponse:
     return JSONResponse({"detail": str(error)}, status_code=404)
+
+
+async def _unreadable_body(request: Request, error: StarletteHTTPException) -> Response:
+    """FastAPI answers 400 to a body it cannot decode (not UTF-8): a 422 that says what is
+    accepted, like every other bad input (found by schemathesis' negative cases)."""
+    if error.status_code == 400:
+        return JSONResponse({"detail": _UNREADABLE_BODY}, status_code=422)
+    return await http_exception_handler(request, error)
 
 
 def _invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -347,3 +347,11 @@ def test_a_milvus_server_follows_reports_ingested_after_it_started(tmp_path, bun
     assert hits[0]["text"].startswith("Năm 2019 tổ chức 900 cuộc")
     assert all("671" not in hit["text"] for hit in hits)  # the removed report is gone
     assert client.post("/reload").json()["reloaded"] is False  # nothing new
+
+
+def test_a_body_that_is_not_utf8_is_422_saying_what_is_accepted(client):
+    response = client.post(
+        "/search", content=b'{"query": "\xff\xfe"}', headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert "JSON object in UTF-8" in response.json()["detail"]
