@@ -69,8 +69,10 @@ class MilvusUnusable(RuntimeError):
 def _milvus():
     import pymilvus  # imported on use: ~0.5 s and only for this backend
 
-    # milvus-lite answers iterators without a server timestamp; pymilvus warns on every one
+    # milvus-lite answers iterators without a server timestamp: pymilvus warns on every one,
+    # and the gRPC server it runs logs the unimplemented AllocTimestamp call as an exception
     logging.getLogger("pymilvus").setLevel(logging.ERROR)
+    logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
     return pymilvus
 
 
