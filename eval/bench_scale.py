@@ -25,12 +25,19 @@ import numpy as np
 
 from baocao.corpus.model import Document, Passage
 from baocao.corpus.vietnamese import canonical
-from baocao.eval.bench_index import _peak_mb, _percentiles, _queries, _timed, generated_corpus
+from baocao.eval.bench_index import (
+    EF_SEARCH,
+    _peak_mb,
+    _percentiles,
+    _queries,
+    _timed,
+    generated_corpus,
+    hnsw_sweep,
+)
 from baocao.index.dense import DenseIndex, DenseSettings
 from baocao.index.encoders import load_encoder
 from baocao.index.keyword import KeywordIndex
 
-EF_SEARCH = (64, 128, 256)
 K = 10
 
 
@@ -49,17 +56,9 @@ def section_dense(args: argparse.Namespace) -> dict:
     started = time.perf_counter()
     hnsw = DenseIndex.build(vectors, DenseSettings(hnsw_threshold=1))
     out["hnsw build s"] = time.perf_counter() - started
-    with tempfile.TemporaryDirectory() as tmp:
-        hnsw.save(Path(tmp) / "hnsw.faiss")
-        out["hnsw MB"] = (Path(tmp) / "hnsw.faiss").stat().st_size / 2**20
-        for ef in EF_SEARCH:
-            hnsw = DenseIndex.load(
-                Path(tmp) / "hnsw.faiss", DenseSettings(hnsw_threshold=1, ef_search=ef)
-            )
-            timing = _percentiles([_timed(hnsw.search_one, v, K) for v in query_vectors])
-            approx = [{r for r, _ in hnsw.search_one(v, K)} for v in query_vectors]
-            recall = np.mean([len(a & e) / K for a, e in zip(approx, exact, strict=True)])
-            out[f"hnsw search, ef {ef}"] = {**timing, "recall@10": float(recall)}
+    for ef, found in hnsw_sweep(hnsw, query_vectors, exact, depth=K).items():
+        out[f"hnsw search, ef {ef}"] = found
+        out["hnsw MB"] = found["file_mb"]
     out["peak_mb"] = _peak_mb()
     return out
 

@@ -7,6 +7,7 @@ import os
 import subprocess
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -287,15 +288,19 @@ def test_serve_answers_over_http(tmp_path):
         assert hits[0]["citation"].endswith("a.txt, dòng 5")
 
 
+def write_district_report(folder: Path, district: int, dialogues: int) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / f"r{district}.txt").write_text(
+        f"BÁO CÁO\ncông tác dân vận huyện {district}\n-----\nI. KẾT QUẢ\n"
+        f"Năm 2019 tổ chức {dialogues} cuộc đối thoại với Nhân dân huyện {district}.\n",
+        encoding="utf-8",
+    )
+
+
 def test_two_shard_workers_fill_milvus_and_serve_answers_from_it(tmp_path):
     reports, uri = tmp_path / "reports", str(tmp_path / "milvus.db")
-    reports.mkdir()
     for i in range(4):
-        (reports / f"r{i}.txt").write_text(
-            f"BÁO CÁO\ncông tác dân vận huyện {i}\n-----\nI. KẾT QUẢ\n"
-            f"Năm 2019 tổ chức {670 + i} cuộc đối thoại với Nhân dân huyện {i}.\n",
-            encoding="utf-8",
-        )
+        write_district_report(reports, i, 670 + i)
     env = {**os.environ, "PYTHONUTF8": "1", "BAOCAO_CACHE_DIR": str(tmp_path / "cache")}
     milvus = ("--backend", "milvus", "--milvus-uri", uri)
     for shard in ("1/2", "2/2"):
@@ -321,24 +326,15 @@ def test_two_shard_workers_fill_milvus_and_serve_answers_from_it(tmp_path):
 
 def test_a_milvus_server_follows_reports_ingested_after_it_started(tmp_path, bundled_index):
     reports = tmp_path / "reports"
-    reports.mkdir()
     for i in range(2):
-        (reports / f"r{i}.txt").write_text(
-            f"BÁO CÁO\ncông tác dân vận huyện {i}\n-----\nI. KẾT QUẢ\n"
-            f"Năm 2019 tổ chức {670 + i} cuộc đối thoại với Nhân dân huyện {i}.\n",
-            encoding="utf-8",
-        )
+        write_district_report(reports, i, 670 + i)
     backend = Backend(MILVUS, milvus_uri=str(tmp_path / "milvus.db"))
     backend.ingest([reports], bundled_index.encoder)
     client = TestClient(create_app_for(backend, bundled_index.encoder, watch_seconds=0))
     before = client.get("/health").json()
     assert before["documents"] == 2 and before["build"]
     (reports / "r1.txt").unlink()
-    (reports / "r2.txt").write_text(
-        "BÁO CÁO\ncông tác dân vận huyện 2\n-----\nI. KẾT QUẢ\n"
-        "Năm 2019 tổ chức 900 cuộc đối thoại với Nhân dân huyện 2.\n",
-        encoding="utf-8",
-    )
+    write_district_report(reports, 2, 900)
     backend.ingest([reports], bundled_index.encoder)
     assert client.post("/reload").json()["reloaded"] is True
     listed = {d["source_file"] for d in client.get("/documents").json()}
