@@ -34,6 +34,7 @@ def test_a_question_gets_its_cited_answer(page):
     expect(card.locator(".cite")).to_contain_text("chú thích 6")
     footnote = page.locator("#results > li.footnote").first
     footnote.locator(".context-toggle").click()
+    expect(footnote.locator(".context h4").first).to_be_visible()  # fetched, then shown
     assert "Câu được chú thích" in footnote.locator(".context h4").all_text_contents()
 
 
