@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -50,39 +51,134 @@ class ReportFile:
 
 
 def find_reports(
-    paths: Iterable[Path], skipped: list[str], keep_ids: Mapping[str, str] | None = None
+    paths: Iterable[Path],
+    skipped: list[str],
+    keep_ids: Mapping[str, str] | None = None,
+    refused: list[ReportError] | None = None,
 ) -> list[ReportFile]:
     """Report files under ``paths`` (files or folders), in a stable order, with unique names
-    and ids. ``keep_ids`` (source_file -> doc_id, from an earlier index) keeps ids stable."""
+    and ids. ``keep_ids`` (source_file -> doc_id, from an earlier index) keeps ids stable.
+
+    A file under a folder is read only when its real path is inside that folder (a file
+    named in ``paths`` is read wherever it lies), and each file once. Links out of the
+    folder, broken links, links to a file already found and links to folders outside are
+    never opened: they go to ``refused`` with the reason (to the log when no list is given).
+    Links to folders are not followed (their files are read where they lie), so a link loop
+    ends.
+    """
     keep_ids = keep_ids or {}
-    found: list[tuple[Path, str]] = []
-    names: set[str] = set()
+    candidates: list[_Candidate] = []
     for root in paths:
         if not Path(root).exists():
             raise ReportError(str(root), "no such file or folder")
-        for path, shown in _walk(Path(root)):
-            if path.suffix.lower() not in RECOGNISED_SUFFIXES:
-                skipped.append(shown)
-                continue
-            if shown in names:  # the same relative name under two of the folders given
-                shown = _unique(f"{Path(root).name}/{shown}", names)
-            names.add(shown)
-            found.append((path, shown))
-    used = {keep_ids[shown] for _, shown in found if shown in keep_ids}
+        candidates += _walk(Path(root), skipped)
+    read_as: dict[tuple[int, int], str] = {}  # (device, inode) -> the name it is read as
+    # Real files before links, so that a link to a file found is the copy left out.
+    for found in sorted(candidates, key=lambda c: c.path.is_symlink()):
+        if found.reason:
+            continue
+        if found.inode in read_as:
+            kind = "a link to" if found.path.is_symlink() else "the same file as"
+            found.reason = f"{kind} {read_as[found.inode]}, which is read already: not read twice"
+        else:
+            read_as[found.inode] = found.shown
+    found_files: list[tuple[Path, str]] = []
+    names: set[str] = set()
+    for found in candidates:
+        if found.reason:
+            _refuse(refused, found.shown, found.reason)
+            continue
+        shown = found.shown
+        if shown in names:  # the same relative name under two of the folders given
+            shown = _unique(f"{found.root.name}/{shown}", names)
+        names.add(shown)
+        found_files.append((found.path, shown))
+    used = {keep_ids[shown] for _, shown in found_files if shown in keep_ids}
     return [
         ReportFile(path, shown, keep_ids.get(shown) or _unique(doc_id_for(shown), used))
-        for path, shown in found
+        for path, shown in found_files
     ]
 
 
-def _walk(root: Path) -> Iterator[tuple[Path, str]]:
+@dataclass
+class _Candidate:
+    root: Path
+    path: Path
+    shown: str
+    inode: tuple[int, int] = (0, 0)  # (device, inode) of the real file
+    reason: str = ""  # why it is not read ("" when it is read)
+
+
+def _refuse(refused: list[ReportError] | None, shown: str, reason: str) -> None:
+    error = ReportError(shown, reason)
+    if refused is None:
+        logger.warning("%s", error)
+    else:
+        logger.info("%s", error)
+        refused.append(error)
+
+
+def _walk(root: Path, skipped: list[str]) -> list[_Candidate]:
+    """Report files (and refused folder links) under ``root``, sorted by relative path."""
     if not root.is_dir():
-        yield root, root.name
-        return
-    for path in sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink()):
-        relative = path.relative_to(root)
-        if not any(part.startswith(".") for part in relative.parts):
-            yield path, relative.as_posix()
+        return [_check(_Candidate(root, root, root.name), None)]
+    inside = root.resolve()
+    found: list[tuple[tuple[str, ...], _Candidate]] = []
+    for folder, dirs, names in os.walk(root):  # does not follow links to folders
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in [*dirs, *names]:
+            path = here / name
+            relative = path.relative_to(root)
+            if name.startswith("."):
+                continue
+            candidate = _Candidate(root, path, relative.as_posix())
+            if name in dirs:
+                if path.is_symlink() and not _within(path, inside):
+                    candidate.reason = (
+                        f"a link to a folder outside {root} ({_target(path)}): not followed"
+                    )
+                    found.append((relative.parts, candidate))
+                continue
+            if path.suffix.lower() not in RECOGNISED_SUFFIXES:
+                skipped.append(candidate.shown)
+                continue
+            found.append((relative.parts, _check(candidate, inside)))
+    return [candidate for _, candidate in sorted(found, key=lambda item: item[0])]
+
+
+def _check(candidate: _Candidate, inside: Path | None) -> _Candidate:
+    """Set why the file is not read: a broken link, a link out of ``inside`` (None: a file
+    named on the command line, read wherever it lies), not a regular file."""
+    path = candidate.path
+    if path.is_symlink() and not path.exists():
+        candidate.reason = f"a broken link (to {_target(path)}): nothing to read"
+    elif inside is not None and not _within(path, inside):
+        candidate.reason = (
+            f"a link to {_target(path)}, outside the folder {candidate.root}: not read "
+            "(only files inside the folder given are read; copy the file in, or name it on "
+            "the command line)"
+        )
+    elif not path.is_file():
+        candidate.reason = "not a regular file (a pipe, device or folder): not read"
+    else:
+        status = path.stat()
+        candidate.inode = (status.st_dev, status.st_ino)
+    return candidate
+
+
+def _within(path: Path, inside: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(inside)
+    except (OSError, RuntimeError):  # a link loop
+        return False
+
+
+def _target(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
 
 
 def doc_id_for(source_file: str) -> str:
@@ -104,7 +200,7 @@ def load_reports(
     paths: Iterable[Path], budget: int = DEFAULT_TOKEN_BUDGET, progress: bool | None = None
 ) -> LoadResult:
     result = LoadResult()
-    reports = find_reports(paths, result.skipped)
+    reports = find_reports(paths, result.skipped, refused=result.errors)
     for report in tqdm(reports, desc="reading", unit="file", disable=not _show(progress, reports)):
         try:
             result.files.append(load_report(report, budget))

@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class FileOutcome:
     source_file: str
-    status: str  # new | changed | unchanged | removed | failed | failed, previous kept
+    status: str  # new | changed | unchanged | removed | failed | failed, previous kept | refused
     documents: int = 0
     passages: int = 0
     parse_seconds: float = 0.0
@@ -79,12 +79,16 @@ def index_reports(
     run.index_dir.mkdir(parents=True, exist_ok=True)  # fail now, not after embedding
     previous = _previous_corpus(run.index_dir)
     keep_ids = {name: entry["doc_id"] for name, entry in previous.files.items()}
-    reports = find_reports(paths, run.skipped, keep_ids)
+    refused: list[ReportError] = []  # links out of the folder, second copies: never read
+    reports = find_reports(paths, run.skipped, keep_ids, refused)
     corpus = _Corpus()
     show = progress if progress is not None else sys.stderr.isatty() and len(reports) > 3
     for report in tqdm(reports, desc="reading", unit="file", disable=not show):
         run.files.append(_add_file(corpus, report, previous))
-    seen = {r.source_file for r in reports}
+    for error in refused:  # what an earlier build read from them leaves the index
+        gone = ", previous removed" if error.source in previous.files else ""
+        run.files.append(FileOutcome(error.source, f"refused{gone}", error=error.reason))
+    seen = {r.source_file for r in reports} | {e.source for e in refused}
     run.files += [FileOutcome(name, "removed") for name in previous.files if name not in seen]
     run.seconds["parse"] = time.perf_counter() - started
     if not corpus.passages:
