@@ -1,0 +1,181 @@
+"""The scope question set (eval/gold/scope_questions.jsonl) is well formed and agrees with the corpus.
+
+The set was written from the report texts alone, before looking at any system answer. It tests
+whether an answer keeps to the scope the question asks for (year, level, province, term average
+vs one year, actual vs target) and whether the system declines questions no report answers.
+Evidence strings are copied from the files as they are (003 keeps its NFD syllables and
+no-break spaces); comparisons of answers and parts are made after NFC.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+from baocao.corpus.loader import load_reports, sample_corpus_dir
+
+SCOPE_SET = Path(__file__).parents[2] / "eval/gold/scope_questions.jsonl"
+FIELDS = {
+    "id",
+    "question",
+    "class",
+    "type",
+    "answer",
+    "parts",
+    "scope",
+    "file",
+    "evidence",
+    "in_footnote",
+}
+OPTIONAL = {"traps", "why"}
+TYPES = {"numeric", "fact", "wording", "list"}
+MIN_PER_CLASS = {"scope": 28, "unanswerable": 22, "compound": 16, "short_span": 16, "other": 8}
+MIN_QUESTIONS = 90
+MIN_IN_FOOTNOTE = 15
+MIN_NO_DIACRITICS_SHARE = 0.08
+HEADLINE = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+@cache
+def records() -> tuple[dict, ...]:
+    lines = [line for line in SCOPE_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return tuple(json.loads(line) for line in lines)
+
+
+def answerable() -> list[dict]:
+    return [q for q in records() if q["class"] != "unanswerable"]
+
+
+@cache
+def raw_text(name: str) -> str:
+    return (sample_corpus_dir() / name).read_bytes().decode("utf-8")
+
+
+@cache
+def parsed_files() -> dict:
+    names = sorted({q["file"] for q in answerable()})
+    result = load_reports([sample_corpus_dir() / name for name in names], progress=False)
+    assert not result.errors, result.errors
+    return {f.source_file: f for f in result.files}
+
+
+def occurrences(text: str, needle: str) -> list[int]:
+    hits, k = [], text.find(needle)
+    while k != -1:
+        hits.append(k)
+        k = text.find(needle, k + 1)
+    return hits
+
+
+def has_vietnamese_marks(text: str) -> bool:
+    nfd = unicodedata.normalize("NFD", text)
+    return any(unicodedata.combining(ch) for ch in nfd) or "đ" in nfd or "Đ" in nfd
+
+
+def test_every_line_parses_and_has_the_fields():
+    assert records(), f"{SCOPE_SET} is empty"
+    sample_files = {p.name for p in sample_corpus_dir().glob("*.txt")}
+    for q in records():
+        assert isinstance(q, dict)
+        assert FIELDS <= set(q) <= FIELDS | OPTIONAL, f"{q.get('id')}: fields {sorted(q)}"
+        assert re.fullmatch(r"s\d{3,}", q["id"]), q["id"]
+        assert q["class"] in MIN_PER_CLASS, f"{q['id']}: class {q['class']!r}"
+        assert q["type"] in TYPES, f"{q['id']}: type {q['type']!r}"
+        assert isinstance(q["question"], str) and q["question"].strip(), q["id"]
+        assert isinstance(q["parts"], list), q["id"]
+        assert isinstance(q["in_footnote"], bool), q["id"]
+        if q["class"] != "unanswerable":
+            assert q["file"] in sample_files, f"{q['id']}: no sample file {q['file']}"
+            for key in ("answer", "evidence", "scope"):
+                assert isinstance(q[key], str) and q[key].strip(), f"{q['id']}: empty {key}"
+            assert q["parts"], f"{q['id']}: no parts"
+            assert all(isinstance(p, str) and p.strip() for p in q["parts"]), q["id"]
+
+
+def test_ids_and_questions_are_unique():
+    ids = Counter(q["id"] for q in records())
+    assert not [i for i, n in ids.items() if n > 1], ids.most_common(3)
+    texts = Counter(q["question"] for q in records())
+    assert not [t for t, n in texts.items() if n > 1], texts.most_common(3)
+
+
+def test_class_counts_and_mix():
+    counts = Counter(q["class"] for q in records())
+    for name, minimum in MIN_PER_CLASS.items():
+        assert counts[name] >= minimum, f"{name}: {counts[name]} < {minimum}"
+    assert len(records()) >= MIN_QUESTIONS
+    in_footnote = sum(q["in_footnote"] for q in answerable())
+    assert in_footnote >= MIN_IN_FOOTNOTE, f"{in_footnote} questions answered in footnotes"
+    files = {q["file"] for q in answerable()}
+    assert files == {p.name for p in sample_corpus_dir().glob("*.txt")}, sorted(files)
+    plain = sum(not has_vietnamese_marks(q["question"]) for q in records())
+    assert plain >= MIN_NO_DIACRITICS_SHARE * len(records()), f"{plain} without diacritics"
+
+
+def test_headline_question_has_both_levels():
+    [headline] = [q for q in records() if q["question"] == HEADLINE]
+    assert headline["class"] == "scope"
+    assert headline["file"].startswith("001_")
+    assert set(headline["parts"]) == {"13 cuộc", "151 cuộc"}
+
+
+def test_evidence_occurs_exactly_once_in_its_file():
+    problems = []
+    for q in answerable():
+        text, evidence = raw_text(q["file"]), q["evidence"]
+        raw_count = len(occurrences(text, evidence))
+        nfc_count = len(occurrences(nfc(text), nfc(evidence)))
+        if raw_count != 1 or nfc_count != 1:
+            problems.append(f"{q['id']}: found {raw_count}x raw, {nfc_count}x after NFC")
+        if "\n" in evidence or len(evidence) > 320:
+            problems.append(f"{q['id']}: evidence spans lines or is {len(evidence)} chars")
+    assert not problems, "\n".join(problems)
+
+
+def test_answer_and_parts_are_inside_the_evidence():
+    problems = []
+    for q in answerable():
+        evidence = nfc(q["evidence"])
+        for piece in (q["answer"], *q["parts"]):
+            if nfc(piece) not in evidence:
+                problems.append(f"{q['id']}: {piece!r} not in its evidence")
+    assert not problems, "\n".join(problems)
+
+
+def test_unanswerable_questions_have_no_gold_fact():
+    for q in records():
+        if q["class"] == "unanswerable":
+            assert q["answer"] is None and q["parts"] == [], q["id"]
+            assert q["file"] is None and q["evidence"] is None, q["id"]
+            assert q["in_footnote"] is False, q["id"]
+            assert isinstance(q.get("why"), str) and q["why"].strip(), f"{q['id']}: no why"
+        else:
+            assert "why" not in q, f"{q['id']}: answerable question with a why"
+
+
+def test_in_footnote_agrees_with_the_parser():
+    files = parsed_files()
+    problems = []
+    for q in answerable():
+        start = raw_text(q["file"]).find(q["evidence"])
+        end = start + len(q["evidence"])
+        kinds = {
+            passage.kind
+            for passage in files[q["file"]].passages
+            if any(s < end and e > start for s, e in passage.spans)
+        }
+        if not kinds:
+            problems.append(f"{q['id']}: no passage covers the evidence")
+        elif q["in_footnote"] and kinds != {"footnote"}:
+            problems.append(f"{q['id']}: marked in_footnote but parser kinds {sorted(kinds)}")
+        elif not q["in_footnote"] and "footnote" in kinds:
+            problems.append(f"{q['id']}: marked body but parser kinds {sorted(kinds)}")
+    assert not problems, "\n".join(problems)
