@@ -2,7 +2,9 @@
 
 A file whose bytes (sha256) and parser are unchanged since the live build keeps its parsed
 passages; its vectors come from the embedding cache. A file that fails to parse keeps its
-previous passages (nothing already indexed is lost) and never stops the other files.
+previous passages (nothing already indexed is lost) and never stops the other files; so does
+a file with a passage that crashes the encoder (it embeds in a worker process, see
+index/embed_worker.py).
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ import hashlib
 import logging
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from baocao.corpus.chunking import DEFAULT_TOKEN_BUDGET
@@ -27,9 +30,17 @@ from baocao.corpus.loader import (
 )
 from baocao.corpus.model import Document, Passage
 from baocao.index import store
-from baocao.index.embedding_cache import EmbeddingCache, default_embedding_cache
+from baocao.index.embed_worker import worker_for
+from baocao.index.embedding_cache import (
+    EmbeddingCache,
+    EmbeddingFailed,
+    EmbedStats,
+    default_embedding_cache,
+    embed_passages,
+    text_key,
+)
 from baocao.index.encoders import Encoder, load_encoder
-from baocao.index.hybrid import HybridIndex, IndexSettings, read_records
+from baocao.index.hybrid import HybridIndex, IndexSettings, dense_texts, read_records
 
 logger = logging.getLogger(__name__)
 
@@ -93,13 +104,19 @@ def index_reports(
     run.seconds["parse"] = time.perf_counter() - started
     if not corpus.passages:
         raise ReportError(", ".join(map(str, paths)), "no passages to index (no readable report)")
+    settings = settings or IndexSettings()
+    cache = cache if cache is not None else default_embedding_cache()
+    embedded = _embed(run, corpus, previous, encoder, settings, cache, progress)
+    if not corpus.passages:
+        raise ReportError(", ".join(map(str, paths)), "no passages to index (every file failed)")
     index = HybridIndex.build(
         corpus.passages,
         corpus.documents,
         encoder,
         settings,
-        cache=cache if cache is not None else default_embedding_cache(),
+        cache=cache,
         progress=progress,
+        embedded=embedded,
     )
     index.corpus_files = corpus.files
     index.corpus_roots = [str(Path(p).resolve()) for p in paths]
@@ -115,6 +132,86 @@ def index_reports(
     run.embedding = index.build_stats["embedding"]
     run.passages, run.documents = len(corpus.passages), len(corpus.documents)
     return run
+
+
+def _embed(
+    run: IndexRun,
+    corpus: _Corpus,
+    previous: _Corpus,
+    encoder: Encoder,
+    settings: IndexSettings,
+    cache: EmbeddingCache,
+    progress: bool | None,
+) -> tuple[np.ndarray, EmbedStats]:
+    """Vectors of the corpus's passages, encoded in a worker process. When the encoder dies
+    on a passage, that passage's file is reported failed (its previous passages kept, as for a
+    file that cannot be parsed) and everything else is indexed."""
+    started = time.perf_counter()
+    known: dict[str, np.ndarray] = {}  # vectors of earlier attempts
+    encoded = failed = starts = 0
+    failed_files: set[str] = set()
+    worker = worker_for(encoder)
+    try:
+        vectors = None
+        while vectors is None:
+            texts = dense_texts(corpus.passages, corpus.documents, settings)
+            try:
+                vectors, stats = embed_passages(
+                    encoder, texts, cache, progress=progress, worker=worker, known=known
+                )
+            except EmbeddingFailed as error:
+                stats = error.stats
+                for row, vector in enumerate(error.vectors):
+                    if row not in error.failures:
+                        known[text_key(texts[row])] = vector
+                _fail_files(run, corpus, previous, error.failures, failed_files)
+            encoded += stats.encoded
+            failed += stats.failed
+            starts += stats.worker_starts
+    finally:
+        if worker is not None:
+            worker.close()
+    seconds = time.perf_counter() - started
+    return vectors, replace(
+        stats,
+        cached=max(stats.unique - encoded, 0),
+        encoded=encoded,
+        seconds=seconds,
+        passages_per_second=encoded / seconds if encoded and seconds > 0 else 0.0,
+        failed=failed,
+        worker_starts=starts,
+    )
+
+
+def _fail_files(
+    run: IndexRun,
+    corpus: _Corpus,
+    previous: _Corpus,
+    failures: dict[int, str],
+    failed_files: set[str],
+) -> None:
+    """Take out the files of the passages the encoder died on; keep their previous passages
+    the first time (not if those fail too)."""
+    reasons: dict[str, str] = {}
+    for row, reason in sorted(failures.items()):
+        passage = corpus.passages[row]
+        reasons.setdefault(
+            passage.source_file,
+            f"the encoder crashed on passage {passage.passage_id} (lines "
+            f"{passage.line_start}-{passage.line_end}): {reason}",
+        )
+    for name, reason in reasons.items():
+        corpus.documents = [d for d in corpus.documents if d.source_file != name]
+        corpus.passages = [p for p in corpus.passages if p.source_file != name]
+        corpus.files.pop(name, None)
+        if name in failed_files:  # its previous passages failed as well
+            outcome = FileOutcome(name, "failed", error=reason)
+        else:
+            outcome = _keep_previous(corpus, previous, name, reason)
+        failed_files.add(name)
+        for i, old in enumerate(run.files):
+            if old.source_file == name:
+                run.files[i] = replace(outcome, parse_seconds=old.parse_seconds)
 
 
 def _add_file(corpus: _Corpus, report: ReportFile, previous: _Corpus) -> FileOutcome:

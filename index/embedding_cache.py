@@ -21,6 +21,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ..cache_dir import cache_dir
+from .embed_worker import EncoderWorker, WorkerCrashed
 from .encoders import Encoder
 
 logger = logging.getLogger(__name__)
@@ -195,11 +196,30 @@ def _to_blob(vector: np.ndarray) -> bytes:
 @dataclass(frozen=True)
 class EmbedStats:
     total: int  # texts asked for (duplicates included)
-    unique: int  # distinct texts; unique == cached + encoded
-    cached: int  # distinct texts found in the cache
+    unique: int  # distinct texts; unique == cached + encoded + failed
+    cached: int  # distinct texts found in the cache (or given as known)
     encoded: int  # distinct texts run through the encoder
     seconds: float  # wall time of the whole call
     passages_per_second: float  # encoded / seconds (0.0 when nothing was encoded)
+    failed: int = 0  # distinct texts the encoder crashed on (only with a worker)
+    worker_starts: int = 0  # encoder processes started (1 + one per crash; 0 in-process)
+
+
+class EmbeddingFailed(ValueError):
+    """The encoder process died on some texts; every other text was embedded (and cached).
+
+    ``failures`` maps each failed row to how the process died; ``vectors`` holds the other
+    rows' vectors (NaN in failed rows), ``stats`` what was done."""
+
+    def __init__(self, failures: dict[int, str], vectors: np.ndarray, stats: EmbedStats) -> None:
+        first = min(failures)
+        super().__init__(
+            f"the encoder crashed on {stats.failed} of {stats.unique} texts "
+            f"(first: row {first}, {failures[first]})"
+        )
+        self.failures = failures
+        self.vectors = vectors
+        self.stats = stats
 
 
 def embed_passages(
@@ -209,8 +229,15 @@ def embed_passages(
     *,
     batch_size: int = 16,
     progress: bool | None = None,
+    worker: EncoderWorker | None = None,
+    known: Mapping[str, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, EmbedStats]:
-    """Passage vectors for ``texts`` in input order, encoding only what ``cache`` lacks."""
+    """Passage vectors for ``texts`` in input order, encoding only what ``known`` (vectors by
+    ``text_key``) and ``cache`` lack.
+
+    With a ``worker`` the encoder runs in a child process: when it dies on a batch, the batch
+    is split until the text that kills it is found, the others are embedded, and
+    ``EmbeddingFailed`` names the failed rows at the end."""
     if not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     start = time.perf_counter()
@@ -220,29 +247,39 @@ def embed_passages(
             raise ValueError(f"texts[{i}] must be a str, not {type(text).__name__}")
     keys = [text_key(text) for text in texts]
     by_key = dict(zip(keys, texts, strict=True))  # first occurrence of each distinct text
-    vectors = _cached_vectors(encoder, cache, list(by_key))
+    vectors = {key: known[key] for key in by_key if known is not None and key in known}
+    vectors.update(_cached_vectors(encoder, cache, [k for k in by_key if k not in vectors]))
     missing = [key for key in by_key if key not in vectors]
+    failed: dict[str, str] = {}
+    starts = worker.starts if worker is not None else 0
     disable = not progress if progress is not None else not sys.stderr.isatty()
     with tqdm(total=len(missing), desc="embedding", unit="passage", disable=disable) as bar:
         for batch in _batches(missing, batch_size):
-            new = _encode_batch(encoder, [by_key[key] for key in batch], batch)
+            new = _encode_batch(encoder, worker, [by_key[key] for key in batch], batch, failed)
             vectors.update(new)
             if cache is not None:
                 cache.put_many(encoder.fingerprint, new)  # an interrupted run keeps its progress
             bar.update(len(batch))
-    out = np.empty((len(keys), encoder.dim), dtype=np.float32)
+    out = np.full((len(keys), encoder.dim), np.nan, dtype=np.float32)
     for row, key in enumerate(keys):
-        out[row] = vectors[key]
+        if key in vectors:
+            out[row] = vectors[key]
     seconds = time.perf_counter() - start
+    encoded = len(missing) - len(failed)
     stats = EmbedStats(
         total=len(keys),
         unique=len(by_key),
         cached=len(by_key) - len(missing),
-        encoded=len(missing),
+        encoded=encoded,
         seconds=seconds,
-        passages_per_second=len(missing) / seconds if missing and seconds > 0 else 0.0,
+        passages_per_second=encoded / seconds if encoded and seconds > 0 else 0.0,
+        failed=len(failed),
+        worker_starts=worker.starts - starts if worker is not None else 0,
     )
     logger.debug("embedded passages: %s", stats)
+    if failed:
+        rows = {row: failed[key] for row, key in enumerate(keys) if key in failed}
+        raise EmbeddingFailed(rows, out, stats)
     return out, stats
 
 
@@ -260,8 +297,29 @@ def _cached_vectors(
     return found
 
 
-def _encode_batch(encoder: Encoder, texts: list[str], keys: list[str]) -> dict[str, np.ndarray]:
-    vectors = np.asarray(encoder.encode_passages(texts), dtype=np.float32)
+def _encode_batch(
+    encoder: Encoder,
+    worker: EncoderWorker | None,
+    texts: list[str],
+    keys: list[str],
+    failed: dict[str, str],
+) -> dict[str, np.ndarray]:
+    """Vectors by key; with a worker, a batch it dies on is halved until the text that kills
+    it is alone (that key goes into ``failed`` with the reason)."""
+    if worker is None:
+        vectors = np.asarray(encoder.encode_passages(texts), dtype=np.float32)
+    else:
+        try:
+            vectors = worker.encode(texts)
+        except WorkerCrashed as crash:
+            if len(texts) == 1:
+                logger.warning("the encoder crashed on a passage (%s)", crash.reason)
+                failed[keys[0]] = crash.reason
+                return {}
+            half = len(texts) // 2
+            found = _encode_batch(encoder, worker, texts[:half], keys[:half], failed)
+            found.update(_encode_batch(encoder, worker, texts[half:], keys[half:], failed))
+            return found
     if vectors.shape != (len(texts), encoder.dim):
         raise ValueError(
             f"encoder {encoder.name!r} returned shape {vectors.shape} for {len(texts)} texts, "

