@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
@@ -27,7 +28,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from baocao import __version__
-from baocao.api.guard import Guard, GuardSettings
+from baocao.api.guard import ACCESS, ANONYMOUS, TOKEN_GIVEN, Guard, GuardSettings
 from baocao.api.live import FolderBuilds, IndexSource, LiveIndex, MilvusCollection
 from baocao.api.schemas import (
     ACCEPTED,
@@ -63,6 +64,8 @@ DESCRIPTION = """Semantic search and cited question answering over Vietnamese go
 reports. Every hit carries its citation: report, section, footnote, file and lines."""
 _UNREADABLE_BODY = "body: a JSON object in UTF-8 is accepted; this body could not be decoded"
 _NOT_UNICODE = "text: valid Unicode text (a lone surrogate such as \\ud800 is not a character)"
+_NOT_JSON = ("the request body: a JSON object sent with 'Content-Type: application/json' is "
+             "accepted, got Content-Type {!r}; e.g. {{\"query\": \"...\", \"k\": 10}}")  # fmt: skip
 
 
 class Catalog:
@@ -119,11 +122,13 @@ def _catalog(request: Request) -> Catalog:
 
 
 CatalogDep = Annotated[Catalog, Depends(_catalog)]
-# Every route can meet the guard (401, 429) and a 422 that says what is accepted.
-router = APIRouter(responses=errors(401, 422, 429))
+# Every route can meet the guard (400, 401, 429) and a 422 that says what is accepted.
+router = APIRouter(responses=errors(400, 401, 422, 429))
 
 
-@router.post("/search", response_model=SearchResponse, tags=["search"], responses=errors(404, 413))
+@router.post(
+    "/search", response_model=SearchResponse, tags=["search"], responses=errors(404, 408, 413)
+)
 def search(body: SearchRequest, catalog: CatalogDep) -> SearchResponse:
     """Passages matching a query, best first, with highlights and citations."""
     started = time.perf_counter()
@@ -132,7 +137,7 @@ def search(body: SearchRequest, catalog: CatalogDep) -> SearchResponse:
     return search_response(body.query, results, started)
 
 
-@router.post("/ask", response_model=AskResponse, tags=["search"], responses=errors(404, 413))
+@router.post("/ask", response_model=AskResponse, tags=["search"], responses=errors(404, 408, 413))
 def ask_question(body: AskRequest, catalog: CatalogDep) -> AskResponse:
     """An answer extracted from the reports with its evidence, or confident=false."""
     started = time.perf_counter()
@@ -141,7 +146,7 @@ def ask_question(body: AskRequest, catalog: CatalogDep) -> AskResponse:
     return ask_response(answer, catalog.index.documents, started)
 
 
-@router.post("/similar", response_model=SearchResponse, tags=["search"], responses=errors(413))
+@router.post("/similar", response_model=SearchResponse, tags=["search"], responses=errors(408, 413))
 def similar(body: SimilarRequest, catalog: CatalogDep) -> SearchResponse:
     """Passages worded most like a pasted sentence or paragraph."""
     started = time.perf_counter()
@@ -168,13 +173,27 @@ def passage(passage_id: str, catalog: CatalogDep) -> PassageOut:
     return catalog.passage(passage_id)
 
 
-@router.get("/health", response_model=Health, tags=["browse"])
-def health(request: Request, catalog: CatalogDep) -> Health:
-    index, live = catalog.index, request.app.state.live
-    return Health(status="ok", passages=len(index.passages), documents=len(index.documents),
+@router.get("/health", response_model=Health, response_model_exclude_none=True, tags=["browse"])
+async def health(request: Request) -> Health:
+    """ok, or degraded (the newest build would not load; the previous one still answers). The
+    counts, encoder, build and process are shown with the token, or by a server without one."""
+    live: LiveIndex[Catalog] | None = request.app.state.live
+    error = live.last_error if live else None
+    status = "degraded" if error else "ok"
+    access = request.scope.get(ACCESS, ANONYMOUS)
+    if access == ANONYMOUS:
+        return Health(status=status)
+    index = _catalog(request).index
+    return Health(status=status, passages=len(index.passages), documents=len(index.documents),
                   encoder=index.encoder.name, build=live.current.build_id if live else None,
-                  reload_error=live.last_error if live else None,
+                  reload_error=error if access == TOKEN_GIVEN else _without_folders(error),
                   process=os.getpid())  # fmt: skip
+
+
+@router.head("/health", include_in_schema=False)
+async def health_probe(request: Request) -> Health:
+    """HEAD /health for monitoring probes: the status of GET, no body (the server drops it)."""
+    return await health(request)
 
 
 @router.post("/reload", response_model=Reloaded, tags=["admin"], responses=errors(409))
@@ -184,10 +203,14 @@ def reload(request: Request) -> Reloaded:
     if live is None:
         raise HTTPException(409, "this server was given an index in memory, not an index folder")
     swapped = live.reload()
-    return Reloaded(reloaded=swapped, build=live.current.build_id, error=live.last_error)
+    error = live.last_error
+    if request.scope.get(ACCESS, ANONYMOUS) != TOKEN_GIVEN:  # a server without a token
+        error = _without_folders(error)
+    return Reloaded(reloaded=swapped, build=live.current.build_id, error=error)
 
 
 @router.get("/", include_in_schema=False)
+@router.head("/", include_in_schema=False)
 def page() -> FileResponse:
     """The web page for staff."""
     return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
@@ -272,6 +295,16 @@ def create_app_for(
     return create_app(index, None, guard, cors_origins, watch_seconds, source)
 
 
+# An absolute path: its folders say where the server keeps its files, which no client needs.
+_FOLDERS_RE = re.compile(r"(?<![\w.~-])/(?:[^\s/'\"]+/)+")
+
+
+def _without_folders(text: str | None) -> str | None:
+    """``text`` with every absolute path cut to its last part ("/srv/x/index/dense.faiss" ->
+    "dense.faiss")."""
+    return _FOLDERS_RE.sub("", text) if text else text
+
+
 # -- errors: 4xx that say what is accepted, never a stack trace --------------------------------
 
 
@@ -295,8 +328,23 @@ async def _unreadable_body(request: Request, error: StarletteHTTPException) -> R
 
 
 def _invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+    sent_as = request.headers.get("content-type")
+    if sent_as is not None and not _is_json(sent_as) and _about_the_body(error):
+        # FastAPI hands a form or text body to the model as bytes: "not a valid dictionary"
+        shown = sent_as if len(sent_as) <= 60 else sent_as[:57] + "..."
+        return JSONResponse({"detail": _NOT_JSON.format(shown)}, status_code=422)
     problems = [_problem(e) for e in error.errors()]
     return JSONResponse({"detail": "; ".join(problems)}, status_code=422)
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.partition(";")[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/")
+                                           and media.endswith("+json"))  # fmt: skip
+
+
+def _about_the_body(error: RequestValidationError) -> bool:
+    return any(tuple(e.get("loc", ()))[:1] == ("body",) for e in error.errors())
 
 
 def _problem(error: dict) -> str:
@@ -324,6 +372,6 @@ def _problem(error: dict) -> str:
 # pydantic's wording where it is obscure to a person reading the answer
 _PLAIN = {
     "string_too_short": "empty",
-    "string_pattern_mismatch": "empty or only spaces",
+    "string_pattern_mismatch": "empty or only spaces and invisible characters",
     "string_unicode": "not valid Unicode text (a lone surrogate such as \\ud800 is no character)",
 }

@@ -55,7 +55,7 @@ from ..index.store import INDEX_DIR_ENV, IndexUnusable, default_index_dir
 from ..qa.ask import ask
 from ..qa.search import MAX_K, Result, Searcher, cite
 from .app import create_app_for
-from .guard import TOKEN_ENV, GuardSettings
+from .guard import TOKEN_ENV, GuardSettings, check_token, default_hosts
 from .schemas import ask_response, search_response, to_json
 from .workers import WorkerSettings, serve_workers, worker_backend
 
@@ -183,9 +183,27 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")
     serve.add_argument(
         "--token",
-        default=os.environ.get(TOKEN_ENV),
-        help=f"require 'Authorization: Bearer TOKEN' on every endpoint but "
-        f"/health and the page's static files (default: ${TOKEN_ENV}; none)",
+        default=None,
+        help="require 'Authorization: Bearer TOKEN' on every endpoint but /health (a status "
+        "word only without it) and the page's static files; printable ASCII. Other users on "
+        f"this machine can read it in `ps`: prefer --token-file or ${TOKEN_ENV} "
+        "(default: none)",
+    )
+    serve.add_argument(
+        "--token-file",
+        type=Path,
+        metavar="FILE",
+        help="read the token from FILE (its first line), e.g. one only you can read",
+    )
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME[:PORT]",
+        help="answer requests whose Host header is NAME (any port, or PORT only); others get "
+        "400, so a web page cannot reach this server by rebinding its own name to it "
+        "(repeatable; always accepted: the --host address, localhost, 127.0.0.1 and [::1] "
+        "with --port; '*': any host)",
     )
     serve.add_argument(
         "--cors-origin",
@@ -198,8 +216,23 @@ def _parser() -> argparse.ArgumentParser:
         "--query-log",
         type=Path,
         metavar="FILE",
-        help="append each /search, /ask, /similar request to FILE as JSON lines "
-        "(default: no query is logged; reports and questions can be sensitive)",
+        help="append each answered /search, /ask, /similar request to FILE as JSON lines, texts "
+        "cut to 500 characters; the file is readable by you only (default: no query is "
+        "logged; reports and questions can be sensitive)",
+    )
+    serve.add_argument(
+        "--query-log-max-bytes",
+        type=int,
+        default=GuardSettings.query_log_max_bytes,
+        metavar="N",
+        help="start a new query log when it reaches N bytes (default %(default)s)",
+    )
+    serve.add_argument(
+        "--query-log-backups",
+        type=int,
+        default=GuardSettings.query_log_backups,
+        metavar="N",
+        help="keep N earlier query logs, FILE.1 ... FILE.N (default %(default)s)",
     )
     serve.add_argument(
         "--access-log",
@@ -216,7 +249,15 @@ def _parser() -> argparse.ArgumentParser:
         "--max-in-flight",
         type=int,
         default=GuardSettings.max_in_flight,
-        help="requests beyond this many at once get 429 (default %(default)s)",
+        help="requests beyond this many at once get 429, counted once their body is read; "
+        "/health is never counted (default %(default)s)",
+    )
+    serve.add_argument(
+        "--body-timeout",
+        type=float,
+        default=GuardSettings.body_timeout,
+        metavar="SECONDS",
+        help="a request body not received within SECONDS gets 408 (default %(default)s)",
     )
     serve.add_argument(
         "--workers",
@@ -399,8 +440,19 @@ def _serve(args: argparse.Namespace) -> int:
 
     if args.max_body_bytes < 1024 or args.max_in_flight < 1 or args.workers < 1:
         raise ValueError("--max-body-bytes: at least 1024; --max-in-flight, --workers: at least 1")
-    guard = GuardSettings(token=args.token or None, max_body_bytes=args.max_body_bytes,
-                          max_in_flight=args.max_in_flight, query_log=args.query_log)  # fmt: skip
+    if not args.body_timeout > 0 or args.query_log_max_bytes < 1024 or args.query_log_backups < 1:
+        raise ValueError("--body-timeout: above 0 seconds; --query-log-max-bytes: at least "
+                         "1024; --query-log-backups: at least 1")  # fmt: skip
+    guard = GuardSettings(
+        token=_token(args), max_body_bytes=args.max_body_bytes, max_in_flight=args.max_in_flight,
+        body_timeout=args.body_timeout, query_log=args.query_log,
+        query_log_max_bytes=args.query_log_max_bytes, query_log_backups=args.query_log_backups,
+        allowed_hosts=(*default_hosts(args.host, args.port), *args.allowed_host),
+    )  # fmt: skip
+    if args.host in ("0.0.0.0", "::") and not args.allowed_host:
+        print(f"baocao: listening on every address, but only Host headers naming "
+              f"{', '.join(guard.allowed_hosts)} are answered: add --allowed-host NAME for each "
+              "name clients use", file=sys.stderr)  # fmt: skip
     backend = _backend(args)
     access = "token required" if guard.token else "no token"
     where = f"http://{args.host}:{args.port} ({access}; API docs: /docs)"
@@ -435,6 +487,19 @@ def _serve_workers(
     print(f"baocao: {args.workers} workers serving {backend.where} at {where}", file=sys.stderr)
     serve_workers(settings, args.workers, args.host, args.port, args.access_log)
     return 0
+def _token(args: argparse.Namespace) -> str | None:
+    """The API token from --token, --token-file or the environment (in that order), checked."""
+    if args.token is not None and args.token_file is not None:
+        raise ValueError("--token and --token-file: give one of them")
+    if args.token is not None:
+        return check_token(args.token, "--token")
+    if args.token_file is not None:
+        lines = args.token_file.read_text(encoding="utf-8").splitlines()
+        return check_token(lines[0].strip() if lines else "", f"--token-file {args.token_file}")
+    given = os.environ.get(TOKEN_ENV)
+    return check_token(given, f"${TOKEN_ENV}") if given else None
+
+
 
 
 def _open_index(args: argparse.Namespace) -> SearchIndex:

@@ -83,8 +83,10 @@ class ErrorOut(BaseModel):
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI documentation of the error answers a route can give."""
     said = {
+        400: "the Host header names a host this server is not served as (--allowed-host)",
         401: "an API token is required (server started with --token)",
         404: "unknown id",
+        408: "the request body did not arrive in time (--body-timeout)",
         409: "not possible on this server",
         413: "the request body is too large",
         422: "a field is missing or wrong; the message says what is accepted",
@@ -236,13 +238,19 @@ class PassageOut(BaseModel):
 
 
 class Health(BaseModel):
-    status: str
-    passages: int
-    documents: int
-    encoder: str
+    status: Literal["ok", "degraded"] = Field(
+        description="ok; degraded: the newest build would not load, the previous one answers"
+    )
+    # The rest only with the API token, or from a server started without one (then
+    # reload_error names files without their folders).
+    passages: int | None = None
+    documents: int | None = None
+    encoder: str | None = None
     build: str | None = Field(None, description="the build served (index folder only)")
     reload_error: str | None = Field(None, description="why the newest build is not served")
-    process: int = Field(description="id of the server process that answered (see --workers)")
+    process: int | None = Field(
+        None, description="id of the server process that answered (see --workers)"
+    )
 
 
 class Reloaded(BaseModel):

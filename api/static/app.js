@@ -366,6 +366,8 @@ function searchWithin(docId) {
 async function loadHealth() {
   try {
     const health = await api("/health");
+    // without the token a server that requires one says only its status
+    if (health.documents === undefined) return;
     $("#health").textContent = `${health.documents} báo cáo · ${health.passages} đoạn · bộ mã hóa ${health.encoder}`;
   } catch (error) {
     $("#health").textContent = error.message;

