@@ -140,7 +140,11 @@ def test_workers_share_the_port_and_each_follows_new_builds(tmp_path):
     index(reports, index_dir, env)
     failures: list[str] = []
     with serving(index_dir, env, "--workers", "2", "--watch", "0.2") as base:
-        first = [health(base) for _ in range(40)]  # a new connection each: spread over workers
+        # a new connection each: spread over the workers once both are up (the second may
+        # still be loading the index when the first answers; /health answers in microseconds)
+        started, first = time.monotonic(), []
+        while len({h["process"] for h in first}) < 2 and time.monotonic() < started + 60:
+            first = [health(base) for _ in range(40)]
         assert len({h["process"] for h in first}) == 2
         assert {h["build"] for h in first} == {first[0]["build"]}
         write_reports(reports, VERSIONS[1], 4)
