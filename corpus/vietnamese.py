@@ -83,3 +83,39 @@ def fold_diacritics(text: str) -> str:
 def canonical(text: str) -> str:
     """Cleaned text with new-style tone marks: the form to index and compare."""
     return unify_tone_marks(clean(text))
+
+
+# -- numbers as Vietnamese reports write them ----------------------------------------------------
+_LEADING_ZEROS_RE = re.compile(r"^0+(?=\d)")
+
+
+def canonical_number(raw: str) -> str:
+    """Vietnamese and English digit grouping to one form: integer digits [, decimals].
+
+    "2.343" / "2,343" / "2343" -> "2343"; "9.690,46" / "9,690.46" -> "9690,46";
+    "77,98" -> "77,98"; "2.5" -> "2,5"; "0,125" -> "0,125"; "02" -> "2"; and outline
+    numbers stay as written: "2.2.1".
+    """
+    separators = [c for c in raw if c in ".,"]
+    if not separators:
+        return strip_leading_zeros(raw)
+    if len(set(separators)) == 2:  # the last separator is the decimal mark
+        decimal_mark = separators[-1]
+        whole, _, decimals = raw.rpartition(decimal_mark)
+        return strip_leading_zeros(re.sub(r"[.,]", "", whole)) + "," + decimals
+    head, *groups = re.split(r"[.,]", raw)
+    if _is_thousands_grouping(head, groups):
+        return strip_leading_zeros(head + "".join(groups))
+    if len(groups) > 1:  # "2.2.1": a section number, not a quantity
+        return raw
+    return strip_leading_zeros(head) + "," + groups[0]
+
+
+def _is_thousands_grouping(head: str, groups: list[str]) -> bool:
+    """1-3 leading digits (not 0), then groups of exactly three: "2.343", "1.234.567"."""
+    return 1 <= len(head) <= 3 and head[0] != "0" and all(len(g) == 3 for g in groups)
+
+
+def strip_leading_zeros(digits: str) -> str:
+    """ "02" -> "2", "0,5" stays."""
+    return _LEADING_ZEROS_RE.sub("", digits)

@@ -21,7 +21,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from baocao.corpus.vietnamese import canonical, fold_diacritics
+from baocao.corpus.vietnamese import (  # noqa: F401  canonical_number: re-exported
+    canonical,
+    canonical_number,
+    fold_diacritics,
+    strip_leading_zeros,
+)
 
 BIGRAM_JOINER = "_"
 ANALYZER_VERSION = 1  # bump when terms change: indexes built before must be rebuilt
@@ -44,7 +49,6 @@ _TOKEN_RE = re.compile(
     rf"|(?P<syllable>{_SYLLABLE})"
 )
 _SPACE_RE = re.compile(r"\s+")
-_LEADING_ZEROS_RE = re.compile(r"^0+(?=\d)")
 
 
 @dataclass(frozen=True)
@@ -55,40 +59,9 @@ class Terms:
     bigrams: list[str]
 
 
-def canonical_number(raw: str) -> str:
-    """Vietnamese and English digit grouping to one form: integer digits [, decimals].
-
-    "2.343" / "2,343" / "2343" -> "2343"; "9.690,46" / "9,690.46" -> "9690,46";
-    "77,98" -> "77,98"; "2.5" -> "2,5"; "0,125" -> "0,125"; "02" -> "2"; and outline
-    numbers stay as written: "2.2.1".
-    """
-    separators = [c for c in raw if c in ".,"]
-    if not separators:
-        return _strip_zeros(raw)
-    if len(set(separators)) == 2:  # the last separator is the decimal mark
-        decimal_mark = separators[-1]
-        whole, _, decimals = raw.rpartition(decimal_mark)
-        return _strip_zeros(re.sub(r"[.,]", "", whole)) + "," + decimals
-    head, *groups = re.split(r"[.,]", raw)
-    if _is_thousands_grouping(head, groups):
-        return _strip_zeros(head + "".join(groups))
-    if len(groups) > 1:  # "2.2.1": a section number, not a quantity
-        return raw
-    return _strip_zeros(head) + "," + groups[0]
-
-
-def _is_thousands_grouping(head: str, groups: list[str]) -> bool:
-    """1-3 leading digits (not 0), then groups of exactly three: "2.343", "1.234.567"."""
-    return 1 <= len(head) <= 3 and head[0] != "0" and all(len(g) == 3 for g in groups)
-
-
-def _strip_zeros(digits: str) -> str:
-    return _LEADING_ZEROS_RE.sub("", digits)
-
-
 def canonical_doc_id(raw: str) -> str:
     """ "16 - BC / TU" -> "16-bc/tu"; "01-CT/TW" -> "1-ct/tw"."""
-    return _strip_zeros(_SPACE_RE.sub("", raw).lower())
+    return strip_leading_zeros(_SPACE_RE.sub("", raw).lower())
 
 
 def analyze(text: str) -> Terms:
