@@ -46,6 +46,32 @@ PROVINCES = (
 )  # fmt: skip
 
 
+# The first words of an issuing body's name: "ỦY BAN NHÂN DÂN TỈNH …", "TỈNH ỦY …", "BAN DÂN VẬN
+# …", "TRƯỜNG ĐẠI HỌC …", "BỘ …", "SỞ …". Under its superior ("BỘ GIÁO DỤC VÀ ĐÀO TẠO" /
+# "TRƯỜNG ĐẠI HỌC …") the second name is the issuer; a line without one continues the name.
+ISSUER_STARTS = (
+    "ỦY BAN", "UBND", "HĐND", "HỘI ĐỒNG", "TỈNH ỦY", "THÀNH ỦY", "HUYỆN ỦY", "QUẬN ỦY", "THỊ ỦY",
+    "ĐẢNG ỦY", "ĐẢNG BỘ", "ĐẢNG ĐOÀN", "BAN", "BỘ", "SỞ", "TRƯỜNG", "ĐẠI HỌC", "HỌC VIỆN", "VIỆN",
+    "TỔNG CỤC", "CỤC", "CHI CỤC", "VĂN PHÒNG", "PHÒNG", "THANH TRA", "CÔNG AN", "MẶT TRẬN",
+    "HỘI", "LIÊN ĐOÀN", "ĐOÀN", "TÒA ÁN", "KHO BẠC", "TRUNG TÂM", "CHÍNH PHỦ", "QUỐC HỘI",
+    "THỦ TƯỚNG", "KHOA", "CÔNG TY", "TẬP ĐOÀN", "NGÂN HÀNG", "BỆNH VIỆN", "BỘ CHỈ HUY",
+)  # fmt: skip
+
+
+def starts_issuer_name(text: str) -> bool:
+    """'SỞ KẾ HOẠCH VÀ ĐẦU TƯ' starts a body's name; 'TỈNH KON TUM' (its second line) does not."""
+    line = " ".join(canonical(strip_emphasis(text)).upper().split())
+    return any(line == s or line.startswith(s + " ") for s in _CANONICAL_STARTS)
+
+
+def titled_doc_type(text: str) -> str | None:
+    """'BÁO CÁO TỰ ĐÁNH GIÁ' -> 'báo cáo': an upper-case line that opens with a document type."""
+    line = " ".join(strip_emphasis(text).split())
+    if not is_upper_text(line):
+        return None
+    return next((t.lower() for t in DOC_TYPES if line.upper().startswith(t + " ")), None)
+
+
 @dataclass
 class Metadata:
     """Mutable while a header/trailer is read; frozen into ``Document`` afterwards."""
@@ -62,6 +88,9 @@ class Metadata:
     @property
     def title(self) -> str:
         return " ".join(" ".join(self.title_parts).split())
+
+
+_CANONICAL_STARTS = tuple(canonical(s) for s in ISSUER_STARTS)
 
 
 def strip_emphasis(text: str) -> str:

@@ -11,8 +11,10 @@ from . import metadata as md
 from .assembly import Block
 from .chunking import DEFAULT_TOKEN_BUDGET, plan_passages
 from .headings import (
+    FORMS,
     ITEM_LEVEL,
     PART_LEVEL,
+    RELATIVE_KINDS,
     ROMAN_LEVEL,
     HeadingMatch,
     is_unnumbered_heading,
@@ -122,48 +124,90 @@ class _Placed:
     path: tuple[str, ...]
 
 
+@dataclass
+class _Open:
+    """A section that later paragraphs still fall into."""
+
+    rank: float  # headings of this rank or higher (a smaller number) close it
+    level: int
+    title: str
+    index: int  # into the sections list
+    kind: str
+    bare: bool  # its heading line is only a label ("Chương II"): the next upper-case line titles it
+
+
+# Sections that an upper-case line right after their bare label titles: "Chương II" / "TIẾP
+# CÔNG DÂN", "TIÊU CHUẨN 10" / "TỰ ĐÁNH GIÁ …", "Mục 1" / "…", "PHỤ LỤC" / "CƠ SỞ DỮ LIỆU …"
+_TITLED_BY_NEXT_LINE = ("chapter", "standard", "section", "appendix")
+
+
 def _sections(blocks: list[Block], doc_id: str) -> tuple[list[Section], list[_Placed]]:
     """Walk the paragraphs: headings open sections, everything else is placed in one."""
     texts = [b.fragment().text for b in blocks]
     numbered = any(
-        (m := match_heading(text)) and PART_LEVEL < m.level < ITEM_LEVEL for text in texts
+        (m := match_heading(text))
+        and m.kind not in RELATIVE_KINDS
+        and PART_LEVEL < m.level < ITEM_LEVEL
+        for text in texts
     )
-    stack: list[tuple[int, str, int]] = []  # (level, title, index into sections)
+    stack: list[_Open] = []
     sections: list[Section] = []
     placed: list[_Placed] = []
     for i, block in enumerate(blocks):
         if block.role != "body":
-            placed.append(_Placed(block, tuple(t for _, t, _ in stack)))
+            placed.append(_Placed(block, tuple(o.title for o in stack)))
             continue
         text = texts[i]
         heading = _stated_heading(block, match_heading(text), text)
         if heading is None and is_unnumbered_heading(text, _next(texts, i), not numbered):
-            if _extends_part_title(stack, sections, placed, text):
+            if _extends_title(stack, sections, placed, text):
                 block.role = "heading"
-                placed.append(_Placed(block, tuple(t for _, t, _ in stack)))
+                placed.append(_Placed(block, tuple(o.title for o in stack)))
                 continue
             heading = HeadingMatch("", ROMAN_LEVEL, text, True)
         if heading is not None:
-            while stack and stack[-1][0] >= heading.level:
+            rank, level = _place(heading, stack)
+            while stack and stack[-1].rank >= rank:
                 stack.pop()
             title = section_title(heading, text)
-            stack.append((heading.level, title, len(sections)))
+            bare = heading.kind == "part" or (
+                heading.kind in _TITLED_BY_NEXT_LINE and not heading.rest
+            )
+            stack.append(_Open(rank, level, title, len(sections), heading.kind, bare))
             sections.append(
                 Section(
                     f"{doc_id}:s{len(sections) + 1:03d}",
                     doc_id,
                     title,
                     heading.label,
-                    heading.level,
-                    tuple(t for _, t, _ in stack),
+                    level,
+                    tuple(o.title for o in stack),
                     block.line_start,
                 )  # fmt: skip
             )
             if heading.whole_line:
                 block.role = "heading"
-        placed.append(_Placed(block, tuple(t for _, t, _ in stack)))
+        placed.append(_Placed(block, tuple(o.title for o in stack)))
     _keep_empty_headings_as_text(placed)
     return sections, placed
+
+
+def _place(heading: HeadingMatch, stack: list[_Open]) -> tuple[float, int]:
+    """Rank and level of a heading. "Mở đầu"/"Kết luận" open or close the document, or (as
+    siblings of its criteria) the standard they stand in; "Mô tả", "Điểm mạnh", … are
+    siblings of each other and children of the section they follow (a criterion)."""
+    if heading.kind == "frame":
+        standard = next((o for o in reversed(stack) if o.kind == "standard"), None)
+        if standard is None:
+            return heading.rank, heading.level
+        return FORMS["criterion"][1], min(standard.level + 1, ITEM_LEVEL)
+    if heading.kind == "subpart":
+        sibling = next((o for o in reversed(stack) if o.kind == "subpart"), None)
+        if sibling is not None:
+            return sibling.rank, sibling.level
+        if stack:
+            return stack[-1].rank + 0.05, min(stack[-1].level + 1, ITEM_LEVEL)
+    return heading.rank, heading.level
 
 
 def _stated_heading(block: Block, found: HeadingMatch | None, text: str) -> HeadingMatch | None:
@@ -190,22 +234,23 @@ def _next(texts: list[str], i: int) -> str | None:
     return texts[i + 1] if i + 1 < len(texts) else None
 
 
-def _extends_part_title(stack, sections, placed, text: str) -> bool:
-    """'Phần thứ nhất' followed by its upper-case title lines, before any content."""
-    if not stack or stack[-1][0] != PART_LEVEL or not is_upper_text(text):
+def _extends_title(stack: list[_Open], sections, placed, text: str) -> bool:
+    """'Phần thứ nhất' followed by its upper-case title lines, before any content (likewise a
+    bare 'Chương II', 'TIÊU CHUẨN 10', 'Mục 1', 'PHỤ LỤC')."""
+    if not stack or not stack[-1].bare or not is_upper_text(text):
         return False
-    index = stack[-1][2]
     if placed and placed[-1].block.role not in ("heading",):
         return False
-    part = sections[index]
+    top = stack[-1]
+    part = sections[top.index]
     title = f"{part.title}. {text}" if part.title == part.label else f"{part.title} {text}"
-    sections[index] = Section(
+    sections[top.index] = Section(
         part.section_id, part.doc_id, title, part.label, part.level,
         (*part.path[:-1], title), part.line,
     )  # fmt: skip
-    stack[-1] = (PART_LEVEL, title, index)
+    old, top.title = part.title, title
     for p in placed:  # the heading itself was placed under the short title
-        if p.path and p.path[-1] == part.title:
+        if p.path and p.path[-1] == old:
             p.path = (*p.path[:-1], title)
     return True
 
@@ -362,13 +407,23 @@ def _document(raw: RawDocument, doc_id, info: FileInfo, sections, placed) -> Doc
     heading_titles = [s.title for s in sections]
     years = md.years_covered(meta.title) or md.years_covered(*heading_titles, *body[:1])
     return Document(
-        doc_id=doc_id, title=_display_title(meta), source_file=info.source_file,
+        doc_id=doc_id, title=_display_title(meta) or _opening_heading(sections, placed),
+        source_file=info.source_file,
         sha256=info.sha256, kind=meta.kind, number=meta.number,
         place=meta.place or md.most_mentioned_province(" ".join(body)), date=meta.date,
         issuer=meta.issuer, signatory=meta.signatory,
         signatory_title="; ".join(meta.signatory_titles) or None, years=years,
         encoding=info.encoding, line_start=raw.line_start, line_end=raw.line_end,
     )  # fmt: skip
+
+
+def _opening_heading(sections: list[Section], placed: list[_Placed]) -> str:
+    """A document without a header that opens with a heading (a chapter saved on its own:
+    'CHƯƠNG 2. …', 'TIÊU CHUẨN 1 …') is titled by it."""
+    first = next((p for p in placed if p.block.role in ("heading", "body")), None)
+    if first is None or first.block.role != "heading" or not sections:
+        return ""
+    return sections[0].title if sections[0].line == first.block.line_start else ""
 
 
 def _display_title(meta: md.Metadata) -> str:

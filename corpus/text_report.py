@@ -14,6 +14,7 @@ The result (``RawFile``) is turned into sections and passages by ``structure``.
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from . import metadata as md
 from .assembly import Block
 from .footnotes import Alignment, LostMarker, align
-from .headings import match_heading
+from .headings import match_heading, opens_item
 from .lines import (
     LOST_MARKER_GLYPH,
     PDF_FOOTNOTE_START,
@@ -38,6 +39,8 @@ from .lines import (
 
 _INDENT = " " * 8
 _PARAGRAPH_OPENERS = ("-", "+", "•", "(", "“", '"', "–")
+# "Số phòng học: 131", "Tổng diện tích đất: 32.231m2": a line of an appendix or a data sheet
+_FIELD = re.compile(r"^(?P<label>[^\s:][^:]{0,80}?)\s*:\s*(?P<value>\S[^:]*)$")
 
 
 @dataclass
@@ -118,7 +121,10 @@ def _read_lost_footnotes(lines: list[Line]) -> list[Block]:
 def split_documents(
     lines: list[Line], end: int, outside_flow: Callable[[int], bool] = lambda i: False
 ) -> list[tuple[int, int]]:
-    starts, last_content = [0], None
+    """Document ranges [a, b): a new one starts at a lone upper-case document type ("CHUYÊN
+    ĐỀ", "QUY CHẾ") after body text or after the previous one's distribution list and signature,
+    unless a sentence follows it (then it is a section heading: "KẾT LUẬN")."""
+    starts, last_content, signed = [0], None, False
     for i in range(end):
         text = lines[i].text
         if lines[i].blank or is_rule(text) or outside_flow(i):
@@ -126,10 +132,25 @@ def split_documents(
         long_or_ended = last_content is not None and (
             len(words(last_content)) > 12 or is_terminated(last_content)
         )
-        if md.doc_type(text) and long_or_ended:
+        if (
+            md.doc_type(text)
+            and (long_or_ended or signed)
+            and is_upper_text(text)
+            and not _sentence_follows(lines, i, end, outside_flow)
+        ):
             starts.append(i)
+            signed = False
+        signed = signed or bool(md.DISTRIBUTION.match(md.strip_emphasis(text)))
         last_content = text
     return list(zip(starts, [*starts[1:], end], strict=True))
+
+
+def _sentence_follows(lines: list[Line], i: int, end: int, outside_flow) -> bool:
+    for j in range(i + 1, end):
+        if not lines[j].blank and not outside_flow(j):
+            text = md.strip_emphasis(lines[j].text)
+            return is_terminated(text) and len(words(text)) > 12
+    return False
 
 
 def _is_hard_wrapped(lines: list[Line]) -> bool:
@@ -165,16 +186,17 @@ class DocumentReader:
 
     def read(self) -> None:
         body_start = self._read_header()
-        trailer_start = self._find_trailer(body_start)
+        appendix = self._find_appendix(body_start)
+        trailer_start = self._find_trailer(body_start, appendix)
         for i in range(body_start, self.b):
             line = self.lines[i]
-            if i >= trailer_start and not self._is_footnote_line(i):
+            if trailer_start <= i < appendix and not self._is_footnote_line(i):
                 self._role(line, "metadata")
             else:
                 self._read_body_line(i)
         signature = [
             self.lines[i].text
-            for i in range(trailer_start, self.b)
+            for i in range(trailer_start, appendix)
             if not self._is_footnote_line(i)
         ]
         md.read_signature(signature, self.doc.meta)
@@ -196,6 +218,8 @@ class DocumentReader:
                 pass
             elif (kind := md.doc_type(text)) and not meta.kind:
                 meta.kind, mode = kind, "title"
+            elif not meta.kind and (kind := _titled_doc_type(text)):
+                meta.kind, meta.title_parts, mode = kind, [text], "title"
             elif md.read_number(text, meta) or md.read_place_date(text, meta):
                 mode = None
             elif m := md.SUBJECT.match(text):
@@ -208,15 +232,18 @@ class DocumentReader:
                 mode = "recipients"
             elif mode == "recipients" and text.startswith(("-", "+")):
                 pass
-            elif mode == "title" and _continues_title(text):
+            elif mode == "title" and _names_the_enacting_authority(text, meta):
+                mode = "authority"  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …" above "Căn cứ …"
+            elif mode == "title" and _continues_title(text, first=not meta.title_parts):
                 meta.title_parts.append(text)
             elif md.is_national_line(text):
                 pass
             elif line.text.startswith((_INDENT, "\t\t")) and len(words(text)) <= 12:
                 author.append(text)
                 mode = "author"
-            elif is_upper_text(text) and len(words(text)) <= 12 and not meta.kind and mode is None:
-                meta.issuer = meta.issuer or text
+            elif _may_be_issuer(text) and not meta.kind and mode in (None, "issuer"):
+                _read_issuer(text, meta, consecutive=mode == "issuer")
+                mode = "issuer"
             else:
                 break
             self._role(line, "metadata")
@@ -224,12 +251,13 @@ class DocumentReader:
         md.read_author_block(author, meta)
         return i
 
-    def _find_trailer(self, start: int) -> int:
-        for i in range(start, self.b):
+    def _find_trailer(self, start: int, end: int) -> int:
+        """The distribution list and signature that end the text (before any appendix)."""
+        for i in range(start, end):
             if md.DISTRIBUTION.match(md.strip_emphasis(self.lines[i].text)):
                 return i
-        trailer = self.b
-        for i in range(self.b - 1, start - 1, -1):
+        trailer = end
+        for i in range(end - 1, start - 1, -1):
             line = self.lines[i]
             if line.blank or self._is_footnote_line(i):
                 continue
@@ -237,6 +265,24 @@ class DocumentReader:
                 break
             trailer = i
         return trailer
+
+    def _find_appendix(self, start: int) -> int:
+        """An appendix printed after the distribution list or the signature ('Phụ lục 1',
+        'PHỤ LỤC') is body text again; ``self.b`` when there is none."""
+        signed = False
+        previous = None
+        for i in range(start, self.b):
+            line = self.lines[i]
+            if line.blank or self._is_footnote_line(i):
+                continue
+            text = md.strip_emphasis(line.text)
+            heading = match_heading(text)
+            after_signature = previous is not None and _is_signature_line(previous)
+            if heading is not None and heading.kind == "appendix" and (signed or after_signature):
+                return i
+            signed = signed or bool(md.DISTRIBUTION.match(text))
+            previous = text
+        return self.b
 
     def _is_footnote_line(self, i: int) -> bool:
         """Is the line outside the text flow (a footnote at a page bottom)?"""
@@ -291,6 +337,8 @@ class DocumentReader:
             return False
         if not _lost_marker_break(previous.text, text):
             return False
+        if is_field_line(text) and is_field_line(previous.text):
+            return False  # an indented row of a data sheet, not a lost marker's line break
         self._lost_marker(previous)
         glued = starts_mid_sentence(text) and not starts_lowercase(text)  # ". Ủy ban", "; làm"
         return self._extend(self.body, line, "" if glued else " ")
@@ -300,10 +348,16 @@ class DocumentReader:
         if previous is None or not self.wrapped or not self._body_continues(previous):
             return False
         stripped = line.text.lstrip()
-        if stripped.startswith(_PARAGRAPH_OPENERS) or match_heading(stripped) is not None:
+        if stripped.startswith(_PARAGRAPH_OPENERS) or opens_item(stripped):
             return False
-        if match_heading(self.body.raw) is not None or is_upper_text(self.body.raw):
-            return False  # a heading line ends where it ends
+        if is_upper_text(self.body.raw) or (
+            match_heading(self.body.raw) is not None and not starts_lowercase(stripped)
+        ):
+            return False  # a heading line ends where it ends, unless a lower-case word follows
+        if is_field_line(stripped) and (
+            is_field_line(previous.text) or is_terminated(previous.text)
+        ):
+            return False  # "Số phòng học: 131" under "Tổng diện tích đất: 32.231m2"
         return self._extend(self.body, line, " ")
 
     def _body_continues(self, previous: Line) -> bool:
@@ -320,9 +374,9 @@ class DocumentReader:
 
     def _continues_across_page(self, i: int, text: str) -> bool:
         """Join text that a PDF page break (with its footnotes) separated from what it continues."""
-        continuation = starts_mid_sentence(text) or (
-            text.lstrip()[:1].isdigit() and match_heading(text) is None
-        )
+        continuation = (
+            starts_mid_sentence(text) or text.lstrip()[:1].isdigit()
+        ) and not opens_item(text)  # "b) …" after "a) …;" is the next item
         body, footnote = self.body, self.footnote
         if continuation:
             if self.in_footnote_zone and body is not None:
@@ -361,13 +415,62 @@ class DocumentReader:
         return True
 
 
-def _continues_title(text: str) -> bool:
+def is_field_line(text: str) -> bool:
+    """'Số phòng học: 131', 'Tổng diện tích đất: 32.231m2', or a table row exported with tabs:
+    a line of an appendix or data sheet, kept a paragraph of its own."""
+    text = md.strip_emphasis(text)
+    if "\t" in text or " | " in text:
+        return True
+    m = _FIELD.match(text)
+    if m is None or not (m.group("label")[0].isupper() or m.group("label")[0].isdigit()):
+        return False
+    return len(words(m.group("label"))) <= 12 and len(words(m.group("value"))) <= 10
+
+
+def _titled_doc_type(text: str) -> str | None:
+    """'BÁO CÁO TỰ ĐÁNH GIÁ' opens a header as type and title at once."""
+    return md.titled_doc_type(text) if match_heading(text) is None else None
+
+
+def _may_be_issuer(text: str) -> bool:
+    """An upper-case header line that is not a heading ('CHƯƠNG 1. …', 'TIÊU CHUẨN 1')."""
+    return is_upper_text(text) and len(words(text)) <= 12 and match_heading(text) is None
+
+
+def _read_issuer(text: str, meta: md.Metadata, consecutive: bool) -> None:
+    """The issuing body is the last name of the header's first upper-case lines: a superior
+    body may stand above it ('ỦY BAN NHÂN DÂN TỈNH …' / 'SỞ KẾ HOẠCH VÀ ĐẦU TƯ'), and a long
+    name runs over two lines ('ỦY BAN NHÂN DÂN' / 'TỈNH KON TUM')."""
+    if meta.issuer is None or (consecutive and md.starts_issuer_name(text)):
+        meta.issuer = text
+    elif consecutive:
+        meta.issuer = f"{meta.issuer} {text}"
+
+
+def _names_the_enacting_authority(text: str, meta: md.Metadata) -> bool:
+    """An upper-case line after a title that is written in lower case: the authority that
+    enacts a decision ('CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI', 'BỘ TRƯỞNG …')."""
+    return (
+        is_upper_text(text)
+        and len(words(text)) <= 15
+        and any(not is_upper_text(part) for part in meta.title_parts)
+    )
+
+
+def _continues_title(text: str, first: bool = False) -> bool:
+    """A line of the title under the document type; the first may be a longer subject in
+    sentence case ('Ban hành Quy chế tiếp công dân, …') when it does not end a sentence."""
     n = len(words(text))
     return (
         match_heading(text) is None
         and not md.RECIPIENTS.match(text)
         and n <= 40
-        and (is_upper_text(text) or starts_lowercase(text) or n <= 15)
+        and (
+            is_upper_text(text)
+            or starts_lowercase(text)
+            or n <= 15
+            or (first and n <= 30 and not is_terminated(text))
+        )
     )
 
 
@@ -390,7 +493,7 @@ def _lost_marker_break(previous: str, text: str) -> bool:
 
 def _mid_paragraph(text: str) -> bool:
     stripped = text.lstrip()
-    return not stripped.startswith(_PARAGRAPH_OPENERS) and match_heading(stripped) is None
+    return not stripped.startswith(_PARAGRAPH_OPENERS) and not opens_item(stripped)
 
 
 # --- 5. lost markers ↔ footnote list ------------------------------------------------------
