@@ -1,6 +1,7 @@
 """An index directory on disk: builds written aside, published by one atomic rename.
 
     <index_dir>/CURRENT            the id of the live build (replaced atomically)
+    <index_dir>/PREVIOUS           the id of the build kept beside it
     <index_dir>/builds/<id>/       manifest.json, manifest.sha256, documents.jsonl,
                                    passages.jsonl, bm25_*.npz + bm25_*.vocab.json, dense.faiss
     <index_dir>/.lock              held (flock) by the one run writing a build
@@ -9,7 +10,9 @@ A build is written into ``builds/<id>.partial``, sealed (the manifest records ev
 size and sha256; ``manifest.sha256`` records the manifest's), flushed to disk and renamed
 when complete; ``CURRENT`` is then replaced with ``os.replace``. A crash at any moment leaves
 the previous build live, and a reader never sees half an index. The previous build is kept
-for readers still loading it; the next run removes what a killed run left behind.
+for readers still loading it (``PREVIOUS`` names it) — the last intact one: a live build found
+damaged is dropped, not kept in place of the good one before it; the next run removes what a
+killed run left behind.
 
 Loading checks the seal, so a truncated, missing or edited file is refused with the command
 that rebuilds the index instead of being read.
@@ -42,6 +45,7 @@ FORMAT_VERSION = 2  # 2: the manifest lists each file's size and sha256; manifes
 MANIFEST = "manifest.json"
 SEAL = "manifest.sha256"
 CURRENT = "CURRENT"
+PREVIOUS = "PREVIOUS"  # the build kept beside the live one: the last intact one before it
 BUILDS = "builds"
 PARTIAL = ".partial"
 LOCK = ".lock"
@@ -128,7 +132,7 @@ def write_build(index_dir: Path, write_files: Callable[[Path], None]) -> Path:
             _seal(partial)
             _fsync_folder(partial)
             _pause("sealed")
-            previous = _current_id(index_dir)
+            previous = _build_to_keep(index_dir)
             final = builds / build_id
             os.replace(partial, final)
             _fsync_path(builds)  # the rename must reach the disk before CURRENT names the build
@@ -138,26 +142,69 @@ def write_build(index_dir: Path, write_files: Callable[[Path], None]) -> Path:
             shutil.rmtree(partial, ignore_errors=True)
             raise
         _pause("published")
+        _write_pointer(index_dir, PREVIOUS, previous)
         _remove_old_builds(builds, keep={build_id, previous})
     return final
 
 
 def _publish(index_dir: Path, build_id: str) -> None:
-    pointer_tmp = index_dir / f"{CURRENT}.{uuid.uuid4().hex[:8]}.tmp"
+    _write_pointer(index_dir, CURRENT, build_id, pause_at="pointer-written")
+
+
+def _write_pointer(
+    index_dir: Path, name: str, build_id: str | None, pause_at: str | None = None
+) -> None:
+    """Replace ``<index_dir>/<name>`` atomically with ``build_id`` (remove it for None)."""
+    if build_id is None:
+        (index_dir / name).unlink(missing_ok=True)
+        return
+    pointer_tmp = index_dir / f"{name}.{uuid.uuid4().hex[:8]}.tmp"
     with open(pointer_tmp, "w", encoding="utf-8") as handle:
         handle.write(build_id + "\n")
         handle.flush()
         os.fsync(handle.fileno())
-    _pause("pointer-written")
-    os.replace(pointer_tmp, index_dir / CURRENT)
+    if pause_at:
+        _pause(pause_at)
+    os.replace(pointer_tmp, index_dir / name)
     _fsync_path(index_dir)
 
 
-def _current_id(index_dir: Path) -> str | None:
+def _current_id(index_dir: Path, pointer: str = CURRENT) -> str | None:
     try:
-        return (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+        return (index_dir / pointer).read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def _build_to_keep(index_dir: Path) -> str | None:
+    """The build kept beside a new one: the live build if it is intact; if it is damaged,
+    the build kept last time (the last one that was live and intact) if it still is, else the
+    newest intact one. A damaged build is never kept in place of a good one."""
+    candidates = [_current_id(index_dir), _current_id(index_dir, PREVIOUS)]
+    builds = index_dir / BUILDS
+    candidates += sorted(
+        (p.name for p in builds.iterdir() if p.is_dir() and not p.name.endswith(PARTIAL)),
+        reverse=True,  # ids start with the UTC time they were written
+    )
+    for build_id in dict.fromkeys(c for c in candidates if c):
+        problem = _build_problem(index_dir, build_id)
+        if problem is None:
+            return build_id
+        logger.warning("not keeping build %s: %s", build_id, problem)
+    return None
+
+
+def _build_problem(index_dir: Path, build_id: str) -> str | None:
+    """Why the build ``build_id`` could not be loaded (None when it is intact)."""
+    build = index_dir / BUILDS / build_id
+    if not _BUILD_NAME.fullmatch(build_id) or not build.is_dir():
+        return "no such build"
+    try:
+        check_seal(build, index_dir)
+        check_contents(build, read_manifest(build, index_dir), index_dir)
+    except IndexUnusable as error:
+        return str(error)
+    return None
 
 
 @contextlib.contextmanager
@@ -189,7 +236,7 @@ def _remove_leftovers(index_dir: Path, all_partial: bool) -> None:
     them; without it, those older than an hour)."""
     builds = index_dir / BUILDS
     leftovers = [p for p in builds.iterdir() if p.name.endswith(PARTIAL)]
-    leftovers += index_dir.glob(f"{CURRENT}.*.tmp")
+    leftovers += [*index_dir.glob(f"{CURRENT}.*.tmp"), *index_dir.glob(f"{PREVIOUS}.*.tmp")]
     for path in leftovers:
         if all_partial or _older_than(path, 3600):
             logger.info("removing %s, left by a run that did not finish", path)
