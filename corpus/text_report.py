@@ -40,6 +40,11 @@ from .lines import (
 _INDENT = " " * 8
 _PARAGRAPH_OPENERS = ("-", "+", "•", "(", "“", '"', "–")
 # "Số phòng học: 131", "Tổng diện tích đất: 32.231m2": a line of an appendix or a data sheet
+# "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …", "BỘ TRƯỞNG BỘ …", "HIỆU TRƯỞNG TRƯỜNG …"
+_AUTHORITY = re.compile(
+    r"^(?:CHỦ TỊCH|BỘ TRƯỞNG|THỦ TƯỚNG|(?:TỔNG )?GIÁM ĐỐC|HIỆU TRƯỞNG|VIỆN TRƯỞNG|"
+    r"(?:TỔNG )?CỤC TRƯỞNG|CHÁNH|TRƯỞNG BAN|BÍ THƯ)\b"
+)
 _FIELD = re.compile(r"^(?P<label>[^\s:][^:]{0,80}?)\s*:\s*(?P<value>\S[^:]*)$")
 
 
@@ -454,6 +459,8 @@ def _names_the_enacting_authority(text: str, meta: md.Metadata) -> bool:
         is_upper_text(text)
         and len(words(text)) <= 15
         and any(not is_upper_text(part) for part in meta.title_parts)
+        and match_heading(text) is None
+        and (_AUTHORITY.match(md.strip_emphasis(text)) is not None or md.starts_issuer_name(text))
     )
 
 

@@ -151,3 +151,94 @@ def test_short_title_case_line_is_a_heading_only_in_title_case_documents():
     assert is_unnumbered_heading(title, after, title_case=True)
     assert not is_unnumbered_heading(title, after, title_case=False)
     assert not is_unnumbered_heading(title, "Ngắn.", title_case=True)
+
+
+# --- outlines of other administrative documents (issue 16) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "kind", "title"),
+    [
+        ("Chương I", "Chương I", "chapter", "Chương I"),
+        ("CHƯƠNG 2. TỰ ĐÁNH GIÁ", "CHƯƠNG 2", "chapter", "CHƯƠNG 2. TỰ ĐÁNH GIÁ"),
+        ("Chương II QUY ĐỊNH CHUNG", "Chương II", "chapter", "Chương II QUY ĐỊNH CHUNG"),
+        ("TIÊU CHUẨN 9", "TIÊU CHUẨN 9", "standard", "TIÊU CHUẨN 9"),
+        ("Tiêu chuẩn 9: Hệ thống đảm bảo chất lượng", "Tiêu chuẩn 9", "standard",
+         "Tiêu chuẩn 9: Hệ thống đảm bảo chất lượng"),
+        ("Tiêu chí 9.1.", "Tiêu chí 9.1", "criterion", "Tiêu chí 9.1."),
+        ("Tiêu chí 9.1: Cấu trúc được thiết lập", "Tiêu chí 9.1", "criterion",
+         "Tiêu chí 9.1: Cấu trúc được thiết lập"),
+        ("Mục 1", "Mục 1", "section", "Mục 1"),
+        ("Điều 5. Phân loại đơn", "Điều 5", "article", "Điều 5. Phân loại đơn"),
+        ("Phụ lục 1", "Phụ lục 1", "appendix", "Phụ lục 1"),
+        ("PHỤ LỤC", "PHỤ LỤC", "appendix", "PHỤ LỤC"),
+        ("Phụ lục 2: Chỉ tiêu xã hội", "Phụ lục 2", "appendix", "Phụ lục 2: Chỉ tiêu xã hội"),
+        ("PHẦN THỨ HAI", "PHẦN THỨ HAI", "part", "PHẦN THỨ HAI"),
+        ("A. LĨNH VỰC KINH TẾ", "A", "capital", "A. LĨNH VỰC KINH TẾ"),
+        ("Mở đầu", "Mở đầu", "frame", "Mở đầu"),
+        ("KẾT LUẬN", "KẾT LUẬN", "frame", "KẾT LUẬN"),
+        ("Đặt vấn đề", "Đặt vấn đề", "frame", "Đặt vấn đề"),
+        ("Kết luận về Tiêu chuẩn 9", "Kết luận về Tiêu chuẩn 9", "frame",
+         "Kết luận về Tiêu chuẩn 9"),
+        ("Mô tả:", "Mô tả", "subpart", "Mô tả"),
+        ("Điểm mạnh", "Điểm mạnh", "subpart", "Điểm mạnh"),
+        ("Tồn tại", "Tồn tại", "subpart", "Tồn tại"),
+        ("Kế hoạch hành động", "Kế hoạch hành động", "subpart", "Kế hoạch hành động"),
+        ("Tự đánh giá: Mức 4/7", "Tự đánh giá", "subpart", "Tự đánh giá: Mức 4/7"),
+    ],
+)  # fmt: skip
+def test_outline_forms(text, label, kind, title):
+    m = match_heading(text)
+    assert m is not None
+    assert (m.label, m.kind, m.whole_line) == (label, kind, True)
+    assert section_title(m, text) == title
+
+
+def test_outline_forms_nest_by_rank():
+    """Chương › Mục › Điều › khoản › điểm; Phần › TIÊU CHUẨN › Tiêu chí › 1.; Phần › A. › I."""
+    rank = {t: match_heading(t).rank for t in (
+        "Phần I", "Phụ lục 1", "Chương I", "TIÊU CHUẨN 9", "A. KINH TẾ", "I. KẾT QUẢ", "Mục 1",
+        "Tiêu chí 9.1", "Điều 5. Phạm vi", "1. Khoản", "1.1.1. Trồng trọt", "a) điểm",
+    )}  # fmt: skip
+    order = list(rank)
+    assert rank["Phần I"] == rank["Phụ lục 1"]
+    assert [rank[t] for t in order[1:]] == sorted(rank[t] for t in order[1:])
+    assert len({rank[t] for t in order[1:]}) == len(order) - 1
+
+
+def test_article_that_is_a_sentence_is_titled_by_its_number():
+    text = (
+        "Điều 2. Quyết định này có hiệu lực thi hành kể từ ngày ký và thay thế Quyết định số 561."
+    )
+    m = match_heading(text)
+    assert (m.label, m.kind, m.whole_line) == ("Điều 2", "article", False)
+    assert section_title(m, text) == "Điều 2"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chương trình công tác năm 2020",
+        "Điều 5 Luật Tiếp công dân quy định rõ trách nhiệm",
+        "Mục tiêu: Phấn đấu đến năm 2025",
+        "Phụ lục kèm theo công văn này",
+        "Tiêu chuẩn 9 được đánh giá đạt",
+        "Mô tả chi tiết các hoạt động",
+        "Kết luận: Nhà trường đã đạt được nhiều kết quả",
+        "1. Báo cáo này bao gồm 03 phần chính:",
+        "2. Hội đồng gồm 05 nhóm công tác:",
+        "B. Quy chế này áp dụng cho các trường",
+    ],
+    ids=["chuong-trinh", "dieu-in-prose", "muc-tieu", "phu-luc-prose", "tieu-chuan-prose",
+         "mo-ta-prose", "ket-luan-inline", "count-lead-in", "count-lead-in-2", "capital-sentence"],
+)  # fmt: skip
+def test_outline_words_in_sentences_are_not_headings(text):
+    assert match_heading(text) is None
+
+
+def test_a_sentence_is_never_an_unnumbered_heading():
+    """The self-assessment report's 'Báo cáo này bao gồm 03 phần chính' before its list."""
+    after = "Phần thứ nhất giới thiệu khái quát về Nhà trường, phần thứ hai tổng hợp kết quả."
+    assert is_unnumbered_heading("Giới thiệu chung về Nhà trường", after, title_case=True)
+    assert not is_unnumbered_heading("Báo cáo này bao gồm 03 phần chính", after, title_case=True)
+    assert not is_unnumbered_heading("BÁO CÁO NÀY GỒM 03 PHẦN", after, title_case=False)

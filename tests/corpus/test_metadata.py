@@ -14,6 +14,8 @@ from baocao.corpus.metadata import (
     most_mentioned_province,
     read_number,
     read_place_date,
+    starts_issuer_name,
+    titled_doc_type,
     years_covered,
 )
 
@@ -192,3 +194,99 @@ def test_no_province_mentioned():
 
 def test_province_with_a_spaced_hyphen_is_found():
     assert most_mentioned_province("tỉnh Bà Rịa - Vũng Tàu") == "Bà Rịa - Vũng Tàu"
+
+
+# --- issuing body -------------------------------------------------------------------------
+
+
+def parse_header(tmp_path: Path, header: str):
+    path = tmp_path / "r.txt"
+    body = "Năm 2021, Nhà trường tiếp tục đổi mới công tác quản trị đại học theo hướng tự chủ.\n"
+    path.write_text(header + "\n\n" + body, encoding="utf-8")
+    return load_reports([path]).files[0].documents[0]
+
+
+@pytest.mark.parametrize(
+    ("header", "issuer"),
+    [
+        ("TỈNH ỦY KON TUM\nSố 02-BC/TU", "TỈNH ỦY KON TUM"),
+        ("BỘ GIÁO DỤC VÀ ĐÀO TẠO\nTRƯỜNG ĐẠI HỌC SƯ PHẠM", "TRƯỜNG ĐẠI HỌC SƯ PHẠM"),
+        ("ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH\nSỞ KẾ HOẠCH VÀ ĐẦU TƯ", "SỞ KẾ HOẠCH VÀ ĐẦU TƯ"),
+        ("HUYỆN ỦY ĐĂK HÀ\nBAN DÂN VẬN", "BAN DÂN VẬN"),
+        ("ỦY BAN NHÂN DÂN\nTỈNH KON TUM", "ỦY BAN NHÂN DÂN TỈNH KON TUM"),
+        ("UỶ BAN NHÂN DÂN TỈNH KON TUM\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ Y TẾ", "SỞ Y TẾ"),
+    ],
+    ids=["one-line", "school-under-ministry", "department-under-province", "committee",
+         "name-over-two-lines", "columns-interleaved"],
+)  # fmt: skip
+def test_issuer_is_the_issuing_body(tmp_path: Path, header, issuer):
+    doc = parse_header(tmp_path, header + "\n\nBÁO CÁO\nkết quả năm 2021")
+    assert doc.document.issuer == issuer
+
+
+@pytest.mark.parametrize(
+    "first",
+    ["CHƯƠNG 1. GIỚI THIỆU CHUNG", "TIÊU CHUẨN 1", "PHỤ LỤC", "MỞ ĐẦU", "PHẦN I. KHÁI QUÁT"],
+)
+def test_a_chapter_heading_is_not_an_issuer(tmp_path: Path, first):
+    doc = parse_header(tmp_path, first)
+    assert doc.document.issuer is None
+    assert doc.sections[0].title == first and doc.sections[0].line == 1
+
+
+def test_issuer_words():
+    assert starts_issuer_name("SỞ KẾ HOẠCH VÀ ĐẦU TƯ") and starts_issuer_name("TỈNH UỶ KON TUM")
+    assert not starts_issuer_name("TỈNH KON TUM") and not starts_issuer_name("SỐ LIỆU")
+
+
+def test_document_type_opening_a_title():
+    assert titled_doc_type("BÁO CÁO TỰ ĐÁNH GIÁ") == "báo cáo"
+    assert titled_doc_type("**QUY CHẾ TIẾP CÔNG DÂN**") == "quy chế"
+    assert titled_doc_type("Báo cáo tự đánh giá") is None  # a sentence-case line is not a header
+    assert titled_doc_type("BÁO CÁO") is None  # a lone type: ``doc_type``
+    assert titled_doc_type("CHƯƠNG 2. TỰ ĐÁNH GIÁ") is None
+
+
+def test_header_of_a_self_assessment_report(tmp_path: Path):
+    doc = parse_header(
+        tmp_path,
+        "BỘ GIÁO DỤC VÀ ĐÀO TẠO\nTRƯỜNG ĐẠI HỌC SƯ PHẠM\n\nBÁO CÁO TỰ ĐÁNH GIÁ\n"
+        "CHƯƠNG TRÌNH ĐÀO TẠO NGÀNH SƯ PHẠM TOÁN HỌC\n\nHuế, ngày 10 tháng 5 năm 2022",
+    ).document
+    assert (doc.kind, doc.title, doc.issuer, doc.place, doc.date) == (
+        "báo cáo",
+        "BÁO CÁO TỰ ĐÁNH GIÁ CHƯƠNG TRÌNH ĐÀO TẠO NGÀNH SƯ PHẠM TOÁN HỌC",
+        "TRƯỜNG ĐẠI HỌC SƯ PHẠM",
+        "Huế",
+        "2022-05-10",
+    )
+
+
+def test_decision_title_and_enacting_authority(tmp_path: Path):
+    doc = parse_header(
+        tmp_path,
+        "ỦY BAN NHÂN DÂN TỈNH KON TUM\nSố: 12/QĐ-UBND\n\nQUYẾT ĐỊNH\n"
+        "Về việc ban hành Quy chế phối hợp trong công tác dân vận của chính quyền các cấp\n\n"
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH KON TUM",
+    )
+    d = doc.document
+    assert d.title == (
+        "Quyết định Về việc ban hành Quy chế phối hợp trong công tác dân vận của chính quyền các "
+        "cấp"
+    )
+    assert (d.number, d.issuer) == ("12/QĐ-UBND", "ỦY BAN NHÂN DÂN TỈNH KON TUM")
+    assert doc.sections == ()  # the authority line is header, not a section
+    assert "CHỦ TỊCH" not in " ".join(p.text for p in doc.passages)
+
+
+def test_upper_case_conclusion_after_a_report_is_a_section_not_a_document(tmp_path: Path):
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "BÁO CÁO\nkết quả năm 2021\n\nI. KẾT QUẢ\n\nToàn tỉnh tổ chức 120 cuộc đối thoại.\n\n"
+        "KẾT LUẬN\n\nNăm 2022, tỉnh tiếp tục đổi mới nội dung, phương thức công tác dân vận trong "
+        "tình hình mới.\n",
+        encoding="utf-8",
+    )
+    (doc,) = load_reports([path]).files[0].documents
+    assert [s.title for s in doc.sections] == ["I. KẾT QUẢ", "KẾT LUẬN"]
+    assert doc.sections[1].path == ("KẾT LUẬN",)
