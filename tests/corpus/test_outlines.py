@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from accounting import passage_problems, uncovered_or_doubled
+from office_reports import passage_key, report_as_docx
 
 from baocao.corpus.loader import load_reports
 
@@ -46,6 +47,23 @@ def test_nothing_is_lost(name):
     parsed = parse(name)
     assert uncovered_or_doubled(parsed) == []
     assert passage_problems(parsed) == []
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_the_same_report_as_a_word_file_reads_the_same(tmp_path, name):
+    """Each fixture's parsed paragraphs written as Word paragraphs: the .docx reader finds the
+    same documents, sections and passages."""
+    text = parse(name)
+    word = load_reports([report_as_docx(text.text, tmp_path / f"{Path(name).stem}.docx")])
+    (got,) = word.files
+    assert [passage_key(p) for p in got.passages] == [passage_key(p) for p in text.passages]
+    fields = ("title", "kind", "number", "place", "date", "issuer", "signatory", "years")
+    for have, want in zip(got.documents, text.documents, strict=True):
+        assert [getattr(have.document, f) for f in fields] == [
+            getattr(want.document, f) for f in fields
+        ]
+        assert [s.path for s in have.sections] == [s.path for s in want.sections]
+    assert uncovered_or_doubled(got) == [] and passage_problems(got) == []
 
 
 # --- the self-assessment report ------------------------------------------------------------
