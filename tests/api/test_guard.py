@@ -360,3 +360,45 @@ def test_writing_the_query_log_never_raises(tmp_path):
         query_log.write("/search", 200, 0.01, body)  # no exception
     query_log.handler.stream.close()  # a file that can no longer be written
     query_log.write("/ask", 200, 0.0, b'{"question": "x"}')
+
+
+# -- the in-flight limit: /health outside it ---------------------------------------------------
+
+
+def test_health_is_answered_when_every_slot_is_taken():
+    """The guard itself, before an app that holds /search until released."""
+    import asyncio
+
+    from baocao.api.guard import Guard
+
+    released = asyncio.Event()
+
+    async def app(scope, receive, send):
+        if scope["path"] == "/search":
+            await released.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    guard = Guard(app, GuardSettings(max_in_flight=1))
+
+    async def request(path: str) -> int:
+        sent: list[dict] = []
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "path": path, "method": "GET", "headers": []}
+        await guard(scope, receive, send)
+        return sent[0]["status"]
+
+    async def main() -> tuple[int, ...]:
+        holding = asyncio.create_task(request("/search"))
+        await asyncio.sleep(0.05)
+        during = (await request("/health"), await request("/search"), await request("/documents"))
+        released.set()
+        return (*during, await holding)
+
+    assert asyncio.run(main()) == (200, 429, 429, 200)
