@@ -7,6 +7,7 @@ test runs the real CLI in a child process, so a crash shows as a return code.
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from baocao.index.build import index_reports, render_run
 from baocao.index.embedding_cache import EmbeddingCache
 from baocao.index.hybrid import HybridIndex
 
-WORST = "\ufdfa" * 20 + "\ufdfb" * 20 + "\u3316\u337f\u33af" * 10 + "ⅧⅫ½⅞" * 10 + "\ufb2c" * 20
+WORST = "\ufdfa" * 300 + "\ufdfb" * 20 + "\u3316\u337f\u33af" * 10 + "ⅧⅫ½⅞" * 10 + "\ufb2c" * 20
 
 
 def _report(number: int, tag: str, extra: str = "") -> str:
@@ -80,20 +81,28 @@ def test_a_changed_file_that_kills_the_encoder_keeps_its_previous_passages(folde
     assert not any(ABORT_MARKER in p.text for p in index.passages)
 
 
-def test_cli_indexes_a_folder_with_the_worst_characters(folder, tmp_path):
-    """On 0.1.0 this run aborted (rc 134, `malloc(): corrupted top size`) naming no file."""
-    (folder / "b.txt").write_text(_report(22, "tệp b", f" {WORST}"), encoding="utf-8")
-    done = subprocess.run(
-        [str(BAOCAO), "index", str(folder), "--index-dir", str(tmp_path / "index")],
-        env=cli_env(tmp_path / "cache"),
-        capture_output=True,
-        text=True,
-        timeout=600,
+def _cli(*args: str, cache: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(BAOCAO), *args], env=cli_env(cache), capture_output=True, text=True, timeout=600
     )
+
+
+def test_cli_indexes_and_searches_a_folder_with_the_worst_characters(folder, tmp_path):
+    """On 0.1.0 `baocao index` aborted here (rc 134, `malloc(): corrupted top size`, no file
+    named), and so did a search for U+FDFA x 20; both run as child processes."""
+    (folder / "b.txt").write_text(_report(22, "tệp b", f" {WORST}"), encoding="utf-8")
+    index_dir = str(tmp_path / "index")
+    done = _cli("index", str(folder), "--index-dir", index_dir, cache=tmp_path / "cache")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "malloc" not in done.stderr
     index = HybridIndex.load(tmp_path / "index")
     worst = [p for p in index.passages if "\ufdfa" in p.text]
-    assert [p.source_file for p in worst] == ["b.txt"]
-    hits = index.search("\ufdfa" * 20, k=3, mode="dense")
-    assert hits and all(h.score == h.score for h in hits)  # finite scores, no crash
+    assert worst and {p.source_file for p in worst} == {"b.txt"}
+    for mode in ("dense", "hybrid"):
+        found = _cli(
+            "search", "\ufdfa" * 20, "--mode", mode, "--json", "--index-dir", index_dir,
+            cache=tmp_path / "cache",
+        )  # fmt: skip
+        assert found.returncode == 0, found.stderr[-2000:]
+        hits = json.loads(found.stdout)["hits"]
+        assert hits and hits[0]["file"] == "b.txt"
