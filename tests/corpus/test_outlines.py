@@ -330,3 +330,32 @@ def test_report_metadata_and_signature_before_the_appendix():
     text = "\n".join(p.text for p in doc.passages)
     assert "Trần Thị Lan" not in text and "Nơi nhận" not in text
     assert "Kim ngạch xuất khẩu: 1.150 triệu USD" in text.split("\n")
+
+
+def test_indented_data_lines_in_a_word_export_are_not_lost_marker_breaks(tmp_path):
+    """In a Word export with lost footnote markers, an indented 'label: value' row after
+    another is a line of its own, not a line broken where a footnote reference stood."""
+    path = tmp_path / "tuyen_sinh.txt"
+    path.write_text(
+        "BÁO CÁO\nkết quả tuyển sinh năm 2020\n\nI. KẾT QUẢ\n"
+        "Năm 2020, Nhà trường tuyển được 1.250 sinh viên\n , vượt 4% chỉ tiêu được giao.\n"
+        "Số liệu cụ thể:\n\tSố sinh viên nhập học năm 2019: 1.187\n"
+        "\tSố sinh viên nhập học năm 2020: 1.250\n\tSố phòng học: 131\n"
+        "\tTổng diện tích đất: 32.231m2\nII. PHƯƠNG HƯỚNG\nTiếp tục đổi mới công tác tuyển sinh.\n"
+        "\n\ufffd Trong đó có 312 sinh viên hệ chất lượng cao.\n",
+        encoding="utf-8",
+    )
+    parsed = load_reports([path]).files[0]
+    first = parsed.passages[0]
+    assert first.text.split("\n") == [
+        "Năm 2020, Nhà trường tuyển được 1.250 sinh viên, vượt 4% chỉ tiêu được giao.",
+        "Số liệu cụ thể:",
+        "Số sinh viên nhập học năm 2019: 1.187",
+        "Số sinh viên nhập học năm 2020: 1.250",
+        "Số phòng học: 131",
+        "Tổng diện tích đất: 32.231m2",
+    ]
+    (note,) = [p for p in parsed.passages if p.kind == "footnote"]
+    assert note.anchor_id == first.passage_id  # one lost marker, one footnote: linked
+    assert first.text[: dict(first.markers)[1]].endswith("tuyển được 1.250 sinh viên")
+    assert uncovered_or_doubled(parsed) == [] and passage_problems(parsed) == []
