@@ -80,6 +80,7 @@ def read_laid_out_report(layout: Layout) -> RawFile:
         doc = RawDocument(md.Metadata(), lines[a].no, lines[max(a, b - 1)].no)
         LaidOutReader(lines, a, b, doc, index, infos).read()
         documents.append(doc)
+    md.inherit_issuers([doc.meta for doc in documents])
     _move_footnotes_to_their_markers(documents)
     return RawFile(documents, [])
 

@@ -26,6 +26,12 @@ SUBJECT = re.compile(r"^V/v\s*:?\s*(.*)$")  # "V/v nâng cao hiệu quả …": 
 RECIPIENTS = re.compile(r"^Kính\s+gửi\s*:?\s*(.*)$", re.IGNORECASE)
 DISTRIBUTION = re.compile(r"^Nơi\s+nhận\s*:?", re.IGNORECASE)
 SOURCE_LINE = re.compile(r"^\(\s*Nguồn\s*:.*\)$")
+# "(Ban hành kèm theo Quyết định số 1245/QĐ-UBND ngày …)": a regulation and the act enacting it
+ENACTED_BY = re.compile(
+    r"^\(?\s*(?:Ban\s+hành\s+)?kèm\s+theo\s+(?:Quyết\s+định|Nghị\s+quyết|Nghị\s+định|"
+    r"Thông\s+tư|Chỉ\s+thị|Kế\s+hoạch)\s+số\s*:?\s*(?P<number>[^\s,;)]*\d[^\s,;)]*).*\)?$",
+    re.IGNORECASE,
+)
 _PERIOD = re.compile(
     r"(?<!tháng )(?<!tháng \d )(?<!tháng \d\d )"
     r"\b(?:năm|giai đoạn|nhiệm kỳ|thời kỳ|từ năm)\s+(\d{4})(?:\s*[-–]\s*(\d{4}))?",
@@ -84,6 +90,7 @@ class Metadata:
     issuer: str | None = None
     signatory: str | None = None
     signatory_titles: list[str] = field(default_factory=list)
+    enacted_by: str | None = None  # number of the act a regulation is attached to
 
     @property
     def title(self) -> str:
@@ -166,6 +173,16 @@ def read_author_block(lines: list[str], meta: Metadata) -> None:
             meta.signatory = text
         elif text:
             meta.signatory_titles.append(text)
+
+
+def inherit_issuers(metas: list[Metadata]) -> None:
+    """A regulation attached to a decision in the same file ('Ban hành kèm theo Quyết định số
+    1245/QĐ-UBND') is issued by the body that issued the decision."""
+    for k, meta in enumerate(metas):
+        if meta.issuer is None and meta.enacted_by:
+            act = next((m for m in metas[:k] if m.number == meta.enacted_by), None)
+            if act is not None:
+                meta.issuer = act.issuer
 
 
 def years_covered(*texts: str) -> tuple[int, ...]:

@@ -74,6 +74,7 @@ def read_text_report(text: str) -> RawFile:
         doc = RawDocument(md.Metadata(), lines[a].no, lines[max(a, b - 1)].no)
         DocumentReader(lines, a, b, doc, index, bool(lost_footnotes), wrapped, markers).read()
         documents.append(doc)
+    md.inherit_issuers([doc.meta for doc in documents])
     notes = _attach_lost_footnotes(documents, lost_footnotes, markers)
     return RawFile(documents, notes)
 
@@ -235,6 +236,8 @@ class DocumentReader:
                 )
             elif md.RECIPIENTS.match(text):
                 mode = "recipients"
+            elif meta.kind and (m := md.ENACTED_BY.match(text)):
+                meta.enacted_by = m.group("number").rstrip(".")
             elif mode == "recipients" and text.startswith(("-", "+")):
                 pass
             elif mode == "title" and _names_the_enacting_authority(text, meta):

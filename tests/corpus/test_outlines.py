@@ -250,6 +250,9 @@ def test_decision_and_regulation_are_two_documents():
     text = " ".join(p.text for p in decision.passages)
     assert "CHỦ TỊCH ỦY BAN NHÂN DÂN" not in text and "Nơi nhận" not in text
     assert regulation.document.kind == "quy chế"
+    # "(Ban hành kèm theo Quyết định số 1245/QĐ-UBND …)": header, and the decision's issuer
+    assert regulation.document.issuer == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+    assert not [p for p in regulation.passages if "kèm theo" in p.text]
     assert regulation.document.title == (
         "Quy chế Tiếp công dân, xử lý đơn kiến nghị, phản ánh trên địa bàn tỉnh Quảng Ngãi"
     )
@@ -270,7 +273,6 @@ def test_regulation_chapters_sections_articles():
     )
     k2 = "2. Thủ trưởng các sở, ban, ngành tiếp công dân định kỳ theo quy định sau đây"
     assert [path for path, _ in body(regulation)] == [
-        (),
         (ch1, "Điều 1. Phạm vi điều chỉnh"),
         (ch1, a2, "1. Các sở, ban, ngành thuộc Ủy ban nhân dân tỉnh."),
         (ch1, a2, "2. Ủy ban nhân dân các huyện, thị xã, thành phố và Ủy ban nhân dân các xã, "
