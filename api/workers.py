@@ -22,6 +22,12 @@ from .app import create_app_for
 from .guard import GuardSettings
 
 SETTINGS_ENV = "BAOCAO_SERVE_SETTINGS"  # how the parent hands its options to the workers
+# How long an idle keep-alive connection stays open. uvicorn's default (5 s) equals the idle
+# expiry of httpx and Node clients: a client reusing a connection after 4.9-5 s idle raced the
+# server's close and got a reset instead of an answer (eval/bench_load.py --pause 4.9,5: 14 of
+# 660 requests with 5 s, none with 75 s). 75 s outlasts them, aiohttp (15 s) and the 60 s of
+# nginx's and cloud load balancers' upstream pools; an idle connection costs a socket, no thread.
+KEEP_ALIVE_SECONDS = 75
 
 
 @dataclass(frozen=True)
@@ -34,7 +40,12 @@ class WorkerSettings:
 
 
 def serve_workers(
-    settings: WorkerSettings, workers: int, host: str, port: int, access_log: bool
+    settings: WorkerSettings,
+    workers: int,
+    host: str,
+    port: int,
+    access_log: bool,
+    keep_alive: int = KEEP_ALIVE_SECONDS,
 ) -> None:
     """Run ``workers`` processes under uvicorn's supervisor (it restarts a worker that dies;
     SIGHUP restarts them one by one, which also loads the newest build)."""
@@ -43,7 +54,8 @@ def serve_workers(
     os.environ[SETTINGS_ENV] = json.dumps(asdict(settings))
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # read by OpenMP when a worker starts
     uvicorn.run(f"{__name__}:app_from_environment", factory=True, workers=workers, host=host,
-                port=port, log_level="info", access_log=access_log)  # fmt: skip
+                port=port, log_level="info", access_log=access_log,
+                timeout_keep_alive=keep_alive)  # fmt: skip
 
 
 def app_from_environment() -> FastAPI:

