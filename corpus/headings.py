@@ -120,7 +120,10 @@ def _numbered(label: str, level: int, rest: str, roman: bool = False) -> Heading
 
 
 def _labelled(text: str) -> HeadingMatch | None:
-    """'Chương II', 'TIÊU CHUẨN 9: …', 'Tiêu chí 9.1. …', 'Điều 5. …', 'Phụ lục 2', 'Mô tả'."""
+    """'Chương II', 'TIÊU CHUẨN 9: …', 'Tiêu chí 9.1. …', 'Điều 5. …', 'Phụ lục 2', 'Mô tả'
+    (capitalised: 'điều 5 …' in a line is the rest of a sentence)."""
+    if not text[:1].isupper():
+        return None
     for kind, pattern in _LABELLED:
         if not (m := pattern.match(text)):
             continue

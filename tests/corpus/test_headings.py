@@ -228,9 +228,12 @@ def test_article_that_is_a_sentence_is_titled_by_its_number():
         "1. Báo cáo này bao gồm 03 phần chính:",
         "2. Hội đồng gồm 05 nhóm công tác:",
         "B. Quy chế này áp dụng cho các trường",
+        "điều 5. Trách nhiệm thi hành",
+        "tồn tại",
     ],
     ids=["chuong-trinh", "dieu-in-prose", "muc-tieu", "phu-luc-prose", "tieu-chuan-prose",
-         "mo-ta-prose", "ket-luan-inline", "count-lead-in", "count-lead-in-2", "capital-sentence"],
+         "mo-ta-prose", "ket-luan-inline", "count-lead-in", "count-lead-in-2", "capital-sentence",
+         "lower-case-article", "lower-case-part"],
 )  # fmt: skip
 def test_outline_words_in_sentences_are_not_headings(text):
     assert match_heading(text) is None
