@@ -13,18 +13,20 @@ from .chunking import DEFAULT_TOKEN_BUDGET, plan_passages
 from .headings import (
     FORMS,
     ITEM_LEVEL,
+    MAX_HEADING_WORDS,
     PART_LEVEL,
     RELATIVE_KINDS,
     ROMAN_LEVEL,
     HeadingMatch,
     is_unnumbered_heading,
     match_heading,
+    reads_as_sentence,
     section_title,
 )
-from .lines import is_terminated, is_upper_text, words
+from .lines import is_terminated, words
 from .model import Document, ParsedDocument, ParsedFile, Passage, Section, Span
 from .sentences import sentence_at
-from .text_report import RawDocument, RawFile
+from .text_report import RawDocument, RawFile, is_field_line
 
 _ROLE_OF_BLOCK = {
     "body": "body",
@@ -136,9 +138,10 @@ class _Open:
     bare: bool  # its heading line is only a label ("Chương II"): the next upper-case line titles it
 
 
-# Sections that an upper-case line right after their bare label titles: "Chương II" / "TIẾP
-# CÔNG DÂN", "TIÊU CHUẨN 10" / "TỰ ĐÁNH GIÁ …", "Mục 1" / "…", "PHỤ LỤC" / "CƠ SỞ DỮ LIỆU …"
-_TITLED_BY_NEXT_LINE = ("chapter", "standard", "section", "appendix")
+# Sections that the line right after their bare label titles: "Chương II" / "TIẾP CÔNG DÂN",
+# "TIÊU CHUẨN 10" / "TỰ ĐÁNH GIÁ …", "Tiêu chí 9.1." / "Cấu trúc, vai trò …", "Mục 1" / "…",
+# "PHỤ LỤC" / "CƠ SỞ DỮ LIỆU …"
+_TITLED_BY_NEXT_LINE = ("chapter", "standard", "criterion", "section", "appendix")
 
 
 def _sections(blocks: list[Block], doc_id: str) -> tuple[list[Section], list[_Placed]]:
@@ -159,11 +162,11 @@ def _sections(blocks: list[Block], doc_id: str) -> tuple[list[Section], list[_Pl
             continue
         text = texts[i]
         heading = _stated_heading(block, match_heading(text), text)
+        if heading is None and _extends_title(stack, sections, placed, text):
+            block.role = "heading"
+            placed.append(_Placed(block, tuple(o.title for o in stack)))
+            continue
         if heading is None and is_unnumbered_heading(text, _next(texts, i), not numbered):
-            if _extends_title(stack, sections, placed, text):
-                block.role = "heading"
-                placed.append(_Placed(block, tuple(o.title for o in stack)))
-                continue
             heading = HeadingMatch("", ROMAN_LEVEL, text, True)
         if heading is not None:
             rank, level = _place(heading, stack)
@@ -236,13 +239,26 @@ def _next(texts: list[str], i: int) -> str | None:
 
 def _extends_title(stack: list[_Open], sections, placed, text: str) -> bool:
     """'Phần thứ nhất' followed by its upper-case title lines, before any content (likewise a
-    bare 'Chương II', 'TIÊU CHUẨN 10', 'Mục 1', 'PHỤ LỤC')."""
-    if not stack or not stack[-1].bare or not is_upper_text(text):
+    bare 'Chương II', 'TIÊU CHUẨN 10', 'Mục 1', 'PHỤ LỤC', whose title may also be one short
+    line in sentence case: 'Chương I' / 'Quy định chung')."""
+    if not stack or not stack[-1].bare:
         return False
     if placed and placed[-1].block.role not in ("heading",):
         return False
     top = stack[-1]
     part = sections[top.index]
+    upper_title = is_unnumbered_heading(text, None, title_case=False)  # short, upper case
+    plain_title = (
+        top.kind in _TITLED_BY_NEXT_LINE
+        and part.title.rstrip(".:-– ") == part.label
+        and 0 < len(words(text)) <= MAX_HEADING_WORDS
+        and not is_terminated(text)
+        and not reads_as_sentence(text)
+        and not is_field_line(text)
+        and text.strip()[:1].isupper()
+    )
+    if not (upper_title or plain_title):
+        return False
     title = f"{part.title}. {text}" if part.title == part.label else f"{part.title} {text}"
     sections[top.index] = Section(
         part.section_id, part.doc_id, title, part.label, part.level,

@@ -361,3 +361,34 @@ def test_indented_data_lines_in_a_word_export_are_not_lost_marker_breaks(tmp_pat
     assert note.anchor_id == first.passage_id  # one lost marker, one footnote: linked
     assert first.text[: dict(first.markers)[1]].endswith("tuyển được 1.250 sinh viên")
     assert uncovered_or_doubled(parsed) == [] and passage_problems(parsed) == []
+
+
+def test_a_bare_label_is_titled_by_the_line_after_it(tmp_path):
+    """'Chương I' / 'Quy định chung', 'Tiêu chí 2.1.' / its criterion: one section title; a
+    'label: value' line after 'PHỤ LỤC' is content, not its title."""
+    path = tmp_path / "quy_che.txt"
+    path.write_text(
+        "QUY CHẾ\nLàm việc của Hội đồng trường\n\nChương I\nQuy định chung\n"
+        "Điều 1. Phạm vi điều chỉnh\n"
+        "Quy chế này quy định nguyên tắc, chế độ làm việc của Hội đồng trường.\n"
+        "Chương II\nNhiệm vụ, quyền hạn\nMục 1\nCủa Hội đồng trường\nĐiều 2. Nhiệm vụ\n"
+        "Hội đồng trường quyết định chiến lược, kế hoạch phát triển của Nhà trường.\n"
+        "TIÊU CHUẨN 2\nQuản trị tổ chức\nTiêu chí 2.1.\n"
+        "Hệ thống quản trị được thành lập theo quy định của pháp luật\nMô tả\n"
+        "Hội đồng trường được công nhận theo Quyết định số 123/QĐ-BGDĐT.\n"
+        "PHỤ LỤC\nThời gian: 8 giờ 00\nĐịa điểm: Phòng họp số 1\n",
+        encoding="utf-8",
+    )
+    (doc,) = load_reports([path]).files[0].documents
+    criterion = "Tiêu chí 2.1. Hệ thống quản trị được thành lập theo quy định của pháp luật"
+    assert_passages(
+        doc,
+        [
+            (("Chương I. Quy định chung", "Điều 1. Phạm vi điều chỉnh"), "Quy chế này quy"),
+            (("Chương II. Nhiệm vụ, quyền hạn", "Mục 1. Của Hội đồng trường", "Điều 2. Nhiệm vụ"),
+             "Hội đồng trường quyết định"),
+            (("Chương II. Nhiệm vụ, quyền hạn", "TIÊU CHUẨN 2. Quản trị tổ chức", criterion,
+              "Mô tả"), "Hội đồng trường được"),
+            (("PHỤ LỤC",), "Thời gian: 8 giờ 00\nĐịa điểm: Phòng họp số 1"),
+        ],
+    )  # fmt: skip
