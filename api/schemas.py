@@ -16,6 +16,8 @@ from baocao.qa.search import (
     FILTER_KEYS,
     MAX_K,
     MAX_QUERY_CHARS,
+    MAX_QUERY_TOKENS,
+    MAX_TEXT_TOKENS,
     PASSAGE_KINDS,
     VISIBLE_CHARACTER,
     Citation,
@@ -28,9 +30,12 @@ QUESTION = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 
 # What each request field accepts; shown in /docs and in every 422 about that field.
 ACCEPTED = {
-    "query": f"a non-empty text of at most {MAX_QUERY_CHARS} characters",
-    "question": f"a non-empty text of at most {MAX_QUERY_CHARS} characters",
-    "text": f"a non-empty text of at most {MAX_QUERY_CHARS} characters",
+    "query": f"a non-empty text of at most {MAX_QUERY_CHARS} characters, and in hybrid and "
+    f"dense modes of at most {MAX_QUERY_TOKENS} tokens of the encoder",
+    "question": f"a non-empty text of at most {MAX_QUERY_CHARS} characters and "
+    f"{MAX_QUERY_TOKENS} tokens of the encoder",
+    "text": f"a non-empty text of at most {MAX_QUERY_CHARS} characters and {MAX_TEXT_TOKENS} "
+    "tokens of the encoder",
     "k": f"a whole number from 1 to {MAX_K}",
     "mode": f"one of {', '.join(SEARCH_MODES)}",
     "filters": (
