@@ -10,9 +10,12 @@ at a time for --seconds. The mix says what: "hybrid" /search (k 10), /ask and /s
 (every request runs the query encoder); "bm25" /search in bm25 mode only (no encoder: about
 seven times the requests/s, which is what shows dropped connections). Prints requests, req/s,
 p50/p95/p99 latency, errors and connection errors per server setup, with the machine's load
-average. Every response is checked for its shape (hits present, answer fields), so a wrong 200
-counts as an error too. A connection error is a request that got no HTTP response at all (reset,
-closed before the answer, refused); it is also counted among the errors.
+average, and how the clients' connections spread over the server processes (each client keeps
+one connection, bound to the worker that accepted it: with --workers 2 a burst of connections
+is often accepted by one worker, which then serves most of the load). Every response is
+checked for its shape (hits present, answer fields), so a wrong 200 counts as an error too. A
+connection error is a request that got no HTTP response at all (reset, closed before the
+answer, refused); it is also counted among the errors.
 
 --pause LOW,HIGH makes each client wait a random LOW-HIGH seconds between requests, leaving its
 connection idle: just under a client library's idle expiry (httpx: 5 s) it shows whether the
@@ -79,6 +82,10 @@ async def _client(
 ) -> None:
     plan = itertools.cycle(itertools.product(questions[offset:] + questions[:offset], requests))
     async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        try:  # which worker process holds this client's connection
+            out["workers"][(await http.get("/health")).json().get("process", "?")] += 1
+        except (httpx.HTTPError, ValueError):
+            out["workers"]["?"] += 1
         for question, (path, body, key) in plan:
             if time.monotonic() >= until:
                 return
@@ -122,7 +129,8 @@ async def _load(
 ) -> dict:
     requests = MIXES[mix]
     out = {"latency": {path: [] for path, _, _ in requests}, "outcomes": Counter(),
-           "connection_errors": 0, "hog": Counter(), "hog_seconds": []}  # fmt: skip
+           "connection_errors": 0, "hog": Counter(), "hog_seconds": [],
+           "workers": Counter()}  # fmt: skip
     until = time.monotonic() + seconds
     started, cpu_started = time.perf_counter(), time.process_time()
     step = max(1, len(questions) // clients)
@@ -192,7 +200,9 @@ def main(argv: list[str] | None = None) -> int:
                                        args.hogs, pause, args.hog_chars))  # fmt: skip
         lines += _rows(setup, result)
         bad = {k: v for k, v in result["outcomes"].items() if k != "ok"}
-        lines.append(f"{setup}: the load client itself used {result['client_cpu']:.0%} of a core")
+        lines.append(f"{setup}: the load client itself used {result['client_cpu']:.0%} of a core; "
+                     "clients' connections per server process: "
+                     f"{sorted(result['workers'].values(), reverse=True)}")  # fmt: skip
         if bad:
             lines.append(f"errors in {setup}: {bad}")
         if args.hogs:
