@@ -13,6 +13,7 @@ import hashlib
 import logging
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from tqdm import tqdm
 
 from baocao.corpus.chunking import DEFAULT_TOKEN_BUDGET
 from baocao.corpus.errors import ReportError
+from baocao.corpus.facts import Coverage, Fact, FactBook, facts_of
 from baocao.corpus.loader import (
     ReportFile,
     find_reports,
@@ -40,7 +42,13 @@ from baocao.index.embedding_cache import (
     text_key,
 )
 from baocao.index.encoders import Encoder, load_encoder
-from baocao.index.hybrid import HybridIndex, IndexSettings, dense_texts, read_records
+from baocao.index.hybrid import (
+    HybridIndex,
+    IndexSettings,
+    dense_texts,
+    read_facts,
+    read_records,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +82,18 @@ class _Corpus:
     documents: list[Document] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     files: dict[str, dict] = field(default_factory=dict)  # manifest "corpus.files"
+    facts: dict[str, tuple[Coverage, list[Fact]]] = field(default_factory=dict)  # by doc_id
+
+    def add_facts(self, documents: list[Document], passages: Sequence[Passage]) -> None:
+        facts, coverages = facts_of(documents, passages)
+        for coverage in coverages:
+            mine = [f for f in facts if f.doc_id == coverage.doc_id]
+            self.facts[coverage.doc_id] = (coverage, mine)
+
+    def fact_book(self) -> FactBook:
+        """The facts of the documents still in the corpus (a file can fail after parsing)."""
+        kept = [self.facts[d.doc_id] for d in self.documents if d.doc_id in self.facts]
+        return FactBook.of([f for _, facts in kept for f in facts], [c for c, _ in kept])
 
 
 def index_reports(
@@ -120,6 +140,7 @@ def index_reports(
     )
     index.corpus_files = corpus.files
     index.corpus_roots = [str(Path(p).resolve()) for p in paths]
+    index.facts = corpus.fact_book()
     saving = time.perf_counter()
     run.build = index.save(run.index_dir)
     run.seconds.update(
@@ -217,7 +238,8 @@ def _fail_files(
 def _add_file(corpus: _Corpus, report: ReportFile, previous: _Corpus) -> FileOutcome:
     name = report.source_file
     try:
-        sha256 = hashlib.sha256(report.path.read_bytes()).hexdigest()
+        with open(report.path, "rb") as handle:  # in chunks: the file may be over a size cap
+            sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError as error:
         return _keep_previous(corpus, previous, name, f"cannot read: {error.strerror}")
     entry = {
@@ -238,6 +260,7 @@ def _add_file(corpus: _Corpus, report: ReportFile, previous: _Corpus) -> FileOut
     documents = [d.document for d in parsed.documents]
     corpus.documents += documents
     corpus.passages += parsed.passages
+    corpus.add_facts(documents, parsed.passages)
     corpus.files[name] = {**entry, "documents": [d.doc_id for d in documents]}
     status = "new" if old is None else "changed"
     return FileOutcome(name, status, len(documents), len(parsed.passages), seconds)
@@ -248,6 +271,10 @@ def _reuse(corpus: _Corpus, previous: _Corpus, name: str, entry: dict) -> FileOu
     passages = [p for p in previous.passages if p.source_file == name]
     corpus.documents += documents
     corpus.passages += passages
+    if all(d.doc_id in previous.facts for d in documents):
+        corpus.facts.update({d.doc_id: previous.facts[d.doc_id] for d in documents})
+    else:  # a build from before facts were stored
+        corpus.add_facts(documents, passages)
     corpus.files[name] = entry
     return FileOutcome(name, "unchanged", len(documents), len(passages))
 
@@ -269,6 +296,7 @@ def _previous_corpus(index_dir: Path) -> _Corpus:
         store.check_contents(build, manifest, index_dir, ("documents.jsonl", "passages.jsonl"))
         documents, passages = read_records(build)
         files = manifest["corpus"]["files"]
+        book = read_facts(build)
     except store.IndexUnusable as error:  # none, another format, or damaged: parse all
         if (index_dir / store.CURRENT).exists():
             logger.warning("previous index in %s not reused: %s", index_dir, error)
@@ -276,7 +304,14 @@ def _previous_corpus(index_dir: Path) -> _Corpus:
     except Exception as error:  # a damaged previous build only costs re-parsing
         logger.warning("previous index in %s not reused: %s", index_dir, error)
         return _Corpus()
-    return _Corpus(documents, passages, files)
+    facts: dict[str, tuple[Coverage, list[Fact]]] = {}
+    if book is not None:
+        for coverage in book.coverages:
+            facts[coverage.doc_id] = (coverage, [])
+        for fact in book.all_facts():
+            if fact.doc_id in facts:
+                facts[fact.doc_id][1].append(fact)
+    return _Corpus(documents, passages, files, facts)
 
 
 def indexed_roots(index_dir: Path) -> list[Path]:

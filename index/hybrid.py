@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from baocao.corpus.facts import FactBook
 from baocao.corpus.model import Document, Passage
 from baocao.corpus.vietnamese import canonical
 from baocao.index import store
@@ -28,6 +29,7 @@ from baocao.index.texts import ContextSettings, passage_text
 logger = logging.getLogger(__name__)
 
 DENSE_FILE = "dense.faiss"
+FACTS_FILE = "facts.jsonl"  # coverages and facts (corpus.facts), one record a line
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class HybridIndex:
         self.corpus_files = dict(corpus_files or {})
         self.corpus_roots: list[str] = []
         self.build_stats: dict = {}
+        self.facts: FactBook | None = None  # stored facts (qa extracts them when None)
         self._row_of = {p.passage_id: row for row, p in enumerate(self.passages)}
 
     def passage(self, passage_id: str) -> Passage | None:
@@ -249,6 +252,8 @@ class HybridIndex:
             folder / "documents.jsonl", [d.to_dict() for d in self.documents.values()]
         )
         store.write_jsonl(folder / "passages.jsonl", [p.to_dict() for p in self.passages])
+        if self.facts is not None:
+            store.write_jsonl(folder / FACTS_FILE, self.facts.to_records())
         self.keyword.save(folder)
         self.dense.save(folder / DENSE_FILE)
         store.write_json(folder / store.MANIFEST, self.manifest())
@@ -282,6 +287,7 @@ class HybridIndex:
             ) from error
         index.corpus_roots = manifest["corpus"].get("roots", [])
         index.build_stats = manifest.get("build", {})
+        index.facts = read_facts(build)
         return index
 
 
@@ -291,6 +297,12 @@ def dense_texts(
     """What the encoder is given for each passage (its text with the dense context)."""
     by_id = {d.doc_id: d for d in documents}
     return [passage_text(p, by_id.get(p.doc_id), settings.dense_context) for p in passages]
+
+
+def read_facts(build: Path) -> FactBook | None:
+    """The facts stored in a build folder (None for a build made before facts were stored)."""
+    path = build / FACTS_FILE
+    return FactBook.from_records(store.read_jsonl(path)) if path.is_file() else None
 
 
 def read_records(build: Path) -> tuple[list[Document], list[Passage]]:

@@ -1,0 +1,611 @@
+"""Facts: every quantity and date a report states, with what it counts and its scope.
+
+A fact is a value as written ("907 lượt/948 người", "từ 10 đến 14 tiêu chí", "673 cuộc"),
+the unit and the counted thing, the words that qualify it (level, change, "trong đó"), and its
+scope: the time it is about (a year in its clause, "hằng năm" over the report's period, "từ năm
+2014 đến nay", a term, a target "đến năm 2025", or the report's own period, marked inherited)
+and the place (the report's province, narrowed by a huyện/xã named in the clause).
+
+Reading rules, not a model: a scope word applies from where it is written to the next one of
+its kind in the same sentence ("cấp huyện … 13 cuộc; cấp xã … 151 cuộc"); what a sentence does
+not say is inherited from the section ("Phương hướng … 2020-2025": targets) and the document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, replace
+
+from .model import Document, Passage
+from .sentences import split_sentences
+from .vietnamese import canonical, canonical_number
+
+FACT_KINDS = ("quantity", "date", "reference")
+TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
+LEVELS = ("tỉnh", "huyện", "xã", "thôn")
+
+# -- values -----------------------------------------------------------------------------------
+_NUM = r"\d+(?:[.,]\d+)*"
+_QUALIFIER = r"(?:(?:hơn|trên|gần|khoảng|dưới|ít nhất|tối thiểu|tối đa)\s+)"
+# "907 lượt/948 người", "53 người/37 hộ", "02 cuộc/10 người": two counts of one event.
+_PAIR_RE = re.compile(
+    rf"(?<![\w.,/-])(?P<a>{_NUM})\s?(?P<ua>[^\W\d_]+(?: [^\W\d_]+)?)/(?P<b>{_NUM})\s?"
+    rf"(?P<ub>[^\W\d_]+)"
+)
+# "từ 10 đến 14 tiêu chí", "từ 10 - 14": a range kept whole.
+_RANGE_RE = re.compile(rf"(?<![\w.,/-])từ\s+(?P<a>{_NUM})\s*(?:đến|tới|-|–)\s*(?P<b>{_NUM})", re.I)
+_QUANTITY_RE = re.compile(
+    rf"(?<![\w.,/-]){_QUALIFIER}?(?P<number>{_NUM}(?:\s?[-–]\s?{_NUM}|/{_NUM})?)"
+    rf"(?![\w/])(?P<percent>\s?%)?",
+    re.IGNORECASE,
+)
+# A unit glued to a number: "32.231m2", "15km", "100ha".
+_GLUED_RE = re.compile(rf"(?<![\w.,/-])(?P<number>{_NUM})(?P<unit>m2|m3|km2|km|ha|kg|tấn)(?!\w)")
+DATE_RE = re.compile(
+    r"(?P<day>(?:ngày\s+)?\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?\d{4}"  # 19-8-2016, 22/7/2019
+    r"|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"  # ngày 25 tháng 6 năm 2019
+    r"|(?P<month>tháng\s+\d{1,2}\s?[-/]\s?\d{4}|tháng\s+\d{1,2}\s+năm\s+\d{4})"  # tháng 8-1991
+    r"|(?P<year>năm\s+\d{4})(?![-–/]\d)",
+    re.IGNORECASE,
+)
+# Numbers that are no quantity: document numbers ("16-BC/TU", "02/2015/QĐ-UBND"), periods.
+DOC_NUMBER_RE = re.compile(r"\d+(?:/\d+)*[-/][A-ZĐ][\w&]*(?:[-/][\w&]+)*")
+PERIOD_RE = re.compile(r"\b((?:19|20)\d\d)\s?[-–]\s?((?:19|20)\d\d)\b")
+# A document cited by kind and number, with its date when given.
+REFERENCE_RE = re.compile(
+    r"(?P<kind>(?:Kế hoạch|Quyết định|Nghị quyết|Chỉ thị|Kết luận|Quy định|Chương trình|"
+    r"Thông báo|Công văn|Hướng dẫn|Nghị định|Thông tư|Luật|Pháp lệnh|Đề án|Báo cáo|Thông tri|"
+    r"Quy chế)(?:\s+liên tịch)?)\s+(?:số\s+)?(?P<number>\d+(?:/\d+)*[-/][A-ZĐ][\w&]*"
+    r"(?:[-/][\w&]+)*)(?:,?\s+ngày\s+(?P<date>\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?\d{4}))?"
+)
+_WORD_RE = re.compile(r"[^\W\d_]+[23]?(?!\w)")
+# Units and measure words as written after a number; where one starts another, longest first.
+UNITS = (
+    "tỷ đồng", "triệu đồng", "nghìn đồng", "ngàn đồng", "triệu USD", "USD", "đồng", "km2", "km",
+    "m2", "m3", "ha", "tấn", "kg", "lượt người", "lượt", "người", "hộ", "cuộc", "đảng viên",
+    "hội viên", "đoàn viên", "công dân", "cán bộ", "suất quà", "suất", "con", "xã", "thôn",
+    "lớp", "ngày công", "trường hợp", "đơn", "căn", "bị cáo", "đầu mối", "tháng", "lần",
+    "mô hình", "doanh nghiệp", "dự án", "buổi", "tổ chức", "cá nhân", "sản phẩm", "tiêu chí",
+    "phòng", "học sinh", "sinh viên", "giảng viên", "học viên", "đề tài", "bài báo", "vụ",
+    "đợt", "hội nghị", "chi bộ", "đảng bộ", "tổ", "nhà", "km đường", "công trình",
+)  # fmt: skip
+# Words that end the counted thing: "673 cuộc đối thoại | với 2.035 tổ chức".
+UNIT_STOP = frozenset((
+    "với", "và", "của", "trên", "đạt", "chiếm", "được", "đã", "so", "trong", "tại", "ở", "là",
+    "thuộc", "có", "cho", "từ", "tham", "gồm", "về", "theo", "để", "nhằm", "do", "bằng",
+    "tăng", "giảm", "còn", "này", "đó",
+))  # fmt: skip
+_MAX_THING_WORDS = 5
+_MAX_LABEL_WORDS = 5
+_SEGMENT_BREAK_RE = re.compile(r"[;:,()]")
+
+# -- scope words ------------------------------------------------------------------------------
+_YEAR = r"((?:19|20)\d\d)"
+_TIME_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("since", re.compile(rf"(?:từ|kể từ)\s+(?:năm\s+)?{_YEAR}\s+(?:đến|tới)\s+(?:nay|(?:năm\s+)?"
+                         rf"{_YEAR})|từ đầu nhiệm kỳ(?: đến nay)?|(?<!\w)lũy kế", re.I)),
+    ("target", re.compile(rf"(?:phấn đấu|mục tiêu|chỉ tiêu|kế hoạch|dự kiến|định hướng)"
+                          rf"[^.;]{{0,40}}?(?:đến|tới)\s+năm\s+{_YEAR}"
+                          rf"|(?:đến|tới)\s+năm\s+{_YEAR}\s*,?\s*(?:phấn đấu|có|đạt)", re.I)),
+    ("period", re.compile(rf"(?:nhiệm kỳ|giai đoạn|thời kỳ)\s+(?:\(?\s*){_YEAR}\s?[-–]\s?"
+                          rf"{_YEAR}|(?<![\d/])\b{_YEAR}\s?[-–]\s?{_YEAR}\b|(?:sau|trong)\s+"
+                          r"(?:\d+|năm)\s+năm(?:\s+thực hiện)?", re.I)),
+    ("yearly", re.compile(r"(?:hằng|hàng|mỗi)\s+năm|bình quân (?:mỗi )?năm|trung bình "
+                          r"(?:mỗi )?năm", re.I)),
+    ("year", re.compile(rf"(?:năm|cuối năm|đầu năm|trong năm)\s+{_YEAR}(?![-–/]\d)|\((?:năm\s+)?"
+                        rf"{_YEAR}\)", re.I)),
+)  # fmt: skip
+_LEVEL_RE = re.compile(r"(?:cấp|ở cấp)\s+(tỉnh|huyện|xã|cơ sở|thôn)|(toàn tỉnh)", re.I)
+_LEVEL_WORDS = {"tỉnh": "tỉnh", "toàn tỉnh": "tỉnh", "huyện": "huyện", "xã": "xã",
+                "cơ sở": "xã", "thôn": "thôn"}  # fmt: skip
+_CLAUSE_BREAK_RE = re.compile(r";")
+PLACE_RE = re.compile(
+    r"(?<!\w)(huyện|xã|thị xã|thành phố|thị trấn|phường|thôn|làng|tỉnh)\s+"
+    r"((?:[A-ZĐÂĂÊÔƠƯ][\w’'-]*)(?:\s+[A-ZĐÂĂÊÔƠƯ][\w’'-]*){0,3})"
+)
+_CHANGE_RE = re.compile(
+    r"(tăng|giảm|còn|vượt|đạt|chiếm|tăng thêm|giảm còn|tăng lên|giảm xuống)\s*(?:thêm\s+)?$",
+    re.IGNORECASE,
+)
+_PART_RE = re.compile(r"trong đó\b[^;.]*$", re.IGNORECASE)
+_PLAN_WORDS_RE = re.compile(
+    r"mục tiêu|nhiệm vụ|phương hướng|giải pháp|phấn đấu|kế hoạch|định hướng|chiến lược",
+    re.IGNORECASE,
+)
+_TARGET_SECTION_RE = re.compile(
+    r"phương hướng|mục tiêu|nhiệm vụ(?:,| và)? giải pháp|chương trình chỉ đạo|kế hoạch"
+    r"|chỉ tiêu|định hướng|dự báo",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a fact is about: when, where, at which level."""
+
+    years: tuple[int, ...]  # the years the value is about: (2019,), 2015..2020 for a term
+    time: str  # one of TIME_KINDS
+    period: str  # the words that set it: "năm 2019", "hằng năm", "từ năm 2014 đến nay"
+    inherited: bool  # the sentence says nothing: the section's or the report's period
+    place: str  # "Kon Tum", "huyện Hòn Đất, Kiên Giang"
+    province: str  # the province alone ("" when unknown)
+    level: str  # one of LEVELS or ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Fact:
+    fact_id: str  # "<passage_id>#<n>"
+    passage_id: str
+    doc_id: str
+    kind: str  # one of FACT_KINDS
+    value: str  # as written, compound values whole: "907 lượt/948 người"
+    numbers: tuple[str, ...]  # canonical numbers in the value ("907", "948")
+    unit: str  # "lượt", "%", "" when none
+    thing: str  # the counted thing: "cuộc đối thoại"; for a date, the event before it
+    label: str  # the words before the value in its clause: "đối thoại", "tiếp đón định kỳ"
+    change: str  # "tăng", "giảm", "còn", "đạt", ... or ""
+    part: bool  # inside "trong đó …": a part of a larger count
+    span: tuple[int, int]  # the value (and unit) in the passage text
+    sentence_span: tuple[int, int]
+    scope: Scope
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Fact:
+        data = dict(data)
+        scope = dict(data.pop("scope"))
+        scope["years"] = tuple(scope.get("years", ()))
+        data["numbers"] = tuple(data.get("numbers", ()))
+        data["span"] = tuple(data["span"])
+        data["sentence_span"] = tuple(data["sentence_span"])
+        return cls(**data, scope=Scope(**scope))
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What a document has figures for: its province and the years it reports on."""
+
+    doc_id: str
+    province: str
+    years: tuple[int, ...]  # the reported period (targets excluded)
+    period: str  # as the title or text writes it: "nhiệm kỳ 2015-2020", "năm 2019"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Coverage:
+        return cls(**{**data, "years": tuple(data.get("years", ()))})
+
+
+@dataclass(frozen=True)
+class FactBook:
+    """The facts of a set of documents, by passage, and what each document covers."""
+
+    by_passage: dict[str, tuple[Fact, ...]]
+    coverages: tuple[Coverage, ...]
+    stated_years: frozenset[int]  # years a count is stated for ("cuối năm 2022, 6.115 hộ")
+
+    def facts(self, passage_id: str) -> tuple[Fact, ...]:
+        return self.by_passage.get(passage_id, ())
+
+    def all_facts(self) -> list[Fact]:
+        return [fact for facts in self.by_passage.values() for fact in facts]
+
+    def coverage(self, doc_id: str) -> Coverage | None:
+        return next((c for c in self.coverages if c.doc_id == doc_id), None)
+
+    @classmethod
+    def of(cls, facts: Iterable[Fact], coverages: Iterable[Coverage]) -> FactBook:
+        grouped: dict[str, list[Fact]] = defaultdict(list)
+        years: set[int] = set()
+        for fact in facts:
+            grouped[fact.passage_id].append(fact)
+            if fact.kind == "quantity" and fact.scope.time == "year":  # "cuối năm 2022, …"
+                years.update(fact.scope.years)
+        return cls({k: tuple(v) for k, v in grouped.items()}, tuple(coverages), frozenset(years))
+
+    def to_records(self) -> list[dict]:
+        """One JSON record a line: coverages first, then facts (``facts.jsonl``)."""
+        return [{"coverage": c.to_dict()} for c in self.coverages] + [
+            {"fact": f.to_dict()} for f in self.all_facts()
+        ]
+
+    @classmethod
+    def from_records(cls, records: Iterable[dict]) -> FactBook:
+        facts, coverages = [], []
+        for record in records:
+            if "coverage" in record:
+                coverages.append(Coverage.from_dict(record["coverage"]))
+            else:
+                facts.append(Fact.from_dict(record["fact"]))
+        return cls.of(facts, coverages)
+
+
+def facts_of(
+    documents: Iterable[Document], passages: Iterable[Passage]
+) -> tuple[list[Fact], list[Coverage]]:
+    """The facts and coverages of documents given with their passages (in any order)."""
+    by_doc: dict[str, list[Passage]] = defaultdict(list)
+    for passage in passages:
+        by_doc[passage.doc_id].append(passage)
+    facts: list[Fact] = []
+    coverages: list[Coverage] = []
+    for document in documents:
+        coverage = document_coverage(document, by_doc.get(document.doc_id, []))
+        coverages.append(coverage)
+        facts += extract_facts(document, by_doc.get(document.doc_id, []), coverage)
+    return facts, coverages
+
+
+# -- numbers ----------------------------------------------------------------------------------
+
+
+def _numbers_in(text: str) -> tuple[str, ...]:
+    return tuple(canonical_number(n) for n in re.findall(_NUM, text))
+
+
+def is_year(number: str) -> bool:
+    return number.isdigit() and len(number) == 4 and number[:2] in ("19", "20")
+
+
+# -- document coverage ------------------------------------------------------------------------
+
+
+def document_coverage(document: Document, passages: Sequence[Passage]) -> Coverage:
+    """The period a document reports on: the title's ("nhiệm kỳ 2015-2020", "năm 2019"), else
+    the period its text writes most often, else its years up to its date."""
+    title = canonical(document.title)
+    for kind in ("period", "year"):
+        for match in _TIME_RES[_time_index(kind)][1].finditer(title):
+            years = _years_of(match)
+            if years:
+                return Coverage(document.doc_id, document.place or "", years, match.group())
+    counts: dict[tuple[int, int], int] = {}
+    for passage in passages:
+        if passage.kind != "body" or _TARGET_SECTION_RE.search(" ".join(passage.section_path)):
+            continue  # a plan ("Phương hướng … 2020-2025"), or a source cited in a footnote
+        for match in PERIOD_RE.finditer(passage.text):
+            a, b = int(match.group(1)), int(match.group(2))
+            planned = _PLAN_WORDS_RE.search(passage.text, max(0, match.start() - 60), match.start())
+            if a < b and not planned:
+                counts[(a, b)] = counts.get((a, b), 0) + 1
+    counts = {period: n for period, n in counts.items() if n >= 2}  # once may be an aside
+    dated = int(document.date[:4]) if document.date else None
+    if dated:
+        counts = {p: n for p, n in counts.items() if p[1] <= dated}
+    if counts:
+        (a, b) = max(counts, key=lambda p: (counts[p], -p[0]))
+        return Coverage(document.doc_id, document.place or "", tuple(range(a, b + 1)), f"{a}-{b}")
+    years = tuple(y for y in document.years if y <= dated) if dated else ()
+    return Coverage(document.doc_id, document.place or "", years, "")
+
+
+def _time_index(kind: str) -> int:
+    return next(i for i, (name, _) in enumerate(_TIME_RES) if name == kind)
+
+
+def _years_of(match: re.Match[str]) -> tuple[int, ...]:
+    years = [int(g) for g in match.groups() if g]
+    if not years:
+        return ()
+    if len(years) >= 2 and years[0] < years[1]:
+        return tuple(range(years[0], years[1] + 1))
+    return (years[0],)
+
+
+# -- extraction -------------------------------------------------------------------------------
+
+
+def extract_facts(
+    document: Document, passages: Sequence[Passage], coverage: Coverage | None = None
+) -> list[Fact]:
+    """Every quantity and date in the document's passages, with its scope."""
+    coverage = coverage or document_coverage(document, passages)
+    facts: list[Fact] = []
+    for passage in passages:
+        facts += passage_facts(passage, coverage)
+    return facts
+
+
+def passage_facts(passage: Passage, coverage: Coverage) -> list[Fact]:
+    section = _section_scope(passage, coverage)
+    facts: list[Fact] = []
+    text = passage.text
+    words = canonical(text)
+    words = words if len(words) == len(text) else text  # offsets must stay those of ``text``
+    context = canonical(passage.anchor_text or "") if passage.kind == "footnote" else ""
+    context_marks = _Marks(context, 0, len(context))
+    for start, end in sentence_spans(text):
+        marks = _Marks(words, start, end)
+        for kind, span, value_end in _values(text, start, end):
+            scope = _scope(marks, span[0], section, coverage, context_marks)
+            fact = _fact(passage, scope, kind, span, value_end, (start, end))
+            facts.append(replace(fact, fact_id=f"{passage.passage_id}#{len(facts)}"))
+    return facts
+
+
+class _Marks:
+    """The scope words of one sentence with their offsets: time, level, place, clause ends."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        sentence = text[start:end]
+        self.end = end
+        self.times = [(start + a, start + b, kind, words, years)
+                      for a, b, kind, words, years in _time_matches(sentence)]  # fmt: skip
+        self.levels = [(start + m.start(), m) for m in _LEVEL_RE.finditer(sentence)]
+        self.places = [(start + m.start(), m) for m in PLACE_RE.finditer(sentence)]
+        self.clauses = [start + m.end() for m in _CLAUSE_BREAK_RE.finditer(sentence)]
+        self.segments = [start + m.start() for m in _SEGMENT_BREAK_RE.finditer(sentence)]
+
+    def time_at(self, at: int) -> tuple[str, str, tuple[int, ...]] | None:
+        """The nearest time words before ``at``, else the first after it in its segment."""
+        before = [t for t in self.times if t[1] <= at]
+        if before:
+            return before[-1][2:]
+        segment_end = next((s for s in self.segments if s >= at), self.end)
+        after = [t for t in self.times if at <= t[0] < segment_end]
+        return after[0][2:] if after else None
+
+    def last_before(self, found: list, at: int, clause_only: bool = True):
+        clause_start = max([c for c in self.clauses if c <= at], default=-1)
+        before = [m for a, m in found if a < at and (not clause_only or a >= clause_start)]
+        return before[-1] if before else None
+
+    def first_after(self, found: list, at: int):
+        """The first of ``found`` after ``at`` in its clause: "325 lượt người dân xã B"."""
+        clause_end = min([c for c in self.clauses if c > at], default=self.end)
+        after = [m for a, m in found if at < a < clause_end]
+        return after[0] if after else None
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences of a passage; a line break always ends one ("label: value" lines, table
+    rows), since in passage text it only ever separates paragraphs."""
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        spans += [(offset + a, offset + b) for a, b in split_sentences(line)]
+        offset += len(line) + 1
+    return spans or [(0, len(text))]
+
+
+def _values(text: str, start: int, end: int) -> Iterator[tuple[str, tuple[int, int], int]]:
+    """(kind, (value start, value end), end of the number part) for each value in the
+    sentence [start, end), compound values first; nothing inside a date or document number."""
+    sentence = text[start:end]
+    taken: list[tuple[int, int]] = [m.span() for m in DOC_NUMBER_RE.finditer(sentence)]
+    taken += [m.span() for m in PERIOD_RE.finditer(sentence)]
+    found: list[tuple[str, tuple[int, int], int]] = [
+        ("reference", m.span(), m.end()) for m in REFERENCE_RE.finditer(sentence)
+    ]  # a reference's date stays a date of its own too
+    for match in DATE_RE.finditer(sentence):
+        if not _overlaps(match.span(), taken):
+            found.append(("date", match.span(), match.end()))
+    taken += [s for k, s, _ in found if k == "date"]
+    for match in _PAIR_RE.finditer(sentence):
+        if not _overlaps(match.span(), taken) and _is_unit(match.group("ua").split()[0]):
+            found.append(("quantity", match.span(), match.end()))
+            taken.append(match.span())
+    for match in _RANGE_RE.finditer(sentence):
+        if not _overlaps(match.span(), taken):
+            unit_end = _unit_end(sentence, match.end())
+            found.append(("quantity", (match.start(), unit_end), match.end()))
+            taken.append((match.start(), unit_end))
+    for match in _GLUED_RE.finditer(sentence):
+        if not _overlaps(match.span(), taken):
+            found.append(("quantity", match.span(), match.end()))
+            taken.append(match.span())
+    for match in _QUANTITY_RE.finditer(sentence):
+        span = match.span("number")
+        if _overlaps(span, taken):
+            continue
+        number = match.group("number")
+        unit_end = match.end() if match.group("percent") else _unit_end(sentence, match.end())
+        if is_year(canonical_number(number)) and unit_end == match.end():
+            continue  # a bare year is a time, not a count
+        found.append(("quantity", (match.start(), unit_end), match.end()))
+        taken.append(span)
+    for kind, (a, b), value_end in sorted(found, key=lambda f: f[1]):
+        yield kind, (start + a, start + b), start + value_end
+
+
+def _overlaps(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in spans)
+
+
+def _is_unit(word: str) -> bool:
+    return any(unit.split()[0].lower() == word.lower() for unit in UNITS)
+
+
+def _words_after(text: str, start: int, limit: int) -> list[re.Match[str]]:
+    """Up to ``limit`` words right after ``start``, up to punctuation or a number."""
+    words: list[re.Match[str]] = []
+    end = start
+    for word in _WORD_RE.finditer(text, start):
+        if len(words) == limit or text[end : word.start()].strip():
+            break
+        words.append(word)
+        end = word.end()
+    return words
+
+
+def _unit_end(text: str, start: int) -> int:
+    """Where a known unit after a number ends ("cuộc", "tỷ đồng"); ``start`` when none."""
+    words = _words_after(text, start, 3)
+    written = " ".join(w.group() for w in words).lower()
+    for unit in UNITS:
+        if f"{written} ".startswith(f"{unit.lower()} "):
+            return words[unit.count(" ")].end()
+    return start
+
+
+def _thing(text: str, value_end: int) -> str:
+    """The counted thing: the unit and the words after it up to a function word."""
+    words = _words_after(text, value_end, _MAX_THING_WORDS + 2)
+    kept: list[str] = []
+    for word in words:
+        if word.group().lower() in UNIT_STOP or len(kept) == _MAX_THING_WORDS:
+            break
+        kept.append(word.group())
+    return " ".join(kept)
+
+
+def _label(text: str, sentence_start: int, value_start: int) -> str:
+    """The words before the value in its segment: "đối thoại" in "…, đối thoại 13 cuộc"."""
+    before = text[sentence_start:value_start]
+    segment = _SEGMENT_BREAK_RE.split(before)[-1]
+    words = _WORD_RE.findall(segment)
+    return " ".join(words[-_MAX_LABEL_WORDS:])
+
+
+def _fact(
+    passage: Passage,
+    scope: Scope,
+    kind: str,
+    span: tuple[int, int],
+    value_end: int,
+    sentence_span: tuple[int, int],
+) -> Fact:
+    text = passage.text
+    value = text[span[0] : span[1]]
+    number_part = text[span[0] : value_end]
+    unit = "%" if value.rstrip().endswith("%") else _unit_of(value, number_part)
+    before = canonical(text[sentence_span[0] : span[0]])
+    change = _CHANGE_RE.search(before)
+    if kind == "reference":
+        thing = _thing(text, span[1])  # "về …": what the cited document is about
+    elif kind == "date":
+        thing = _label(text, sentence_span[0], span[0])
+    else:
+        thing = " ".join(p for p in (unit, _thing(text, span[1])) if p and p != "%")
+    return Fact(
+        fact_id="",
+        passage_id=passage.passage_id,
+        doc_id=passage.doc_id,
+        kind=kind,
+        value=value,
+        numbers=_numbers_in(number_part) if kind != "date" else _numbers_in(value),
+        unit=unit,
+        thing=thing,
+        label=_label(text, sentence_span[0], span[0]),
+        change=change.group(1).lower() if change else "",
+        part=bool(_PART_RE.search(before)),
+        span=span,
+        sentence_span=sentence_span,
+        scope=scope,
+    )
+
+
+def _unit_of(value: str, number_part: str) -> str:
+    glued = _GLUED_RE.fullmatch(value)
+    if glued:
+        return glued.group("unit")
+    rest = value[len(number_part) :].strip() if value.startswith(number_part) else ""
+    if rest:
+        return rest
+    pair = _PAIR_RE.fullmatch(value)
+    return pair.group("ua") if pair else ""
+
+
+# -- scope ------------------------------------------------------------------------------------
+
+
+def _section_scope(passage: Passage, coverage: Coverage) -> Scope:
+    """The scope a passage inherits: a target section's period, else the document's."""
+    path = canonical(" › ".join(passage.section_path))
+    target = _TARGET_SECTION_RE.search(path)
+    periods = [m for m in PERIOD_RE.finditer(path)]
+    years_in = [int(y) for y in re.findall(_YEAR, path)]
+    if target and (periods or years_in):
+        if periods:
+            a, b = int(periods[-1].group(1)), int(periods[-1].group(2))
+            years = tuple(range(a, b + 1))
+        else:
+            years = (years_in[-1],)
+        if not coverage.years or max(years) > max(coverage.years):
+            return Scope(years, "target", path, True, coverage.province, coverage.province, "")
+    return Scope(
+        coverage.years,
+        "inherited",
+        coverage.period,
+        True,
+        coverage.province,
+        coverage.province,
+        "",
+    )
+
+
+def _scope(marks: _Marks, at: int, section: Scope, coverage: Coverage, context: _Marks) -> Scope:
+    """The scope of a value at ``at``: the scope words before it in its sentence (the nearest
+    of each kind; level and place within its clause), else time words right after it in its
+    segment, else those of the sentence a footnote annotates, else the section's."""
+    time = marks.time_at(at) or context.time_at(context.end)
+    level = marks.last_before(marks.levels, at) or context.last_before(
+        context.levels, context.end, clause_only=False
+    )
+    place = marks.last_before(marks.places, at) or marks.first_after(marks.places, at)
+    years, kind, words, inherited = section.years, section.time, section.period, True
+    if time is not None:
+        kind, words, years = time
+        inherited = False
+        if kind == "since" and len(years) == 1:
+            last = max(coverage.years) if coverage.years else years[0]
+            years = tuple(range(years[0], max(years[0], last) + 1))
+        if kind == "yearly" or (kind in ("period", "since") and not years):
+            years = section.years if section.time == "target" else coverage.years
+        if kind == "year" and coverage.years and years and years[0] > max(coverage.years):
+            kind = "target"  # "năm 2025" in a 2015-2020 report: a plan
+        elif kind == "target" and coverage.years and years and years[-1] <= max(coverage.years):
+            kind = "year"  # "đến năm 2020 đạt …" in a 2015-2020 report: what was reached
+    level_word = ""
+    if level is not None:
+        level_word = _LEVEL_WORDS.get((level.group(1) or level.group(2)).lower(), "")
+    place_words = section.place
+    if place is not None and place.group(2) != section.province:
+        place_words = f"{place.group(1)} {place.group(2)}"
+        if section.province:
+            place_words += f", {section.province}"
+    return Scope(years, kind, words, inherited, place_words, section.province, level_word)
+
+
+def _time_matches(text: str) -> list[tuple[int, int, str, str, tuple[int, ...]]]:
+    """(start, end, kind, words, years) of every time expression in ``text``; where two
+    overlap, the first kind listed wins ("từ năm 2014 đến nay" is not "năm 2014")."""
+    found: list[tuple[int, int, str, str, tuple[int, ...]]] = []
+    for kind, pattern in _TIME_RES:
+        for match in pattern.finditer(text):
+            if not _overlaps(match.span(), [(a, b) for a, b, *_ in found]):
+                found.append((match.start(), match.end(), kind, match.group(), _years_of(match)))
+    return sorted(found)
+
+
+def describe(scope: Scope) -> str:
+    """The scope in words, as the answer card shows it: "hằng năm, nhiệm kỳ 2015–2020, tỉnh
+    Kon Tum, cấp huyện"."""
+    parts: list[str] = []
+    years = scope.years
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
+    if scope.time == "yearly":
+        parts += ["hằng năm", f"giai đoạn {span}" if span else ""]
+    elif scope.time == "since":
+        parts.append(scope.period or f"từ năm {years[0]}" if years else scope.period)
+    elif scope.time == "target":
+        parts.append(f"mục tiêu đến năm {years[-1]}" if years else "mục tiêu")
+    elif scope.time in ("period", "inherited") and len(years) > 1:
+        parts.append(f"giai đoạn {span}" + (" (kỳ báo cáo)" if scope.inherited else ""))
+    elif span:
+        parts.append(f"năm {span}" + (" (kỳ báo cáo)" if scope.inherited else ""))
+    if scope.level:
+        parts.append(f"cấp {scope.level}")
+    if scope.place:
+        place = scope.place
+        parts.append(place if " " in place and place.split()[0].islower() else f"tỉnh {place}")
+    return ", ".join(p for p in parts if p)

@@ -1,0 +1,170 @@
+"""Facts on real sentences of every bundled report: values whole, units and things, and the
+time, place and level each is about."""
+
+from __future__ import annotations
+
+import pytest
+
+from baocao.corpus.facts import (
+    Coverage,
+    Fact,
+    FactBook,
+    describe,
+    document_coverage,
+    extract_facts,
+    facts_of,
+)
+from baocao.corpus.model import Document, Passage
+
+
+@pytest.fixture(scope="module")
+def seed_facts(seed_files) -> dict[str, list[Fact]]:
+    """{"000": [facts of the file's documents], ...}"""
+    found = {}
+    for short, parsed in seed_files.items():
+        found[short] = [
+            fact for d in parsed.documents for fact in extract_facts(d.document, d.passages)
+        ]
+    return found
+
+
+def fact(facts: list[Fact], value: str, *, passage_end: str = "") -> Fact:
+    """The one fact written ``value`` (in a passage whose id ends with ``passage_end``)."""
+    matches = [f for f in facts if f.value == value and f.passage_id.endswith(passage_end)]
+    assert len(matches) == 1, [(f.value, f.passage_id) for f in matches]
+    return matches[0]
+
+
+def coverages(seed_files) -> dict[str, Coverage]:
+    return {
+        d.document.doc_id: document_coverage(d.document, d.passages)
+        for parsed in seed_files.values()
+        for d in parsed.documents
+    }
+
+
+# -- what each report covers ------------------------------------------------------------------
+
+
+def test_a_report_covers_the_period_its_title_names(seed_files):
+    found = coverages(seed_files)
+    assert found["000_9c3704398cac95ef"].years == tuple(range(2015, 2021))  # nhiệm kỳ 2015-2020
+    assert found["001_f0ce601e5f83c249"].years == (2019,)  # "năm 2019 và chương trình … 2020"
+    assert found["001_f0ce601e5f83c249"].province == "Kiên Giang"
+
+
+def test_a_report_without_title_years_covers_the_period_its_text_reports_on(seed_files):
+    found = coverages(seed_files)
+    # 003's chuyên đề review 2015-2020 and plan 2020-2025: the plan is not covered
+    assert found["003_29c47c2db6e3739b~1"].years == tuple(range(2015, 2021))
+    assert 2024 not in found["003_29c47c2db6e3739b~2"].years
+
+
+def test_an_undated_article_covers_no_inherited_years(seed_files):
+    assert coverages(seed_files)["004_68f44c56ba93236f"].years == ()
+
+
+# -- values -----------------------------------------------------------------------------------
+
+
+def test_two_counts_of_one_event_stay_one_value(seed_facts):
+    visits = fact(seed_facts["000"], "907 lượt/948 người")
+    assert visits.numbers == ("907", "948") and visits.unit == "lượt"
+    assert fact(seed_facts["003"], "53 người/37 hộ").numbers == ("53", "37")
+
+
+def test_a_range_stays_one_value(seed_facts):
+    assert fact(seed_facts["003"], "từ 15 đến 18 tiêu chí").numbers == ("15", "18")
+
+
+def test_numbers_are_canonical_and_years_are_no_count(seed_facts):
+    article = seed_facts["004"]
+    assert fact(article, "2.343 cuộc").numbers == ("2343",)
+    assert not [f for f in article if f.kind == "quantity" and f.value in ("2014", "năm 2014")]
+
+
+def test_a_percentage_has_the_percent_unit(seed_facts):
+    assert fact(seed_facts["000"], "98,5%").unit == "%"
+
+
+def test_a_cited_document_is_a_fact_with_its_date(seed_facts):
+    plan = fact(seed_facts["002"], "Kế hoạch số 1138/KH-UBND ngày 14/5/2019")
+    assert plan.kind == "reference"
+    date = fact(seed_facts["002"], "ngày 14/5/2019")
+    assert date.kind == "date" and date.numbers == ("14", "5", "2019")
+
+
+# -- scope ------------------------------------------------------------------------------------
+
+
+def test_hang_nam_is_yearly_over_the_report_period(seed_facts):
+    dialogues = fact(seed_facts["000"], "673 cuộc")
+    assert dialogues.scope.time == "yearly"
+    assert dialogues.scope.years == tuple(range(2015, 2021))
+    assert dialogues.thing.startswith("cuộc đối thoại")
+    assert describe(dialogues.scope) == "hằng năm, giai đoạn 2015–2020, tỉnh Kon Tum"
+
+
+def test_levels_apply_until_the_next_level_and_the_year_is_inherited(seed_facts):
+    kien_giang = seed_facts["001"]
+    district, commune = fact(kien_giang, "13 cuộc"), fact(kien_giang, "151 cuộc")
+    assert (district.scope.level, commune.scope.level) == ("huyện", "xã")
+    assert district.label == commune.label == "đối thoại"
+    for found in (district, commune):
+        assert found.scope.years == (2019,) and found.scope.inherited
+        assert found.scope.province == "Kiên Giang"
+
+
+def test_tu_nam_den_nay_is_a_count_since_that_year(seed_facts):
+    since = fact(seed_facts["004"], "2.343 cuộc")
+    assert since.scope.time == "since" and since.scope.years[0] == 2014
+    assert not since.scope.inherited
+
+
+def test_a_year_in_the_clause_scopes_each_figure(seed_facts):
+    years = {
+        f.value: f.scope.years
+        for f in seed_facts["003"]
+        if f.value in ("715/772", "679/739", "723/783")
+    }
+    assert years == {"715/772": (2015,), "679/739": (2016,), "723/783": (2019,)}
+
+
+def test_a_target_for_a_later_year_is_marked_as_target(seed_facts):
+    targets = [f for f in seed_facts["003"] if f.value == "khoảng 34.100 ha"]
+    assert targets and all(f.scope.time == "target" for f in targets)
+    assert all(f.scope.years[-1] == 2025 for f in targets)
+
+
+def test_a_year_reached_within_the_report_period_is_no_target(seed_facts):
+    exports = fact(seed_facts["003"], "150 triệu USD")
+    assert exports.scope.time == "year" and exports.scope.years == (2020,)
+
+
+def test_trong_do_marks_a_part_of_a_count(seed_facts):
+    assert fact(seed_facts["004"], "587 mô hình").part
+
+
+def test_a_place_named_in_the_clause_narrows_the_province(seed_facts):
+    found = fact(seed_facts["001"], "325 lượt người")
+    assert found.scope.province == "Kiên Giang"
+    assert "huyện Hòn Đất" in found.scope.place or "xã Bình Giang" in found.scope.place
+
+
+# -- storage ----------------------------------------------------------------------------------
+
+
+def test_a_fact_book_round_trips_through_its_records(seed_files):
+    parsed = seed_files["001"]
+    facts, covered = facts_of([d.document for d in parsed.documents], parsed.passages)
+    book = FactBook.of(facts, covered)
+    again = FactBook.from_records(book.to_records())
+    assert again == book
+    assert 2019 in book.coverages[0].years
+
+
+def test_no_passages_no_facts():
+    document = Document("d", "Báo cáo", "d.txt", "0" * 64, "báo cáo")
+    assert extract_facts(document, []) == []
+    passage = Passage("d:p0001", "d", "", "body", (), None, (), 1, 1, 0, 0)
+    assert extract_facts(document, [passage]) == []
