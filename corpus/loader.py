@@ -17,7 +17,7 @@ from tqdm import tqdm
 from .chunking import DEFAULT_TOKEN_BUDGET
 from .errors import ReportError
 from .model import ParsedFile
-from .readers import RECOGNISED_SUFFIXES, SUPPORTED_SUFFIXES, read_report
+from .readers import RECOGNISED_SUFFIXES, SUPPORTED_SUFFIXES, limits, read_report
 from .vietnamese import fold_diacritics
 
 logger = logging.getLogger(__name__)
@@ -66,6 +66,7 @@ def find_reports(
     Links to folders are not followed (their files are read where they lie), so a link loop
     ends.
     """
+    limits.current()  # a bad BAOCAO_MAX_* setting stops here, not at every file
     keep_ids = keep_ids or {}
     candidates: list[_Candidate] = []
     for root in paths:

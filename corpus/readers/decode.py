@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from baocao.corpus.errors import ReportError
+from baocao.corpus.readers.limits import MB, current, mb, refuse
 
 ACCEPTED = "accepted: UTF-8, UTF-16 or Windows-1258 plain text"
 EMPTY = "empty file: no text to index"
@@ -88,14 +89,18 @@ def decode_report_bytes(data: bytes, source: str) -> Decoded:
 def read_report_file(path: str | os.PathLike, source: str | None = None) -> Decoded:
     """Read and decode a report file; OS errors become ReportError naming the path."""
     name = str(path) if source is None else source
+    cap = int(current().text_mb * MB)
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(cap + 1) if size <= cap else b""  # bounded: a file may grow
     except OSError as exc:
         reason = f"cannot read file: {exc.strerror or exc}"
         if name != str(path):
             reason += f" ({os.fspath(path)})"
         raise ReportError(name, reason) from exc
+    if size > cap or len(data) > cap:
+        raise refuse(name, "this text file", mb(max(size, len(data))), "text_mb", mb(cap))
     return decode_report_bytes(data, name)
 
 

@@ -10,6 +10,7 @@ is refused with what to do instead.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,6 +20,7 @@ from ..layout import Layout, read_laid_out_report
 from ..lines import split_lines
 from ..model import ParsedFile
 from ..structure import FileInfo, build_file
+from . import limits
 
 # Latin-1 characters TCVN3 uses for Vietnamese letters and tone marks, and VNI's.
 _TCVN3 = frozenset("¸µ¶·¹¨©ª«¬®¾»¼½ÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßãåæçèéêëìíîïñòóôõö÷øùúûüýþ")
@@ -56,10 +58,16 @@ def refuse_unreadable_text(text: str, source_file: str) -> None:
 
 
 def read_bytes(path: Path, source_file: str) -> bytes:
+    cap = int(limits.current().file_mb * limits.MB)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(cap + 1) if size <= cap else b""  # bounded: a file may grow
     except OSError as exc:
         raise ReportError(source_file, f"cannot read file: {exc.strerror or exc}") from exc
+    if size > cap or len(data) > cap:
+        size = limits.mb(max(size, len(data)))
+        raise limits.refuse(source_file, "this file", size, "file_mb", limits.mb(cap))
     if not data:
         raise ReportError(source_file, "empty file: no text to index")
     return data
@@ -79,6 +87,7 @@ def parse_layout(
     text = layout.text
     if not text.strip():
         raise ReportError(source_file, f"no text in this .{kind} file: nothing to index")
+    limits.check_text(text, source_file, kind)
     refuse_unreadable_text(text, source_file)
     pages = layout.pages
     info = FileInfo(

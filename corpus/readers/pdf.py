@@ -53,6 +53,7 @@ from ..lines import (
     starts_mid_sentence,
 )
 from ..model import ParsedFile
+from . import limits
 from .extracted import parse_layout, read_bytes
 
 logger = logging.getLogger(__name__)
@@ -153,8 +154,11 @@ def _read_pages(path: Path, source_file: str) -> list[_Page]:
     from pdfplumber.utils.exceptions import PdfminerException
 
     try:
+        _check_page_count(path, source_file)  # before pdfplumber lists (and closes) every page
         with pdfplumber.open(path) as pdf:
-            return [_read_page(page) for page in pdf.pages]
+            pages = pdf.pages
+            _check_page_count(path, source_file, len(pages))  # the page tree may state less
+            return [_read_page(page, source_file) for page in pages]
     except (PdfminerException, PDFSyntaxError, PSException, PDFEncryptionError) as exc:
         cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
         if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
@@ -164,7 +168,50 @@ def _read_pages(path: Path, source_file: str) -> list[_Page]:
         raise ReportError(source_file, reason) from exc
 
 
-def _read_page(page) -> _Page:
+def _check_page_count(path: Path, source_file: str, count: int | None = None) -> None:
+    """Refuse a PDF with more pages than the cap: by the count its page tree states (read
+    with pdfminer alone, no page listed), or by the ``count`` of pages found."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    cap = int(limits.current().pdf_pages)
+    if count is None:
+        with open(path, "rb") as handle:
+            tree = resolve1(PDFDocument(PDFParser(handle)).catalog.get("Pages"))
+            count = resolve1(tree.get("Count")) if isinstance(tree, dict) else None
+    if isinstance(count, int) and count > cap:
+        raise limits.refuse(source_file, "this PDF", f"{count:,} pages", "pdf_pages", f"{cap:,}")
+
+
+def _check_page_size(page, source_file: str) -> None:
+    """Refuse a page whose drawing instructions inflate beyond the cap, before pdfminer
+    interprets them (FlateDecode streams are inflated in bounded chunks to measure them)."""
+    from pdfminer.pdftypes import resolve1
+
+    cap = int(limits.current().pdf_page_mb * limits.MB)
+    size = 0
+    for stream in page.page_obj.contents:
+        stream = resolve1(stream)
+        size += _stream_size(stream, cap - size)
+        if size > cap:
+            what = f"page {page.page_number} of this PDF (its drawing instructions)"
+            raise limits.refuse(source_file, what, None, "pdf_page_mb", limits.mb(cap))
+
+
+def _stream_size(stream, cap: int) -> int:
+    data = getattr(stream, "data", None)
+    if data is not None:
+        return len(data)
+    raw = getattr(stream, "rawdata", None) or b""
+    filters = [str(getattr(f, "name", f)) for f, _ in stream.get_filters()]
+    if filters in (["FlateDecode"], ["Fl"]):
+        return limits.bounded_inflate(raw, cap)
+    return len(raw)  # unfiltered, or filters pdfminer decodes itself (counted compressed)
+
+
+def _read_page(page, source_file: str = "") -> _Page:
+    _check_page_size(page, source_file)
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
     chars, rotated = [], 0

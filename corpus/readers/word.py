@@ -9,6 +9,7 @@ the running headers and footers. ``layout`` turns it into documents, sections an
 
 from __future__ import annotations
 
+import io
 import logging
 import zipfile
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ from ..layout import (
     table_lines,
 )
 from ..model import ParsedFile
+from . import limits
 from .extracted import parse_layout, read_bytes
 
 logger = logging.getLogger(__name__)
@@ -79,13 +81,53 @@ def _open(path: Path, data: bytes, source_file: str):
             " (remove the password first)",
         )
     try:
-        return docx.Document(str(path))
+        _check_sizes(data, source_file)
+        return docx.Document(io.BytesIO(data))  # the bytes checked, not the path again
+    except ReportError:
+        raise
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ReportError(
             source_file,
             f"not a valid .docx file ({type(exc).__name__}: {exc}); save it again from Word or "
             f"{CONVERT_DOC}",
         ) from exc
+
+
+def _check_sizes(data: bytes, source_file: str) -> None:
+    """Refuse a .docx whose parts are too big uncompressed (a zip bomb) before python-docx
+    inflates them: first by the sizes the zip directory states, then by inflating each part
+    in bounded chunks (a zip can state sizes that are not true)."""
+    caps = limits.current()
+    part_cap, total_cap = int(caps.docx_part_mb * limits.MB), int(caps.docx_total_mb * limits.MB)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        parts = package.infolist()
+        stated = [(part.filename, part.file_size) for part in parts]
+        _check_parts(stated, part_cap, total_cap, source_file)
+        inflated = [(part.filename, _inflated_size(package, part, part_cap)) for part in parts]
+        _check_parts(inflated, part_cap, total_cap, source_file, measured=False)
+
+
+def _check_parts(sizes, part_cap: int, total_cap: int, source_file: str, measured=True) -> None:
+    for name, size in sizes:
+        if size > part_cap:
+            what = f"the part {name} of this .docx, uncompressed,"
+            shown = limits.mb(size) if measured else None  # inflated only up to the cap
+            raise limits.refuse(source_file, what, shown, "docx_part_mb", limits.mb(part_cap))
+    total = sum(size for _, size in sizes)
+    if total > total_cap:
+        what = "this .docx uncompressed"
+        raise limits.refuse(
+            source_file, what, limits.mb(total), "docx_total_mb", limits.mb(total_cap)
+        )
+
+
+def _inflated_size(package: zipfile.ZipFile, part: zipfile.ZipInfo, cap: int) -> int:
+    """Bytes the part inflates to, reading at most ``cap + 1`` of them, a chunk at a time."""
+    size = 0
+    with package.open(part) as stream:
+        while size <= cap and (chunk := stream.read(1 << 20)):
+            size += len(chunk)
+    return size
 
 
 # --- styles and numbering -------------------------------------------------------------------
