@@ -136,7 +136,14 @@ class EncoderWorker:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p or os.getcwd() for p in sys.path)}
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "baocao.index.embed_worker", str(to_child), str(from_child)],
+                [
+                    sys.executable,
+                    "-m",
+                    "baocao.index.embed_worker",
+                    str(to_child),
+                    str(from_child),
+                    name,
+                ],
                 pass_fds=(to_child, from_child),
                 stdin=subprocess.DEVNULL,
                 stdout=handle,
@@ -209,10 +216,7 @@ def _serve(receive: Connection, send: Connection) -> None:
         return
     send.send(("ready", encoder.fingerprint, encoder.dim))
     while True:
-        try:
-            message = receive.recv()
-        except EOFError:
-            return
+        message = receive.recv()  # EOFError when the parent is gone
         if message is None:
             return
         kind, texts = message
@@ -227,7 +231,14 @@ def _serve(receive: Connection, send: Connection) -> None:
         send.send(reply)
 
 
+def _main(argv: list[str]) -> None:
+    receive = Connection(int(argv[1]), writable=False)
+    send = Connection(int(argv[2]), readable=False)
+    try:
+        _serve(receive, send)
+    except (BrokenPipeError, EOFError):  # the parent died (killed, or crashed itself)
+        Path(argv[3]).unlink(missing_ok=True)  # nobody will read our stderr file
+
+
 if __name__ == "__main__":
-    _serve(
-        Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False)
-    )
+    _main(sys.argv)
