@@ -36,6 +36,8 @@ from baocao.api.schemas import (
     AskResponse,
     DocumentDetail,
     DocumentOut,
+    FactsRequest,
+    FactsResponse,
     Health,
     PassageOut,
     Reloaded,
@@ -46,6 +48,7 @@ from baocao.api.schemas import (
     document_detail,
     document_out,
     errors,
+    facts_response,
     passage_out,
     search_response,
 )
@@ -54,7 +57,7 @@ from baocao.index.backends import EMBEDDED, Backend, SearchIndex
 from baocao.index.build import open_index
 from baocao.index.encoders import Encoder, load_encoder
 from baocao.index.store import default_index_dir
-from baocao.qa.ask import ask
+from baocao.qa.ask import ask, facts_about
 from baocao.qa.search import Filters, Searcher, UnknownId, cite
 
 logger = logging.getLogger(__name__)
@@ -144,6 +147,18 @@ def ask_question(body: AskRequest, catalog: CatalogDep) -> AskResponse:
     filters = Filters.from_dict(body.filters.to_dict(), catalog.index.documents)
     answer = ask(catalog.index, body.question, k=body.k, filters=filters)
     return ask_response(answer, catalog.index.documents, started)
+
+
+@router.post(
+    "/facts", response_model=FactsResponse, tags=["search"], responses=errors(404, 408, 413)
+)
+def facts(body: FactsRequest, catalog: CatalogDep) -> FactsResponse:
+    """Every figure the reports give about a thing ("cuộc đối thoại", "hộ thoát nghèo"),
+    across reports, each with its scope (year, place, level) and citation, by year or place."""
+    started = time.perf_counter()
+    filters = Filters.from_dict(body.filters.to_dict(), catalog.index.documents)
+    found = facts_about(catalog.index, body.query, body.k, body.by, filters)
+    return facts_response(body.query, found, catalog.index.documents, started)
 
 
 @router.post("/similar", response_model=SearchResponse, tags=["search"], responses=errors(408, 413))

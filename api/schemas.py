@@ -181,6 +181,32 @@ class SearchResponse(BaseModel):
     hits: list[HitOut]
 
 
+class ScopeOut(BaseModel):
+    years: list[int] = Field(description="the years the figure is about")
+    period: str = Field(description="the words that set the time: 'hằng năm', 'năm 2019'")
+    time: str = Field(
+        description="year | yearly (hằng năm over the period) | since (từ … đến nay) | period "
+        "| target (phấn đấu đến …) | inherited (the report's own period) | none"
+    )
+    inherited: bool = Field(description="the sentence names no time: the report's period")
+    place: str
+    level: str = Field(description="tỉnh | huyện | xã | thôn, or '' when not named")
+
+
+class FactOut(BaseModel):
+    value: str = Field(description="as written, compound values whole: '907 lượt/948 người'")
+    unit: str
+    thing: str = Field(description="what is counted: 'cuộc đối thoại'")
+    label: str = Field(description="the words before the value: 'đối thoại'")
+    scope: ScopeOut
+    scope_text: str = Field(description="the scope in words: 'hằng năm, giai đoạn 2015–2020, …'")
+    matches: bool = Field(description="its time, place and level are those asked")
+    passage_id: str
+    span: tuple[int, int] = Field(description="[start, end) of the value in the passage text")
+    sentence: str
+    citation: str
+
+
 class AskResponse(BaseModel):
     question: str
     is_question: bool = Field(description="a question rather than keywords or a phrase")
@@ -189,8 +215,38 @@ class AskResponse(BaseModel):
     span: tuple[int, int] | None = Field(description="[start, end) of the answer in citations[0]")
     sentence: str | None
     context: str | None
+    facts: list[FactOut] = Field(
+        description="the figures that answer what was asked, each with its scope; the best "
+        "match first (several when levels, reports or periods differ)"
+    )
+    scope_note: str | None = Field(
+        description="what the reports cover, when the question asks a year, place or level "
+        "they do not (or no figure has the scope asked)"
+    )
     citations: list[HitOut] = Field(description="the answer's passage first, then other hits")
     took_ms: float
+
+
+class FactsRequest(_Request):
+    query: Text = Field(description=ACCEPTED["query"])
+    k: WholeK = Field(50, description="at most this many facts, 1 to 100")
+    by: Literal["year", "place"] = Field("year", description="order: by year or by place")
+    filters: SearchFilters = Field(default_factory=SearchFilters, description=ACCEPTED["filters"])
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"query": "cuộc đối thoại với dân", "by": "year"},
+                {"query": "hộ thoát nghèo", "by": "place", "k": 20},
+            ]
+        }
+    )
+
+
+class FactsResponse(BaseModel):
+    query: str
+    took_ms: float
+    facts: list[FactOut]
 
 
 class DocumentOut(BaseModel):
@@ -317,9 +373,37 @@ def ask_response(answer: Any, documents: dict[str, Document], started: float) ->
         span=tuple(answer.span) if answer.span is not None else None,
         sentence=answer.sentence,
         context=answer.context,
+        facts=[fact_out(found, documents) for found in answer.facts],
+        scope_note=answer.scope_note,
         citations=list(map(hit_out, results)),
         took_ms=took_ms(started),
     )
+
+
+def fact_out(found: Any, documents: dict[str, Document]) -> FactOut:
+    """A ``qa.ask.FactMatch`` with its citation."""
+    fact, passage = found.fact, found.passage
+    start, end = fact.sentence_span
+    scope = fact.scope
+    return FactOut(
+        value=fact.value,
+        unit=fact.unit,
+        thing=fact.thing,
+        label=fact.label,
+        scope=ScopeOut(years=list(scope.years), period=scope.period, time=scope.time,
+                       inherited=scope.inherited, place=scope.place, level=scope.level),
+        scope_text=found.scope,
+        matches=found.matches,
+        passage_id=passage.passage_id,
+        span=tuple(fact.span),
+        sentence=passage.text[start:end],
+        citation=cite(passage, documents.get(passage.doc_id)).text(),
+    )  # fmt: skip
+
+
+def facts_response(query: str, found: list, documents: dict[str, Document], started: float):
+    facts = [fact_out(f, documents) for f in found]
+    return FactsResponse(query=query, took_ms=took_ms(started), facts=facts)
 
 
 def _result(hit: Hit, query: str, documents: dict[str, Document]) -> Result:

@@ -35,7 +35,11 @@ _PAIR_RE = re.compile(
     rf"(?P<ub>[^\W\d_]+)"
 )
 # "từ 10 đến 14 tiêu chí", "từ 10 - 14": a range kept whole.
-_RANGE_RE = re.compile(rf"(?<![\w.,/-])từ\s+(?P<a>{_NUM})\s*(?:đến|tới|-|–)\s*(?P<b>{_NUM})", re.I)
+_RANGE_RE = re.compile(  # "từ trang 6 đến trang 7" whole
+    rf"(?<![\w.,/-])từ\s+(?:(?P<w>[^\W\d_]+)\s+)?(?P<a>{_NUM})\s*(?:đến|tới|-|–)\s*"
+    rf"(?:(?P=w)\s+)?(?P<b>{_NUM})",
+    re.I,
+)
 _QUANTITY_RE = re.compile(
     rf"(?<![\w.,/-]){_QUALIFIER}?(?P<number>{_NUM}(?:\s?[-–]\s?{_NUM}|/{_NUM})?)"
     rf"(?![\w/])(?P<percent>\s?%)?",
@@ -80,6 +84,7 @@ UNIT_STOP = frozenset((
 _MAX_THING_WORDS = 5
 _MAX_LABEL_WORDS = 5
 _SEGMENT_BREAK_RE = re.compile(r"[;:,()]")
+_LABEL_BREAK_RE = re.compile(r"[;,()\n]")
 
 # -- scope words ------------------------------------------------------------------------------
 _YEAR = r"((?:19|20)\d\d)"
@@ -430,7 +435,8 @@ def _words_after(text: str, start: int, limit: int) -> list[re.Match[str]]:
     words: list[re.Match[str]] = []
     end = start
     for word in _WORD_RE.finditer(text, start):
-        if len(words) == limit or text[end : word.start()].strip():
+        gap = text[end : word.start()]
+        if len(words) == limit or gap.strip() or "\n" in gap:  # a line ends the thing
             break
         words.append(word)
         end = word.end()
@@ -461,7 +467,9 @@ def _thing(text: str, value_end: int) -> str:
 def _label(text: str, sentence_start: int, value_start: int) -> str:
     """The words before the value in its segment: "đối thoại" in "…, đối thoại 13 cuộc"."""
     before = text[sentence_start:value_start]
-    segment = _SEGMENT_BREAK_RE.split(before)[-1]
+    segment = _LABEL_BREAK_RE.split(before)[-1]
+    stripped = segment.rstrip()  # "Tổng diện tích đất: 32.231m2": the label before ":"
+    segment = stripped[:-1] if stripped.endswith(":") else segment.split(":")[-1]
     words = _WORD_RE.findall(segment)
     return " ".join(words[-_MAX_LABEL_WORDS:])
 

@@ -1,4 +1,10 @@
-"""The gold question set (eval/gold/questions.jsonl) and its relevance judgements.
+"""The gold question sets and their relevance judgements.
+
+``questions.jsonl`` was written with the system in view: a fixed hash of each id splits it into
+**tune** (60%: every weight, threshold and rule of ``ask`` is chosen on it) and **test** (40%).
+``scope_questions.jsonl`` was written from the reports alone before anyone looked at what the
+system answers (scope traps, questions no report answers, compound and short-span answers): it is
+test only. Quality figures are reported on the test split.
 
 A passage is relevant to a question when its source spans cover most of the question's
 evidence (an exact substring of the report file), so re-chunking never invalidates the set.
@@ -6,6 +12,7 @@ evidence (an exact substring of the report file), so re-chunking never invalidat
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,8 +22,13 @@ from baocao.corpus.loader import sample_corpus_dir
 from baocao.corpus.model import Passage
 from baocao.corpus.readers.decode import read_report_file
 
-GOLD_FILE = Path(__file__).parent / "gold" / "questions.jsonl"
+GOLD_DIR = Path(__file__).parent / "gold"
+GOLD_FILE = GOLD_DIR / "questions.jsonl"
+SCOPE_FILE = GOLD_DIR / "scope_questions.jsonl"  # written blind: test only
 QUESTION_TYPES = ("numeric", "fact", "wording", "list")
+QUESTION_CLASSES = ("scope", "unanswerable", "compound", "short_span", "other")
+SPLITS = ("tune", "test", "all")
+TUNE_SHARE = 0.6
 MIN_COVERAGE = 0.5  # share of the evidence a passage must contain to count as relevant
 
 
@@ -25,10 +37,28 @@ class GoldQuestion:
     id: str
     question: str
     type: str
-    answer: str
-    file: str
-    evidence: str
+    answer: str | None  # None: no report answers it (a confident answer is wrong)
+    file: str | None
+    evidence: str | None
     in_footnote: bool
+    kind: str = "other"  # one of QUESTION_CLASSES ("class" in the file)
+    parts: tuple[str, ...] = ()  # every string a right answer must hold ("907 lượt", "948 người")
+    scope: str = ""  # the gold fact's scope in words
+    why: str = ""  # unanswerable: what the reports cover instead
+    traps: str = ""  # wrong facts nearby
+
+    @property
+    def answerable(self) -> bool:
+        return self.answer is not None
+
+    @property
+    def split(self) -> str:
+        """ "tune" or "test": fixed by a hash of the id for questions.jsonl; the blind set
+        (ids "s…") is always test."""
+        if self.id.startswith("s"):
+            return "test"
+        share = int(hashlib.sha256(self.id.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+        return "tune" if share < TUNE_SHARE else "test"
 
 
 def load_gold(path: Path = GOLD_FILE) -> list[GoldQuestion]:
@@ -37,10 +67,26 @@ def load_gold(path: Path = GOLD_FILE) -> list[GoldQuestion]:
         for number, line in enumerate(handle, start=1):
             if line.strip():
                 try:
-                    questions.append(GoldQuestion(**json.loads(line)))
+                    questions.append(_question(json.loads(line)))
                 except (TypeError, json.JSONDecodeError) as error:
                     raise ValueError(f"{path}:{number}: not a gold question ({error})") from None
     return questions
+
+
+def _question(data: dict) -> GoldQuestion:
+    data = dict(data)
+    if "class" in data:
+        data["kind"] = data.pop("class")
+    data["parts"] = tuple(data.get("parts") or ())
+    return GoldQuestion(**data)
+
+
+def load_split(split: str = "test") -> list[GoldQuestion]:
+    """The questions of one split ("tune", "test" or "all") across both gold files."""
+    if split not in SPLITS:
+        raise ValueError(f"split {split!r}: accepted {', '.join(SPLITS)}")
+    questions = load_gold(GOLD_FILE) + (load_gold(SCOPE_FILE) if SCOPE_FILE.is_file() else [])
+    return [q for q in questions if split == "all" or q.split == split]
 
 
 def evidence_range(question: GoldQuestion, corpus_dir: Path | None = None) -> tuple[int, int]:
@@ -72,6 +118,8 @@ def gold_qrels(
         by_file.setdefault(passage.source_file, []).append(passage)
     qrels = {}
     for question in questions:
+        if question.evidence is None or question.file is None:
+            continue  # no report answers it: nothing is relevant
         start, end = evidence_range(question, corpus_dir)
         shares = {p.passage_id: coverage(p, start, end) for p in by_file.get(question.file, [])}
         relevant = [pid for pid, share in shares.items() if share >= MIN_COVERAGE]

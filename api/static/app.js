@@ -198,6 +198,13 @@ function renderAnswer(answer) {
     text.className = "answer-text";
     text.textContent = answer.answer;
     card.append(title, text);
+    const first = answer.facts.length ? answer.facts[0] : null;
+    if (first && first.matches) {
+      const scope = document.createElement("p");
+      scope.className = "answer-scope";
+      scope.textContent = `Phạm vi số liệu: ${first.scope_text}`;
+      card.append(scope);
+    }
   } else {
     title.textContent = "Không đủ căn cứ";
     const note = document.createElement("p");
@@ -217,6 +224,12 @@ function renderAnswer(answer) {
     cite.textContent = source.citation;
     card.append(cite);
   }
+  if (answer.scope_note) {
+    const note = document.createElement("p");
+    note.className = "scope-note";
+    note.textContent = answer.scope_note;
+    card.append(note);
+  }
   if (answer.context) {
     const context = document.createElement("p");
     context.className = "answer-context";
@@ -225,7 +238,39 @@ function renderAnswer(answer) {
     context.append(label, answer.context);
     card.append(context);
   }
+  if (answer.facts.length > 1 || (answer.facts.length && !answer.confident)) {
+    card.append(factsTable(answer.facts));
+  }
   card.hidden = false;
+}
+
+// Several figures answer the same "what" with different scopes: one row each, the ones whose
+// scope is the one asked marked.
+function factsTable(facts) {
+  const table = document.createElement("table");
+  table.className = "facts";
+  const caption = document.createElement("caption");
+  caption.textContent = "Các số liệu liên quan trong báo cáo";
+  const head = document.createElement("tr");
+  for (const name of ["Số liệu", "Phạm vi", "Đúng phạm vi hỏi", "Nguồn"]) {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = name;
+    head.append(th);
+  }
+  table.append(caption, head);
+  for (const fact of facts) {
+    const row = document.createElement("tr");
+    row.className = fact.matches ? "match" : "";
+    const cells = [fact.value, fact.scope_text, fact.matches ? "✓ có" : "không", fact.citation];
+    for (const value of cells) {
+      const td = document.createElement("td");
+      td.textContent = value;
+      row.append(td);
+    }
+    table.append(row);
+  }
+  return table;
 }
 
 // The answer's sentence with the answer marked (span: code points into the passage text).

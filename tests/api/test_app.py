@@ -172,14 +172,67 @@ def test_ask_answers_with_the_span_in_the_first_citation(client):
     body = response.json()
     assert body["question"] == QUESTION
     assert body["confident"] is True
-    assert "673" in body["answer"]
+    assert body["answer"] == "13 cuộc (cấp huyện); 151 cuộc (cấp xã)"
     first = body["citations"][0]
     assert set(first) == HIT_KEYS
-    start, end = body["span"]
-    assert first["text"][start:end] == body["answer"]
-    assert body["answer"] in body["sentence"] and body["sentence"] in first["text"]
+    start, end = body["span"]  # the first of the figures
+    assert first["text"][start:end] == "13 cuộc"
+    assert "13 cuộc" in body["sentence"] and body["sentence"] in first["text"]
     assert len({c["passage_id"] for c in body["citations"]}) == len(body["citations"])
     assert body["took_ms"] >= 0
+
+
+FACT_KEYS = {"value", "unit", "thing", "label", "scope", "scope_text", "matches", "passage_id",
+             "span", "sentence", "citation"}  # fmt: skip
+
+
+def test_ask_gives_the_facts_with_their_scope(client):
+    body = client.post(
+        "/ask", json={"question": "Năm 2019 tổ chức bao nhiêu cuộc đối thoại?"}
+    ).json()
+    assert body["answer"] == "13 cuộc (cấp huyện); 151 cuộc (cấp xã)"
+    assert body["scope_note"] is None
+    first = body["facts"][0]
+    assert set(first) == FACT_KEYS
+    assert first["value"] == "13 cuộc" and first["matches"] is True
+    assert first["scope"] == {"years": [2019], "period": "năm 2019", "time": "inherited",
+                              "inherited": True, "place": "Kiên Giang", "level": "huyện"}  # fmt: skip
+    start, end = first["span"]
+    text = client.get(f"/passages/{first['passage_id']}").json()["text"]
+    assert text[start:end] == "13 cuộc"
+    assert "chú thích 6" in first["citation"]
+
+
+def test_ask_for_a_province_no_report_covers_has_a_scope_note(client):
+    body = client.post(
+        "/ask", json={"question": "Gia Lai tổ chức bao nhiêu cuộc đối thoại?"}
+    ).json()
+    assert body["confident"] is False and body["answer"] is None
+    assert body["scope_note"].endswith("không có số liệu tỉnh Gia Lai.")
+    assert not any(fact["matches"] for fact in body["facts"])
+
+
+def test_facts_lists_a_things_figures_by_year_and_by_place(client):
+    response = client.post("/facts", json={"query": "cuộc đối thoại với dân"})
+    assert response.status_code == 200
+    facts = response.json()["facts"]
+    assert {"673 cuộc", "13 cuộc", "151 cuộc"} <= {f["value"] for f in facts}
+    firsts = [f["scope"]["years"][0] for f in facts if f["scope"]["years"]]
+    assert firsts == sorted(firsts)
+    by_place = client.post("/facts", json={"query": "cuộc đối thoại", "by": "place"}).json()
+    places = [f["citation"] and f["scope"]["place"] for f in by_place["facts"]]
+    assert places.index(next(p for p in places if "Kiên Giang" in p)) < places.index("Kon Tum")
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [({"query": "x", "by": "district"}, "by"), ({"query": ""}, "non-empty text"),
+     ({"query": "x", "k": 0}, "from 1 to 100")],
+)  # fmt: skip
+def test_facts_refuses_bad_input_saying_what_is_accepted(client, body, message):
+    response = client.post("/facts", json=body)
+    assert response.status_code == 422
+    assert message in response.json()["detail"]
 
 
 def test_ask_without_a_sure_answer_says_so_and_keeps_the_evidence(client):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -87,7 +89,7 @@ def test_search_mode(env, index_dir):
 def test_ask_prints_the_answer_then_its_citation(env, index_dir):
     question = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
     lines = ok(baocao(env, "ask", question, "--index-dir", index_dir)).splitlines()
-    assert lines[0] == "673 cuộc"
+    assert lines[0] == "673 cuộc  (năm 2019)"  # the answer, and the scope of its figure
     assert "«673 cuộc»" in "\n".join(lines)
     assert lines[-1].startswith("— Báo cáo công tác dân vận năm 2019")
     assert lines[-1].endswith("dialogues.txt, dòng 6")
@@ -96,6 +98,28 @@ def test_ask_prints_the_answer_then_its_citation(env, index_dir):
     assert body["answer"] == "673 cuộc" and body["confident"] is True
     start, end = body["span"]
     assert body["citations"][0]["text"][start:end] == "673 cuộc"
+
+
+def test_ask_for_a_year_no_report_covers_says_what_is_covered(env, index_dir):
+    question = "Năm 2024 tổ chức bao nhiêu cuộc đối thoại với dân?"
+    lines = ok(baocao(env, "ask", question, "--index-dir", index_dir)).splitlines()
+    assert lines[0] == "Không tìm thấy câu trả lời chắc chắn."
+    assert lines[1] == "Các báo cáo có số liệu giai đoạn 2019–2020; không có số liệu năm 2024."
+
+
+def test_facts_lists_every_figure_with_its_scope(env, index_dir):
+    out = ok(baocao(env, "facts", "cuộc đối thoại", "--index-dir", index_dir))
+    assert out.splitlines()[0] == "673 cuộc — năm 2019"
+    rows = list(csv.reader(io.StringIO(
+        ok(baocao(env, "facts", "km đường", "--csv", "--index-dir", index_dir))
+    )))  # fmt: skip
+    assert rows[0] == ["value", "thing", "scope", "citation", "sentence"]
+    assert rows[1][:3] == [
+        "120 km",
+        "km đường giao thông nông thôn",
+        "năm 2020 (kỳ báo cáo), cấp tỉnh",
+    ]
+    assert rows[1][3].endswith("roads.txt, dòng 5")
 
 
 def test_ask_without_a_sure_answer_shows_the_best_evidence(env, index_dir):

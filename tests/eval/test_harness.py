@@ -1,5 +1,6 @@
 """`baocao eval` pieces on the real bundled index, and the regression gate."""
 
+import csv
 import json
 import os
 import subprocess
@@ -19,17 +20,21 @@ from baocao.eval.harness import (
 from baocao.eval.metrics import evaluate
 from baocao.eval.trec import export_beir, read_run
 
-# Floors a little under today's measured values (hybrid recall@5 .972, mrr@10 .905; bm25
-# recall@5 .961): raise them as the system improves, never lower them to make a change pass.
+# The gate runs on the test split (gold test 40% + the blind scope set: 200 questions, 173 with
+# evidence), never on the questions ask's settings were tuned on. Floors a little under today's
+# measured values (hybrid recall@5 .948, mrr@10 .870; bm25 .960 / .862; dense recall@5 .699):
+# raise them as the system improves, never lower them to make a change pass.
 FLOORS = {
-    "hybrid": {"recall@5": 0.95, "mrr@10": 0.88},
-    "bm25": {"recall@5": 0.94, "mrr@10": 0.87},
-    "dense": {"recall@5": 0.72},
+    "hybrid": {"recall@5": 0.93, "mrr@10": 0.85},
+    "bm25": {"recall@5": 0.94, "mrr@10": 0.84},
+    "dense": {"recall@5": 0.68},
 }
-# ask over the gold questions. Measured: 178 questions, 159 confident, 11 of them wrong
-# (accuracy .831, confident accuracy .931); numeric 81, 72 confident, 67 right (.827).
-ASK_FLOORS = {"accuracy": 0.80, "confident_accuracy": 0.90, "numeric accuracy": 0.80}
-ASK_MOST_CONFIDENT_WRONG = 13
+# ask on the test split. Measured: 200 questions, 125 confident, 111 right, 36 confidently
+# wrong (accuracy .555, confident accuracy .712); numeric 139, 81 right (.583). Far from the
+# targets (.85, at most 2% confidently wrong): these floors only stop it getting worse.
+ASK_FLOORS = {"accuracy": 0.53, "confident_accuracy": 0.69, "numeric accuracy": 0.56}
+ASK_MOST_CONFIDENT_WRONG = 38
+HEADLINE = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +58,9 @@ def test_regression_gate_for_answers(answers, gold_eval_set):
     for metric, floor in ASK_FLOORS.items():
         assert measured[metric] >= floor, (metric, measured[metric])
     assert answers["confident_wrong"] <= ASK_MOST_CONFIDENT_WRONG, answers["confident_wrong"]
-    assert answers["questions"] == len(gold_eval_set.queries)
+    assert answers["questions"] == len(gold_eval_set.answers)
+    unanswerable = answers["by_class"]["unanswerable"]
+    assert unanswerable["accuracy"] >= 0.78, unanswerable  # measured .815: no answer given
 
 
 def test_subsets_cover_types_footnotes_and_unaccented_questions(gold_eval_set, results):
@@ -75,9 +82,23 @@ def test_outputs_are_readable_by_other_tools(tmp_path, gold_eval_set, results, a
     assert (tmp_path / "qrels.trec").read_text().count("\n") >= len(gold_eval_set.qrels)
     lines = render(summary)
     assert any(line.startswith("| hybrid |") for line in lines)
-    assert any(line.startswith("| typed without diacritics | 27 |") for line in lines)
-    assert any(line.startswith("| numeric | 81 |") for line in lines)
+    unaccented = len(gold_eval_set.subsets["typed without diacritics"])
+    assert any(line.startswith(f"| typed without diacritics | {unaccented} |") for line in lines)
+    assert any(line.startswith("| class: unanswerable |") for line in lines)
     assert json.loads((tmp_path / "report.json").read_text())["ask"]["misses"] == answers["misses"]
+
+
+def test_the_per_question_report_opens_without_python(tmp_path, gold_eval_set, results, answers):
+    write_outputs(tmp_path, gold_eval_set, results, answers)
+    with open(tmp_path / "questions.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(gold_eval_set.answers)
+    assert {r["verdict"] for r in rows} <= {"right", "abstained", "confident but wrong"}
+    headline = next(r for r in rows if r["question"] == HEADLINE)
+    assert headline["gold"] and headline["link"].startswith("/passages/")
+    page = (tmp_path / "questions.html").read_text(encoding="utf-8")
+    assert page.count("<tr class=") == len(rows)
+    assert "<script src" not in page and "http" not in page.split("<body>")[1]
 
 
 def test_beir_export_round_trips(tmp_path, gold_eval_set):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from baocao.corpus.loader import load_reports
-from baocao.eval.ask_eval import answer_correct
+from baocao.eval.ask_eval import answer_correct, verdict
 from baocao.eval.goldset import GoldQuestion
 from baocao.index.embedding_cache import EmbeddingCache
 from baocao.index.encoders import load_encoder
@@ -186,8 +186,14 @@ def test_odd_questions_do_not_raise(index, question):
 # -- judging answers --------------------------------------------------------------------------
 
 
-def gold(answer: str, question: str = "bao nhiêu cuộc?", kind: str = "numeric") -> GoldQuestion:
-    return GoldQuestion("q", question, kind, answer, "f.txt", answer, False)
+def gold(
+    answer: str | None,
+    question: str = "bao nhiêu cuộc?",
+    kind: str = "numeric",
+    parts: tuple[str, ...] = (),
+    question_class: str = "other",
+) -> GoldQuestion:
+    return GoldQuestion("q", question, kind, answer, "f.txt", answer, False, question_class, parts)
 
 
 def given(text: str | None, question: str = "bao nhiêu cuộc?") -> Answer:
@@ -205,12 +211,36 @@ def test_numeric_answers_compare_canonical_numbers_and_percent():
     assert not answer_correct(given("58/63", question), gold("42/63", question))
 
 
-def test_text_answers_need_the_gold_text_or_most_of_its_words():
+def test_text_answers_need_the_whole_gold_text():
     fact = gold("tháng 8-1991", "từ khi nào", "fact")
     assert answer_correct(given("được thành lập lại vào Tháng 8-1991"), fact)
     wording = gold("trọng dân, gần dân, hiểu dân, học dân", "câu nào", "wording")
-    assert answer_correct(given("theo hướng trọng dân, gần dân, hiểu dân"), wording)  # 4 of 5
-    assert not answer_correct(given("theo hướng trọng dân"), wording)  # 2 of 5
+    assert answer_correct(given("theo hướng trọng dân, gần dân, hiểu dân, học dân"), wording)
+    assert not answer_correct(given("theo hướng trọng dân, gần dân, hiểu dân"), wording)
+
+
+def test_half_a_compound_answer_is_wrong():
+    visits = gold("907 lượt/948 người", parts=("907 lượt", "948 người"))
+    assert answer_correct(given("907 lượt/948 người"), visits)
+    assert not answer_correct(given("907 lượt"), visits)
+    both = gold("13 cuộc; 151 cuộc", parts=("13 cuộc", "151 cuộc"))
+    assert answer_correct(given("13 cuộc (cấp huyện); 151 cuộc (cấp xã)"), both)
+    assert not answer_correct(given("151 cuộc"), both)
+
+
+def test_a_short_span_answer_must_be_short():
+    name = gold("Ngọc Linh Xanh", "tên mô hình là gì", "fact", question_class="short_span")
+    assert answer_correct(given("Ngọc Linh Xanh"), name)
+    sentence = "Mô hình “Ngọc Linh Xanh” của Hội Liên hiệp thanh niên " + "được nhân rộng " * 8
+    assert not answer_correct(given(sentence), name)
+
+
+def test_a_question_no_report_answers_is_right_only_without_a_confident_answer():
+    nothing = gold(None, "Năm 2024 tổ chức bao nhiêu cuộc?", question_class="unanswerable")
+    assert verdict(given(None), nothing) == "right"
+    assert verdict(given("673 cuộc"), nothing) == "confident but wrong"
+    assert verdict(given(None), gold("673 cuộc")) == "abstained"
+    assert verdict(given("674 cuộc"), gold("673 cuộc")) == "confident but wrong"
 
 
 # -- the gold questions over the bundled reports ----------------------------------------------
@@ -224,6 +254,49 @@ def test_gold_footnote_answer_with_its_anchor(either_index):
     assert answer.passage.kind == "footnote"
     assert answer.context == answer.passage.anchor_text
     assert answer.context_passage_id == answer.passage.anchor_id
+
+
+def test_a_year_gets_that_years_figures_with_the_other_scopes_beside_them(either_index):
+    answer = ask(either_index, "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?")
+    assert answer.confident
+    assert answer.text == "13 cuộc (cấp huyện); 151 cuộc (cấp xã)"
+    assert answer.passage.passage_id == "001_f0ce601e5f83c249:fn6"
+    matching = [f.fact.value for f in answer.facts if f.matches]
+    assert matching[:2] == ["13 cuộc", "151 cuộc"]
+    assert all(f.fact.scope.years == (2019,) for f in answer.facts if f.matches)
+    first = answer.facts[0]
+    assert first.scope == "năm 2019 (kỳ báo cáo), cấp huyện, tỉnh Kiên Giang"
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("Năm 2024 tổ chức bao nhiêu cuộc đối thoại với dân?", "năm 2024"),
+        ("Tỉnh Gia Lai tổ chức bao nhiêu cuộc đối thoại với dân?", "tỉnh Gia Lai"),
+        ("nam 2010 to chuc bao nhieu cuoc doi thoai", "năm 2010"),
+    ],
+)
+def test_a_year_or_province_no_report_covers_gets_no_answer_and_a_note(
+    either_index, question, missing
+):
+    answer = ask(either_index, question)
+    assert not answer.confident and answer.text is None
+    assert answer.scope_note.startswith("Các báo cáo có số liệu giai đoạn 2015–2020 (Kon Tum)")
+    assert answer.scope_note.endswith(f"không có số liệu {missing}.")
+    assert answer.facts and not any(f.matches for f in answer.facts)
+
+
+def test_a_yearly_question_gets_the_yearly_figure(either_index):
+    answer = ask(
+        either_index, "Hằng năm cấp ủy, chính quyền Kon Tum tổ chức bao nhiêu cuộc đối thoại?"
+    )
+    assert answer.confident and answer.text == "673 cuộc"
+    assert answer.facts[0].scope == "hằng năm, giai đoạn 2015–2020, tỉnh Kon Tum"
+
+
+def test_a_plan_number_is_answered_with_the_reference_not_the_sentence(index):
+    answer = ask(index, "Nghị quyết số mấy về xây dựng các xã đặc biệt khó khăn?")
+    assert answer.confident and answer.text == "Nghị quyết số 04-NQ/TU, ngày 19-8-2016"
 
 
 @pytest.mark.parametrize(

@@ -56,6 +56,35 @@ def test_a_question_gets_the_number_in_the_answer_card(page, tmp_path):
     screenshot(page, "answer", tmp_path)
 
 
+def test_a_year_question_shows_that_years_figures_and_the_other_scopes(page, tmp_path):
+    search(page, "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?")
+    card = page.locator("#answer")
+    expect(card.locator(".answer-text")).to_have_text("13 cuộc (cấp huyện); 151 cuộc (cấp xã)")
+    expect(card.locator(".answer-scope")).to_have_text(
+        "Phạm vi số liệu: năm 2019 (kỳ báo cáo), cấp huyện, tỉnh Kiên Giang"
+    )
+    rows = card.locator("table.facts tr.match")
+    expect(rows).to_have_count(2)
+    # the Kon Tum yearly average is listed with its scope, not marked as the 2019 figure
+    other = card.locator("table.facts tr:not(.match)", has_text="673 cuộc")
+    expect(other).to_contain_text("hằng năm, giai đoạn 2015–2020, tỉnh Kon Tum")
+    expect(other).to_contain_text("không")
+    screenshot(page, "answer-scope", tmp_path)
+
+
+def test_a_year_no_report_covers_gets_no_answer_and_says_what_is_covered(page, tmp_path):
+    search(page, "Năm 2024 tổ chức bao nhiêu cuộc đối thoại với dân?")
+    card = page.locator("#answer")
+    expect(card.locator("h2")).to_have_text("Không đủ căn cứ")
+    expect(card.locator(".answer-text")).to_have_count(0)
+    expect(card.locator(".scope-note")).to_have_text(
+        "Các báo cáo có số liệu giai đoạn 2015–2020 (Kon Tum), năm 2019 (Kiên Giang); "
+        "không có số liệu năm 2024."
+    )
+    expect(card.locator("table.facts tr.match")).to_have_count(0)
+    screenshot(page, "answer-not-covered", tmp_path)
+
+
 def test_without_enough_evidence_the_card_says_so(page, tmp_path):
     search(page, "Giá vàng hôm nay bao nhiêu?")
     card = page.locator("#answer")

@@ -1,0 +1,27 @@
+"""The facts of an index: stored with it at build time (``index.facts``), or extracted once
+when an index has none stored (an older build, a Milvus collection, an evaluation set)."""
+
+from __future__ import annotations
+
+import threading
+import weakref
+
+from baocao.corpus.facts import FactBook, facts_of
+from baocao.index.backends import SearchIndex
+
+_books: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def fact_book(index: SearchIndex) -> FactBook:
+    """The index's facts: its stored ones, else extracted once and kept for as long as the
+    index object lives."""
+    stored = getattr(index, "facts", None)
+    if stored is not None:
+        return stored
+    with _lock:
+        book = _books.get(index)
+        if book is None:
+            book = FactBook.of(*facts_of(index.documents.values(), index.passages))
+            _books[index] = book
+        return book

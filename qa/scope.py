@@ -1,0 +1,222 @@
+"""The scope a question asks about, and how well a fact's scope fits it.
+
+"Năm 2019 tổ chức bao nhiêu cuộc đối thoại?" asks for one year: a figure for 2019 fits, a
+yearly average over 2015–2020 or a count "từ năm 2014 đến nay" does not (they are shown beside
+the answer, with their scope, but never given as "the 2019 figure"). A year, province or level
+that no report covers gets no answer, and a note saying what the reports do cover.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from baocao.corpus.facts import Coverage, Scope
+from baocao.corpus.vietnamese import canonical, fold_diacritics
+from baocao.index.analyzer import is_unaccented
+
+# The 63 provinces and cities before the 2025 merger (and the names staff still use).
+PROVINCES = (
+    "An Giang", "Bà Rịa - Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh", "Bến Tre",
+    "Bình Định", "Bình Dương", "Bình Phước", "Bình Thuận", "Cà Mau", "Cần Thơ", "Cao Bằng",
+    "Đà Nẵng", "Đắk Lắk", "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai",
+    "Hà Giang", "Hà Nam", "Hà Nội", "Hà Tĩnh", "Hải Dương", "Hải Phòng", "Hậu Giang",
+    "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum", "Lai Châu", "Lâm Đồng",
+    "Lạng Sơn", "Lào Cai", "Long An", "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận",
+    "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị",
+    "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa",
+    "Thừa Thiên Huế", "Tiền Giang", "Hồ Chí Minh", "Trà Vinh", "Tuyên Quang", "Vĩnh Long",
+    "Vĩnh Phúc", "Yên Bái",
+)  # fmt: skip
+_YEAR = r"((?:19|20)\d\d)"
+_PERIOD_RE = re.compile(rf"{_YEAR}\s?[-–]\s?{_YEAR}|{_YEAR}\s+(?:đến|tới)\s+(?:năm\s+)?{_YEAR}")
+_YEAR_RE = re.compile(rf"(?<![\d/.,-]){_YEAR}(?![\d/])")
+_YEARLY_RE = re.compile(r"(?:hằng|hàng|mỗi) năm|bình quân|trung bình (?:mỗi )?năm|một năm")
+_TARGET_RE = re.compile(r"mục tiêu|phấn đấu|chỉ tiêu|kế hoạch đến|dự kiến|định hướng")
+_SINCE_RE = re.compile(r"đến nay|tổng (?:cộng|số)|cả nhiệm kỳ|lũy kế|từ năm|trong nhiệm kỳ|"
+                       r"nhiệm kỳ|giai đoạn|trong \d+ năm|mấy năm")  # fmt: skip
+_LEVEL_RE = re.compile(r"(?:cấp|ở cấp)\s+(tỉnh|huyện|xã|cơ sở|thôn)")
+_LEVELS = {"tỉnh": "tỉnh", "huyện": "huyện", "xã": "xã", "cơ sở": "xã", "thôn": "thôn"}
+_PLACE_RE = re.compile(
+    r"(?<!\w)(huyện|xã|thị xã|thành phố|thị trấn|phường)\s+"
+    r"((?:[A-ZĐÂĂÊÔƠƯ][\w’'-]*)(?:\s+[A-ZĐÂĂÊÔƠƯ][\w’'-]*){0,3})"
+)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What scope a question asks about; empty fields ask nothing."""
+
+    years: frozenset[int] = frozenset()  # "năm 2019" -> {2019}; "2015-2020" -> the five years
+    period: bool = False  # a stretch of years ("giai đoạn 2015-2020", "từ 2016 đến 2019")
+    yearly: bool = False  # "hằng năm", "mỗi năm", "bình quân"
+    target: bool = False  # "mục tiêu", "phấn đấu", "đến năm 2025"
+    total: bool = False  # "đến nay", "tổng cộng", "cả nhiệm kỳ"
+    provinces: frozenset[str] = frozenset()  # any province named
+    places: tuple[str, ...] = ()  # districts, communes named: "huyện Hòn Đất"
+    level: str = ""  # "tỉnh", "huyện", "xã", "thôn"
+
+    @property
+    def asks(self) -> bool:
+        return bool(self.years or self.yearly or self.provinces or self.places or self.level)
+
+
+# A year or term right after the name of a report identifies the report, not the figure's time:
+# "Báo cáo dân vận 2020 của Tỉnh ủy …", "theo báo cáo nhiệm kỳ 2015-2020, bao nhiêu …".
+_REPORT_YEAR_RE = re.compile(
+    rf"(?:báo cáo|chuyên đề|bài báo|công văn|văn bản|16-bc/tu)[^,;?]{{0,40}}?"
+    rf"(?:(?:nhiệm kỳ|giai đoạn|năm)\s+)?{_YEAR}(?:\s?[-–]\s?{_YEAR})?",
+    re.IGNORECASE,
+)
+
+
+def read_scope(question: str) -> Asked:
+    """The scope constraints written in a question, with or without diacritics; a year that
+    only names the report ("báo cáo dân vận 2020") constrains nothing."""
+    text = canonical(question)
+    folded = is_unaccented(text)
+    report = fold_diacritics(_REPORT_YEAR_RE.pattern) if folded else _REPORT_YEAR_RE.pattern
+    text = re.sub(report, " ", text, flags=re.IGNORECASE)
+    lower = text.lower()
+    period = _PERIOD_RE.search(lower)
+    years: set[int] = set()
+    if period:
+        a, b = [int(y) for y in period.groups() if y]
+        years = set(range(min(a, b), max(a, b) + 1))
+    else:
+        years = {int(y) for y in _YEAR_RE.findall(lower)}
+    return Asked(
+        years=frozenset(years),
+        period=bool(period),
+        yearly=_says(_YEARLY_RE, lower, folded),
+        target=_says(_TARGET_RE, lower, folded),
+        total=_says(_SINCE_RE, lower, folded),
+        provinces=frozenset(_provinces(text, folded)),
+        places=tuple(f"{m.group(1)} {m.group(2)}" for m in _PLACE_RE.finditer(text)),
+        level=_level(lower, folded),
+    )
+
+
+def _says(pattern: re.Pattern[str], lower: str, folded: bool) -> bool:
+    if folded:
+        return re.search(fold_diacritics(pattern.pattern), lower) is not None
+    return pattern.search(lower) is not None
+
+
+def _provinces(text: str, folded: bool) -> list[str]:
+    key = fold_diacritics(text).lower() if folded else text.lower()
+    found = []
+    for province in PROVINCES:
+        name = fold_diacritics(province).lower() if folded else province.lower()
+        if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", key):
+            found.append(province)
+    return found
+
+
+def _level(lower: str, folded: bool) -> str:
+    pattern = re.compile(fold_diacritics(_LEVEL_RE.pattern)) if folded else _LEVEL_RE
+    match = pattern.search(lower)
+    if not match:
+        return ""
+    word = match.group(1)
+    levels = {fold_diacritics(k): v for k, v in _LEVELS.items()} if folded else _LEVELS
+    return levels.get(word, "")
+
+
+# -- fit --------------------------------------------------------------------------------------
+
+
+def time_fit(asked: Asked, scope: Scope) -> float:
+    """1 when the fact is about the time asked; a partial score when it only overlaps (a
+    yearly average, a total over a term that holds the year asked); 0 when it is another."""
+    years = set(scope.years)
+    if scope.time == "target" and not asked.target:
+        return 0.0 if asked.years else 0.3
+    if asked.target and scope.time != "target":
+        return 0.3 if not asked.years or asked.years & years else 0.0
+    if not asked.years:
+        if asked.yearly:
+            return 1.0 if scope.time == "yearly" else 0.5
+        if asked.total:
+            return 1.0 if scope.time in ("since", "period", "inherited") else 0.5
+        return 1.0
+    if not years:
+        return 0.3
+    if not asked.years & years:
+        return 0.0
+    if asked.period:
+        if asked.yearly:
+            return 1.0 if scope.time == "yearly" else 0.4
+        return 1.0 if years >= asked.years and scope.time != "yearly" else 0.4
+    if scope.time in ("year", "target") or years == set(asked.years):
+        return 1.0
+    return 0.4 if scope.time == "yearly" else 0.3
+
+
+def place_fit(asked: Asked, scope: Scope) -> float:
+    """1 for the place asked (or when none is asked), 0 for another."""
+    if asked.provinces and scope.province not in asked.provinces:
+        return 0.0
+    if asked.places:
+        place = scope.place.lower()
+        return 1.0 if any(p.lower() in place for p in asked.places) else 0.3
+    return 1.0
+
+
+def level_fit(asked: Asked, scope: Scope) -> float:
+    """1 for the level asked (or none asked), 0.5 when the fact names none, 0 for another."""
+    if not asked.level:
+        return 1.0
+    if not scope.level:
+        return 0.5
+    return 1.0 if scope.level == asked.level else 0.0
+
+
+def scope_fit(asked: Asked, scope: Scope) -> float:
+    return time_fit(asked, scope) * place_fit(asked, scope) * level_fit(asked, scope)
+
+
+# -- what the reports cover -------------------------------------------------------------------
+
+
+def uncovered(asked: Asked, coverages: Iterable[Coverage], fact_years: Iterable[int]) -> list[str]:
+    """What the question asks that no report covers: "năm 2024", "tỉnh Gia Lai"."""
+    coverages = list(coverages)
+    missing = []
+    provinces = {c.province for c in coverages if c.province}
+    if asked.provinces and not asked.provinces & provinces:  # "tách ra từ Gia Lai - Kon Tum"
+        missing += [f"tỉnh {province}" for province in sorted(asked.provinces)]
+    covered = {y for c in coverages for y in c.years} | set(fact_years)
+    if asked.years and not asked.target and not asked.years & covered:
+        missing.append(_years_words(sorted(asked.years)))
+    return missing
+
+
+def coverage_note(coverages: Sequence[Coverage], missing: Sequence[str]) -> str:
+    """ "Các báo cáo có số liệu giai đoạn 2015–2020 (Kon Tum), năm 2019 (Kiên Giang); không có
+    số liệu năm 2024." """
+    by_place: dict[str, set[int]] = {}
+    for coverage in coverages:
+        if coverage.years:
+            by_place.setdefault(coverage.province, set()).update(coverage.years)
+    parts = [
+        _years_words(sorted(years)) + (f" ({place})" if place else "")
+        for place, years in by_place.items()
+    ]
+    note = f"Các báo cáo có số liệu {', '.join(parts)}" if parts else "Các báo cáo"
+    if missing:
+        note += f"; không có số liệu {', '.join(missing)}"
+    return note + "."
+
+
+def _years_words(years: Sequence[int]) -> str:
+    if len(years) == 1:
+        return f"năm {years[0]}"
+    if list(years) == list(range(years[0], years[-1] + 1)):
+        return f"giai đoạn {years[0]}–{years[-1]}"
+    return "các năm " + ", ".join(map(str, years))
+
+
+def coverages_by_doc(coverages: Iterable[Coverage]) -> Mapping[str, Coverage]:
+    return {c.doc_id: c for c in coverages}

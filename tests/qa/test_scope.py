@@ -1,0 +1,111 @@
+"""Reading the scope a question asks about, and fitting facts' scopes to it (pure logic)."""
+
+from __future__ import annotations
+
+import pytest
+
+from baocao.corpus.facts import Coverage, Scope
+from baocao.qa.scope import (
+    coverage_note,
+    level_fit,
+    place_fit,
+    read_scope,
+    scope_fit,
+    time_fit,
+    uncovered,
+)
+
+
+def scope(years=(), time="inherited", province="Kon Tum", level="", place="") -> Scope:
+    return Scope(tuple(years), time, "", time == "inherited", place or province, province, level)
+
+
+@pytest.mark.parametrize(
+    ("question", "years", "yearly", "provinces", "level"),
+    [
+        ("Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?", {2019}, False, set(), ""),
+        ("nam 2019 to chuc bao nhieu cuoc doi thoai", {2019}, False, set(), ""),
+        ("Hằng năm Kon Tum tổ chức bao nhiêu cuộc?", set(), True, {"Kon Tum"}, ""),
+        ("mỗi năm gia lai tổ chức mấy cuộc", set(), True, {"Gia Lai"}, ""),
+        ("Giai đoạn 2015-2020 cấp xã tiếp bao nhiêu lượt?", set(range(2015, 2021)), False,
+         set(), "xã"),
+        ("Cấp huyện ở Kiên Giang đối thoại bao nhiêu cuộc?", set(), False, {"Kiên Giang"},
+         "huyện"),
+        ("16-BC/TU nói gì về 2.343 cuộc?", set(), False, set(), ""),
+    ],
+)  # fmt: skip
+def test_read_scope(question, years, yearly, provinces, level):
+    asked = read_scope(question)
+    assert set(asked.years) == years
+    assert asked.yearly is yearly
+    assert set(asked.provinces) == provinces
+    assert asked.level == level
+
+
+def test_a_period_is_read_as_a_period():
+    asked = read_scope("từ 2016 đến 2019 có bao nhiêu cuộc")
+    assert asked.period and set(asked.years) == {2016, 2017, 2018, 2019}
+
+
+def test_a_year_asked_fits_only_a_figure_for_that_year():
+    asked = read_scope("Năm 2019 có bao nhiêu cuộc?")
+    assert time_fit(asked, scope([2019], "year")) == 1.0
+    assert time_fit(asked, scope([2019])) == 1.0  # a 2019 report's own figure
+    assert 0 < time_fit(asked, scope(range(2015, 2021), "yearly")) < 1.0  # an average
+    assert 0 < time_fit(asked, scope(range(2014, 2021), "since")) < 1.0  # a running total
+    assert 0 < time_fit(asked, scope(range(2015, 2021))) < 1.0  # a term's figure
+    assert time_fit(asked, scope([2018], "year")) == 0.0
+    assert time_fit(asked, scope([2025], "target")) == 0.0
+
+
+def test_a_target_fits_only_when_a_target_is_asked():
+    target = scope([2025], "target")
+    assert time_fit(read_scope("Mục tiêu đến năm 2025 đạt bao nhiêu ha?"), target) == 1.0
+    assert time_fit(read_scope("Năm 2025 đạt bao nhiêu ha?"), target) == 0.0
+    assert time_fit(read_scope("Diện tích bao nhiêu ha?"), target) < 1.0
+
+
+def test_yearly_asks_for_the_yearly_figure():
+    asked = read_scope("Hằng năm tổ chức bao nhiêu cuộc?")
+    assert time_fit(asked, scope(range(2015, 2021), "yearly")) == 1.0
+    assert time_fit(asked, scope(range(2014, 2021), "since")) < 1.0
+
+
+def test_place_and_level():
+    asked = read_scope("Cấp xã ở Kiên Giang đối thoại bao nhiêu cuộc?")
+    assert place_fit(asked, scope(province="Kiên Giang")) == 1.0
+    assert place_fit(asked, scope(province="Kon Tum")) == 0.0
+    assert level_fit(asked, scope(level="xã")) == 1.0
+    assert level_fit(asked, scope(level="huyện")) == 0.0
+    assert level_fit(asked, scope()) == 0.5
+    assert scope_fit(asked, scope(province="Kiên Giang", level="huyện")) == 0.0
+
+
+def test_nothing_asked_fits_everything_but_targets():
+    asked = read_scope("Tổ chức bao nhiêu cuộc đối thoại?")
+    assert scope_fit(asked, scope([2019], "year", level="xã")) == 1.0
+    assert scope_fit(asked, scope([2025], "target")) < 1.0
+
+
+COVERED = [
+    Coverage("a", "Kon Tum", tuple(range(2015, 2021)), "nhiệm kỳ 2015-2020"),
+    Coverage("b", "Kiên Giang", (2019,), "năm 2019"),
+    Coverage("c", "Kon Tum", (), ""),
+]
+
+
+def test_what_no_report_covers():
+    assert uncovered(read_scope("Năm 2024 có bao nhiêu cuộc?"), COVERED, ()) == ["năm 2024"]
+    assert uncovered(read_scope("Năm 2022 có bao nhiêu hộ?"), COVERED, {2022}) == []
+    assert uncovered(read_scope("Gia Lai có bao nhiêu cuộc?"), COVERED, ()) == ["tỉnh Gia Lai"]
+    # a province named beside one the reports cover ("tách ra từ Gia Lai - Kon Tum")
+    assert uncovered(read_scope("Kon Tum tách ra từ Gia Lai - Kon Tum khi nào?"), COVERED, ()) == []
+    assert uncovered(read_scope("Năm 2019 có bao nhiêu cuộc?"), COVERED, ()) == []
+
+
+def test_the_coverage_note_says_what_the_reports_cover():
+    note = coverage_note(COVERED, ["năm 2024"])
+    assert note == (
+        "Các báo cáo có số liệu giai đoạn 2015–2020 (Kon Tum), năm 2019 (Kiên Giang); "
+        "không có số liệu năm 2024."
+    )
