@@ -451,8 +451,7 @@ def _ask(args: argparse.Namespace) -> int:
         print(to_json(ask_response(answer, index.documents, started)))
         return 0
     if answer.confident:
-        scope = answer.facts[0].scope if answer.facts and answer.facts[0].matches else ""
-        print(answer.text + (f"  ({scope})" if scope else ""))
+        print(answer.text + (f"  ({answer.scope})" if answer.scope else ""))
     else:
         print("Không tìm thấy câu trả lời chắc chắn.")
     if answer.scope_note:

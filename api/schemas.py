@@ -215,6 +215,9 @@ class AskResponse(BaseModel):
     span: tuple[int, int] | None = Field(description="[start, end) of the answer in citations[0]")
     sentence: str | None
     context: str | None
+    scope: str | None = Field(
+        None, description="the scope of the answer's figure: 'năm 2019, tỉnh Kiên Giang'"
+    )
     facts: list[FactOut] = Field(
         description="the figures that answer what was asked, each with its scope; the best "
         "match first (several when levels, reports or periods differ)"
@@ -373,6 +376,7 @@ def ask_response(answer: Any, documents: dict[str, Document], started: float) ->
         span=tuple(answer.span) if answer.span is not None else None,
         sentence=answer.sentence,
         context=answer.context,
+        scope=answer.scope,
         facts=[fact_out(found, documents) for found in answer.facts],
         scope_note=answer.scope_note,
         citations=list(map(hit_out, results)),

@@ -118,6 +118,7 @@ class Answer:
     facts: tuple[FactMatch, ...] = ()
     # what the reports cover, when the question asks for a year, place or level they do not
     scope_note: str | None = None
+    scope: str | None = None  # the answer's scope in words: "năm 2019, tỉnh Kiên Giang"
 
 
 @dataclass(frozen=True)
@@ -849,6 +850,16 @@ def _answer_text(best: _Candidate, facts: Sequence[FactMatch], asked: Asked) -> 
     return "; ".join(f"{f.value} (cấp {f.scope.level})" for f in same)
 
 
+def _answer_scope(best: _Candidate, text: str) -> str | None:
+    """The scope of the answer's figure, without the level when it joins several levels."""
+    if best.fact is None:
+        return None
+    scope = best.fact.scope
+    if "(cấp " in text and "; " in text:
+        scope = replace(scope, level="")
+    return describe(scope)
+
+
 def _answer(
     question: str,
     best: _Candidate,
@@ -864,9 +875,10 @@ def _answer(
     confident = score >= settings.threshold
     context, context_id = _context(passage, best.sentence_span, index)
     start, end = best.sentence_span
+    text = _answer_text(best, facts, asked) if confident else None
     return Answer(
         question=question,
-        text=_answer_text(best, facts, asked) if confident else None,
+        text=text,
         confident=confident,
         passage=passage,
         span=best.span if confident else None,
@@ -878,6 +890,7 @@ def _answer(
         score=round(score, 4),
         facts=facts,
         scope_note=note,
+        scope=_answer_scope(best, text) if text and facts and facts[0].matches else None,
     )
 
 

@@ -198,20 +198,26 @@ function renderAnswer(answer) {
     text.className = "answer-text";
     text.textContent = answer.answer;
     card.append(title, text);
-    const first = answer.facts.length ? answer.facts[0] : null;
-    if (first && first.matches) {
+    if (answer.scope) {
       const scope = document.createElement("p");
       scope.className = "answer-scope";
-      scope.textContent = `Phạm vi số liệu: ${first.scope_text}`;
+      scope.textContent = `Phạm vi số liệu: ${answer.scope}`;
       card.append(scope);
     }
   } else {
     title.textContent = "Không đủ căn cứ";
+    card.append(title);
+    if (answer.scope_note) {
+      const scopeNote = document.createElement("p");
+      scopeNote.className = "scope-note";
+      scopeNote.textContent = answer.scope_note;
+      card.append(scopeNote);
+    }
     const note = document.createElement("p");
     note.textContent = source
       ? "Chưa tìm được câu trả lời chắc chắn trong các báo cáo. Đoạn gần nhất:"
       : "Không tìm thấy đoạn nào liên quan trong các báo cáo.";
-    card.append(title, note);
+    card.append(note);
   }
   if (source && answer.sentence) {
     const quote = document.createElement("blockquote");
@@ -223,12 +229,6 @@ function renderAnswer(answer) {
     cite.className = "cite";
     cite.textContent = source.citation;
     card.append(cite);
-  }
-  if (answer.scope_note) {
-    const note = document.createElement("p");
-    note.className = "scope-note";
-    note.textContent = answer.scope_note;
-    card.append(note);
   }
   if (answer.context) {
     const context = document.createElement("p");

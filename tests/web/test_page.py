@@ -61,7 +61,7 @@ def test_a_year_question_shows_that_years_figures_and_the_other_scopes(page, tmp
     card = page.locator("#answer")
     expect(card.locator(".answer-text")).to_have_text("13 cuộc (cấp huyện); 151 cuộc (cấp xã)")
     expect(card.locator(".answer-scope")).to_have_text(
-        "Phạm vi số liệu: năm 2019 (kỳ báo cáo), cấp huyện, tỉnh Kiên Giang"
+        "Phạm vi số liệu: năm 2019 (kỳ báo cáo), tỉnh Kiên Giang"
     )
     rows = card.locator("table.facts tr.match")
     expect(rows).to_have_count(2)
