@@ -15,28 +15,13 @@ import json
 import os
 import select
 import socket
-import subprocess
 import time
 
 import pytest
-from server import BAOCAO, serving
-
-from baocao.corpus.loader import sample_corpus_dir
+from server import serving
 
 IDLE = 6.5  # seconds: past the 5 s after which clients stop reusing, and uvicorn used to close
 BODY = json.dumps({"query": "đối thoại với dân", "k": 1, "mode": "bm25"}).encode()
-
-
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory):
-    """The bundled reports indexed on disk (the embedding cache makes it quick once warm)."""
-    index_dir = tmp_path_factory.mktemp("keepalive") / "index"
-    built = subprocess.run(
-        [str(BAOCAO), "index", str(sample_corpus_dir()), "--index-dir", str(index_dir)],
-        capture_output=True, text=True, env={**os.environ, "PYTHONUTF8": "1"}, timeout=600,
-    )  # fmt: skip
-    assert built.returncode == 0, built.stderr
-    return index_dir
 
 
 def request(base: str) -> bytes:
@@ -80,9 +65,9 @@ def is_open(sock: socket.socket) -> bool:
 
 
 @pytest.mark.parametrize("options", [(), ("--workers", "2")], ids=["1 process", "2 workers"])
-def test_an_idle_connection_stays_open_past_client_idle_expiry(index_dir, options):
+def test_an_idle_connection_stays_open_past_client_idle_expiry(bundled_index_dir, options):
     env = {**os.environ, "PYTHONUTF8": "1"}
-    with serving(index_dir, env, *options) as base, connect(base) as sock:
+    with serving(bundled_index_dir, env, *options) as base, connect(base) as sock:
         sock.sendall(request(base))
         assert status_of_answer(sock) == 200
         time.sleep(IDLE)
@@ -91,9 +76,9 @@ def test_an_idle_connection_stays_open_past_client_idle_expiry(index_dir, option
         assert status_of_answer(sock) == 200
 
 
-def test_the_server_closes_an_idle_connection_cleanly_after_keep_alive(index_dir):
+def test_the_server_closes_an_idle_connection_cleanly_after_keep_alive(bundled_index_dir):
     env = {**os.environ, "PYTHONUTF8": "1"}
-    with serving(index_dir, env, "--keep-alive", "1") as base, connect(base) as sock:
+    with serving(bundled_index_dir, env, "--keep-alive", "1") as base, connect(base) as sock:
         sock.sendall(request(base))
         assert status_of_answer(sock) == 200
         readable, _, _ = select.select([sock], [], [], 30)  # the close, when it comes

@@ -16,8 +16,9 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from gold_checks import has_vietnamese_marks, occurrences, parsed_reports, raw_text
 
-from baocao.corpus.loader import load_reports, sample_corpus_dir
+from baocao.corpus.loader import sample_corpus_dir
 from baocao.corpus.readers.decode import read_report_file
 
 GOLD = Path(__file__).parents[2] / "eval/gold/questions.jsonl"
@@ -44,31 +45,8 @@ def decoded_text(name: str) -> str:
     return read_report_file(path, path.name).text
 
 
-@cache
-def raw_text(name: str) -> str:
-    return (sample_corpus_dir() / name).read_bytes().decode("utf-8")
-
-
-@cache
 def parsed_files() -> dict:
-    names = sorted({q["file"] for q in gold()})
-    result = load_reports([sample_corpus_dir() / name for name in names], progress=False)
-    assert not result.errors, result.errors
-    return {f.source_file: f for f in result.files}
-
-
-def occurrences(text: str, needle: str) -> list[int]:
-    """Start offsets of every (possibly overlapping) occurrence."""
-    hits, k = [], text.find(needle)
-    while k != -1:
-        hits.append(k)
-        k = text.find(needle, k + 1)
-    return hits
-
-
-def has_vietnamese_marks(text: str) -> bool:
-    nfd = unicodedata.normalize("NFD", text)
-    return any(unicodedata.combining(ch) for ch in nfd) or "đ" in nfd or "Đ" in nfd
+    return parsed_reports(tuple(sorted({q["file"] for q in gold()})))
 
 
 def test_every_line_is_a_gold_question():

@@ -1,0 +1,36 @@
+"""What the checks of both gold question files share: the report files as bytes and parsed,
+where a piece of evidence occurs, and whether a question was typed with diacritics."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+from baocao.corpus.loader import load_reports, sample_corpus_dir
+
+
+@cache
+def raw_text(name: str) -> str:
+    return (sample_corpus_dir() / name).read_bytes().decode("utf-8")
+
+
+@cache
+def parsed_reports(names: tuple[str, ...]) -> dict:
+    """{source_file: ParsedFile} for the bundled reports ``names``."""
+    result = load_reports([sample_corpus_dir() / name for name in names], progress=False)
+    assert not result.errors, result.errors
+    return {f.source_file: f for f in result.files}
+
+
+def occurrences(text: str, needle: str) -> list[int]:
+    """Start offsets of every (possibly overlapping) occurrence."""
+    hits, k = [], text.find(needle)
+    while k != -1:
+        hits.append(k)
+        k = text.find(needle, k + 1)
+    return hits
+
+
+def has_vietnamese_marks(text: str) -> bool:
+    nfd = unicodedata.normalize("NFD", text)
+    return any(unicodedata.combining(ch) for ch in nfd) or "đ" in nfd or "Đ" in nfd
