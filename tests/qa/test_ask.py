@@ -13,6 +13,7 @@ from baocao.index.encoders import load_encoder
 from baocao.index.hit import Hit
 from baocao.index.hybrid import HybridIndex
 from baocao.qa.ask import (
+    DEFAULT_SETTINGS,
     Answer,
     ask,
     extract_answer,
@@ -162,7 +163,7 @@ def test_not_confident_means_no_text_but_evidence(index):
     assert not answer.confident
     assert answer.text is None and answer.span is None
     assert answer.passage is not None and answer.sentence
-    assert answer.hits and answer.score < 0.65
+    assert answer.hits and answer.score < DEFAULT_SETTINGS.threshold
 
 
 def test_no_hits_no_answer(index):
