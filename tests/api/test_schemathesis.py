@@ -24,7 +24,7 @@ def api_schema(bundled_index):
 
 
 OPERATIONS = [
-    ("POST", "/search"), ("POST", "/ask"), ("POST", "/similar"), ("GET", "/documents"),
+    ("POST", "/search"), ("POST", "/ask"), ("POST", "/facts"), ("POST", "/similar"), ("GET", "/documents"),
     ("GET", "/documents/{doc_id}"), ("GET", "/passages/{passage_id}"), ("GET", "/health"),
     ("POST", "/reload"),
 ]  # fmt: skip
