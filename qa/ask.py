@@ -466,7 +466,7 @@ def _hit_candidates(
 
 
 def _document_scope(book: FactBook, doc_id: str) -> Scope | None:
-    coverage = next((c for c in book.coverages if c.doc_id == doc_id), None)
+    coverage = book.coverage(doc_id)
     if coverage is None:
         return None
     return Scope(coverage.years, "inherited", coverage.period, True, coverage.province,

@@ -9,7 +9,7 @@ that no report covers gets no answer, and a note saying what the reports do cove
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from baocao.corpus.facts import Coverage, Scope
@@ -216,7 +216,3 @@ def _years_words(years: Sequence[int]) -> str:
     if list(years) == list(range(years[0], years[-1] + 1)):
         return f"giai đoạn {years[0]}–{years[-1]}"
     return "các năm " + ", ".join(map(str, years))
-
-
-def coverages_by_doc(coverages: Iterable[Coverage]) -> Mapping[str, Coverage]:
-    return {c.doc_id: c for c in coverages}
