@@ -834,29 +834,31 @@ def _other_level(fact: Fact | None, other: Fact | None) -> bool:
     )
 
 
-def _answer_text(best: _Candidate, facts: Sequence[FactMatch], asked: Asked) -> str:
-    """The answer as written; when the question names no level and the report gives the same
-    figure for several levels in one sentence, each with its level: "13 cuộc (cấp huyện);
-    151 cuộc (cấp xã)"."""
-    passage = best.hit.passage
-    text = passage.text[best.span[0] : best.span[1]]
+def _levels_joined(best: _Candidate, facts: Sequence[FactMatch], asked: Asked) -> list[Fact]:
+    """The same figure for several levels in the best fact's sentence ("cấp huyện … 13 cuộc;
+    cấp xã … 151 cuộc"), in text order, when the question names no level; else []."""
     fact = best.fact
     if fact is None or asked.level or not fact.scope.level:
-        return text
+        return []
     same = [f.fact for f in facts if f.matches and _other_level(fact, f.fact)]
     if len({f.scope.level for f in same}) < 2:
-        return text
-    same.sort(key=lambda f: f.span)
-    return "; ".join(f"{f.value} (cấp {f.scope.level})" for f in same)
+        return []
+    return sorted(same, key=lambda f: f.span)
 
 
-def _answer_scope(best: _Candidate, text: str) -> str | None:
+def _answer_text(best: _Candidate, joined: Sequence[Fact]) -> str:
+    """The answer as written, or each joined figure with its level: "13 cuộc (cấp huyện);
+    151 cuộc (cấp xã)"."""
+    if joined:
+        return "; ".join(f"{f.value} (cấp {f.scope.level})" for f in joined)
+    return best.hit.passage.text[best.span[0] : best.span[1]]
+
+
+def _answer_scope(best: _Candidate, joined: Sequence[Fact]) -> str | None:
     """The scope of the answer's figure, without the level when it joins several levels."""
     if best.fact is None:
         return None
-    scope = best.fact.scope
-    if "(cấp " in text and "; " in text:
-        scope = replace(scope, level="")
+    scope = replace(best.fact.scope, level="") if joined else best.fact.scope
     return describe(scope)
 
 
@@ -875,7 +877,8 @@ def _answer(
     confident = score >= settings.threshold
     context, context_id = _context(passage, best.sentence_span, index)
     start, end = best.sentence_span
-    text = _answer_text(best, facts, asked) if confident else None
+    joined = _levels_joined(best, facts, asked)
+    text = _answer_text(best, joined) if confident else None
     return Answer(
         question=question,
         text=text,
@@ -890,7 +893,7 @@ def _answer(
         score=round(score, 4),
         facts=facts,
         scope_note=note,
-        scope=_answer_scope(best, text) if text and facts and facts[0].matches else None,
+        scope=_answer_scope(best, joined) if text and facts and facts[0].matches else None,
     )
 
 
