@@ -16,7 +16,13 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from gold_checks import has_vietnamese_marks, occurrences, parsed_reports, raw_text
+from gold_checks import (
+    footnote_mismatches,
+    has_vietnamese_marks,
+    occurrences,
+    parsed_reports,
+    raw_text,
+)
 
 from baocao.corpus.loader import sample_corpus_dir
 from baocao.corpus.readers.decode import read_report_file
@@ -127,20 +133,5 @@ def test_diacritics_check(text, expected):
 
 def test_in_footnote_agrees_with_the_parser():
     files = parsed_files()
-    problems = []
-    for q in gold():
-        text = decoded_text(q["file"])
-        start = text.find(q["evidence"])
-        end = start + len(q["evidence"])
-        kinds = {
-            passage.kind
-            for passage in files[q["file"]].passages
-            if any(s < end and e > start for s, e in passage.spans)
-        }
-        if not kinds:
-            problems.append(f"{q['id']}: no passage covers the evidence")
-        elif q["in_footnote"] and kinds != {"footnote"}:
-            problems.append(f"{q['id']}: marked in_footnote but parser kinds {sorted(kinds)}")
-        elif not q["in_footnote"] and "footnote" in kinds:
-            problems.append(f"{q['id']}: marked body but parser kinds {sorted(kinds)}")
+    problems = footnote_mismatches(gold(), files, decoded_text)
     assert not problems, "\n".join(problems)

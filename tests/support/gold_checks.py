@@ -34,3 +34,24 @@ def occurrences(text: str, needle: str) -> list[int]:
 def has_vietnamese_marks(text: str) -> bool:
     nfd = unicodedata.normalize("NFD", text)
     return any(unicodedata.combining(ch) for ch in nfd) or "đ" in nfd or "Đ" in nfd
+
+
+def footnote_mismatches(questions, files: dict, text_of) -> list[str]:
+    """Questions whose ``in_footnote`` disagrees with the kinds of the parsed passages that
+    cover their evidence (``text_of(file)``: the text the evidence offsets index)."""
+    problems = []
+    for q in questions:
+        start = text_of(q["file"]).find(q["evidence"])
+        end = start + len(q["evidence"])
+        kinds = {
+            passage.kind
+            for passage in files[q["file"]].passages
+            if any(s < end and e > start for s, e in passage.spans)
+        }
+        if not kinds:
+            problems.append(f"{q['id']}: no passage covers the evidence")
+        elif q["in_footnote"] and kinds != {"footnote"}:
+            problems.append(f"{q['id']}: marked in_footnote but parser kinds {sorted(kinds)}")
+        elif not q["in_footnote"] and "footnote" in kinds:
+            problems.append(f"{q['id']}: marked body but parser kinds {sorted(kinds)}")
+    return problems
