@@ -17,12 +17,13 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -36,6 +37,8 @@ from baocao.api.schemas import (
     AskResponse,
     DocumentDetail,
     DocumentOut,
+    DocumentTextOut,
+    ErrorOut,
     FactsRequest,
     FactsResponse,
     Health,
@@ -47,6 +50,7 @@ from baocao.api.schemas import (
     ask_response,
     document_detail,
     document_out,
+    document_text_out,
     errors,
     facts_response,
     passage_out,
@@ -57,8 +61,10 @@ from baocao.index.backends import EMBEDDED, Backend, SearchIndex
 from baocao.index.build import open_index
 from baocao.index.encoders import Encoder, load_encoder
 from baocao.index.store import default_index_dir
-from baocao.qa.ask import ask, facts_about
-from baocao.qa.search import Filters, Searcher, UnknownId, cite
+from baocao.qa.ask import ask, facts_about, reports_wording
+from baocao.qa.document import FileUnavailable, document_text, has_original, original_file
+from baocao.qa.paging import total
+from baocao.qa.search import MAX_K, Filters, Searcher, UnknownId, cite
 
 logger = logging.getLogger(__name__)
 
@@ -95,10 +101,27 @@ class Catalog:
         ]
 
     def document(self, doc_id: str) -> DocumentDetail:
+        document = self._document(doc_id)
+        return document_detail(document, [p.passage_id for p in self.by_doc.get(doc_id, ())])
+
+    def _document(self, doc_id: str):
         document = self.index.documents.get(doc_id)
         if document is None:
             raise HTTPException(404, f"unknown document {doc_id!r}: GET /documents lists the ids")
-        return document_detail(document, [p.passage_id for p in self.by_doc.get(doc_id, ())])
+        return document
+
+    def text(self, doc_id: str) -> DocumentTextOut:
+        document = self._document(doc_id)
+        available = has_original(document, self.roots)
+        view = document_text(document, self.by_doc.get(doc_id, ()), available)
+        return document_text_out(view)
+
+    def original(self, doc_id: str):
+        return original_file(self._document(doc_id), self.roots)
+
+    @property
+    def roots(self) -> list[str]:
+        return list(getattr(self.index, "corpus_roots", None) or ())
 
     def passage(self, passage_id: str) -> PassageOut:
         passage = self.index.passage(passage_id)
@@ -135,9 +158,12 @@ router = APIRouter(responses=errors(400, 401, 422, 429))
 def search(body: SearchRequest, catalog: CatalogDep) -> SearchResponse:
     """Passages matching a query, best first, with highlights and citations."""
     started = time.perf_counter()
+    if body.offset + body.k > MAX_K:
+        raise ValueError(f"offset + k: at most {MAX_K}, got {body.offset + body.k}")
     filters = Filters.from_dict(body.filters.to_dict(), catalog.index.documents)
-    results = catalog.searcher.search(body.query, body.k, body.mode, filters)
-    return search_response(body.query, results, started)
+    results = catalog.searcher.search(body.query, body.offset + body.k, body.mode, filters)
+    count = total(catalog.searcher, body.query, filters)
+    return search_response(body.query, results[body.offset :], started, body.offset, count)
 
 
 @router.post("/ask", response_model=AskResponse, tags=["search"], responses=errors(404, 408, 413))
@@ -145,8 +171,19 @@ def ask_question(body: AskRequest, catalog: CatalogDep) -> AskResponse:
     """An answer extracted from the reports with its evidence, or confident=false."""
     started = time.perf_counter()
     filters = Filters.from_dict(body.filters.to_dict(), catalog.index.documents)
-    answer = ask(catalog.index, body.question, k=body.k, filters=filters)
-    return ask_response(answer, catalog.index.documents, started)
+    index = OneSearch(catalog.index)  # the hits listed and the answer share one search
+    listed, count = [], None
+    if body.hits:
+        read = reports_wording(body.question)
+        if read.strip():
+            searcher = Searcher(index)
+            hits = searcher.hits(read, body.hits, "hybrid", filters, field="question")
+            listed = [catalog.searcher.result(hit, rank, body.question)
+                      for rank, hit in enumerate(hits, start=1)]  # fmt: skip
+        count = total(catalog.searcher, body.question, filters)
+    answer = ask(index, body.question, k=body.k, filters=filters)
+    common = catalog.searcher.vocabulary.common
+    return ask_response(answer, catalog.index.documents, started, common, listed, count)
 
 
 @router.post(
@@ -178,6 +215,77 @@ def documents(catalog: CatalogDep) -> list[DocumentOut]:
 )
 def document(doc_id: str, catalog: CatalogDep) -> DocumentDetail:
     return catalog.document(doc_id)
+
+
+@router.get(
+    "/documents/{doc_id}/text",
+    response_model=DocumentTextOut,
+    tags=["browse"],
+    responses=errors(404),
+)
+def document_text_route(doc_id: str, catalog: CatalogDep) -> DocumentTextOut:
+    """The whole report in reading order: title block, heading tree, paragraphs of passages
+    with their footnote markers, and the footnotes with what each annotates."""
+    return catalog.text(doc_id)
+
+
+@router.get(
+    "/documents/{doc_id}/file",
+    tags=["browse"],
+    responses={**errors(404, 409), 410: {"model": ErrorOut, "description": "file gone"},
+               200: {"content": {"application/octet-stream": {}},
+                     "description": "the original file, as indexed"}},
+)  # fmt: skip
+def document_file(doc_id: str, catalog: CatalogDep) -> Response:
+    """The original file the document was indexed from, found by the document id alone; 409
+    when its bytes changed since indexing, 410 when it is gone."""
+    try:
+        path, handle = catalog.original(doc_id)
+    except FileUnavailable as error:
+        return JSONResponse({"detail": str(error)}, status_code=error.status)
+    media = _MEDIA.get(path.suffix.lower(), "application/octet-stream")
+    if media == "text/plain":
+        document = catalog.index.documents[doc_id]
+        media += f"; charset={_CHARSETS.get(document.encoding, document.encoding)}"
+    name = Path(catalog.index.documents[doc_id].source_file).name
+    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=utf-8''{quote(name)}"
+
+    def chunks():
+        with handle:
+            while chunk := handle.read(1 << 16):
+                yield chunk
+
+    return StreamingResponse(chunks(), media_type=media,
+                             headers={"Content-Disposition": disposition,
+                                      "Content-Length": str(path.stat().st_size),
+                                      "X-Content-Type-Options": "nosniff"})  # fmt: skip
+
+
+_MEDIA = {
+    ".txt": "text/plain",
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+_CHARSETS = {"utf-8-sig": "utf-8", "windows-1258": "windows-1258"}
+
+
+class OneSearch:
+    """An index for one request whose searches with the same arguments run once: /ask lists
+    the question's hits and answers from the same search, encoding the question once."""
+
+    def __init__(self, index) -> None:
+        self._index = index
+        self._done: dict[tuple, list] = {}
+
+    def __getattr__(self, name: str):
+        return getattr(self._index, name)
+
+    def search(self, query, k=10, mode="hybrid", where=None):
+        key = (query, k, mode, where is None)
+        if key not in self._done:
+            self._done[key] = self._index.search(query, k, mode, where)
+        return list(self._done[key])
 
 
 @router.get(

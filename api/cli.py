@@ -466,7 +466,7 @@ def _ask(args: argparse.Namespace) -> int:
         evidence = _marked(answer.passage.text[start:end], spans)
         print(f"\n{'' if answer.confident else 'Đoạn gần nhất: '}{evidence}")
         document = index.documents.get(answer.passage.doc_id)
-        print(f"— {cite(answer.passage, document).text()}")
+        print(f"— {cite(answer.passage, document).full()}")
     return 0
 
 
@@ -588,7 +588,7 @@ def _print_results(
     if not results:
         print("Không tìm thấy đoạn nào.")
     for result in results:
-        print(f"{result.hit.rank}. {result.citation.text()}  [{float(result.hit.score):.3f}]")
+        print(f"{result.hit.rank}. {result.citation.full()}  [{float(result.hit.score):.3f}]")
         print(f"   {_marked(result.passage.text, result.highlights)}\n")
 
 

@@ -12,6 +12,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from baocao.corpus.model import Document, Passage
 from baocao.index.hit import SEARCH_MODES, Hit
 from baocao.qa.ask import is_question
+from baocao.qa.citation import cite_document
+from baocao.qa.document import DocumentText
+from baocao.qa.highlight import highlights
 from baocao.qa.search import (
     FILTER_KEYS,
     MAX_K,
@@ -23,7 +26,6 @@ from baocao.qa.search import (
     Citation,
     Result,
     cite,
-    highlights,
 )
 
 QUESTION = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
@@ -37,6 +39,8 @@ ACCEPTED = {
     "text": f"a non-empty text of at most {MAX_QUERY_CHARS} characters and {MAX_TEXT_TOKENS} "
     "tokens of the encoder",
     "k": f"a whole number from 1 to {MAX_K}",
+    "offset": f"a whole number from 0 to {MAX_K - 1}; offset + k at most {MAX_K}",
+    "hits": f"a whole number from 0 to {MAX_K}",
     "mode": f"one of {', '.join(SEARCH_MODES)}",
     "filters": (
         f"an object with any of the keys {', '.join(FILTER_KEYS)}: doc_id (an id or a list, "
@@ -58,6 +62,8 @@ def _number_not_text(value: Any) -> Any:
 
 
 WholeK = Annotated[int, Field(ge=1, le=MAX_K), BeforeValidator(_number_not_text)]
+Offset = Annotated[int, Field(ge=0, le=MAX_K - 1), BeforeValidator(_number_not_text)]
+HitCount = Annotated[int, Field(ge=0, le=MAX_K), BeforeValidator(_number_not_text)]
 Text = Annotated[str, Field(min_length=1, max_length=MAX_QUERY_CHARS, pattern=VISIBLE_CHARACTER)]
 Year = Annotated[int, Field(ge=1900, le=2100), BeforeValidator(_number_not_text)]
 Kind = Literal[PASSAGE_KINDS]
@@ -103,6 +109,9 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 class SearchRequest(_Request):
     query: Text = Field(description=ACCEPTED["query"])
     k: WholeK = Field(10, description=ACCEPTED["k"])
+    offset: Offset = Field(
+        0, description="skip this many hits first (the page's 'Xem thêm'); " + ACCEPTED["offset"]
+    )
     mode: Literal[SEARCH_MODES] = Field("hybrid", description=ACCEPTED["mode"])
     filters: SearchFilters = Field(default_factory=SearchFilters, description=ACCEPTED["filters"])
 
@@ -120,12 +129,18 @@ class SearchRequest(_Request):
 class AskRequest(_Request):
     question: Text = Field(description=ACCEPTED["question"])
     k: WholeK = Field(5, description=ACCEPTED["k"])
+    hits: HitCount = Field(
+        0,
+        description="also return this many hits of the question as /search finds them "
+        "(hybrid), with the total: one request for the page's answer and its list; "
+        + ACCEPTED["hits"],
+    )
     filters: SearchFilters = Field(default_factory=SearchFilters, description=ACCEPTED["filters"])
 
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
-                {"question": QUESTION, "k": 5},
+                {"question": QUESTION, "k": 5, "hits": 10},
                 {"question": "Tỉnh Kon Tum có bao nhiêu đơn vị hành chính cấp xã?"},
                 {
                     "question": "Tỷ lệ giải quyết đơn khiếu nại là bao nhiêu?",
@@ -172,13 +187,23 @@ class HitOut(BaseModel):
     page_end: int | None = Field(None, description="PDF: the page it ends on")
     score: float
     scores: dict[str, float] = Field(description="bm25 / dense / fused: those computed")
-    citation: str
+    citation: str = Field(
+        description="as documents cite: 'Báo cáo số 16-BC/TU ngày 11/11/2020 của Tỉnh ủy Kon "
+        "Tum (giai đoạn 2015–2020), mục III.1, chú thích 6'"
+    )
+    source: str = Field(description="the file and where in it, for checking: 'f.txt, dòng 8–9'")
 
 
 class SearchResponse(BaseModel):
     query: str
     took_ms: float
     hits: list[HitOut]
+    offset: int = Field(0, description="hits skipped before these")
+    total: int | None = Field(
+        None,
+        description="passages holding a word of the query (the phrase, when quoted) "
+        "among those the filters accept; the ranking may add others in hybrid and dense modes",
+    )
 
 
 class ScopeOut(BaseModel):
@@ -227,6 +252,12 @@ class AskResponse(BaseModel):
         "they do not (or no figure has the scope asked)"
     )
     citations: list[HitOut] = Field(description="the answer's passage first, then other hits")
+    hits: list[HitOut] = Field(
+        default_factory=list,
+        description="with 'hits' in the request: the question's hits "
+        "as /search gives them (hybrid), best first",
+    )
+    total: int | None = Field(None, description="with 'hits': as in /search")
     took_ms: float
 
 
@@ -261,6 +292,7 @@ class DocumentOut(BaseModel):
     place: str | None
     source_file: str
     passages: int
+    citation: str = Field(description="the document as cited, with its province and period")
 
 
 class DocumentDetail(DocumentOut):
@@ -277,6 +309,7 @@ class PassageLink(BaseModel):
     passage_id: str
     footnote: int | None
     text: str
+    section_path: list[str] = Field(default_factory=list)
 
 
 class PassageOut(BaseModel):
@@ -294,11 +327,68 @@ class PassageOut(BaseModel):
     page: int | None = None
     page_end: int | None = None
     citation: str
+    source: str = Field(description="the file and where in it")
     previous: str | None = Field(description="the passage before, in the same document")
     next: str | None = Field(description="the passage after, in the same document")
     footnotes: list[PassageLink] = Field(description="body: the footnotes it cites")
     anchor: PassageLink | None = Field(description="footnote: the body passage citing it")
     anchor_text: str | None = Field(description="footnote: the sentence it annotates")
+
+
+class HeadingOut(BaseModel):
+    section_id: str
+    title: str
+    label: str = Field(description="as cited: 'mục III.1'")
+    depth: int = Field(description="1 for the top level")
+    passage_id: str | None = Field(description="the first passage under the heading")
+
+
+class MarkerOut(BaseModel):
+    footnote: int = Field(description="the footnote number printed at the marker")
+    offset: int = Field(description="where in the passage text the marker stood (code points)")
+    footnote_id: str | None = Field(description="the footnote passage it refers to")
+
+
+class BlockOut(BaseModel):
+    passage_id: str
+    kind: str
+    text: str
+    paragraph: int = Field(description="blocks with the same number form one paragraph")
+    section_id: str | None
+    markers: list[MarkerOut]
+    line_start: int
+    line_end: int
+    page: int | None = None
+
+
+class FootnoteOut(BaseModel):
+    passage_id: str
+    footnote: int | None
+    text: str
+    anchor_id: str | None = Field(description="the body passage whose sentence it annotates")
+    anchor_text: str | None = Field(description="the sentence it annotates")
+    section_path: list[str]
+    line_start: int
+    line_end: int
+
+
+class DocumentTextOut(BaseModel):
+    doc_id: str
+    title: str
+    kind: str
+    number: str | None
+    date: str | None
+    issuer: str | None
+    place: str | None
+    signatory: str | None
+    signatory_title: str | None
+    years: list[int]
+    source_file: str
+    citation: str
+    file_available: bool = Field(description="GET /documents/{doc_id}/file may give the file")
+    headings: list[HeadingOut] = Field(description="the heading tree, in order, with depths")
+    blocks: list[BlockOut] = Field(description="body passages and captions in reading order")
+    footnotes: list[FootnoteOut]
 
 
 class Health(BaseModel):
@@ -353,21 +443,36 @@ def hit_out(result: Result) -> HitOut:
         score=float(hit.score),
         scores={name: float(score) for name, score in hit.scores.items()},
         citation=citation.text(),
+        source=citation.source(),
     )
 
 
-def search_response(query: str, results: list[Result], started: float) -> SearchResponse:
-    return SearchResponse(query=query, took_ms=took_ms(started), hits=list(map(hit_out, results)))
+def search_response(
+    query: str,
+    results: list[Result],
+    started: float,
+    offset: int = 0,
+    total: int | None = None,
+) -> SearchResponse:
+    return SearchResponse(query=query, took_ms=took_ms(started), hits=list(map(hit_out, results)),
+                          offset=offset, total=total)  # fmt: skip
 
 
-def ask_response(answer: Any, documents: dict[str, Document], started: float) -> AskResponse:
+def ask_response(
+    answer: Any,
+    documents: dict[str, Document],
+    started: float,
+    common: frozenset[str] = frozenset(),
+    listed: list[Result] | None = None,
+    total: int | None = None,
+) -> AskResponse:
     """An ``qa.ask.Answer`` with its evidence: the answer's passage first, then the other hits."""
     hits = list(answer.hits)
     if answer.passage is not None:
         own = [h for h in hits if h.passage.passage_id == answer.passage.passage_id]
         first = own[0] if own else Hit(answer.passage, 0, float(answer.score or 0.0))
         hits = [first, *(h for h in hits if h.passage.passage_id != first.passage.passage_id)]
-    results = [_result(hit, answer.question, documents) for hit in hits]
+    results = [_result(hit, answer.question, documents, common) for hit in hits]
     return AskResponse(
         question=answer.question,
         is_question=is_question(answer.question),
@@ -380,6 +485,8 @@ def ask_response(answer: Any, documents: dict[str, Document], started: float) ->
         facts=[fact_out(found, documents) for found in answer.facts],
         scope_note=answer.scope_note,
         citations=list(map(hit_out, results)),
+        hits=list(map(hit_out, listed or [])),
+        total=total,
         took_ms=took_ms(started),
     )
 
@@ -410,19 +517,23 @@ def facts_response(query: str, found: list, documents: dict[str, Document], star
     return FactsResponse(query=query, took_ms=took_ms(started), facts=facts)
 
 
-def _result(hit: Hit, query: str, documents: dict[str, Document]) -> Result:
+def _result(
+    hit: Hit, query: str, documents: dict[str, Document], common: frozenset[str] = frozenset()
+) -> Result:
     citation = cite(hit.passage, documents.get(hit.passage.doc_id))
-    return Result(hit, citation, highlights(hit.passage.text, query))
+    return Result(hit, citation, highlights(hit.passage.text, query, common))
 
 
 def document_out(document: Document, passages: int) -> DocumentOut:
-    return DocumentOut(passages=passages, **_document_fields(document))
+    return DocumentOut(passages=passages, citation=cite_document(document),
+                       **_document_fields(document))  # fmt: skip
 
 
 def document_detail(document: Document, passage_ids: list[str]) -> DocumentDetail:
     fields = _document_fields(document)
     return DocumentDetail(
         **fields,
+        citation=cite_document(document),
         passages=len(passage_ids),
         issuer=document.issuer,
         signatory=document.signatory,
@@ -461,6 +572,7 @@ def passage_out(
         page=passage.page,
         page_end=passage.page_end,
         citation=citation.text(),
+        source=citation.source(),
         previous=neighbours[0],
         next=neighbours[1],
         footnotes=list(map(_link, footnotes)),
@@ -470,7 +582,49 @@ def passage_out(
 
 
 def _link(passage: Passage) -> PassageLink:
-    return PassageLink(passage_id=passage.passage_id, footnote=passage.footnote, text=passage.text)
+    return PassageLink(passage_id=passage.passage_id, footnote=passage.footnote, text=passage.text,
+                       section_path=list(passage.section_path))  # fmt: skip
+
+
+def document_text_out(view: DocumentText) -> DocumentTextOut:
+    document = view.document
+    return DocumentTextOut(
+        doc_id=document.doc_id,
+        title=document.title,
+        kind=document.kind,
+        number=document.number,
+        date=document.date,
+        issuer=document.issuer,
+        place=document.place,
+        signatory=document.signatory,
+        signatory_title=document.signatory_title,
+        years=list(document.years),
+        source_file=document.source_file,
+        citation=view.citation,
+        file_available=view.file_available,
+        headings=[
+            HeadingOut(section_id=h.section_id, title=h.title, label=h.label, depth=h.depth,
+                       passage_id=h.passage_id)
+            for h in view.headings
+        ],
+        blocks=[
+            BlockOut(
+                passage_id=b.passage.passage_id, kind=b.passage.kind, text=b.passage.text,
+                paragraph=b.paragraph, section_id=b.section,
+                markers=[MarkerOut(footnote=n, offset=o, footnote_id=f) for n, o, f in b.footnotes],
+                line_start=b.passage.line_start, line_end=b.passage.line_end, page=b.passage.page,
+            )
+            for b in view.blocks
+        ],
+        footnotes=[
+            FootnoteOut(
+                passage_id=n.passage_id, footnote=n.footnote, text=n.text, anchor_id=n.anchor_id,
+                anchor_text=n.anchor_text, section_path=list(n.section_path),
+                line_start=n.line_start, line_end=n.line_end,
+            )
+            for n in view.footnotes
+        ],
+    )  # fmt: skip
 
 
 def to_json(response: BaseModel) -> str:

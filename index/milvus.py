@@ -444,6 +444,12 @@ def ingest(
             _check_meta(meta, encoder, uri, collection)
             settings = IndexSettings.from_dict(meta["settings"])
         digest = settings_digest(settings, encoder)
+        # where the reports were read from: GET /documents/{id}/file finds a file by its name
+        # under these (the whole corpus is given to every run, so the last run's folders hold)
+        roots = sorted({str(Path(p).resolve()) for p in paths})
+        client.upsert(names["meta"], [{"key": "roots", "source_file": "", "file_hash": "",
+                                       "record": json.dumps(roots, ensure_ascii=False),
+                                       "unused": [0.0, 0.0]}])  # fmt: skip
         stored = _query_all(
             client, names["documents"], 'key != ""', ["key", "source_file", "file_hash"]
         )
@@ -673,7 +679,10 @@ class MilvusIndex:
         rows = _query_all(client, names["documents"], 'key != ""', ["record"])
         documents = [Document.from_dict(json.loads(r["record"])) for r in rows]
         settings = IndexSettings.from_dict(meta["settings"])
-        return cls(client, uri, collection, encoder, settings, documents, score_depth)
+        index = cls(client, uri, collection, encoder, settings, documents, score_depth)
+        roots = client.query(names["meta"], filter='key == "roots"', output_fields=["record"])
+        index.corpus_roots = json.loads(roots[0]["record"]) if roots else []
+        return index
 
     def close(self) -> None:
         self.client.close()

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field, replace
 
 from baocao.corpus.model import Document, Passage
 from baocao.corpus.vietnamese import canonical, fold_diacritics
-from baocao.index.analyzer import analyze, fold, is_unaccented, term_spans
+from baocao.index.analyzer import fold, is_unaccented, term_spans
 from baocao.index.backends import SearchIndex
 from baocao.index.hit import Hit, check_mode
+from baocao.qa.citation import Citation, cite, vietnamese_date  # noqa: F401  re-exported
+from baocao.qa.highlight import Vocabulary, highlights
 
 MAX_K = 100
 MAX_QUERY_CHARS = 2000
@@ -48,11 +50,6 @@ CANDIDATES = 50  # hits re-ranked by query understanding
 BOOST = 0.3
 FILTER_KEYS = ("doc_id", "year", "year_from", "year_to", "kind", "section")
 PASSAGE_KINDS = ("body", "footnote", "caption")
-# Words too common to be worth highlighting.
-_UNMARKED = frozenset(
-    ("của", "và", "các", "là", "có", "được", "trong", "cho", "với", "những", "đã", "này", "để",
-     "từ", "về", "theo", "tại")
-)  # fmt: skip
 _YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 _QUOTED_RE = re.compile(r"[\"“”](.+?)[\"“”]")
 
@@ -149,50 +146,6 @@ def document_years(document: Document | None) -> tuple[int, ...]:
     return (int(document.date[:4]),) if document.date else ()
 
 
-def vietnamese_date(iso: str) -> str:
-    """ "2020-11-11" -> "11/11/2020" (as dates are written in the reports' citations)."""
-    year, month, day = iso.split("-")
-    return f"{day}/{month}/{year}"
-
-
-@dataclass(frozen=True)
-class Citation:
-    doc_id: str
-    doc_title: str
-    doc_number: str | None
-    doc_date: str | None
-    file: str
-    section_path: tuple[str, ...]
-    footnote: int | None
-    line_start: int
-    line_end: int
-    page: int | None = None  # PDF: the page the passage starts on
-    page_end: int | None = None
-
-    def text(self) -> str:
-        """ "Báo cáo … (số 16-BC/TU, ngày 11/11/2020) › I. … › chú thích 12 — f.txt, dòng 8–9"."""
-        head = self.doc_title or self.doc_id
-        number = f"số {self.doc_number}" if self.doc_number else ""
-        date = f"ngày {vietnamese_date(self.doc_date)}" if self.doc_date else ""
-        details = ", ".join(x for x in (number, date) if x)
-        parts = [f"{head} ({details})" if details else head, *self.section_path]
-        if self.footnote is not None:
-            parts.append(f"chú thích {self.footnote}")
-        return " › ".join(parts) + f" — {self.file}, {self.place()}"
-
-    def place(self) -> str:
-        """Where in the file: "trang 3–4" in a PDF, "đoạn 12" in a Word file (its paragraphs,
-        headings and table rows, counted), "dòng 8–9" in a text file."""
-        if self.page is not None:
-            return f"trang {_range(self.page, self.page_end or self.page)}"
-        unit = "đoạn" if self.file.lower().endswith(".docx") else "dòng"
-        return f"{unit} {_range(self.line_start, self.line_end)}"
-
-
-def _range(start: int, end: int) -> str:
-    return f"{start}" if start == end else f"{start}–{end}"
-
-
 @dataclass(frozen=True)
 class Result:
     """A hit as a person sees it: the passage, where it comes from, what matched."""
@@ -204,30 +157,6 @@ class Result:
     @property
     def passage(self) -> Passage:
         return self.hit.passage
-
-
-def cite(passage: Passage, document: Document | None) -> Citation:
-    return Citation(
-        doc_id=passage.doc_id,
-        doc_title=document.title if document else "",
-        doc_number=document.number if document else None,
-        doc_date=document.date if document else None,
-        file=passage.source_file,
-        section_path=passage.section_path,
-        footnote=passage.footnote,
-        line_start=passage.line_start,
-        line_end=passage.line_end,
-        page=passage.page,
-        page_end=passage.page_end,
-    )
-
-
-def highlights(text: str, query: str) -> tuple[tuple[int, int], ...]:
-    """Spans of ``text`` holding a query term (diacritics ignored), common words left out."""
-    if len(canonical(text)) != len(text):  # offsets would not line up
-        return ()
-    wanted = {t for t in fold(analyze(query).words) if t not in fold(list(_UNMARKED))}
-    return tuple((s, e) for term, s, e in term_spans(text) if fold([term])[0] in wanted)
 
 
 def shared_wording(text: str, pasted: str) -> tuple[tuple[int, int], ...]:
@@ -258,12 +187,20 @@ class Searcher:
         self.index = index
         self._places = sorted({d.place for d in index.documents.values() if d.place}, key=len)
         self._kinds = sorted({d.kind for d in index.documents.values() if d.kind}, key=len)
+        self._vocabulary: Vocabulary | None = None
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The index's words: those too common to mark, and who holds which (built once)."""
+        if self._vocabulary is None:
+            self._vocabulary = Vocabulary(self.index.passages)
+        return self._vocabulary
 
     def search(
         self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None
     ) -> list[Result]:
         ranked = self.hits(query, k, mode, filters)
-        return [self._result(hit, rank, query) for rank, hit in enumerate(ranked, start=1)]
+        return [self.result(hit, rank, query) for rank, hit in enumerate(ranked, start=1)]
 
     def hits(
         self,
@@ -332,10 +269,12 @@ class Searcher:
             found += 1
         return found
 
-    def _result(self, hit: Hit, rank: int, query: str) -> Result:
+    def result(self, hit: Hit, rank: int, query: str) -> Result:
+        """``hit`` as shown at ``rank``, with its citation and the words to mark."""
         hit = replace(hit, rank=rank)
         document = self.index.documents.get(hit.passage.doc_id)
-        return Result(hit, cite(hit.passage, document), highlights(hit.passage.text, query))
+        marks = highlights(hit.passage.text, query, self.vocabulary.common)
+        return Result(hit, cite(hit.passage, document), marks)
 
 
 def passage_filter(

@@ -62,7 +62,7 @@ def ok(result: subprocess.CompletedProcess) -> str:
 def test_search_prints_citation_then_text_with_matches_marked(env, index_dir):
     out = ok(baocao(env, "search", "cuộc đối thoại năm 2019", "--k", "1", "--index-dir", index_dir))
     lines = out.splitlines()
-    assert lines[0].startswith("1. Báo cáo công tác dân vận năm 2019 › I. KẾT QUẢ › 1. Đối thoại")
+    assert lines[0].startswith("1. Báo cáo công tác dân vận năm 2019, mục I.1 — ")
     assert "dialogues.txt, dòng 6" in lines[0]
     assert "673 «cuộc đối thoại»" in lines[1]
     assert "«Năm 2019»" in lines[1]

@@ -26,11 +26,11 @@ def test_results_carry_citation_and_highlights(searcher):
     results = searcher.search("Kon Tum tổ chức bao nhiêu cuộc đối thoại với Nhân dân mỗi năm", k=5)
     assert any("673" in r.passage.text for r in results)
     first = results[0]
-    cited = first.citation.text()
-    assert first.citation.file in cited
+    cited = first.citation.full()
+    assert first.citation.file in cited and first.citation.file not in first.citation.text()
     assert f"dòng {first.passage.line_start}" in cited
     marked = [first.passage.text[s:e].lower() for s, e in first.highlights]
-    assert "đối" in marked and "thoại" in marked
+    assert "đối thoại" in marked
     assert "của" not in marked
 
 
@@ -155,7 +155,7 @@ def test_similar_marks_the_shared_wording(searcher, either_index):
 )
 def test_a_citation_says_where_in_the_file(file, lines, pages, place):
     citation = Citation("d", "Báo cáo X", "16-BC/TU", "2020-11-11", file, ("I. KẾT QUẢ",), 6,
-                        *lines, *pages)  # fmt: skip
-    assert citation.text() == (
-        f"Báo cáo X (số 16-BC/TU, ngày 11/11/2020) › I. KẾT QUẢ › chú thích 6 — {place}"
-    )
+                        *lines, *pages, doc_kind="báo cáo")  # fmt: skip
+    assert citation.text() == "Báo cáo số 16-BC/TU ngày 11/11/2020, mục I, chú thích 6"
+    assert citation.source() == place
+    assert citation.full() == f"{citation.text()} — {place}"
