@@ -292,6 +292,7 @@ class DocumentOut(BaseModel):
     place: str | None
     source_file: str
     passages: int
+    years: list[int] = Field(description="the years the document covers")
     citation: str = Field(description="the document as cited, with its province and period")
 
 
@@ -299,7 +300,6 @@ class DocumentDetail(DocumentOut):
     issuer: str | None
     signatory: str | None
     signatory_title: str | None
-    years: list[int]
     line_start: int
     line_end: int
     passage_ids: list[str]
@@ -526,7 +526,7 @@ def _result(
 
 def document_out(document: Document, passages: int) -> DocumentOut:
     return DocumentOut(passages=passages, citation=cite_document(document),
-                       **_document_fields(document))  # fmt: skip
+                       years=list(document.years), **_document_fields(document))  # fmt: skip
 
 
 def document_detail(document: Document, passage_ids: list[str]) -> DocumentDetail:
@@ -534,11 +534,11 @@ def document_detail(document: Document, passage_ids: list[str]) -> DocumentDetai
     return DocumentDetail(
         **fields,
         citation=cite_document(document),
+        years=list(document.years),
         passages=len(passage_ids),
         issuer=document.issuer,
         signatory=document.signatory,
         signatory_title=document.signatory_title,
-        years=list(document.years),
         line_start=document.line_start,
         line_end=document.line_end,
         passage_ids=passage_ids,
