@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 from pages import KON_TUM, search
@@ -47,3 +48,15 @@ def test_similar_wording_and_the_reports_list(page):
     expect(first).to_have_attribute("data-passage-id", KON_TUM + ":fn6")
     page.click("#tab-documents")
     expect(page.locator("#documents tbody tr")).to_have_count(8)
+
+
+def test_a_citation_opens_the_report_and_its_file(page):
+    search(page, "Hằng năm cấp ủy, chính quyền Kon Tum tổ chức bao nhiêu cuộc đối thoại?")
+    page.locator("#answer .cite a").click()
+    cited = page.locator(f"[id='p-{KON_TUM}:fn6']")
+    expect(cited).to_have_class("passage footnote-item cited")
+    expect(cited.locator("mark.answer-span")).to_have_text("673 cuộc")
+    with page.expect_download() as download:
+        page.click("#doc-download")
+    original = (sample_corpus_dir() / f"{KON_TUM}.txt").read_bytes()
+    assert Path(download.value.path()).read_bytes() == original
