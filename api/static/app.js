@@ -703,6 +703,8 @@ function renderDocument(view) {
     facts.append(dt, dd);
   }
   $(".doc-citation").textContent = `Trích dẫn: ${view.citation}`;
+  $(".doc-bar-title").textContent = view.citation;
+  $(".doc-bar-title").title = view.citation;
   $("#doc-download").hidden = !view.file_available;
   $("#doc-download-status").textContent = view.file_available ? "" : "Tệp gốc không còn ở thư mục đã nạp.";
 
@@ -1002,6 +1004,11 @@ function start() {
     }
   });
   $("#doc-download").addEventListener("click", downloadOriginal);
+  $("#doc-top").addEventListener("click", (event) => {
+    event.preventDefault();
+    $(".doc-outline details").open = true;
+    $("#document").scrollIntoView({ block: "start" });
+  });
   $("#doc-search").addEventListener("click", () => searchWithin(shownDocument.docId));
   window.addEventListener("popstate", route);
   window.addEventListener("hashchange", route);
