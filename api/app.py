@@ -158,10 +158,9 @@ router = APIRouter(responses=errors(400, 401, 422, 429))
 def search(body: SearchRequest, catalog: CatalogDep) -> SearchResponse:
     """Passages matching a query, best first, with highlights and citations."""
     started = time.perf_counter()
-    if body.offset + body.k > MAX_K:
-        raise ValueError(f"offset + k: at most {MAX_K}, got {body.offset + body.k}")
     filters = Filters.from_dict(body.filters.to_dict(), catalog.index.documents)
-    results = catalog.searcher.search(body.query, body.offset + body.k, body.mode, filters)
+    depth = min(body.offset + body.k, MAX_K)  # hits beyond the 100th are never given
+    results = catalog.searcher.search(body.query, depth, body.mode, filters)
     count = total(catalog.searcher, body.query, filters)
     return search_response(body.query, results[body.offset :], started, body.offset, count)
 
@@ -217,6 +216,14 @@ def document(doc_id: str, catalog: CatalogDep) -> DocumentDetail:
     return catalog.document(doc_id)
 
 
+_MEDIA = {
+    ".txt": "text/plain",
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+_CHARSETS = {"utf-8-sig": "utf-8", "windows-1258": "windows-1258"}
+
+
 @router.get(
     "/documents/{doc_id}/text",
     response_model=DocumentTextOut,
@@ -233,7 +240,8 @@ def document_text_route(doc_id: str, catalog: CatalogDep) -> DocumentTextOut:
     "/documents/{doc_id}/file",
     tags=["browse"],
     responses={**errors(404, 409), 410: {"model": ErrorOut, "description": "file gone"},
-               200: {"content": {"application/octet-stream": {}},
+               200: {"content": {media: {} for media in ("text/plain", "application/pdf",
+                                     _MEDIA[".docx"], "application/octet-stream")},
                      "description": "the original file, as indexed"}},
 )  # fmt: skip
 def document_file(doc_id: str, catalog: CatalogDep) -> Response:
@@ -260,14 +268,6 @@ def document_file(doc_id: str, catalog: CatalogDep) -> Response:
                              headers={"Content-Disposition": disposition,
                                       "Content-Length": str(path.stat().st_size),
                                       "X-Content-Type-Options": "nosniff"})  # fmt: skip
-
-
-_MEDIA = {
-    ".txt": "text/plain",
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-_CHARSETS = {"utf-8-sig": "utf-8", "windows-1258": "windows-1258"}
 
 
 class OneSearch:

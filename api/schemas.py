@@ -39,7 +39,7 @@ ACCEPTED = {
     "text": f"a non-empty text of at most {MAX_QUERY_CHARS} characters and {MAX_TEXT_TOKENS} "
     "tokens of the encoder",
     "k": f"a whole number from 1 to {MAX_K}",
-    "offset": f"a whole number from 0 to {MAX_K - 1}; offset + k at most {MAX_K}",
+    "offset": f"a whole number from 0 to {MAX_K - 1}; hits beyond the {MAX_K}th are not given",
     "hits": f"a whole number from 0 to {MAX_K}",
     "mode": f"one of {', '.join(SEARCH_MODES)}",
     "filters": (

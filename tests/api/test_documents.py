@@ -178,3 +178,50 @@ def test_the_sha256_checked_is_the_one_indexed(client, built):
     digest = hashlib.sha256((reports / f"{DRAFT}.txt").read_bytes()).hexdigest()
     catalog = client.app.state.live.current.value
     assert catalog.index.documents[DRAFT].sha256 == digest
+
+
+# -- paging, totals and one search per question ------------------------------------------------
+
+
+def test_search_pages_follow_on_and_the_total_counts_the_phrase(client):
+    def ids(**body):
+        response = client.post("/search", json=body)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    whole = ids(query="đối thoại", k=10, mode="bm25")
+    first, second = ids(query="đối thoại", k=5, mode="bm25"), ids(query="đối thoại", k=5, offset=5,
+                                                                   mode="bm25")  # fmt: skip
+    assert [h["passage_id"] for h in first["hits"] + second["hits"]] == [
+        h["passage_id"] for h in whole["hits"]
+    ]
+    assert second["offset"] == 5
+    texts = []
+    for doc_id in (KON_TUM, DRAFT):
+        view = client.get(f"/documents/{doc_id}/text").json()
+        texts += [b["text"] for b in view["blocks"]] + [f["text"] for f in view["footnotes"]]
+    phrase = ids(query='"tiếp xúc, đối thoại"', k=5)
+    assert phrase["total"] == sum("tiếp xúc, đối thoại" in t.lower() for t in texts) > 0
+    assert ids(query="đối thoại", k=99, offset=99)["hits"].__len__() <= 1  # never past 100
+
+
+def test_ask_lists_its_hits_from_the_same_search(client, monkeypatch):
+    index = client.app.state.live.current.value.index
+    calls = []
+    real = type(index).search
+
+    def counted(self, *args, **kwargs):
+        calls.append(args[0] if args else kwargs.get("query"))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(index), "search", counted)
+    question = "Hằng năm cấp ủy, chính quyền Kon Tum tổ chức bao nhiêu cuộc đối thoại?"
+    alone = client.post("/ask", json={"question": question}).json()
+    searched_alone = len(calls)
+    calls.clear()
+    both = client.post("/ask", json={"question": question, "hits": 10}).json()
+    assert len(calls) == searched_alone  # the list costs no second search (nor encoding)
+    assert both["answer"] == alone["answer"] == "673 cuộc"
+    assert len(both["hits"]) == 10 and both["total"] >= 10
+    assert both["citations"][0]["passage_id"] in {h["passage_id"] for h in both["hits"]}
+    assert alone["hits"] == [] and alone["total"] is None

@@ -25,7 +25,8 @@ def api_schema(bundled_index):
 
 OPERATIONS = [
     ("POST", "/search"), ("POST", "/ask"), ("POST", "/facts"), ("POST", "/similar"), ("GET", "/documents"),
-    ("GET", "/documents/{doc_id}"), ("GET", "/passages/{passage_id}"), ("GET", "/health"),
+    ("GET", "/documents/{doc_id}"), ("GET", "/documents/{doc_id}/text"),
+    ("GET", "/documents/{doc_id}/file"), ("GET", "/passages/{passage_id}"), ("GET", "/health"),
     ("POST", "/reload"),
 ]  # fmt: skip
 
