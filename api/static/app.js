@@ -56,7 +56,6 @@ function inVietnamese(status, detail) {
     if (chars) return `Nội dung quá dài: tối đa ${chars[1]} ký tự.`;
     const vietnamese = /: ((?:câu hỏi|đoạn văn) quá dài[^(]*)/.exec(detail);
     if (vietnamese) return `${vietnamese[1].trim().replace(/^./, (c) => c.toUpperCase())}.`;
-    if (/offset \+ k/.test(detail)) return "Đã hiển thị tối đa 100 kết quả.";
     if (/year/.test(detail)) return "Năm trong bộ lọc không hợp lệ (từ 1900 đến 2100).";
     return "Yêu cầu chưa hợp lệ. Hãy kiểm tra câu hỏi và bộ lọc.";
   }
