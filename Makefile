@@ -2,7 +2,14 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+# Two stamps: `make run` installs what serving needs, `make test` adds the test extras (torch,
+# playwright, milvus-lite, atheris, schemathesis: ≈ 2.4 GB) — also after a `make run`.
+RUN_STAMP := $(VENV)/.run-stamp
+TEST_STAMP := $(VENV)/.test-stamp
+# `make run PORT=8123 HOST=0.0.0.0` (another host than 127.0.0.1 also needs --allowed-host:
+# see "Serving on a shared machine" in the README).
+PORT ?= 8000
+HOST ?= 127.0.0.1
 
 # Debian packages the tests drive for real: a headless Chromium for the web page, LibreOffice
 # (and the fonts its PDF page layouts were checked with) to make PDFs from .docx fixtures.
@@ -11,15 +18,21 @@ APT_GET := $(if $(filter 0,$(shell id -u)),apt-get,sudo apt-get)
 
 .PHONY: run test lint system-packages
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	touch $(TEST_STAMP) $(RUN_STAMP)
 
-run: $(STAMP)
-	$(BIN)/baocao serve
+run: $(RUN_STAMP)
+	$(BIN)/baocao serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) system-packages
+test: $(TEST_STAMP) system-packages
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -30,5 +43,5 @@ system-packages:
 		$(APT_GET) update -q && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -q $$missing; \
 	fi
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

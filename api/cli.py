@@ -60,6 +60,10 @@ from .guard import TOKEN_ENV, GuardSettings, check_token, default_hosts
 from .schemas import ask_response, fact_out, facts_response, search_response, to_json
 from .workers import KEEP_ALIVE_SECONDS, WorkerSettings, serve_workers, worker_backend
 
+# Building an index (parsing, embedding with the time left, saving) and `baocao eval` (each
+# mode, then ask) report their steps on stderr; bars only on a terminal.
+PROGRESS_LOGGERS = ("baocao.index.build", "baocao.index.embedding_cache", "baocao.eval.harness")
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
@@ -67,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s"
     )
+    for name in PROGRESS_LOGGERS:  # long steps say what they do, without -v too
+        logging.getLogger(name).setLevel(logging.INFO)
     try:
         return args.run(args)
     except (ReportError, IndexUnusable, ValueError) as error:

@@ -7,13 +7,16 @@ BEIR benchmark folder (with the published numbers from its README beside ours).
 from __future__ import annotations
 
 import json
+import logging
 import re
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from baocao.corpus.loader import load_reports, sample_corpus_dir
 from baocao.corpus.model import Document, Passage
@@ -28,6 +31,7 @@ from baocao.index.hit import SEARCH_MODES
 from baocao.index.store import write_json
 from baocao.qa.search import Searcher
 
+logger = logging.getLogger(__name__)
 METRICS = tuple(MEASURES)  # recall@1, recall@5, recall@10, mrr@10, ndcg@10
 K = 10
 
@@ -138,14 +142,21 @@ def evaluate_index(
     """Each mode as users get it: ``qa.Searcher`` (the index plus query understanding)."""
     searcher = Searcher(index)
     results = {}
-    for mode in modes:
+    bars = sys.stderr.isatty()
+    for number, mode in enumerate(modes, start=1):
         rankings, seconds = {}, []
-        for query_id, text in eval_set.queries.items():
+        questions = eval_set.queries.items()
+        what = f"{mode} ({number}/{len(modes)})"
+        logger.info("searching %d questions in mode %s", len(questions), what)
+        for query_id, text in tqdm(questions, desc=what, unit="q", disable=not bars):
             started = time.perf_counter()
             found = searcher.search(text, K, mode)
             seconds.append(time.perf_counter() - started)
             rankings[query_id] = [r.passage.passage_id for r in found]
         results[mode] = _score(eval_set, rankings, seconds)
+        logger.info("%s: recall@5 %.3f, MRR@10 %.3f in %.1f s", mode,
+                    results[mode].metrics["recall@5"], results[mode].metrics["mrr@10"],
+                    sum(seconds))  # fmt: skip
     return results
 
 
@@ -154,7 +165,11 @@ def evaluate_answers(index: SearchIndex, eval_set: EvalSet) -> dict | None:
     if not eval_set.answers:
         return None
     relevant = {qid: set(passages) for qid, passages in eval_set.qrels.items()}
-    return evaluate_ask(index, eval_set.answers, relevant=relevant)
+    logger.info("asking %d questions (ask)", len(eval_set.answers))
+    started = time.perf_counter()
+    answers = evaluate_ask(index, eval_set.answers, relevant=relevant)
+    logger.info("ask: done in %.1f s", time.perf_counter() - started)
+    return answers
 
 
 def _score(eval_set: EvalSet, rankings: dict[str, list[str]], seconds: list[float]) -> ModeResult:

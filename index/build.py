@@ -114,6 +114,7 @@ def index_reports(
     reports = find_reports(paths, run.skipped, keep_ids, refused)
     corpus = _Corpus()
     show = progress if progress is not None else sys.stderr.isatty() and len(reports) > 3
+    logger.info("reading %d report files from %s", len(reports), ", ".join(map(str, paths)))
     for report in tqdm(reports, desc="reading", unit="file", disable=not show):
         run.files.append(_add_file(corpus, report, previous))
     for error in refused:  # what an earlier build read from them leaves the index
@@ -122,6 +123,8 @@ def index_reports(
     seen = {r.source_file for r in reports} | {e.source for e in refused}
     run.files += [FileOutcome(name, "removed") for name in previous.files if name not in seen]
     run.seconds["parse"] = time.perf_counter() - started
+    logger.info("read in %.1f s: %d documents, %d passages", run.seconds["parse"],
+                len(corpus.documents), len(corpus.passages))  # fmt: skip
     if not corpus.passages:
         raise ReportError(", ".join(map(str, paths)), "no passages to index (no readable report)")
     settings = settings or IndexSettings()
@@ -129,6 +132,7 @@ def index_reports(
     embedded = _embed(run, corpus, previous, encoder, settings, cache, progress)
     if not corpus.passages:
         raise ReportError(", ".join(map(str, paths)), "no passages to index (every file failed)")
+    logger.info("building the BM25 and FAISS indexes")
     index = HybridIndex.build(
         corpus.passages,
         corpus.documents,
@@ -142,6 +146,7 @@ def index_reports(
     index.corpus_roots = [str(Path(p).resolve()) for p in paths]
     index.facts = corpus.fact_book()
     saving = time.perf_counter()
+    logger.info("saving the index to %s", run.index_dir)
     run.build = index.save(run.index_dir)
     run.seconds.update(
         bm25=index.build_stats["bm25_seconds"],
@@ -152,6 +157,7 @@ def index_reports(
     )
     run.embedding = index.build_stats["embedding"]
     run.passages, run.documents = len(corpus.passages), len(corpus.documents)
+    logger.info("index ready in %.0f s", run.seconds["total"])
     return run
 
 

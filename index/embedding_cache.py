@@ -26,6 +26,8 @@ from .encoders import Encoder
 
 logger = logging.getLogger(__name__)
 
+PROGRESS_SECONDS = 10.0  # without a progress bar, a line with the time left this often
+
 T = TypeVar("T")
 
 _SCHEMA = """
@@ -253,6 +255,13 @@ def embed_passages(
     failed: dict[str, str] = {}
     starts = worker.starts if worker is not None else 0
     disable = not progress if progress is not None else not sys.stderr.isatty()
+    if missing:
+        logger.info(
+            "embedding %d passages with %s (%d found in the embedding cache%s)",
+            len(missing), encoder.name, len(by_key) - len(missing),
+            f" {cache.path}" if cache is not None else "",
+        )  # fmt: skip
+    told = _ProgressLines(len(missing), "embedding") if disable else None
     with tqdm(total=len(missing), desc="embedding", unit="passage", disable=disable) as bar:
         for batch in _batches(missing, batch_size):
             new = _encode_batch(encoder, worker, [by_key[key] for key in batch], batch, failed)
@@ -260,6 +269,8 @@ def embed_passages(
             if cache is not None:
                 cache.put_many(encoder.fingerprint, new)  # an interrupted run keeps its progress
             bar.update(len(batch))
+            if told is not None:
+                told.update(len(batch))
     out = np.full((len(keys), encoder.dim), np.nan, dtype=np.float32)
     for row, key in enumerate(keys):
         if key in vectors:
@@ -281,6 +292,27 @@ def embed_passages(
         rows = {row: failed[key] for row, key in enumerate(keys) if key in failed}
         raise EmbeddingFailed(rows, out, stats)
     return out, stats
+
+
+class _ProgressLines:
+    """Where no progress bar is drawn (stderr not a terminal: a log file, a service), a line
+    at most every ``every`` seconds with the count done and the time left."""
+
+    def __init__(self, total: int, what: str, every: float | None = None) -> None:
+        self.total, self.what = total, what
+        self.every = PROGRESS_SECONDS if every is None else every
+        self.done = 0
+        self.started = self.told = time.monotonic()
+
+    def update(self, n: int) -> None:
+        self.done += n
+        now = time.monotonic()
+        if now - self.told < self.every or self.done >= self.total:
+            return
+        self.told = now
+        left = (now - self.started) / self.done * (self.total - self.done)
+        logger.info("%s: %d of %d passages, about %.0f s left", self.what, self.done,
+                    self.total, left)  # fmt: skip
 
 
 def _cached_vectors(
