@@ -23,6 +23,8 @@ from .sentences import split_sentences
 from .vietnamese import canonical, canonical_number
 
 FACT_KINDS = ("quantity", "date", "reference")
+# Raised whenever extraction changes: stored facts of another version are extracted again.
+FACTS_VERSION = 2
 TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
@@ -62,7 +64,8 @@ REFERENCE_RE = re.compile(
     r"(?P<kind>(?:Kế hoạch|Quyết định|Nghị quyết|Chỉ thị|Kết luận|Quy định|Chương trình|"
     r"Thông báo|Công văn|Hướng dẫn|Nghị định|Thông tư|Luật|Pháp lệnh|Đề án|Báo cáo|Thông tri|"
     r"Quy chế)(?:\s+liên tịch)?)\s+(?:số\s+)?(?P<number>\d+(?:/\d+)*[-/][A-ZĐ][\w&]*"
-    r"(?:[-/][\w&]+)*)(?:,?\s+ngày\s+(?P<date>\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?\d{4}))?"
+    r"(?:[-/][\w&]+)*)(?:,?\s+ngày\s+(?P<date>\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?\d{4}"
+    r"|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?"
 )
 _WORD_RE = re.compile(r"[^\W\d_]+[23]?(?!\w)")
 # Units and measure words as written after a number; where one starts another, longest first.
@@ -224,20 +227,23 @@ class FactBook:
         return cls({k: tuple(v) for k, v in grouped.items()}, tuple(coverages), frozenset(years))
 
     def to_records(self) -> list[dict]:
-        """One JSON record a line: coverages first, then facts (``facts.jsonl``)."""
-        return [{"coverage": c.to_dict()} for c in self.coverages] + [
-            {"fact": f.to_dict()} for f in self.all_facts()
-        ]
+        """One JSON record a line: the extractor's version, coverages, then facts
+        (``facts.jsonl``)."""
+        return [{"version": FACTS_VERSION}, *({"coverage": c.to_dict()} for c in self.coverages),
+                *({"fact": f.to_dict()} for f in self.all_facts())]  # fmt: skip
 
     @classmethod
-    def from_records(cls, records: Iterable[dict]) -> FactBook:
-        facts, coverages = [], []
+    def from_records(cls, records: Iterable[dict]) -> FactBook | None:
+        """The stored book; None when another version of the extractor wrote it."""
+        facts, coverages, version = [], [], None
         for record in records:
-            if "coverage" in record:
+            if "version" in record:
+                version = record["version"]
+            elif "coverage" in record:
                 coverages.append(Coverage.from_dict(record["coverage"]))
             else:
                 facts.append(Fact.from_dict(record["fact"]))
-        return cls.of(facts, coverages)
+        return cls.of(facts, coverages) if version == FACTS_VERSION else None
 
 
 def facts_of(

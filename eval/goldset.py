@@ -2,9 +2,10 @@
 
 ``questions.jsonl`` was written with the system in view: a fixed hash of each id splits it into
 **tune** (60%: every weight, threshold and rule of ``ask`` is chosen on it) and **test** (40%).
-``scope_questions.jsonl`` was written from the reports alone before anyone looked at what the
-system answers (scope traps, questions no report answers, compound and short-span answers): it is
-test only. Quality figures are reported on the test split.
+``scope_questions.jsonl`` (ids "s…") was written from the reports alone, then its answers were
+studied to build the fact layer: it is tune now. ``blind_questions.jsonl`` (ids "b…") was written
+from the reports alone by someone who never saw an answer, and nobody looked at its answers
+before the rules were fixed: it is test only. Quality figures are reported on the test split.
 
 A passage is relevant to a question when its source spans cover most of the question's
 evidence (an exact substring of the report file), so re-chunking never invalidates the set.
@@ -24,7 +25,9 @@ from baocao.corpus.readers.decode import read_report_file
 
 GOLD_DIR = Path(__file__).parent / "gold"
 GOLD_FILE = GOLD_DIR / "questions.jsonl"
-SCOPE_FILE = GOLD_DIR / "scope_questions.jsonl"  # written blind: test only
+SCOPE_FILE = GOLD_DIR / "scope_questions.jsonl"  # written blind, answers studied: tune
+BLIND_FILE = GOLD_DIR / "blind_questions.jsonl"  # written blind, never tuned on: test
+GOLD_FILES = (GOLD_FILE, SCOPE_FILE, BLIND_FILE)
 QUESTION_TYPES = ("numeric", "fact", "wording", "list")
 QUESTION_CLASSES = ("scope", "unanswerable", "compound", "short_span", "other")
 SPLITS = ("tune", "test", "all")
@@ -53,10 +56,10 @@ class GoldQuestion:
 
     @property
     def split(self) -> str:
-        """ "tune" or "test": fixed by a hash of the id for questions.jsonl; the blind set
-        (ids "s…") is always test."""
-        if self.id.startswith("s"):
-            return "test"
+        """ "tune" or "test": fixed by a hash of the id for questions.jsonl; the scope set
+        (ids "s…") is tune, the blind set (ids "b…") test."""
+        if self.id.startswith(("s", "b")):
+            return "tune" if self.id.startswith("s") else "test"
         share = int(hashlib.sha256(self.id.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
         return "tune" if share < TUNE_SHARE else "test"
 
@@ -82,10 +85,10 @@ def _question(data: dict) -> GoldQuestion:
 
 
 def load_split(split: str = "test") -> list[GoldQuestion]:
-    """The questions of one split ("tune", "test" or "all") across both gold files."""
+    """The questions of one split ("tune", "test" or "all") across the gold files."""
     if split not in SPLITS:
         raise ValueError(f"split {split!r}: accepted {', '.join(SPLITS)}")
-    questions = load_gold(GOLD_FILE) + (load_gold(SCOPE_FILE) if SCOPE_FILE.is_file() else [])
+    questions = [q for path in GOLD_FILES if path.is_file() for q in load_gold(path)]
     return [q for q in questions if split == "all" or q.split == split]
 
 

@@ -125,13 +125,16 @@ def _evaluate_index(index: HybridIndex, dataset: EvalSet, mode: str) -> dict[str
 
 
 ASK_GRID = {
-    "threshold": (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0),
+    "threshold": (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0),
+    "sentence_doubt": (0.0, 0.2, 0.4),
     "scope": (0.5, 1.5),
-    "near": (0.5, 1.0),
-    "cover": (0.25, 0.5),
     "unit": (0.5, 1.0),
-}
-WRONG_COST = 3.0  # a confidently wrong answer costs as much as three right ones
+}  # near 1.0 and cover 0.5 were chosen by the earlier, wider grid (7 of 8 rows agreed)
+# A confidently wrong number copied into a new report is the worst outcome: it costs as much
+# as five right answers (the target is at most 2% confidently wrong).
+WRONG_COST = 5.0
+# Settings that leave the product's first question unanswered (or wrong) are not chosen.
+MISSION_QUESTION = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 
 
 def ask_table(index: HybridIndex, k: int = 5) -> list[str]:
@@ -140,6 +143,7 @@ def ask_table(index: HybridIndex, k: int = 5) -> list[str]:
     read = {q.id: reports_wording(q.question) for q in questions}
     searcher = Searcher(index)  # as ask searches
     hits = {q.id: searcher.hits(read[q.id], k, "hybrid") for q in questions}
+    mission = next(i for i, q in enumerate(questions) if q.question == MISSION_QUESTION)
     rows = []
     for values in itertools.product(*ASK_GRID.values()):
         settings = AskSettings(**dict(zip(ASK_GRID, values, strict=True)))
@@ -148,6 +152,8 @@ def ask_table(index: HybridIndex, k: int = 5) -> list[str]:
         ]
         right = verdicts.count("right") / len(questions)
         wrong = verdicts.count("confident but wrong") / len(questions)
+        if verdicts[mission] != "right":  # the product's first question must stay answered
+            continue
         rows.append((-(right - WRONG_COST * wrong), -right, wrong, values))
     rows.sort()
     names = list(ASK_GRID)

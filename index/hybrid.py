@@ -300,7 +300,8 @@ def dense_texts(
 
 
 def read_facts(build: Path) -> FactBook | None:
-    """The facts stored in a build folder (None for a build made before facts were stored)."""
+    """The facts stored in a build folder (None for a build made before facts were stored, or
+    by another version of the extractor: they are extracted again)."""
     path = build / FACTS_FILE
     return FactBook.from_records(store.read_jsonl(path)) if path.is_file() else None
 

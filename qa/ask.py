@@ -32,11 +32,11 @@ from baocao.corpus.facts import (
     sentence_spans,
 )
 from baocao.corpus.model import Passage
-from baocao.corpus.vietnamese import canonical, fold_diacritics
+from baocao.corpus.vietnamese import canonical, canonical_number, fold_diacritics
 from baocao.index.analyzer import analyze, canonical_doc_id, is_unaccented
 from baocao.index.backends import SearchIndex
 from baocao.index.hit import Hit
-from baocao.qa.factbook import fact_book
+from baocao.qa.factbook import fact_book, known_places
 from baocao.qa.scope import Asked, coverage_note, read_scope, scope_fit, uncovered
 from baocao.qa.search import Filters, Searcher, check_k, check_query
 
@@ -47,7 +47,7 @@ QUESTION_KINDS = ("quantity", "when", "who", "which", "what", "list", "other")
 # against their folded forms ("bao nhieu", "khi nao").
 _KIND_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("when", ("khi nào", "bao giờ", "lúc nào", "ngày nào", "tháng nào", "năm nào",
-              "thời gian nào", "thời điểm nào")),
+              "thời gian nào", "thời điểm nào", "ngày ban hành", "ngày ký")),
     ("quantity", ("bao nhiêu", "mấy", "số lượng", "tỷ lệ", "tỉ lệ", "bao lâu", "phần trăm",
                   "tỷ trọng", "^số")),
     ("other", ("thế nào", "ra sao")),
@@ -138,14 +138,16 @@ class AskSettings:
 
     cover: float = 0.5
     near: float = 1.0
-    unit: float = 0.5
+    unit: float = 1.0
     fit: float = 1.0
     prior: float = 0.2
     place: float = 1.0
     pin: float = 1.0
     named: float = 1.0
     scope: float = 0.5  # how much a fact whose scope fits counts when picking
-    threshold: float = 0.5  # confidence below this: no answer, only evidence
+    threshold: float = 0.6  # confidence below this: no answer, only evidence
+    # a whole sentence given for a question that asks a number, date, name or list: less sure
+    sentence_doubt: float = 0.4
     facts_shown: int = 5  # facts listed beside the answer
     facts_margin: float = 0.5  # listed: facts whose "what" score is this close to the best
 
@@ -173,6 +175,9 @@ class _Question:
     unit: tuple[str, ...]  # what is counted: the words after "bao nhiêu"/"mấy"
     percent: bool  # asks for a share
     grain: str | None  # "day", "month", "year": the date a "when" question wants
+    slots: tuple[tuple[str, ...], ...]  # per value asked ("bao nhiêu lượt, bao nhiêu người"):
+    # the words around its question word; two or more ask for a compound answer
+    from_to: bool  # "tăng từ bao nhiêu lên bao nhiêu", "thay đổi ra sao": both ends asked
 
 
 @dataclass(frozen=True)
@@ -234,6 +239,39 @@ def _asked_unit(text: str, folded: bool) -> tuple[str, ...]:
     return tuple(words)
 
 
+# Each value a question asks: "bao nhiêu", "mấy", "ngày nào", "nhiệm kỳ nào", "số mấy".
+_SLOT_RE = r"(?:bao nhiêu|mấy|(?:ngày|tháng|nhiệm kỳ|năm) nào)"
+_FROM_TO_ASKED = (
+    r"(?:từ (?:\w+ ){0,2}(?:bao nhiêu|mấy) (?:lên|xuống|đến|còn)"
+    r"|(?:tăng|giảm|thay đổi|chuyển dịch|biến động)[^?]{0,30}(?:ra sao|thế nào))"
+)
+
+
+def _slots(text: str, folded: bool) -> tuple[tuple[str, ...], ...]:
+    """The words around each value asked (two before its question word, three after):
+    ("tiếp", "bao nhiêu", "lượt"), ("trị", "giá", "bao nhiêu")."""
+    slots = []
+    both = _fold_all(frozenset({"và"})) if folded else frozenset({"và"})
+    matches = list(_pattern(_SLOT_RE, folded).finditer(text))
+    for i, match in enumerate(matches):
+        start = matches[i - 1].end() if i else 0
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        before = _WORD_RE.findall(re.split(r"[,;]", text[start : match.start()])[-1])[-4:]
+        after = _WORD_RE.findall(re.split(r"[,;?]", text[match.end() : end])[0])
+        alone = len(matches) == 1  # "X và Y" around the only question word asks two values
+        joined = [i for i, w in enumerate(before) if w in both]
+        if joined and alone:  # "phát hiện và khởi tố bao nhiêu vụ": two values of one unit
+            slots.append((*before[: joined[-1]][-2:], match.group(), *after[:3]))
+            before = before[joined[-1] + 1 :]
+        slots.append((*before[-2:], match.group(), *after[:3]))
+        joined = [i for i, w in enumerate(after) if w in both]
+        # "bao nhiêu tổ chức và cá nhân": the second value counted by its own word
+        if joined and alone and joined[0] + 1 < len(after):
+            rest = after[joined[0] + 1 :][:2]
+            slots.append((*before[-2:], match.group(), *rest, *after[:1]))
+    return tuple(slots)
+
+
 def _fold_all(words: frozenset[str]) -> frozenset[str]:
     return frozenset(fold_diacritics(w) for w in words)
 
@@ -269,6 +307,8 @@ def _parse_question(question: str) -> _Question:
         unit=_asked_unit(text, folded),
         percent="%" in text or any(_has(text, w, folded) for w in _PERCENT_WORDS),
         grain=grains[0] if grains else None,
+        slots=_slots(text, folded),
+        from_to=_has(text, _FROM_TO_ASKED, folded),
     )
 
 
@@ -485,11 +525,15 @@ def _answer_spans(
     elif question.kind == "when":
         yield from _dates(question, sentence, offset, facts)
     if _asks_document(question):
+        given = {canonical_doc_id(m.group()) for m in DOC_NUMBER_RE.finditer(question.raw)}
+        asked_kinds = _asked_document_kinds(question)
         for fact in facts:
-            if fact.kind == "reference":
+            number = DOC_NUMBER_RE.search(fact.value)
+            named = number is not None and canonical_doc_id(number.group()) in given
+            if fact.kind == "reference" and not named:  # not the document the question names
                 a, b = fact.span[0] - offset, fact.span[1] - offset
                 kind = _normal(fact.value.split(" số")[0], question.folded)
-                yield a, b, 1.0 if kind in question.text else 0.5, fact
+                yield a, b, 1.0 if kind in asked_kinds else 0.5 if not asked_kinds else 0.2, fact
     elif _has(question.text, _WHERE, question.folded):
         yield from _place_spans(question, sentence)
     elif question.kind in ("who", "which", "what", "list"):
@@ -509,13 +553,26 @@ _PERSON_RE = re.compile(
 _QUOTED_RE = re.compile(r"[“\"«]([^”\"»]{2,80})[”\"»]")
 
 
+def _asked_document_kinds(question: _Question) -> set[str]:
+    """The kinds of document asked for: "kế hoạch" in "bằng kế hoạch nào", "kế hoạch số mấy"."""
+    words = "|".join(_DOCUMENT_WORDS)
+    asked = rf"({words})\s+(?:số\s+)?(?:mấy|nào|gì|bao nhiêu)"
+    pattern = re.compile(fold_diacritics(asked) if question.folded else asked)
+    return {m.group(1) for m in pattern.finditer(question.text)}
+
+
 def _asks_document(question: _Question) -> bool:
     """ "Kế hoạch số mấy", "văn bản nào", "theo quyết định nào"."""
-    if question.kind not in ("which", "what", "quantity", "other"):
+    if question.kind not in ("which", "what", "quantity", "other", "when"):
         return False
     words = "|".join(_DOCUMENT_WORDS)
     asked = rf"(?:{words})\s+(?:số\s+)?(?:mấy|nào|gì|bao nhiêu)|(?:số hiệu|ký hiệu)"
     return _has(question.text, asked, question.folded)
+
+
+# A quoted name answers a question that asks a name, a motto, a theme or a movement.
+_NAME_ASKED = (r"(?:tên|gì|chủ đề|phương châm|khẩu hiệu|mô hình|phong trào|cuộc vận động|"
+               r"chương trình|diễn đàn|trang|tội)")  # fmt: skip
 
 
 def _name_spans(question: _Question, sentence: str) -> Iterator[tuple[int, int, float, None]]:
@@ -523,6 +580,8 @@ def _name_spans(question: _Question, sentence: str) -> Iterator[tuple[int, int, 
     if question.kind == "who":
         for match in _PERSON_RE.finditer(sentence):
             yield match.start(), match.end(), 1.0, None
+    if not _has(question.text, _NAME_ASKED, question.folded):
+        return
     quoted = [m for m in _QUOTED_RE.finditer(sentence)
               if _normal(m.group(1), question.folded) not in question.text]  # fmt: skip
     if question.kind == "list" and quoted:  # "“A”, “B” và “C”": all of them
@@ -680,7 +739,21 @@ def _dates(
             named = {canonical_doc_id(m.group()) for m in DOC_NUMBER_RE.finditer(before)}
             # the document the question names first is the one it asks about
             fits *= 1.0 if cited[0] in named else 0.6 if named & set(cited) else 0.3
+        if _other_event(question, sentence, fact.span[0] - offset):
+            fits *= 0.5  # "… xảy ra ngày 24-7-2019" does not date the trial asked about
         yield fact.span[0] - offset, fact.span[1] - offset, fits, fact
+
+
+_DATE_LEAD_WORDS = frozenset(("ngày", "vào", "từ", "đến", "tới", "trước", "sau", "năm", "tháng"))
+
+
+def _other_event(question: _Question, sentence: str, start: int) -> bool:
+    """Whether the words right before a date name an event the question does not ask about."""
+    segment = _SEGMENT_BREAK_RE.split(sentence[:start])[-1]
+    words = [w for w in _words(question, segment)[-3:] if w not in _DATE_LEAD_WORDS]
+    stop = _fold_all(_STOP_WORDS) if question.folded else _STOP_WORDS
+    content = [w for w in words[-2:] if w not in stop]
+    return bool(content) and not any(w in question.weights for w in content)
 
 
 # -- choosing and answering -------------------------------------------------------------------
@@ -693,6 +766,9 @@ def _choice(candidate: _Candidate, settings: AskSettings, scope: bool = True) ->
     if not scope:
         weights["scope"] = 0.0
     return sum(w * getattr(candidate.evidence, name) for name, w in weights.items())
+
+
+_SPAN_KINDS = ("quantity", "when", "who", "which", "list")  # they ask for less than a sentence
 
 
 def _confidence(evidence: _Evidence, margin: float, strict_scope: bool) -> float:
@@ -720,6 +796,175 @@ def _span_text(candidate: _Candidate) -> str:
     return candidate.hit.passage.text[start:end]
 
 
+# -- answers of several values --------------------------------------------------------------
+
+_SHARE_AFTER_RE = re.compile(
+    r"[\s,(]*(?:đạt|chiếm|bằng|tỷ lệ|tỉ lệ)?\s*(?:khoảng |gần |trên |hơn )?\d+(?:,\d+)?\s?%"
+)
+_FRACTION_BEFORE_RE = re.compile(
+    r"\d+(?:\.\d+)*/\d+(?:\.\d+)*(?:\s+[^\W\d_]+){0,4}[\s,(]*(?:đạt|chiếm|bằng)?\s*$"
+)
+_FROM_TO_RE = re.compile(
+    r"từ\s+(?:[^\W\d_]+\s+){0,3}\d[^;]{0,70}?\s(?:lên|xuống còn|xuống|còn)\s+"
+    r"(?:[^\W\d_]+\s+){0,2}\d+(?:[.,/]\d+)*(?:\s?%)?"
+    r"(?:\s+(?:tỷ đồng|triệu đồng|USD|đồng|người|hộ|điểm|lượt))?"
+)
+_TERM_AFTER_RE = re.compile(r"[^;.]{0,60}?(nhiệm kỳ\s+\d{4}\s?[-–]\s?\d{4})")
+_MAX_ANSWER_CHARS = 200
+
+
+def _whole_answer(
+    question: _Question, best: _Candidate, candidates: Sequence[_Candidate]
+) -> tuple[_Candidate, bool]:
+    """The best candidate grown to hold every value the question asks — both ends of "tăng
+    từ … lên …", a count and its share ("291/417 đơn, đạt 69,84%"), "bao nhiêu lượt, bao
+    nhiêu người" — and whether it holds them all (a half answer is not confident)."""
+    text = best.hit.passage.text
+    if best.evidence.fit and question.kind == "quantity":
+        best = replace(best, span=_with_share(text, best.sentence_span, best.span))
+    if question.from_to:
+        span = _from_to(text, best.sentence_span, best.span)
+        return (replace(best, span=span), True) if span else (best, False)
+    best = replace(best, span=_with_asked_numbers(question, text, best.sentence_span, best.span))
+    slots = list(question.slots)
+    if len(slots) < 2 or not best.evidence.fit:
+        return best, True
+    slots.remove(max(slots, key=lambda slot: _slot_match(question, slot, best)))
+    spans = [best.span]
+    for _ in range(_values_held(best) - 1):
+        if slots:
+            slots.pop(0)
+    same = [c for c in candidates if c.hit is best.hit and c.sentence_span == best.sentence_span
+            and c.evidence.fit and c.span != best.span]  # fmt: skip
+    for slot in slots:
+        span = _slot_span(question, slot, text, best, same, spans)
+        if span is None:
+            return best, False
+        spans.append(span)
+    start, end = min(a for a, _ in spans), max(b for _, b in spans)
+    if end - start > _MAX_ANSWER_CHARS:
+        return best, False
+    return replace(best, span=(start, end)), True
+
+
+def _with_share(text: str, sentence: tuple[int, int], span: tuple[int, int]) -> tuple[int, int]:
+    """A count out of a total with the share written beside it: "631/703 tin (đạt 89,8%"."""
+    start, end = span
+    value = text[start:end]
+    if "/" in value and "%" not in value:
+        share = _SHARE_AFTER_RE.match(text, end, sentence[1])
+        return (start, share.end()) if share else span
+    if value.rstrip().endswith("%") and "/" not in value:
+        before = _FRACTION_BEFORE_RE.search(text, max(sentence[0], start - 60), start)
+        return (before.start(), end) if before else span
+    return span
+
+
+def _with_asked_numbers(
+    question: _Question, text: str, sentence: tuple[int, int], span: tuple[int, int]
+) -> tuple[int, int]:
+    """ "43 xã đạt từ 10-14 tiêu chí" for "bao nhiêu xã đạt từ 10 đến 14 tiêu chí": the
+    numbers the question gives, written right after the value in its clause, stay with it."""
+    plain = question.numbers - {n for n in question.numbers if is_year(n)}
+    if not plain:
+        return span
+    clause_end = _span_between(_SEGMENT_BREAK_RE, text[: sentence[1]], span[0], span[1])[1]
+    end = span[1]
+    for match in re.finditer(r"\d+(?:[.,]\d+)*", text[: min(clause_end, span[1] + 40)]):
+        if match.start() >= span[1] and canonical_number(match.group()) in plain:
+            end = match.end()
+    if end == span[1]:
+        return span
+    unit = _words_after(text, end)
+    return span[0], unit[0].end() if unit else end
+
+
+def _from_to(text: str, sentence: tuple[int, int], span: tuple[int, int]) -> tuple[int, int] | None:
+    """ "từ 23,19% năm 2015 lên 27,6%": the change around the chosen value."""
+    for match in _FROM_TO_RE.finditer(text, *sentence):
+        if match.start() <= span[1] and span[0] <= match.end() + 1:
+            return match.span()
+    return None
+
+
+def _values_held(candidate: _Candidate) -> int:
+    """How many asked values one candidate gives: "907 lượt/948 người" two, a document with its
+    date two."""
+    fact = candidate.fact
+    if fact is None:
+        return 1
+    if fact.kind == "reference":
+        return 2 if "ngày" in fact.value else 1
+    return 2 if fact.kind == "quantity" and "/" in fact.value and fact.unit != "%" else 1
+
+
+def _slot_words(question: _Question, slot: tuple[str, ...]) -> tuple[list[str], str, list[str]]:
+    asked = next(i for i, w in enumerate(slot) if _has(w, _SLOT_RE, question.folded))
+    return list(slot[:asked]), slot[asked], list(slot[asked + 1 :])
+
+
+def _slot_match(question: _Question, slot: tuple[str, ...], candidate: _Candidate) -> float:
+    """How well a candidate gives one asked value: a date for "ngày nào", a document for "số
+    mấy", money for "bao nhiêu tiền", the unit asked ("bao nhiêu người" -> "948 người")."""
+    fact = candidate.fact
+    if fact is None:
+        return 0.0
+    before, asked, after = _slot_words(question, slot)
+    if asked.endswith(("ngày nào", "ngay nao", "tháng nào", "thang nao", "năm nào", "nam nao")):
+        return 1.0 if fact.kind == "date" else 0.0
+    if before[-1:] in (["số"], ["so"]):
+        return 1.0 if fact.kind == "reference" else 0.0
+    if fact.kind != "quantity":
+        return 0.0
+    value = candidate.hit.passage.text[candidate.span[0] : candidate.span[1]]
+    words = [_normal(w, question.folded) for w in _WORD_RE.findall(value)]
+    money = {_normal(w, question.folded) for w in (*_MONEY_WORDS, "giá", "trị giá")}
+    if money & {*before, *after[:1]}:
+        return 1.0 if {_normal(u, question.folded) for u in _MONEY_UNITS} & set(words) else 0.0
+    if not _acts_near(question, before, candidate):
+        return 0.0
+    if after and (after[0] in words or after[-1] in words):
+        return 1.0
+    return 0.5 if not after or after[0] in UNIT_STOP else 0.0
+
+
+def _acts_near(question: _Question, before: Sequence[str], candidate: _Candidate) -> bool:
+    """Whether the words the question puts before its "bao nhiêu" ("đã giải quyết bao nhiêu
+    đơn") are written around the value: "530 đơn thuộc thẩm quyền" does not answer it."""
+    stop = _fold_all(_STOP_WORDS) if question.folded else _STOP_WORDS
+    names = {_normal(n, question.folded) for n in question.names}
+    content = [w for w in before if w not in stop and w not in names]
+    if not content:
+        return True
+    text = candidate.hit.passage.text
+    start = max(candidate.sentence_span[0], candidate.span[0] - 60)
+    around = _words(question, text[start : candidate.span[1]])
+    return any(w in around for w in content)
+
+
+def _slot_span(
+    question: _Question,
+    slot: tuple[str, ...],
+    text: str,
+    best: _Candidate,
+    same: Sequence[_Candidate],
+    taken: list[tuple[int, int]],
+) -> tuple[int, int] | None:
+    """Where the sentence gives one more asked value: the candidate that fits it best (the
+    closest of equals); "nhiệm kỳ nào" the term written after the answer."""
+    words = " ".join(slot)
+    if "nhiệm kỳ nào" in words or (slot[-1:] == ("nào",) and "nhiệm" in words):
+        term = _TERM_AFTER_RE.match(text, best.span[1], best.sentence_span[1])
+        if term:
+            return term.span(1)
+    free = [c for c in same if not any(c.span[0] < b and a < c.span[1] for a, b in taken)]
+    scored = [(_slot_match(question, slot, c), -abs(c.span[0] - best.span[0]), c) for c in free]
+    scored = [s for s in scored if s[0] > 0]
+    if not scored:
+        return None
+    return max(scored, key=lambda s: s[:2])[2].span
+
+
 def extract_answer(
     question: str,
     hits: Sequence[Hit],
@@ -730,8 +975,8 @@ def extract_answer(
     documents, footnotes and facts."""
     check_query(question, "question")
     parsed = _parse_question(question)
-    asked = read_scope(question)
     book = fact_book(index)
+    asked = read_scope(question, known_places(index))
     hits = tuple(hits)
     candidates = [
         candidate
@@ -743,12 +988,23 @@ def extract_answer(
     if not candidates:
         empty = Answer(question, None, False, None, None, None, None, None, None, hits, 0.0)
         return replace(empty, scope_note=note)
-    best = max(candidates, key=lambda c: _choice(c, settings))
-    strict = asked.asks or asked.target or asked.total
+    pool = candidates
+    if parsed.from_to:  # "tăng từ bao nhiêu lên bao nhiêu": a value inside "từ … lên …"
+        inside = [c for c in candidates if c.evidence.fit
+                  and _from_to(c.hit.passage.text, c.sentence_span, c.span)]  # fmt: skip
+        pool = inside or candidates
+    best = max(pool, key=lambda c: _choice(c, settings))
+    # a change "từ … năm 2015 lên … năm 2020" answers for the whole term it spans
+    strict = (asked.asks or asked.target or asked.total) and not (parsed.from_to and asked.period)
     score = _confidence(best.evidence, _margin(best, candidates, settings), strict)
+    if not best.evidence.fit and parsed.kind in _SPAN_KINDS:
+        score -= settings.sentence_doubt
     if missing:
         score = min(score, settings.threshold - 1.0)
     facts = _fact_matches(best, candidates, settings)
+    best, whole = _whole_answer(parsed, best, candidates)
+    if not whole:  # half an answer is never given as the answer
+        score = min(score, settings.threshold - 0.5)
     if note is None and strict and facts and not any(f.matches for f in facts):
         note = coverage_note(book.coverages, ["đúng phạm vi câu hỏi"])
     return _answer(question, best, score, hits, index, settings, facts, note, asked)

@@ -31,15 +31,16 @@ PROVINCES = (
 )  # fmt: skip
 _YEAR = r"((?:19|20)\d\d)"
 _PERIOD_RE = re.compile(rf"{_YEAR}\s?[-–]\s?{_YEAR}|{_YEAR}\s+(?:đến|tới)\s+(?:năm\s+)?{_YEAR}")
+_SINCE_YEAR_RE = re.compile(rf"từ\s+(?:năm\s+)?{_YEAR}\s+(?:đến|tới)\s+nay")
 _YEAR_RE = re.compile(rf"(?<![\d/.,-]){_YEAR}(?![\d/])")
-_YEARLY_RE = re.compile(r"(?:hằng|hàng|mỗi) năm|bình quân|trung bình (?:mỗi )?năm|một năm")
+_YEARLY_RE = re.compile(r"(?:hằng|hàng|mỗi|một) năm|(?:bình quân|trung bình) (?:mỗi )?năm")
 _TARGET_RE = re.compile(r"mục tiêu|phấn đấu|chỉ tiêu|kế hoạch đến|dự kiến|định hướng")
 _SINCE_RE = re.compile(r"đến nay|tổng (?:cộng|số)|cả nhiệm kỳ|lũy kế|từ năm|trong nhiệm kỳ|"
                        r"nhiệm kỳ|giai đoạn|trong \d+ năm|mấy năm")  # fmt: skip
 _LEVEL_RE = re.compile(r"(?:cấp|ở cấp)\s+(tỉnh|huyện|xã|cơ sở|thôn)")
 _LEVELS = {"tỉnh": "tỉnh", "huyện": "huyện", "xã": "xã", "cơ sở": "xã", "thôn": "thôn"}
 _PLACE_RE = re.compile(
-    r"(?<!\w)(huyện|xã|thị xã|thành phố|thị trấn|phường)\s+"
+    r"(?<!\w)((?i:huyện|xã|thị xã|thành phố|thị trấn|phường))\s+"
     r"((?:[A-ZĐÂĂÊÔƠƯ][\w’'-]*)(?:\s+[A-ZĐÂĂÊÔƠƯ][\w’'-]*){0,3})"
 )
 
@@ -50,6 +51,7 @@ class Asked:
 
     years: frozenset[int] = frozenset()  # "năm 2019" -> {2019}; "2015-2020" -> the five years
     period: bool = False  # a stretch of years ("giai đoạn 2015-2020", "từ 2016 đến 2019")
+    since: bool = False  # "từ năm 2014 đến nay": years holds the first year
     yearly: bool = False  # "hằng năm", "mỗi năm", "bình quân"
     target: bool = False  # "mục tiêu", "phấn đấu", "đến năm 2025"
     total: bool = False  # "đến nay", "tổng cộng", "cả nhiệm kỳ"
@@ -71,9 +73,10 @@ _REPORT_YEAR_RE = re.compile(
 )
 
 
-def read_scope(question: str) -> Asked:
+def read_scope(question: str, known_places: Iterable[str] = ()) -> Asked:
     """The scope constraints written in a question, with or without diacritics; a year that
-    only names the report ("báo cáo dân vận 2020") constrains nothing."""
+    only names the report ("báo cáo dân vận 2020") constrains nothing. Typed without
+    diacritics, a place is one of ``known_places`` ("huyen dak ha" -> "huyện Đăk Hà")."""
     text = canonical(question)
     folded = is_unaccented(text)
     report = fold_diacritics(_REPORT_YEAR_RE.pattern) if folded else _REPORT_YEAR_RE.pattern
@@ -86,16 +89,28 @@ def read_scope(question: str) -> Asked:
         years = set(range(min(a, b), max(a, b) + 1))
     else:
         years = {int(y) for y in _YEAR_RE.findall(lower)}
+    since = re.search(fold_diacritics(_SINCE_YEAR_RE.pattern) if folded else _SINCE_YEAR_RE,
+                      lower)  # fmt: skip
+    if since:
+        years = {int(since.group(1))}
     return Asked(
         years=frozenset(years),
         period=bool(period),
+        since=bool(since),
         yearly=_says(_YEARLY_RE, lower, folded),
         target=_says(_TARGET_RE, lower, folded),
         total=_says(_SINCE_RE, lower, folded),
         provinces=frozenset(_provinces(text, folded)),
-        places=tuple(f"{m.group(1)} {m.group(2)}" for m in _PLACE_RE.finditer(text)),
+        places=_places(text, folded, known_places),
         level=_level(lower, folded),
     )
+
+
+def _places(text: str, folded: bool, known: Iterable[str]) -> tuple[str, ...]:
+    if not folded:
+        return tuple(f"{m.group(1).lower()} {m.group(2)}" for m in _PLACE_RE.finditer(text))
+    key = f" {fold_diacritics(text).lower()} "
+    return tuple(p for p in known if f" {fold_diacritics(p).lower()} " in key)
 
 
 def _says(pattern: re.Pattern[str], lower: str, folded: bool) -> bool:
@@ -143,6 +158,10 @@ def time_fit(asked: Asked, scope: Scope) -> float:
         return 1.0
     if not years:
         return 0.3
+    if asked.since:  # "từ năm 2014 đến nay": a count since that year, not one year's
+        if scope.time in ("since", "period") and min(years) == min(asked.years):
+            return 1.0
+        return 0.4 if asked.years & years else 0.0
     if not asked.years & years:
         return 0.0
     if asked.period:
@@ -188,7 +207,7 @@ def uncovered(asked: Asked, coverages: Iterable[Coverage], fact_years: Iterable[
     if asked.provinces and not asked.provinces & provinces:  # "tách ra từ Gia Lai - Kon Tum"
         missing += [f"tỉnh {province}" for province in sorted(asked.provinces)]
     covered = {y for c in coverages for y in c.years} | set(fact_years)
-    if asked.years and not asked.target and not asked.years & covered:
+    if asked.years and not (asked.target or asked.since) and not asked.years & covered:
         missing.append(_years_words(sorted(asked.years)))
     return missing
 

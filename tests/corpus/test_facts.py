@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from baocao.corpus.facts import (
+    FACTS_VERSION,
+    REFERENCE_RE,
     Coverage,
     Fact,
     FactBook,
@@ -161,6 +163,22 @@ def test_a_fact_book_round_trips_through_its_records(seed_files):
     again = FactBook.from_records(book.to_records())
     assert again == book
     assert 2019 in book.coverages[0].years
+
+
+def test_facts_stored_by_another_extractor_version_are_not_read(seed_files):
+    parsed = seed_files["001"]
+    book = FactBook.of(*facts_of([d.document for d in parsed.documents], parsed.passages))
+    records = book.to_records()
+    assert records[0] == {"version": FACTS_VERSION}
+    assert FactBook.from_records([{"version": FACTS_VERSION - 1}, *records[1:]]) is None
+    assert FactBook.from_records(records[1:]) is None  # written before versions were stored
+
+
+def test_a_reference_keeps_a_date_written_in_words():
+    match = REFERENCE_RE.search(
+        "Kế hoạch số 739/KH-UBND ngày 28 tháng 3 năm 2018 của Ủy ban nhân dân tỉnh"
+    )
+    assert match.group("date") == "28 tháng 3 năm 2018"
 
 
 def test_no_passages_no_facts():

@@ -1,6 +1,7 @@
-"""The scope question set (eval/gold/scope_questions.jsonl) is well formed and agrees with the corpus.
+"""The question sets written blind (eval/gold/scope_questions.jsonl, ids "s…", now tune, and
+eval/gold/blind_questions.jsonl, ids "b…", test) are well formed and agree with the corpus.
 
-The set was written from the report texts alone, before looking at any system answer. It tests
+Both were written from the report texts alone, before looking at any system answer. It tests
 whether an answer keeps to the scope the question asks for (year, level, province, term average
 vs one year, actual vs target) and whether the system declines questions no report answers.
 Evidence strings are copied from the files as they are (003 keeps its NFD syllables and
@@ -16,6 +17,7 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
+import pytest
 from gold_checks import (
     footnote_mismatches,
     has_vietnamese_marks,
@@ -26,7 +28,13 @@ from gold_checks import (
 
 from baocao.corpus.loader import sample_corpus_dir
 
-SCOPE_SET = Path(__file__).parents[2] / "eval/gold/scope_questions.jsonl"
+GOLD = Path(__file__).parents[2] / "eval/gold"
+# name -> (file, id pattern, the whole answer is quoted from the evidence)
+SETS = {
+    "scope": (GOLD / "scope_questions.jsonl", r"s\d{3,}", True),
+    "blind": (GOLD / "blind_questions.jsonl", r"b\d{3,}", False),  # parts are quoted
+}
+each_set = pytest.mark.parametrize("name", SETS)
 FIELDS = {
     "id",
     "question",
@@ -53,26 +61,28 @@ def nfc(text: str) -> str:
 
 
 @cache
-def records() -> tuple[dict, ...]:
-    lines = [line for line in SCOPE_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+def records(name: str) -> tuple[dict, ...]:
+    path = SETS[name][0]
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return tuple(json.loads(line) for line in lines)
 
 
-def answerable() -> list[dict]:
-    return [q for q in records() if q["class"] != "unanswerable"]
+def answerable(name: str) -> list[dict]:
+    return [q for q in records(name) if q["class"] != "unanswerable"]
 
 
-def parsed_files() -> dict:
-    return parsed_reports(tuple(sorted({q["file"] for q in answerable()})))
+def parsed_files(name: str) -> dict:
+    return parsed_reports(tuple(sorted({q["file"] for q in answerable(name)})))
 
 
-def test_every_line_parses_and_has_the_fields():
-    assert records(), f"{SCOPE_SET} is empty"
+@each_set
+def test_every_line_parses_and_has_the_fields(name):
+    assert records(name), f"{SETS[name][0]} is empty"
     sample_files = {p.name for p in sample_corpus_dir().glob("*.txt")}
-    for q in records():
+    for q in records(name):
         assert isinstance(q, dict)
         assert FIELDS <= set(q) <= FIELDS | OPTIONAL, f"{q.get('id')}: fields {sorted(q)}"
-        assert re.fullmatch(r"s\d{3,}", q["id"]), q["id"]
+        assert re.fullmatch(SETS[name][1], q["id"]), q["id"]
         assert q["class"] in MIN_PER_CLASS, f"{q['id']}: class {q['class']!r}"
         assert q["type"] in TYPES, f"{q['id']}: type {q['type']!r}"
         assert isinstance(q["question"], str) and q["question"].strip(), q["id"]
@@ -86,36 +96,39 @@ def test_every_line_parses_and_has_the_fields():
             assert all(isinstance(p, str) and p.strip() for p in q["parts"]), q["id"]
 
 
-def test_ids_and_questions_are_unique():
-    ids = Counter(q["id"] for q in records())
+@each_set
+def test_ids_and_questions_are_unique(name):
+    ids = Counter(q["id"] for q in records(name))
     assert not [i for i, n in ids.items() if n > 1], ids.most_common(3)
-    texts = Counter(q["question"] for q in records())
+    texts = Counter(q["question"] for q in records(name))
     assert not [t for t, n in texts.items() if n > 1], texts.most_common(3)
 
 
-def test_class_counts_and_mix():
-    counts = Counter(q["class"] for q in records())
-    for name, minimum in MIN_PER_CLASS.items():
-        assert counts[name] >= minimum, f"{name}: {counts[name]} < {minimum}"
-    assert len(records()) >= MIN_QUESTIONS
-    in_footnote = sum(q["in_footnote"] for q in answerable())
+@each_set
+def test_class_counts_and_mix(name):
+    counts = Counter(q["class"] for q in records(name))
+    for kind, minimum in MIN_PER_CLASS.items():
+        assert counts[kind] >= minimum, f"{kind}: {counts[kind]} < {minimum}"
+    assert len(records(name)) >= MIN_QUESTIONS
+    in_footnote = sum(q["in_footnote"] for q in answerable(name))
     assert in_footnote >= MIN_IN_FOOTNOTE, f"{in_footnote} questions answered in footnotes"
-    files = {q["file"] for q in answerable()}
+    files = {q["file"] for q in answerable(name)}
     assert files == {p.name for p in sample_corpus_dir().glob("*.txt")}, sorted(files)
-    plain = sum(not has_vietnamese_marks(q["question"]) for q in records())
-    assert plain >= MIN_NO_DIACRITICS_SHARE * len(records()), f"{plain} without diacritics"
+    plain = sum(not has_vietnamese_marks(q["question"]) for q in records(name))
+    assert plain >= MIN_NO_DIACRITICS_SHARE * len(records(name)), f"{plain} without diacritics"
 
 
 def test_headline_question_has_both_levels():
-    [headline] = [q for q in records() if q["question"] == HEADLINE]
+    [headline] = [q for q in records("scope") if q["question"] == HEADLINE]
     assert headline["class"] == "scope"
     assert headline["file"].startswith("001_")
     assert set(headline["parts"]) == {"13 cuộc", "151 cuộc"}
 
 
-def test_evidence_occurs_exactly_once_in_its_file():
+@each_set
+def test_evidence_occurs_exactly_once_in_its_file(name):
     problems = []
-    for q in answerable():
+    for q in answerable(name):
         text, evidence = raw_text(q["file"]), q["evidence"]
         raw_count = len(occurrences(text, evidence))
         nfc_count = len(occurrences(nfc(text), nfc(evidence)))
@@ -126,28 +139,32 @@ def test_evidence_occurs_exactly_once_in_its_file():
     assert not problems, "\n".join(problems)
 
 
-def test_answer_and_parts_are_inside_the_evidence():
+@each_set
+def test_answer_and_parts_are_inside_the_evidence(name):
     problems = []
-    for q in answerable():
+    for q in answerable(name):
         evidence = nfc(q["evidence"])
-        for piece in (q["answer"], *q["parts"]):
+        quoted = (q["answer"],) if SETS[name][2] else ()
+        for piece in (*quoted, *q["parts"]):
             if nfc(piece) not in evidence:
                 problems.append(f"{q['id']}: {piece!r} not in its evidence")
     assert not problems, "\n".join(problems)
 
 
-def test_unanswerable_questions_have_no_gold_fact():
-    for q in records():
+@each_set
+def test_unanswerable_questions_have_no_gold_fact(name):
+    for q in records(name):
         if q["class"] == "unanswerable":
             assert q["answer"] is None and q["parts"] == [], q["id"]
             assert q["file"] is None and q["evidence"] is None, q["id"]
             assert q["in_footnote"] is False, q["id"]
             assert isinstance(q.get("why"), str) and q["why"].strip(), f"{q['id']}: no why"
         else:
-            assert "why" not in q, f"{q['id']}: answerable question with a why"
+            assert not q.get("why"), f"{q['id']}: answerable question with a why"
 
 
-def test_in_footnote_agrees_with_the_parser():
-    files = parsed_files()
-    problems = footnote_mismatches(answerable(), files, raw_text)
+@each_set
+def test_in_footnote_agrees_with_the_parser(name):
+    files = parsed_files(name)
+    problems = footnote_mismatches(answerable(name), files, raw_text)
     assert not problems, "\n".join(problems)

@@ -109,3 +109,29 @@ def test_the_coverage_note_says_what_the_reports_cover():
         "Các báo cáo có số liệu giai đoạn 2015–2020 (Kon Tum), năm 2019 (Kiên Giang); "
         "không có số liệu năm 2024."
     )
+
+
+def test_since_a_year_asks_a_count_since_then_not_that_years():
+    asked = read_scope("Từ năm 2014 đến nay Kon Tum tổ chức bao nhiêu buổi tiếp dân?")
+    assert asked.since and set(asked.years) == {2014}
+    assert time_fit(asked, scope(range(2014, 2021), "since")) == 1.0
+    assert time_fit(asked, scope([2014], "year")) < 1.0
+    assert uncovered(asked, [Coverage("a", "Kon Tum", (2019,), "năm 2019")], []) == []
+
+
+def test_a_per_capita_average_is_not_a_yearly_question():
+    assert not read_scope("GRDP bình quân đầu người Kon Tum là bao nhiêu?").yearly
+    assert read_scope("Bình quân mỗi năm Kon Tum tổ chức bao nhiêu cuộc?").yearly
+
+
+@pytest.mark.parametrize(
+    ("question", "known", "places"),
+    [
+        ("Huyện Sa Thầy có bao nhiêu người có uy tín?", (), ("huyện Sa Thầy",)),
+        ("huyen dak ha co bao nhieu cuoc doi thoai", ("huyện Đăk Hà", "xã Ia Chim"),
+         ("huyện Đăk Hà",)),
+        ("xa hoi hoa bao nhieu", ("xã Hòa Bình",), ()),  # "xã hội hóa" is no commune
+    ],
+)  # fmt: skip
+def test_places_with_capitals_and_without_diacritics(question, known, places):
+    assert read_scope(question, known).places == places
