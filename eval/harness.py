@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from baocao.index.analyzer import is_unaccented
 from baocao.index.backends import SearchIndex
 from baocao.index.hit import SEARCH_MODES
 from baocao.index.store import write_json
+from baocao.progress import draws_bars
 from baocao.qa.search import Searcher
 
 logger = logging.getLogger(__name__)
@@ -142,7 +142,7 @@ def evaluate_index(
     """Each mode as users get it: ``qa.Searcher`` (the index plus query understanding)."""
     searcher = Searcher(index)
     results = {}
-    bars = sys.stderr.isatty()
+    bars = draws_bars()
     for number, mode in enumerate(modes, start=1):
         rankings, seconds = {}, []
         questions = eval_set.queries.items()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -49,6 +48,7 @@ from baocao.index.hybrid import (
     read_facts,
     read_records,
 )
+from baocao.progress import draws_bars
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def index_reports(
     refused: list[ReportError] = []  # links out of the folder, second copies: never read
     reports = find_reports(paths, run.skipped, keep_ids, refused)
     corpus = _Corpus()
-    show = progress if progress is not None else sys.stderr.isatty() and len(reports) > 3
+    show = progress if progress is not None else draws_bars() and len(reports) > 3
     logger.info("reading %d report files from %s", len(reports), ", ".join(map(str, paths)))
     for report in tqdm(reports, desc="reading", unit="file", disable=not show):
         run.files.append(_add_file(corpus, report, previous))

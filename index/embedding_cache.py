@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -21,6 +20,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ..cache_dir import cache_dir
+from ..progress import draws_bars
 from .embed_worker import EncoderWorker, WorkerCrashed, WorkerUnavailable
 from .encoders import Encoder
 
@@ -254,7 +254,7 @@ def embed_passages(
     missing = [key for key in by_key if key not in vectors]
     failed: dict[str, str] = {}
     starts = worker.starts if worker is not None else 0
-    disable = not progress if progress is not None else not sys.stderr.isatty()
+    disable = not progress if progress is not None else not draws_bars()
     if missing:
         logger.info(
             "embedding %d passages with %s (%d found in the embedding cache%s)",
