@@ -18,7 +18,8 @@ FUSION_METHODS = ("weighted", "rrf")
 class FusionSettings:
     """How hybrid search merges BM25 and dense results (chosen by eval/bench_index.py)."""
 
-    # Chosen on MLQA-vi dev and the gold questions together (README, "Choosing the defaults").
+    # Chosen on MLQA-vi dev and the gold questions together (docs/benchmarks.md, "Choosing the
+    # defaults").
     method: str = "weighted"
     weights: dict[str, float] = field(default_factory=lambda: {"bm25": 0.6, "dense": 0.4})
     # Typed without diacritics, Vietnamese defeats the encoder (MLQA-vi dense nDCG@10 .26):
