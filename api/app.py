@@ -64,7 +64,7 @@ from baocao.index.store import default_index_dir
 from baocao.qa.ask import ask, facts_about, reports_wording
 from baocao.qa.document import FileUnavailable, document_text, has_original, original_file
 from baocao.qa.paging import total
-from baocao.qa.search import MAX_K, Filters, Searcher, UnknownId, cite
+from baocao.qa.search import MAX_K, Filters, InvalidQuery, Searcher, UnknownId, cite
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,8 @@ STATIC_DIR = Path(__file__).parent / "static"  # the web page: plain HTML/CSS/JS
 DESCRIPTION = """Semantic search and cited question answering over Vietnamese government
 reports. Every hit carries its citation: report, section, footnote, file and lines."""
 _UNREADABLE_BODY = "body: a JSON object in UTF-8 is accepted; this body could not be decoded"
-_NOT_UNICODE = "text: valid Unicode text (a lone surrogate such as \\ud800 is not a character)"
+# A fault of the server's own: the client learns only that, the log gets the traceback.
+_SERVER_FAULT = "lỗi máy chủ: yêu cầu chưa xử lý được, xin thử lại sau (internal server error)"
 _NOT_JSON = ("the request body: a JSON object sent with 'Content-Type: application/json' is "
              "accepted, got Content-Type {!r}; e.g. {{\"query\": \"...\", \"k\": 10}}")  # fmt: skip
 
@@ -375,8 +376,9 @@ def create_app(
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins),
                            allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])  # fmt: skip
-    app.add_exception_handler(ValueError, _bad_value)
+    app.add_exception_handler(InvalidQuery, _invalid_query)
     app.add_exception_handler(UnknownId, _unknown_id)
+    app.add_exception_handler(ValueError, _server_fault)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(StarletteHTTPException, _unreadable_body)
     return app
@@ -431,11 +433,16 @@ def _without_folders(text: str | None) -> str | None:
 # -- errors: 4xx that say what is accepted, never a stack trace --------------------------------
 
 
-def _bad_value(request: Request, error: ValueError) -> JSONResponse:
-    """qa's ValueError names the field and what it accepts."""
-    if isinstance(error, UnicodeError):  # a JSON "\ud800" escape: a lone surrogate
-        return JSONResponse({"detail": _NOT_UNICODE}, status_code=422)
+def _invalid_query(request: Request, error: InvalidQuery) -> JSONResponse:
+    """qa's InvalidQuery names the field and what it accepts."""
     return JSONResponse({"detail": str(error)}, status_code=422)
+
+
+def _server_fault(request: Request, error: ValueError) -> JSONResponse:
+    """Any other ValueError is the server's fault, not the request's: a 500 whose message says
+    nothing of the inside (paths, values), and the traceback in the log."""
+    logger.error("%s %s failed", request.method, request.url.path, exc_info=error)
+    return JSONResponse({"detail": _SERVER_FAULT}, status_code=500)
 
 
 def _unknown_id(request: Request, error: UnknownId) -> JSONResponse:

@@ -24,7 +24,13 @@ class Hit:
     ranks: dict[str, int] = field(default_factory=dict)
 
 
+class InvalidQuery(ValueError):
+    """A query, ``k``, mode or filter that a search does not accept: the caller's fault, and the
+    message names the field and what it accepts (the API answers 422 with it). Any other
+    ``ValueError`` raised while searching is the server's own fault."""
+
+
 def check_mode(mode: str) -> str:
     if mode not in SEARCH_MODES:
-        raise ValueError(f"search mode {mode!r}: expected one of {', '.join(SEARCH_MODES)}")
+        raise InvalidQuery(f"search mode {mode!r}: expected one of {', '.join(SEARCH_MODES)}")
     return mode

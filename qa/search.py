@@ -15,7 +15,7 @@ from baocao.corpus.model import Document, Passage
 from baocao.corpus.vietnamese import canonical, fold_diacritics
 from baocao.index.analyzer import fold, is_unaccented, term_spans
 from baocao.index.backends import SearchIndex
-from baocao.index.hit import Hit, check_mode
+from baocao.index.hit import Hit, InvalidQuery, check_mode
 from baocao.qa.citation import Citation, cite, vietnamese_date  # noqa: F401  re-exported
 from baocao.qa.highlight import Vocabulary, highlights
 
@@ -55,8 +55,8 @@ _YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 _QUOTED_RE = re.compile(r"[\"“”](.+?)[\"“”]")
 
 
-class UnknownId(ValueError):
-    """A document or passage id that is not in the index."""
+class UnknownId(InvalidQuery):
+    """A document or passage id that is not in the index (the API answers 404)."""
 
 
 @dataclass(frozen=True)
@@ -71,23 +71,23 @@ class Filters:
 
     @classmethod
     def from_dict(cls, data: Mapping, documents: Mapping[str, Document]) -> Filters:
-        """Checked filters from a request; ValueError names the bad key or value."""
+        """Checked filters from a request; InvalidQuery names the bad key or value."""
         unknown = sorted(set(data) - set(FILTER_KEYS))
         if unknown:
-            raise ValueError(f"unknown filter {unknown[0]!r}: accepted {', '.join(FILTER_KEYS)}")
+            raise InvalidQuery(f"unknown filter {unknown[0]!r}: accepted {', '.join(FILTER_KEYS)}")
         doc_ids = _strings(data.get("doc_id"), "doc_id")
         missing = [d for d in doc_ids if d not in documents]
         if missing:
             raise UnknownId(f"filter doc_id: unknown document {missing[0]!r} (GET /documents)")
         kinds = _strings(data.get("kind"), "kind")
         if any(k not in PASSAGE_KINDS for k in kinds):
-            raise ValueError(f"filter kind: accepted {', '.join(PASSAGE_KINDS)}")
+            raise InvalidQuery(f"filter kind: accepted {', '.join(PASSAGE_KINDS)}")
         year = _year(data.get("year"), "year")
         year_from = year or _year(data.get("year_from"), "year_from")
         year_to = year or _year(data.get("year_to"), "year_to")
         section = data.get("section") or ""
         if not isinstance(section, str):
-            raise ValueError("filter section: a section path prefix (text)")
+            raise InvalidQuery("filter section: a section path prefix (text)")
         return cls(doc_ids, year_from, year_to, kinds, section)
 
     def is_empty(self) -> bool:
@@ -111,7 +111,7 @@ def _strings(value: object, name: str) -> tuple[str, ...]:
         return ()
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
-        raise ValueError(f"filter {name}: a string or a list of strings")
+        raise InvalidQuery(f"filter {name}: a string or a list of strings")
     return tuple(values)
 
 
@@ -119,7 +119,7 @@ def _year(value: object, name: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
-        raise ValueError(f"filter {name}: a year between 1900 and 2100")
+        raise InvalidQuery(f"filter {name}: a year between 1900 and 2100")
     return value
 
 
@@ -346,17 +346,17 @@ def _quoted(query: str) -> str | None:
 
 def check_query(query: object, field: str = "query") -> str:
     if not isinstance(query, str) or not re.search(VISIBLE_CHARACTER, query):
-        raise ValueError(f"{field}: a non-empty text")
+        raise InvalidQuery(f"{field}: a non-empty text")
     if len(query) > MAX_QUERY_CHARS:
-        raise ValueError(f"{field}: at most {MAX_QUERY_CHARS} characters, got {len(query)}")
+        raise InvalidQuery(f"{field}: at most {MAX_QUERY_CHARS} characters, got {len(query)}")
     try:
         query.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError(f"{field}: valid Unicode text (no lone surrogates)") from None
+        raise InvalidQuery(f"{field}: valid Unicode text (no lone surrogates)") from None
     return query
 
 
-class QueryTooLong(ValueError):
+class QueryTooLong(InvalidQuery):
     """A query longer than the encoder may read for one request (the message says the limit)."""
 
 
@@ -382,5 +382,5 @@ def check_tokens(index: SearchIndex, text: str, field: str, limit: int) -> int:
 
 def check_k(k: object) -> int:
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
-        raise ValueError(f"k: a whole number from 1 to {MAX_K}")
+        raise InvalidQuery(f"k: a whole number from 1 to {MAX_K}")
     return k

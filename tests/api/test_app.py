@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import subprocess
@@ -19,6 +20,7 @@ from server import BAOCAO, serving
 from baocao.api.app import create_app, create_app_for, create_app_from_dir
 from baocao.api.schemas import HitOut
 from baocao.index.backends import MILVUS, Backend
+from baocao.qa.search import MAX_QUERY_TOKENS, InvalidQuery, check_tokens
 
 QUESTION = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 KON_TUM = "000_9c3704398cac95ef"
@@ -162,6 +164,37 @@ def test_unknown_ids_are_404(client, path, message):
     response = client.get(path)
     assert response.status_code == 404
     assert message in response.json()["detail"]
+
+
+def test_a_query_qa_refuses_is_a_422_with_its_message(client, either_index):
+    query = '"' * 1999  # within the schema's 2,000 characters, 2,004 tokens of the encoder
+    with pytest.raises(InvalidQuery) as refused:
+        check_tokens(either_index, query, "query", MAX_QUERY_TOKENS)
+    assert str(refused.value).startswith("query: câu hỏi quá dài")
+    response = client.post("/search", json={"query": query})
+    assert response.status_code == 422
+    assert response.json()["detail"] == str(refused.value)
+
+
+def test_another_value_error_is_a_500_that_is_logged_not_shown(bundled_index, monkeypatch,
+                                                              caplog):  # fmt: skip
+    def broken(*args, **kwargs):
+        raise ValueError("secret detail /srv/baocao/index")
+
+    monkeypatch.setattr("baocao.api.app.ask", broken)
+    client = TestClient(create_app(bundled_index))
+    with caplog.at_level(logging.ERROR, logger="baocao.api.app"):
+        response = client.post("/ask", json={"question": QUESTION})
+    assert response.status_code == 500
+    assert "secret detail" not in response.text and "/srv" not in response.text
+    assert "lỗi máy chủ" in response.json()["detail"]
+    [record] = [r for r in caplog.records if r.name == "baocao.api.app"]
+    assert record.levelno == logging.ERROR and "/ask" in record.getMessage()
+    assert record.exc_info and "secret detail" in str(record.exc_info[1])
+    # the same app still answers a bad query with a 422 of its own, and /search still works
+    refused = client.post("/search", json={"query": '"' * 1999})
+    assert refused.status_code == 422 and "quá dài" in refused.json()["detail"]
+    assert client.post("/search", json={"query": QUESTION}).status_code == 200
 
 
 # -- /ask, /similar ----------------------------------------------------------------------------
@@ -416,6 +449,7 @@ def write_district_report(folder: Path, district: int, dialogues: int) -> None:
     )
 
 
+@pytest.mark.milvus
 def test_two_shard_workers_fill_milvus_and_serve_answers_from_it(tmp_path):
     reports, uri = tmp_path / "reports", str(tmp_path / "milvus.db")
     for i in range(4):
@@ -443,6 +477,7 @@ def test_two_shard_workers_fill_milvus_and_serve_answers_from_it(tmp_path):
     assert answer["citations"][0]["source"] == "r2.txt, dòng 5"
 
 
+@pytest.mark.milvus
 def test_a_milvus_server_follows_reports_ingested_after_it_started(tmp_path, bundled_index):
     reports = tmp_path / "reports"
     for i in range(2):
