@@ -16,7 +16,11 @@ HOST ?= 127.0.0.1
 SYSTEM_PACKAGES := chromium libreoffice-writer fonts-liberation fonts-dejavu-core
 APT_GET := $(if $(filter 0,$(shell id -u)),apt-get,sudo apt-get)
 
-.PHONY: run test lint system-packages
+# The inner loop: `make test` without the tests that need Chromium, LibreOffice or Milvus, and
+# the slow ones (markers in pyproject.toml).
+FAST := not browser and not office and not milvus and not slow
+
+.PHONY: run test test-fast lint system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +39,10 @@ run: $(RUN_STAMP)
 test: $(TEST_STAMP) system-packages
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+test-fast: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/pytest -m "$(FAST)"
 
 system-packages:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

@@ -20,6 +20,8 @@ import time
 import pytest
 from server import serving
 
+pytestmark = pytest.mark.slow  # idle connections held for seconds by design
+
 IDLE = 6.5  # seconds: past the 5 s after which clients stop reusing, and uvicorn used to close
 BODY = json.dumps({"query": "đối thoại với dân", "k": 1, "mode": "bm25"}).encode()
 

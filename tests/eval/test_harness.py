@@ -37,11 +37,13 @@ ASK_MOST_CONFIDENT_WRONG = 44
 HEADLINE = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 
 
+# `slow`: the tests of the whole gold set (every mode, and ask on every question) — minutes.
 @pytest.fixture(scope="module")
 def results(bundled_index, gold_eval_set):
     return evaluate_index(bundled_index, gold_eval_set)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", FLOORS)
 def test_regression_gate(results, mode):
     for metric, floor in FLOORS[mode].items():
@@ -53,6 +55,7 @@ def answers(bundled_index, gold_eval_set):
     return evaluate_answers(bundled_index, gold_eval_set)
 
 
+@pytest.mark.slow
 def test_regression_gate_for_answers(answers, gold_eval_set):
     measured = {**answers, "numeric accuracy": answers["by_type"]["numeric"]["accuracy"]}
     for metric, floor in ASK_FLOORS.items():
@@ -63,6 +66,7 @@ def test_regression_gate_for_answers(answers, gold_eval_set):
     assert unanswerable["accuracy"] >= 0.90, unanswerable  # measured .938: no answer given
 
 
+@pytest.mark.slow
 def test_subsets_cover_types_footnotes_and_unaccented_questions(gold_eval_set, results):
     subsets = gold_eval_set.subsets
     assert {"type: numeric", "type: fact", "type: wording", "type: list"} <= set(subsets)
@@ -72,6 +76,7 @@ def test_subsets_cover_types_footnotes_and_unaccented_questions(gold_eval_set, r
     assert unaccented >= 0.85
 
 
+@pytest.mark.slow
 def test_outputs_are_readable_by_other_tools(tmp_path, gold_eval_set, results, answers):
     summary = write_outputs(tmp_path, gold_eval_set, results, answers)
     for mode, result in results.items():
@@ -88,6 +93,7 @@ def test_outputs_are_readable_by_other_tools(tmp_path, gold_eval_set, results, a
     assert json.loads((tmp_path / "report.json").read_text())["ask"]["misses"] == answers["misses"]
 
 
+@pytest.mark.slow
 def test_the_per_question_report_opens_without_python(tmp_path, gold_eval_set, results, answers):
     write_outputs(tmp_path, gold_eval_set, results, answers)
     with open(tmp_path / "questions.csv", encoding="utf-8-sig", newline="") as handle:
@@ -135,6 +141,7 @@ Text after the table | not a row.
     }
 
 
+@pytest.mark.slow
 def test_cli_eval_json_is_keyed_by_mode_then_metric(tmp_path, bundled_index):
     baocao = Path(sys.executable).with_name("baocao")
     result = subprocess.run(

@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 
+pytestmark = pytest.mark.milvus
 pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite")
 

@@ -14,6 +14,8 @@ from server import BAOCAO, serving
 
 from baocao.corpus.loader import sample_corpus_dir
 
+pytestmark = pytest.mark.milvus  # and browser, from the page fixture
+
 
 @pytest.fixture(scope="module")
 def base_url(bundled_index, tmp_path_factory):
