@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, replace
 from pathlib import Path
 
+from baocao.qa.paging import total
+
 from ..corpus.chunking import DEFAULT_TOKEN_BUDGET
 from ..corpus.errors import ReportError
 from ..corpus.inspect import file_to_dict, render_file, render_summary
@@ -437,7 +439,7 @@ def _search(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     searcher = Searcher(_open_index(args))
     results = searcher.search(args.query, args.k, args.mode)
-    _print_results(args, args.query, results, started)
+    _print_results(args, args.query, results, started, total(searcher, args.query))
     return 0
 
 
@@ -487,12 +489,14 @@ def _facts(args: argparse.Namespace) -> int:
     if args.csv:
         writer = csv.writer(sys.stdout)
         writer.writerow(["value", "thing", "scope", "citation", "sentence"])
-        writer.writerows([r.value, r.thing, r.scope_text, r.citation, r.sentence] for r in rows)
+        writer.writerows([r.value, r.thing, r.scope_text, f"{r.citation} — {r.source}", r.sentence]
+                         for r in rows)  # fmt: skip
         return 0
     if not rows:
         print("Không tìm thấy số liệu.")
     for row in rows:
-        print(f"{row.value} — {row.scope_text}\n    {row.sentence}\n    — {row.citation}")
+        print(f"{row.value} — {row.scope_text}\n    {row.sentence}\n    — {row.citation}"
+              f" — {row.source}")  # fmt: skip
     return 0
 
 
@@ -585,11 +589,15 @@ def _encoder_spec(args: argparse.Namespace) -> dict | None:
 
 
 def _print_results(
-    args: argparse.Namespace, query: str, results: list[Result], started: float
+    args: argparse.Namespace,
+    query: str,
+    results: list[Result],
+    started: float,
+    count: int | None = None,
 ) -> None:
     """JSON as the API sends it, or per passage: its citation, then its text, matches marked."""
     if args.json:
-        print(to_json(search_response(query, results, started)))
+        print(to_json(search_response(query, results, started, total=count)))
         return
     if not results:
         print("Không tìm thấy đoạn nào.")

@@ -230,6 +230,7 @@ class FactOut(BaseModel):
     span: tuple[int, int] = Field(description="[start, end) of the value in the passage text")
     sentence: str
     citation: str
+    source: str = Field(description="the file and where in it, for checking: 'f.txt, dòng 8–9'")
 
 
 class AskResponse(BaseModel):
@@ -496,6 +497,7 @@ def fact_out(found: Any, documents: dict[str, Document]) -> FactOut:
     fact, passage = found.fact, found.passage
     start, end = fact.sentence_span
     scope = fact.scope
+    cited = cite(passage, documents.get(passage.doc_id))
     return FactOut(
         value=fact.value,
         unit=fact.unit,
@@ -508,7 +510,8 @@ def fact_out(found: Any, documents: dict[str, Document]) -> FactOut:
         passage_id=passage.passage_id,
         span=tuple(fact.span),
         sentence=passage.text[start:end],
-        citation=cite(passage, documents.get(passage.doc_id)).text(),
+        citation=cited.text(),
+        source=cited.source(),
     )  # fmt: skip
 
 
