@@ -96,6 +96,9 @@ _MONEY_UNITS = ("đồng", "usd")
 _MAX_UNIT_WORDS = 4
 _CLAUSE_BREAK_RE = re.compile(r"[;:]")
 _SEGMENT_BREAK_RE = re.compile(r"[;:,()]")
+_NUMBERED_PLACE_RE = re.compile(  # matched on the question without diacritics
+    r"(?<!\w)(?i:huyen|xa|phuong|quan|thon|to|khu pho|khu|ap|ban|khom|tieu khu|lang)\s+(\d+)\b"
+)
 _BRACKETED_YEAR_RE = re.compile(r"[^()\d]{0,30}\((?:năm )?((?:19|20)\d\d)\)")
 _NEAR_WORDS = 8  # words each side of a candidate that count as "near" it
 _BREAK_DISTANCE = 3  # a comma or bracket between a word and a candidate: as far as 3 words
@@ -864,8 +867,11 @@ def _with_asked_numbers(
     question: _Question, text: str, sentence: tuple[int, int], span: tuple[int, int]
 ) -> tuple[int, int]:
     """ "43 xã đạt từ 10-14 tiêu chí" for "bao nhiêu xã đạt từ 10 đến 14 tiêu chí": the
-    numbers the question gives, written right after the value in its clause, stay with it."""
-    plain = question.numbers - {n for n in question.numbers if is_year(n)}
+    numbers the question gives, written right after the value in its clause, stay with it —
+    not a year, nor the number of a place ("huyện 2", "tổ 5")."""
+    named = _NUMBERED_PLACE_RE.findall(fold_diacritics(question.raw))
+    places = {canonical_number(n) for n in named}
+    plain = question.numbers - places - {n for n in question.numbers if is_year(n)}
     if not plain:
         return span
     clause_end = _span_between(_SEGMENT_BREAK_RE, text[: sentence[1]], span[0], span[1])[1]

@@ -217,7 +217,7 @@ def test_ask_answers_with_the_span_in_the_first_citation(client):
 
 
 FACT_KEYS = {"value", "unit", "thing", "label", "scope", "scope_text", "matches", "passage_id",
-             "span", "sentence", "citation"}  # fmt: skip
+             "span", "sentence", "citation", "source"}  # fmt: skip
 
 
 def test_ask_gives_the_facts_with_their_scope(client):
@@ -235,6 +235,7 @@ def test_ask_gives_the_facts_with_their_scope(client):
     text = client.get(f"/passages/{first['passage_id']}").json()["text"]
     assert text[start:end] == "13 cuộc"
     assert "chú thích 6" in first["citation"]
+    assert first["source"].startswith("001_")  # the file and line, to check the citation against
 
 
 def test_ask_for_a_province_no_report_covers_has_a_scope_note(client):

@@ -290,6 +290,6 @@ def test_index_builds_one_index_from_txt_docx_and_pdf(tmp_path, mixed):
     # what a person sees: a PDF passage is cited by page, a Word one by paragraph
     found = baocao(tmp_path, "search", "đối thoại", "--k", "30", "--json", "--index-dir", index_dir)
     assert found.returncode == 0, found.stderr
-    citations = {h["file"]: h["citation"] for h in json.loads(found.stdout)["hits"]}
-    assert re.search(r"bao-cao\.pdf, trang \d(–\d)?$", citations["bao-cao.pdf"])
-    assert re.search(r"bao-cao\.docx, đoạn \d+(–\d+)?$", citations["bao-cao.docx"])
+    sources = {h["file"]: h["source"] for h in json.loads(found.stdout)["hits"]}
+    assert re.search(r"bao-cao\.pdf, trang \d(–\d)?$", sources["bao-cao.pdf"])
+    assert re.search(r"bao-cao\.docx, đoạn \d+(–\d+)?$", sources["bao-cao.docx"])

@@ -115,6 +115,25 @@ def test_typed_without_diacritics(index):
 
 
 @pytest.mark.parametrize(
+    "question",
+    ["Huyện 2 tổ chức bao nhiêu cuộc đối thoại?", "huyen 2 to chuc bao nhieu cuoc doi thoai"],
+)
+def test_the_number_of_a_place_asked_about_is_not_part_of_the_answer(tmp_path, question):
+    for district in (1, 2):
+        (tmp_path / f"huyen-{district}.txt").write_text(
+            f"BÁO CÁO\ncông tác dân vận huyện {district}\n-----\nI. KẾT QUẢ\n"
+            f"Năm 2019 tổ chức {670 + district} cuộc đối thoại với Nhân dân huyện {district}.\n",
+            encoding="utf-8",
+        )
+    result = load_reports([tmp_path])
+    numbered = HybridIndex.build(
+        result.passages, [d.document for d in result.documents], load_encoder()
+    )
+    answer = ask(numbered, question)
+    assert answer.text == "672 cuộc"
+
+
+@pytest.mark.parametrize(
     ("question", "passage_id", "expected"),
     [
         ("Tỷ lệ giải quyết đơn khiếu nại, tố cáo đạt bao nhiêu?", "bc:p0001", "77,98%"),
