@@ -2,6 +2,7 @@
 
     python -m baocao.eval.bench_index            # everything (~10 min on 2 cores)
     python -m baocao.eval.bench_index --quick    # 20k generated passages instead of 200k
+    python -m baocao.eval.bench_index --sections rebuild [--runs 5 --copies 20]
 
 Each section runs in its own process so that its peak memory (ru_maxrss) is its own.
 The generated corpus samples sentences of the bundled reports into passages; its vectors are
@@ -15,6 +16,8 @@ import argparse
 import json
 import random
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,11 +32,13 @@ from baocao.eval.beir import load_beir
 from baocao.eval.goldset import GOLD_FILE, load_gold
 from baocao.eval.metrics import evaluate, run_from_rankings
 from baocao.eval.tune import DEFAULT_BENCHMARK
+from baocao.index.build import index_reports
 from baocao.index.dense import DenseIndex, DenseSettings
 from baocao.index.embedding_cache import EmbeddingCache, default_embedding_cache, embed_passages
 from baocao.index.encoders import load_encoder
 from baocao.index.hybrid import HybridIndex
 from baocao.index.keyword import KeywordIndex
+from baocao.qa.factbook import fact_book
 
 MODES = ("bm25", "dense", "hybrid")
 EF_SEARCH = (64, 128, 256)  # HNSW settings measured
@@ -85,6 +90,50 @@ def section_build(_: argparse.Namespace) -> dict:
             out[label] = {"seconds": time.perf_counter() - started, **index.build_stats}
     out["passages"] = len(result.passages)
     out["peak_mb"] = _peak_mb()
+    return out
+
+
+def section_rebuild(args: argparse.Namespace) -> dict:
+    """`baocao index` run again on unchanged files (a warm build: passages, facts and vectors
+    reused), ``args.runs`` times: its total and the seconds spent on facts (reading the
+    previous build's, extracting, writing); then what a search process pays to load the
+    index and its facts. On the bundled corpus and on its files copied ``args.copies`` times
+    under other names."""
+    encoder = load_encoder()
+    cache = default_embedding_cache()
+    out: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        copies = Path(tmp) / "copies"
+        copies.mkdir()
+        files = sorted(p for p in sample_corpus_dir().iterdir() if p.is_file())
+        for n in range(args.copies):
+            for path in files:
+                shutil.copy(path, copies / f"copy{n:02d}_{path.name}")
+        for label, folder in (("bundled", sample_corpus_dir()), (f"{args.copies}×", copies)):
+            index_dir = Path(tmp) / f"index-{len(out)}"
+            first = index_reports([folder], index_dir, encoder, cache=cache, progress=False)
+            runs = [
+                index_reports([folder], index_dir, encoder, cache=cache, progress=False)
+                for _ in range(args.runs)
+            ]
+            assert all(f.status == "unchanged" for r in runs for f in r.files)
+            loads, books = [], []
+            for _ in range(args.runs):
+                started = time.perf_counter()
+                index = HybridIndex.load(index_dir, encoder)
+                loads.append(time.perf_counter() - started)
+                fact_book(index)
+                books.append(time.perf_counter() - started)
+            facts_file = runs[-1].build / "facts.jsonl"
+            out[label] = {
+                "files": len(first.files),
+                "passages": first.passages,
+                "facts_mb": facts_file.stat().st_size / 2**20 if facts_file.is_file() else 0.0,
+                "total": [r.seconds["total"] for r in runs],
+                "facts": [r.seconds.get("facts", 0.0) for r in runs],
+                "load": loads,
+                "load_and_facts": books,
+            }
     return out
 
 
@@ -212,6 +261,7 @@ def section_mlqa(args: argparse.Namespace) -> dict:
 
 SECTIONS = {
     "build": section_build,
+    "rebuild": section_rebuild,
     "latency": section_bundled_latency,
     "generated": section_generated,
     "mlqa": section_mlqa,
@@ -234,6 +284,30 @@ def _latency_rows(section: dict, steps: tuple[str, ...]) -> list[list]:
     ]
 
 
+def _spread(values: list[float], scale: float = 1.0) -> str:
+    """Median (min–max) of the runs."""
+    low, mid, high = min(values), statistics.median(values), max(values)
+    return f"{mid * scale:.3f} ({low * scale:.3f}–{high * scale:.3f})"
+
+
+def _rebuild_lines(rebuild: dict) -> list[str]:
+    runs = len(next(iter(rebuild.values()))["total"])
+    rows = []
+    for label, r in rebuild.items():
+        shares = [f / t for f, t in zip(r["facts"], r["total"], strict=True)]
+        rows.append([
+            label, r["files"], r["passages"], f"{r['facts_mb']:.1f}", _spread(r["total"]),
+            _spread(r["facts"]), f"{statistics.median(shares):.1%}", _spread(r["load"]),
+            _spread(r["load_and_facts"]),
+        ])  # fmt: skip
+    header = ("| corpus | files | passages | facts.jsonl MB | warm build s | facts s | facts share "
+              "| load s | load + fact book s |")  # fmt: skip
+    return [
+        f"\n## Warm rebuild (`baocao index` on unchanged files; median (min–max) of {runs} runs)",
+        *_table(header, rows),
+    ]
+
+
 def render(results: dict) -> list[str]:
     lines = []
     if "build" in results:
@@ -248,6 +322,8 @@ def render(results: dict) -> list[str]:
             f"{b['passages']} passages, peak {b['peak_mb']:.0f} MB",
         ]
         lines += _table("| run | seconds | embedded | cached | passages/s |", rows)
+    if "rebuild" in results:
+        lines += _rebuild_lines(results["rebuild"])
     if "latency" in results:
         lat = results["latency"]
         lines.append(
@@ -305,6 +381,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"comma-separated, from {', '.join(SECTIONS)}")  # fmt: skip
     parser.add_argument("--passages", type=int, default=200_000, help="generated corpus size")
     parser.add_argument("--quick", action="store_true", help="20,000 generated passages")
+    parser.add_argument("--runs", type=int, default=5, help="rebuild: warm builds measured")
+    parser.add_argument("--copies", type=int, default=20, help="rebuild: copies of the corpus")
     parser.add_argument("--benchmark", type=Path, default=DEFAULT_BENCHMARK)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -317,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.sections.split(","):
         command = [sys.executable, "-m", "baocao.eval.bench_index", "--worker", name]
         command += ["--passages", str(args.passages), "--benchmark", str(args.benchmark)]
+        command += ["--runs", str(args.runs), "--copies", str(args.copies)]
         print(f"running {name} ...", file=sys.stderr)
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode:

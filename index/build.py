@@ -83,12 +83,15 @@ class _Corpus:
     passages: list[Passage] = field(default_factory=list)
     files: dict[str, dict] = field(default_factory=dict)  # manifest "corpus.files"
     facts: dict[str, tuple[Coverage, list[Fact]]] = field(default_factory=dict)  # by doc_id
+    facts_seconds: float = 0.0  # reading, extracting and writing facts
 
     def add_facts(self, documents: list[Document], passages: Sequence[Passage]) -> None:
+        started = time.perf_counter()
         facts, coverages = facts_of(documents, passages)
         for coverage in coverages:
             mine = [f for f in facts if f.doc_id == coverage.doc_id]
             self.facts[coverage.doc_id] = (coverage, mine)
+        self.facts_seconds += time.perf_counter() - started
 
     def fact_book(self) -> FactBook:
         """The facts of the documents still in the corpus (a file can fail after parsing)."""
@@ -144,15 +147,19 @@ def index_reports(
     )
     index.corpus_files = corpus.files
     index.corpus_roots = [str(Path(p).resolve()) for p in paths]
+    started_facts = time.perf_counter()
     index.facts = corpus.fact_book()
+    corpus.facts_seconds += time.perf_counter() - started_facts
     saving = time.perf_counter()
     logger.info("saving the index to %s", run.index_dir)
     run.build = index.save(run.index_dir)
+    facts_seconds = corpus.facts_seconds + index.build_stats.get("facts_write_seconds", 0.0)
     run.seconds.update(
         bm25=index.build_stats["bm25_seconds"],
         embed=index.build_stats["embedding"]["seconds"],
         faiss=index.build_stats["faiss_seconds"],
         save=time.perf_counter() - saving,
+        facts=previous.facts_seconds + facts_seconds,
         total=time.perf_counter() - started,
     )
     run.embedding = index.build_stats["embedding"]
@@ -302,6 +309,7 @@ def _previous_corpus(index_dir: Path) -> _Corpus:
         store.check_contents(build, manifest, index_dir, ("documents.jsonl", "passages.jsonl"))
         documents, passages = read_records(build)
         files = manifest["corpus"]["files"]
+        started = time.perf_counter()
         book = read_facts(build)
     except store.IndexUnusable as error:  # none, another format, or damaged: parse all
         if (index_dir / store.CURRENT).exists():
@@ -317,7 +325,7 @@ def _previous_corpus(index_dir: Path) -> _Corpus:
         for fact in book.all_facts():
             if fact.doc_id in facts:
                 facts[fact.doc_id][1].append(fact)
-    return _Corpus(documents, passages, files, facts)
+    return _Corpus(documents, passages, files, facts, time.perf_counter() - started)
 
 
 def indexed_roots(index_dir: Path) -> list[Path]:

@@ -253,7 +253,9 @@ class HybridIndex:
         )
         store.write_jsonl(folder / "passages.jsonl", [p.to_dict() for p in self.passages])
         if self.facts is not None:
+            started = time.perf_counter()
             store.write_jsonl(folder / FACTS_FILE, self.facts.to_records())
+            self.build_stats["facts_write_seconds"] = time.perf_counter() - started
         self.keyword.save(folder)
         self.dense.save(folder / DENSE_FILE)
         store.write_json(folder / store.MANIFEST, self.manifest())
