@@ -13,6 +13,7 @@ not say is inherited from the section ("Phương hướng … 2020-2025": target
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -244,6 +245,73 @@ class FactBook:
             else:
                 facts.append(Fact.from_dict(record["fact"]))
         return cls.of(facts, coverages) if version == FACTS_VERSION else None
+
+    @classmethod
+    def from_lines(cls, lines: Iterable[str]) -> FactBook | None:
+        """The book of documents stored one a line (``document_line``); None when a line was
+        written by another version of the extractor (its document's facts are extracted
+        again)."""
+        facts: list[Fact] = []
+        coverages: list[Coverage] = []
+        for line in lines:
+            read = read_document_line(line)
+            if read is None:
+                return None
+            coverages.append(read[0])
+            facts += read[1]
+        return cls.of(facts, coverages)
+
+    def lines(self) -> list[str]:
+        """Each document's coverage and facts as one line (``document_line``)."""
+        by_doc: dict[str, list[Fact]] = defaultdict(list)
+        for fact in self.all_facts():
+            by_doc[fact.doc_id].append(fact)
+        return [document_line(c, by_doc.get(c.doc_id, ())) for c in self.coverages]
+
+
+# -- storage: one JSON line a document ----------------------------------------------------------
+# A document's coverage and facts are one line, its id and the extractor's version first, so a
+# build can copy the line of an unchanged file verbatim (reading only its head) and parse it
+# only when a search process reads the book.
+_LINE_HEAD_RE = re.compile(r'\{"doc_id": ("(?:[^"\\]|\\.)*"), "version": (-?\d+),')
+
+
+def document_line(coverage: Coverage, facts: Iterable[Fact]) -> str:
+    """One document's coverage and facts as one JSON line (no line break inside)."""
+    record = {
+        "doc_id": coverage.doc_id,
+        "version": FACTS_VERSION,
+        "coverage": coverage.to_dict(),
+        "facts": [fact.to_dict() for fact in facts],
+    }
+    return json.dumps(record, ensure_ascii=False)
+
+
+def document_lines(facts: Iterable[Fact], coverages: Iterable[Coverage]) -> dict[str, str]:
+    """``document_line`` of each document, by doc_id (``facts_of``'s output)."""
+    by_doc: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        by_doc[fact.doc_id].append(fact)
+    return {c.doc_id: document_line(c, by_doc.get(c.doc_id, ())) for c in coverages}
+
+
+def line_head(line: str) -> tuple[str, int | None]:
+    """The doc_id and extractor version of a ``document_line``, read without parsing the
+    rest; ("", None) for a line of another shape."""
+    match = _LINE_HEAD_RE.match(line)
+    if match is None:
+        return "", None
+    return json.loads(match.group(1)), int(match.group(2))
+
+
+def read_document_line(line: str) -> tuple[Coverage, list[Fact]] | None:
+    """A document's coverage and facts from its line; None when another version of the
+    extractor wrote it."""
+    record = json.loads(line)
+    if not isinstance(record, dict) or record.get("version") != FACTS_VERSION:
+        return None
+    facts = [Fact.from_dict(fact) for fact in record["facts"]]
+    return Coverage.from_dict(record["coverage"]), facts
 
 
 def facts_of(

@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from baocao.corpus.chunking import DEFAULT_TOKEN_BUDGET
 from baocao.corpus.errors import ReportError
-from baocao.corpus.facts import Coverage, Fact, FactBook, facts_of
+from baocao.corpus.facts import FACTS_VERSION, document_lines, facts_of, line_head
 from baocao.corpus.loader import (
     ReportFile,
     find_reports,
@@ -42,10 +42,11 @@ from baocao.index.embedding_cache import (
 )
 from baocao.index.encoders import Encoder, load_encoder
 from baocao.index.hybrid import (
+    FACTS_FILE,
     HybridIndex,
     IndexSettings,
     dense_texts,
-    read_facts,
+    read_fact_lines,
     read_records,
 )
 from baocao.progress import draws_bars
@@ -82,21 +83,19 @@ class _Corpus:
     documents: list[Document] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     files: dict[str, dict] = field(default_factory=dict)  # manifest "corpus.files"
-    facts: dict[str, tuple[Coverage, list[Fact]]] = field(default_factory=dict)  # by doc_id
+    # each document's coverage and facts as one JSON line (corpus.facts.document_line): an
+    # unchanged file's lines are copied from the previous build unparsed
+    facts: dict[str, str] = field(default_factory=dict)  # by doc_id
     facts_seconds: float = 0.0  # reading, extracting and writing facts
 
     def add_facts(self, documents: list[Document], passages: Sequence[Passage]) -> None:
         started = time.perf_counter()
-        facts, coverages = facts_of(documents, passages)
-        for coverage in coverages:
-            mine = [f for f in facts if f.doc_id == coverage.doc_id]
-            self.facts[coverage.doc_id] = (coverage, mine)
+        self.facts.update(document_lines(*facts_of(documents, passages)))
         self.facts_seconds += time.perf_counter() - started
 
-    def fact_book(self) -> FactBook:
+    def fact_lines(self) -> list[str]:
         """The facts of the documents still in the corpus (a file can fail after parsing)."""
-        kept = [self.facts[d.doc_id] for d in self.documents if d.doc_id in self.facts]
-        return FactBook.of([f for _, facts in kept for f in facts], [c for c, _ in kept])
+        return [self.facts[d.doc_id] for d in self.documents if d.doc_id in self.facts]
 
 
 def index_reports(
@@ -147,9 +146,7 @@ def index_reports(
     )
     index.corpus_files = corpus.files
     index.corpus_roots = [str(Path(p).resolve()) for p in paths]
-    started_facts = time.perf_counter()
-    index.facts = corpus.fact_book()
-    corpus.facts_seconds += time.perf_counter() - started_facts
+    index.fact_lines = corpus.fact_lines()
     saving = time.perf_counter()
     logger.info("saving the index to %s", run.index_dir)
     run.build = index.save(run.index_dir)
@@ -310,7 +307,7 @@ def _previous_corpus(index_dir: Path) -> _Corpus:
         documents, passages = read_records(build)
         files = manifest["corpus"]["files"]
         started = time.perf_counter()
-        book = read_facts(build)
+        facts = _previous_facts(build, manifest, index_dir)
     except store.IndexUnusable as error:  # none, another format, or damaged: parse all
         if (index_dir / store.CURRENT).exists():
             logger.warning("previous index in %s not reused: %s", index_dir, error)
@@ -318,14 +315,21 @@ def _previous_corpus(index_dir: Path) -> _Corpus:
     except Exception as error:  # a damaged previous build only costs re-parsing
         logger.warning("previous index in %s not reused: %s", index_dir, error)
         return _Corpus()
-    facts: dict[str, tuple[Coverage, list[Fact]]] = {}
-    if book is not None:
-        for coverage in book.coverages:
-            facts[coverage.doc_id] = (coverage, [])
-        for fact in book.all_facts():
-            if fact.doc_id in facts:
-                facts[fact.doc_id][1].append(fact)
     return _Corpus(documents, passages, files, facts, time.perf_counter() - started)
+
+
+def _previous_facts(build: Path, manifest: dict, index_dir: Path) -> dict[str, str]:
+    """The previous build's fact lines by doc_id, unparsed, of this version of the extractor
+    only (a document without one gets its facts extracted again). They are copied into the
+    new build as they are, so they are checked against the build's seal first."""
+    if FACTS_FILE in manifest.get("contents", {}):
+        store.check_contents(build, manifest, index_dir, (FACTS_FILE,))
+    facts = {}
+    for line in read_fact_lines(build) or ():
+        doc_id, version = line_head(line)
+        if version == FACTS_VERSION:
+            facts[doc_id] = line
+    return facts
 
 
 def indexed_roots(index_dir: Path) -> list[Path]:

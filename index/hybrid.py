@@ -5,7 +5,9 @@ Rows (integer positions) stay inside this module; callers get ``Hit``s carrying 
 
 from __future__ import annotations
 
+import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from baocao.corpus.facts import FactBook
+from baocao.corpus.facts import FactBook, line_head
 from baocao.corpus.model import Document, Passage
 from baocao.corpus.vietnamese import canonical
 from baocao.index import store
@@ -29,7 +31,7 @@ from baocao.index.texts import ContextSettings, passage_text
 logger = logging.getLogger(__name__)
 
 DENSE_FILE = "dense.faiss"
-FACTS_FILE = "facts.jsonl"  # coverages and facts (corpus.facts), one record a line
+FACTS_FILE = "facts.jsonl"  # each document's coverage and facts (corpus.facts), one a line
 
 
 @dataclass(frozen=True)
@@ -89,12 +91,31 @@ class HybridIndex:
         self.corpus_files = dict(corpus_files or {})
         self.corpus_roots: list[str] = []
         self.build_stats: dict = {}
-        self.facts: FactBook | None = None  # stored facts (qa extracts them when None)
+        # each document's stored facts as one JSON line, parsed on first use of ``facts``
+        self.fact_lines: list[str] | None = None
+        self._facts: FactBook | None = None
+        self._facts_lock = threading.Lock()
         self._row_of = {p.passage_id: row for row, p in enumerate(self.passages)}
 
     def passage(self, passage_id: str) -> Passage | None:
         row = self._row_of.get(passage_id)
         return None if row is None else self.passages[row]
+
+    @property
+    def facts(self) -> FactBook | None:
+        """The stored facts, read from their lines on first use; None when there are none or
+        another version of the extractor wrote them (qa extracts them then)."""
+        if self._facts is None and self.fact_lines is not None:
+            with self._facts_lock:
+                if self._facts is None and self.fact_lines is not None:
+                    self._facts = FactBook.from_lines(self.fact_lines)
+                    if self._facts is None:
+                        self.fact_lines = None
+        return self._facts
+
+    @facts.setter
+    def facts(self, book: FactBook | None) -> None:
+        self._facts, self.fact_lines = book, None
 
     # -- building ---------------------------------------------------------------------------
 
@@ -252,10 +273,13 @@ class HybridIndex:
             folder / "documents.jsonl", [d.to_dict() for d in self.documents.values()]
         )
         store.write_jsonl(folder / "passages.jsonl", [p.to_dict() for p in self.passages])
-        if self.facts is not None:
-            started = time.perf_counter()
-            store.write_jsonl(folder / FACTS_FILE, self.facts.to_records())
-            self.build_stats["facts_write_seconds"] = time.perf_counter() - started
+        started = time.perf_counter()
+        lines = self.fact_lines
+        if lines is None and self._facts is not None:
+            lines = self._facts.lines()
+        if lines is not None:
+            store.write_lines(folder / FACTS_FILE, lines)
+            self.build_stats["facts_write_seconds"] = round(time.perf_counter() - started, 3)
         self.keyword.save(folder)
         self.dense.save(folder / DENSE_FILE)
         store.write_json(folder / store.MANIFEST, self.manifest())
@@ -289,7 +313,7 @@ class HybridIndex:
             ) from error
         index.corpus_roots = manifest["corpus"].get("roots", [])
         index.build_stats = manifest.get("build", {})
-        index.facts = read_facts(build)
+        index.fact_lines = read_fact_lines(build)
         return index
 
 
@@ -304,8 +328,22 @@ def dense_texts(
 def read_facts(build: Path) -> FactBook | None:
     """The facts stored in a build folder (None for a build made before facts were stored, or
     by another version of the extractor: they are extracted again)."""
+    lines = read_fact_lines(build)
+    return None if lines is None else FactBook.from_lines(lines)
+
+
+def read_fact_lines(build: Path) -> list[str] | None:
+    """The stored facts of a build folder, one line a document, unparsed (``FactBook.lines``);
+    None for a build made before facts were stored. A build that stored one record a line
+    (a version line, coverages, facts) gets its facts regrouped into document lines."""
     path = build / FACTS_FILE
-    return FactBook.from_records(store.read_jsonl(path)) if path.is_file() else None
+    if not path.is_file():
+        return None
+    lines = store.read_lines(path)
+    if lines and line_head(lines[0])[1] is None:  # the layout before document lines
+        book = FactBook.from_records(json.loads(line) for line in lines)
+        return None if book is None else book.lines()
+    return lines
 
 
 def read_records(build: Path) -> tuple[list[Document], list[Passage]]:

@@ -3,7 +3,8 @@
     <index_dir>/CURRENT            the id of the live build (replaced atomically)
     <index_dir>/PREVIOUS           the id of the build kept beside it
     <index_dir>/builds/<id>/       manifest.json, manifest.sha256, documents.jsonl,
-                                   passages.jsonl, bm25_*.npz + bm25_*.vocab.json, dense.faiss
+                                   passages.jsonl, bm25_*.npz + bm25_*.vocab.json, dense.faiss,
+                                   facts.jsonl
     <index_dir>/.lock              held (flock) by the one run writing a build
 
 A build is written into ``builds/<id>.partial``, sealed (the manifest records every file's
@@ -379,6 +380,22 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
     with open(path, "w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def write_lines(path: Path, lines: Iterable[str]) -> None:
+    """Lines already serialised (one JSON record each, no line break inside), as they are."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        for line in lines:
+            handle.write(line)
+            handle.write("\n")
+
+
+def read_lines(path: Path) -> list[str]:
+    """The non-empty lines of a file, unparsed (split at line feeds only: a JSON string
+    written with ``ensure_ascii=False`` may hold U+2028 or U+0085, which ``str.splitlines``
+    would split at)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return [line for line in handle.read().split("\n") if line.strip()]
 
 
 def read_jsonl(path: Path) -> list[dict]:
