@@ -2,27 +2,38 @@
 through ``qa.Searcher`` on both, same measures as ``baocao eval``, latency side by side.
 
     python -m baocao.eval.bench_milvus [--mlqa ../shared/benchmarks/mlqa-vi-dev]
+    python -m baocao.eval.bench_milvus --facts [--runs 5 --copies 20]
 
 Both indexes are searched in one process, query by query in turn, so machine load hits both
 alike. The 1M generated-passages benchmark is not written yet.
+
+``--facts``: what a search process pays for the facts of a collection filled by ``ingest``
+(the bundled reports, and their files copied N times under other names): opening it, reading
+the stored facts, and what it paid before they were stored (reading every passage, extracting
+the facts from them); also ``qa.factbook.known_places``, which scans the passages' text.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import statistics
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
+from baocao.corpus.facts import FactBook, facts_of
+from baocao.corpus.loader import sample_corpus_dir
 from baocao.corpus.vietnamese import canonical
 from baocao.eval.harness import K, benchmark_set, gold_set
 from baocao.eval.metrics import per_query, run_from_rankings
 from baocao.index.embedding_cache import default_embedding_cache
 from baocao.index.encoders import load_encoder
 from baocao.index.hybrid import HybridIndex
-from baocao.index.milvus import MilvusIndex, ingest_passages
+from baocao.index.milvus import MilvusIndex, ingest, ingest_passages
+from baocao.qa.factbook import known_places
 from baocao.qa.search import Searcher
 
 METRICS = ("recall@5", "mrr@10", "ndcg@10")
@@ -98,10 +109,67 @@ def compare(eval_set, workdir: Path) -> list[list]:
     return rows
 
 
+def _timed(fn):
+    started = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - started
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.3f} ({min(values):.3f}–{max(values):.3f})"
+
+
+def facts_load(workdir: Path, copies: int, runs: int) -> list[str]:
+    """The ``--facts`` table: seconds, median (min–max) of ``runs`` fresh opens."""
+    encoder, cache = load_encoder(), default_embedding_cache()
+    folder = workdir / "copies"
+    folder.mkdir()
+    for n in range(copies):
+        for path in sorted(p for p in sample_corpus_dir().iterdir() if p.is_file()):
+            shutil.copy(path, folder / f"copy{n:02d}_{path.name}")
+    header = ["corpus", "passages", "ingest s", "facts in ingest s", "open s",
+              "stored facts s", "read passages s", "extract facts s", "known places s"]  # fmt: skip
+    lines = ["| " + " | ".join(header) + " |", "|---" + "|---:" * (len(header) - 1) + "|"]
+    for label, reports in (("bundled", sample_corpus_dir()), (f"{copies}×", folder)):
+        uri = str(workdir / f"facts-{label}.db")
+        run, ingest_seconds = _timed(lambda r=reports, u=uri: ingest([r], u, encoder, cache=cache,
+                                                                     progress=False))  # fmt: skip
+        opened, stored, passages, extracted, places = [], [], [], [], []
+        for _ in range(runs):
+            index, seconds = _timed(lambda u=uri: MilvusIndex.load(u, encoder))
+            opened.append(seconds)
+            try:
+                book, seconds = _timed(lambda i=index: i.facts)
+                stored.append(seconds)
+                read, seconds = _timed(lambda i=index: i.passages)
+                passages.append(seconds)
+                again, seconds = _timed(
+                    lambda i=index, r=read: FactBook.of(*facts_of(i.documents.values(), r))
+                )
+                extracted.append(seconds)
+                _, seconds = _timed(lambda i=index: known_places(i))
+                places.append(seconds)
+                if again.by_passage != book.by_passage:
+                    raise RuntimeError(f"{label}: the stored facts are not the extracted ones")
+            finally:
+                index.close()
+        cells = [label, str(len(read)), f"{ingest_seconds:.1f}", f"{run.facts_seconds:.1f}",
+                 *(_spread(v) for v in (opened, stored, passages, extracted, places))]  # fmt: skip
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mlqa", type=Path, help="a BEIR folder such as mlqa-vi-dev")
+    parser.add_argument("--facts", action="store_true", help="the facts table instead")
+    parser.add_argument("--runs", type=int, default=5, help="--facts: opens measured")
+    parser.add_argument("--copies", type=int, default=20, help="--facts: copies of the corpus")
     args = parser.parse_args(argv)
+    if args.facts:
+        with tempfile.TemporaryDirectory() as tmp:
+            print("\n".join(facts_load(Path(tmp), args.copies, args.runs)))
+        return 0
     sets = [gold_set()]
     if args.mlqa:
         sets.append(benchmark_set(args.mlqa))

