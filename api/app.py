@@ -60,6 +60,7 @@ from baocao.corpus.model import Passage
 from baocao.index.backends import EMBEDDED, Backend, SearchIndex
 from baocao.index.build import open_index
 from baocao.index.encoders import Encoder, load_encoder
+from baocao.index.query_cache import QueryCacheSettings, with_query_cache
 from baocao.index.store import default_index_dir
 from baocao.qa.ask import ask, facts_about, reports_wording
 from baocao.qa.document import FileUnavailable, document_text, has_original, original_file
@@ -161,9 +162,11 @@ def search(body: SearchRequest, catalog: CatalogDep) -> SearchResponse:
     started = time.perf_counter()
     filters = Filters.from_dict(body.filters.to_dict(), catalog.index.documents)
     depth = min(body.offset + body.k, MAX_K)  # hits beyond the 100th are never given
-    results = catalog.searcher.search(body.query, depth, body.mode, filters)
+    ranked = catalog.searcher.ranked(body.query, depth, body.mode, filters)
+    results = catalog.searcher.results(ranked, body.query)
     count = total(catalog.searcher, body.query, filters)
-    return search_response(body.query, results[body.offset :], started, body.offset, count)
+    return search_response(body.query, results[body.offset :], started, body.offset, count,
+                           ranked)  # fmt: skip
 
 
 @router.post("/ask", response_model=AskResponse, tags=["search"], responses=errors(404, 408, 413))
@@ -347,10 +350,13 @@ def create_app(
     cors_origins: Sequence[str] = (),
     watch_seconds: float = 0,
     source: IndexSource | None = None,
+    query_cache: QueryCacheSettings | None = None,
 ) -> FastAPI:
     """The app over ``index``. With ``index_dir`` (where ``index`` was loaded from) or another
     ``source`` it follows newer versions: ``POST /reload``, and every ``watch_seconds`` when
-    that is above 0."""
+    that is above 0. The index's encoder gets a query-vector cache (``query_cache``; a new
+    build loaded from ``index_dir`` shares it)."""
+    index.encoder = with_query_cache(index.encoder, query_cache)
     if source is None and index_dir is not None:
         source = FolderBuilds(index_dir, index.encoder)
     live = LiveIndex(source, index, Catalog) if source else None
@@ -390,6 +396,7 @@ def create_app_from_dir(
     guard: GuardSettings | None = None,
     cors_origins: Sequence[str] = (),
     watch_seconds: float = 2.0,
+    query_cache: QueryCacheSettings | None = None,
 ) -> FastAPI:
     """The app over the index in ``index_dir`` (default: ``default_index_dir()``), loaded once
     and replaced when a newer build is published there.
@@ -399,7 +406,8 @@ def create_app_from_dir(
     """
     index_dir = Path(index_dir or default_index_dir())
     index = open_index(index_dir, encoder_spec)
-    return create_app(index, index_dir, guard, cors_origins, watch_seconds)
+    return create_app(index, index_dir, guard, cors_origins, watch_seconds,
+                      query_cache=query_cache)  # fmt: skip
 
 
 def create_app_for(
@@ -408,16 +416,18 @@ def create_app_for(
     guard: GuardSettings | None = None,
     cors_origins: Sequence[str] = (),
     watch_seconds: float = 2.0,
+    query_cache: QueryCacheSettings | None = None,
 ) -> FastAPI:
     """The app over ``backend``'s index: an embedded folder is followed for newer builds; a
     Milvus collection is reopened when the reports stored in it change."""
     if backend.name == EMBEDDED:
         return create_app_from_dir(backend.index_dir, encoder_spec, guard, cors_origins,
-                                   watch_seconds)  # fmt: skip
+                                   watch_seconds, query_cache)  # fmt: skip
     encoder = load_encoder(encoder_spec) if isinstance(encoder_spec, str) else encoder_spec
     index = backend.open(encoder)
+    index.encoder = with_query_cache(index.encoder, query_cache)  # reopened ones share it
     source = MilvusCollection(backend, index.encoder)
-    return create_app(index, None, guard, cors_origins, watch_seconds, source)
+    return create_app(index, None, guard, cors_origins, watch_seconds, source, query_cache)
 
 
 # An absolute path: its folders say where the server keeps its files, which no client needs.

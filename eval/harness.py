@@ -26,10 +26,9 @@ from baocao.eval.metrics import MEASURES, Run, per_query, run_from_rankings
 from baocao.eval.trec import write_qrels, write_run
 from baocao.index.analyzer import is_unaccented
 from baocao.index.backends import SearchIndex
-from baocao.index.hit import SEARCH_MODES
 from baocao.index.store import write_json
 from baocao.progress import draws_bars
-from baocao.qa.search import Searcher
+from baocao.qa.search import SEARCH_MODES, Searcher
 
 logger = logging.getLogger(__name__)
 METRICS = tuple(MEASURES)  # recall@1, recall@5, recall@10, mrr@10, ndcg@10

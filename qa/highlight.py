@@ -53,6 +53,10 @@ class Vocabulary:
             if count >= MIN_PASSAGES and len(rows) >= cut
         )
 
+    def document_frequency(self, term: str) -> int:
+        """Passages holding ``term`` (as the analyzer writes it; "~" + folded for any spelling)."""
+        return len(self._postings.get(term, ()))
+
     def rows(self, query: str) -> set[int]:
         """Rows of the passages holding a word of ``query`` other than a function word (words
         with the query's diacritics, or any spelling when it has none)."""

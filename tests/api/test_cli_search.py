@@ -82,8 +82,10 @@ def test_search_json_is_the_api_json(env, index_dir):
 def test_search_mode(env, index_dir):
     out = ok(baocao(env, "search", "tiếp xúc cử tri", "--mode", "bm25", "--json",
                     "--index-dir", index_dir))  # fmt: skip
-    hits = json.loads(out)["hits"]
+    printed = json.loads(out)
+    hits = printed["hits"]
     assert "cử tri" in hits[0]["text"] and set(hits[0]["scores"]) == {"bm25"}
+    assert (printed["dense_used"], printed["route"]) == (False, "bm25")
 
 
 def test_ask_prints_the_answer_then_its_citation(env, index_dir):
@@ -142,7 +144,7 @@ def test_similar_reads_the_text_from_stdin(env, index_dir):
     [
         (("search", ""), "query: a non-empty text"),
         (("search", "x", "--k", "0"), "k: a whole number from 1 to 100"),
-        (("search", "x", "--mode", "fuzzy"), "expected one of hybrid, bm25, dense"),
+        (("search", "x", "--mode", "fuzzy"), "expected one of adaptive, hybrid, bm25, dense"),
         (("search", "x" * 2001), "at most 2000 characters"),
         (("similar", "-"), "a non-empty text"),  # nothing on stdin
         (("search", "x", "--encoder", "bert"), "encoder 'bert' is unknown"),
