@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from .model import Document, Passage
 from .sentences import split_sentences
@@ -202,11 +203,15 @@ def _shallow(record: object) -> dict:
 
 @dataclass(frozen=True)
 class FactBook:
-    """The facts of a set of documents, by passage, and what each document covers."""
+    """The facts of a set of documents, by passage, what each document covers and the places
+    it names."""
 
     by_passage: dict[str, tuple[Fact, ...]]
     coverages: tuple[Coverage, ...]
     stated_years: frozenset[int]  # years a count is stated for ("cuối năm 2022, 6.115 hộ")
+    # doc_id -> the places its passages name (``places_of``), for the documents stored with
+    # them (a line written before places were stored has none)
+    places: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def facts(self, passage_id: str) -> tuple[Fact, ...]:
         return self.by_passage.get(passage_id, ())
@@ -217,15 +222,35 @@ class FactBook:
     def coverage(self, doc_id: str) -> Coverage | None:
         return next((c for c in self.coverages if c.doc_id == doc_id), None)
 
+    @cached_property
+    def known_places(self) -> tuple[str, ...] | None:
+        """Every place the documents name, sorted; None when a document's places were not
+        stored with its facts (the passages must be read for them then)."""
+        if any(c.doc_id not in self.places for c in self.coverages):
+            return None
+        return tuple(sorted({place for c in self.coverages for place in self.places[c.doc_id]}))
+
     @classmethod
-    def of(cls, facts: Iterable[Fact], coverages: Iterable[Coverage]) -> FactBook:
+    def of(
+        cls,
+        facts: Iterable[Fact],
+        coverages: Iterable[Coverage],
+        places: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> FactBook:
         grouped: dict[str, list[Fact]] = defaultdict(list)
         years: set[int] = set()
         for fact in facts:
             grouped[fact.passage_id].append(fact)
             if fact.kind == "quantity" and fact.scope.time == "year":  # "cuối năm 2022, …"
                 years.update(fact.scope.years)
-        return cls({k: tuple(v) for k, v in grouped.items()}, tuple(coverages), frozenset(years))
+        return cls({k: tuple(v) for k, v in grouped.items()}, tuple(coverages), frozenset(years),
+                   dict(places or {}))  # fmt: skip
+
+    @classmethod
+    def extract(cls, documents: Iterable[Document], passages: Sequence[Passage]) -> FactBook:
+        """The book of documents given with their passages, extracted here."""
+        documents = list(documents)
+        return cls.of(*facts_of(documents, passages), places_of(documents, passages))
 
     def to_records(self) -> list[dict]:
         """One JSON record a line: the extractor's version, coverages, then facts
@@ -253,46 +278,69 @@ class FactBook:
         again)."""
         facts: list[Fact] = []
         coverages: list[Coverage] = []
+        places: dict[str, tuple[str, ...]] = {}
         for line in lines:
             read = read_document_line(line)
             if read is None:
                 return None
-            coverages.append(read[0])
-            facts += read[1]
-        return cls.of(facts, coverages)
+            coverages.append(read.coverage)
+            facts += read.facts
+            if read.places is not None:
+                places[read.coverage.doc_id] = read.places
+        return cls.of(facts, coverages, places)
 
     def lines(self) -> list[str]:
-        """Each document's coverage and facts as one line (``document_line``)."""
+        """Each document's coverage, facts and places as one line (``document_line``)."""
         by_doc: dict[str, list[Fact]] = defaultdict(list)
         for fact in self.all_facts():
             by_doc[fact.doc_id].append(fact)
-        return [document_line(c, by_doc.get(c.doc_id, ())) for c in self.coverages]
+        return [document_line(c, by_doc.get(c.doc_id, ()), self.places.get(c.doc_id))
+                for c in self.coverages]  # fmt: skip
 
 
 # -- storage: one JSON line a document ----------------------------------------------------------
-# A document's coverage and facts are one line, its id and the extractor's version first, so a
-# build can copy the line of an unchanged file verbatim (reading only its head) and parse it
-# only when a search process reads the book.
-_LINE_HEAD_RE = re.compile(r'\{"doc_id": ("(?:[^"\\]|\\.)*"), "version": (-?\d+),')
+# A document's coverage, facts and places are one line, its id and the extractor's version
+# first, so a build can copy the line of an unchanged file verbatim (reading only its head) and
+# parse it only when a search process reads the book. The places come next, in the head: a line
+# written before they were stored has none (readers take it without them; a build or an ingest
+# extracts it again, as a line of another version).
+_LINE_HEAD_RE = re.compile(r'\{"doc_id": ("(?:[^"\\]|\\.)*"), "version": (-?\d+),( "places": \[)?')
+PLACES_KEY = '"places": ['  # how a line holding its places writes them (only a key can)
 
 
-def document_line(coverage: Coverage, facts: Iterable[Fact]) -> str:
-    """One document's coverage and facts as one JSON line (no line break inside)."""
-    record = {
-        "doc_id": coverage.doc_id,
-        "version": FACTS_VERSION,
-        "coverage": coverage.to_dict(),
-        "facts": [fact.to_dict() for fact in facts],
-    }
+def document_line(
+    coverage: Coverage, facts: Iterable[Fact], places: Sequence[str] | None = None
+) -> str:
+    """One document's coverage, facts and places as one JSON line (no line break inside);
+    ``places`` None: a line without them, as written before they were stored."""
+    record: dict = {"doc_id": coverage.doc_id, "version": FACTS_VERSION}
+    if places is not None:
+        record["places"] = list(places)
+    record["coverage"] = coverage.to_dict()
+    record["facts"] = [fact.to_dict() for fact in facts]
     return json.dumps(record, ensure_ascii=False)
 
 
-def document_lines(facts: Iterable[Fact], coverages: Iterable[Coverage]) -> dict[str, str]:
-    """``document_line`` of each document, by doc_id (``facts_of``'s output)."""
+def document_lines(
+    facts: Iterable[Fact],
+    coverages: Iterable[Coverage],
+    places: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str, str]:
+    """``document_line`` of each document, by doc_id (``facts_of``'s output, and
+    ``places_of``'s)."""
     by_doc: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
         by_doc[fact.doc_id].append(fact)
-    return {c.doc_id: document_line(c, by_doc.get(c.doc_id, ())) for c in coverages}
+    places = places or {}
+    return {c.doc_id: document_line(c, by_doc.get(c.doc_id, ()), places.get(c.doc_id))
+            for c in coverages}  # fmt: skip
+
+
+def extract_lines(documents: Iterable[Document], passages: Sequence[Passage]) -> dict[str, str]:
+    """The line of each document given with its passages, by doc_id: what a build or an ingest
+    stores (its coverage, facts and places, extracted here)."""
+    documents = list(documents)
+    return document_lines(*facts_of(documents, passages), places_of(documents, passages))
 
 
 def line_head(line: str) -> tuple[str, int | None]:
@@ -304,14 +352,50 @@ def line_head(line: str) -> tuple[str, int | None]:
     return json.loads(match.group(1)), int(match.group(2))
 
 
-def read_document_line(line: str) -> tuple[Coverage, list[Fact]] | None:
-    """A document's coverage and facts from its line; None when another version of the
+def is_current(line: str) -> bool:
+    """Whether a stored line is this version of the extractor's and holds its document's
+    places, read from its head: a build copies such a line as it is, and extracts the document
+    of any other again."""
+    match = _LINE_HEAD_RE.match(line)
+    return match is not None and int(match.group(2)) == FACTS_VERSION and bool(match.group(3))
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """A document's stored line, read."""
+
+    coverage: Coverage
+    facts: list[Fact]
+    places: tuple[str, ...] | None  # None: stored before places were
+
+
+def read_document_line(line: str) -> DocumentFacts | None:
+    """A document's coverage, facts and places from its line; None when another version of the
     extractor wrote it."""
     record = json.loads(line)
     if not isinstance(record, dict) or record.get("version") != FACTS_VERSION:
         return None
     facts = [Fact.from_dict(fact) for fact in record["facts"]]
-    return Coverage.from_dict(record["coverage"]), facts
+    places = record.get("places")
+    return DocumentFacts(Coverage.from_dict(record["coverage"]), facts,
+                         None if places is None else tuple(places))  # fmt: skip
+
+
+def places_named(texts: Iterable[str]) -> tuple[str, ...]:
+    """The districts, communes, wards and villages ``texts`` name ("huyện Đăk Hà", "xã Ngọc
+    Linh"), sorted; provinces left out (a report's province is in its coverage)."""
+    found = {f"{m.group(1)} {m.group(2)}" for text in texts for m in PLACE_RE.finditer(text)}
+    return tuple(sorted(place for place in found if not place.startswith("tỉnh")))
+
+
+def places_of(
+    documents: Iterable[Document], passages: Iterable[Passage]
+) -> dict[str, tuple[str, ...]]:
+    """doc_id -> the places its passages name (``places_named``), for every document given."""
+    texts: dict[str, list[str]] = defaultdict(list)
+    for passage in passages:
+        texts[passage.doc_id].append(passage.text)
+    return {d.doc_id: places_named(texts.get(d.doc_id, ())) for d in documents}
 
 
 def facts_of(

@@ -38,7 +38,7 @@ from baocao.index.embedding_cache import EmbeddingCache, default_embedding_cache
 from baocao.index.encoders import load_encoder
 from baocao.index.hybrid import HybridIndex
 from baocao.index.keyword import KeywordIndex
-from baocao.qa.factbook import fact_book
+from baocao.qa.factbook import load_facts
 
 MODES = ("bm25", "dense", "hybrid")
 EF_SEARCH = (64, 128, 256)  # HNSW settings measured
@@ -97,8 +97,8 @@ def section_rebuild(args: argparse.Namespace) -> dict:
     """`baocao index` run again on unchanged files (a warm build: passages, facts and vectors
     reused), ``args.runs`` times: its total and the seconds spent on facts (reading the
     previous build's, extracting, writing); then what a search process pays to load the
-    index and its facts. On the bundled corpus and on its files copied ``args.copies`` times
-    under other names."""
+    index and its facts (the fact book and its places: ``qa.factbook.load_facts``). On the
+    bundled corpus and on its files copied ``args.copies`` times under other names."""
     encoder = load_encoder()
     cache = default_embedding_cache()
     out: dict = {}
@@ -122,7 +122,7 @@ def section_rebuild(args: argparse.Namespace) -> dict:
                 started = time.perf_counter()
                 index = HybridIndex.load(index_dir, encoder)
                 loads.append(time.perf_counter() - started)
-                fact_book(index)
+                load_facts(index)  # the fact book and its places, as a server reads them
                 books.append(time.perf_counter() - started)
             facts_file = runs[-1].build / "facts.jsonl"
             out[label] = {

@@ -9,8 +9,10 @@ alike. The 1M generated-passages benchmark is not written yet.
 
 ``--facts``: what a search process pays for the facts of a collection filled by ``ingest``
 (the bundled reports, and their files copied N times under other names): opening it, reading
-the stored facts, and what it paid before they were stored (reading every passage, extracting
-the facts from them); also ``qa.factbook.known_places``, which scans the passages' text.
+the stored facts (with each document's places), and what it paid before they were stored
+(reading every passage, extracting the facts and places from them); the places a question may
+name, ``qa.factbook.known_places``, read from the stored facts, against scanning the text of
+every passage (what it did before places were stored, the passages already read).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from baocao.corpus.facts import FactBook, facts_of
+from baocao.corpus.facts import FactBook, places_named
 from baocao.corpus.loader import sample_corpus_dir
 from baocao.corpus.vietnamese import canonical
 from baocao.eval.harness import K, benchmark_set, gold_set
@@ -128,13 +130,14 @@ def facts_load(workdir: Path, copies: int, runs: int) -> list[str]:
         for path in sorted(p for p in sample_corpus_dir().iterdir() if p.is_file()):
             shutil.copy(path, folder / f"copy{n:02d}_{path.name}")
     header = ["corpus", "passages", "ingest s", "facts in ingest s", "open s",
-              "stored facts s", "read passages s", "extract facts s", "known places s"]  # fmt: skip
+              "stored facts s", "read passages s", "extract facts s", "known places s",
+              "scan places s"]  # fmt: skip
     lines = ["| " + " | ".join(header) + " |", "|---" + "|---:" * (len(header) - 1) + "|"]
     for label, reports in (("bundled", sample_corpus_dir()), (f"{copies}×", folder)):
         uri = str(workdir / f"facts-{label}.db")
         run, ingest_seconds = _timed(lambda r=reports, u=uri: ingest([r], u, encoder, cache=cache,
                                                                      progress=False))  # fmt: skip
-        opened, stored, passages, extracted, places = [], [], [], [], []
+        opened, stored, passages, extracted, places, scanned = [], [], [], [], [], []
         for _ in range(runs):
             index, seconds = _timed(lambda u=uri: MilvusIndex.load(u, encoder))
             opened.append(seconds)
@@ -144,17 +147,22 @@ def facts_load(workdir: Path, copies: int, runs: int) -> list[str]:
                 read, seconds = _timed(lambda i=index: i.passages)
                 passages.append(seconds)
                 again, seconds = _timed(
-                    lambda i=index, r=read: FactBook.of(*facts_of(i.documents.values(), r))
+                    lambda i=index, r=read: FactBook.extract(i.documents.values(), r)
                 )
                 extracted.append(seconds)
-                _, seconds = _timed(lambda i=index: known_places(i))
+                known, seconds = _timed(lambda i=index: known_places(i))
                 places.append(seconds)
-                if again.by_passage != book.by_passage:
+                found, seconds = _timed(lambda r=read: places_named(p.text for p in r))
+                scanned.append(seconds)
+                if again.by_passage != book.by_passage or again.places != book.places:
                     raise RuntimeError(f"{label}: the stored facts are not the extracted ones")
+                if known != found:
+                    raise RuntimeError(f"{label}: the stored places are not the scanned ones")
             finally:
                 index.close()
         cells = [label, str(len(read)), f"{ingest_seconds:.1f}", f"{run.facts_seconds:.1f}",
-                 *(_spread(v) for v in (opened, stored, passages, extracted, places))]  # fmt: skip
+                 *(_spread(v) for v in (opened, stored, passages, extracted, places,
+                                        scanned))]  # fmt: skip
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 

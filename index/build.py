@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from baocao.corpus.chunking import DEFAULT_TOKEN_BUDGET
 from baocao.corpus.errors import ReportError
-from baocao.corpus.facts import FACTS_VERSION, document_lines, facts_of, line_head
+from baocao.corpus.facts import extract_lines, is_current, line_head
 from baocao.corpus.loader import (
     ReportFile,
     find_reports,
@@ -83,14 +83,14 @@ class _Corpus:
     documents: list[Document] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     files: dict[str, dict] = field(default_factory=dict)  # manifest "corpus.files"
-    # each document's coverage and facts as one JSON line (corpus.facts.document_line): an
-    # unchanged file's lines are copied from the previous build unparsed
+    # each document's coverage, facts and places as one JSON line (corpus.facts.document_line):
+    # an unchanged file's lines are copied from the previous build unparsed
     facts: dict[str, str] = field(default_factory=dict)  # by doc_id
     facts_seconds: float = 0.0  # reading, extracting and writing facts
 
     def add_facts(self, documents: list[Document], passages: Sequence[Passage]) -> None:
         started = time.perf_counter()
-        self.facts.update(document_lines(*facts_of(documents, passages)))
+        self.facts.update(extract_lines(documents, passages))
         self.facts_seconds += time.perf_counter() - started
 
     def fact_lines(self) -> list[str]:
@@ -320,15 +320,15 @@ def _previous_corpus(index_dir: Path) -> _Corpus:
 
 def _previous_facts(build: Path, manifest: dict, index_dir: Path) -> dict[str, str]:
     """The previous build's fact lines by doc_id, unparsed, of this version of the extractor
-    only (a document without one gets its facts extracted again). They are copied into the
-    new build as they are, so they are checked against the build's seal first."""
+    and holding their places only (a document without one gets its facts extracted again).
+    They are copied into the new build as they are, so they are checked against the build's
+    seal first."""
     if FACTS_FILE in manifest.get("contents", {}):
         store.check_contents(build, manifest, index_dir, (FACTS_FILE,))
     facts = {}
     for line in read_fact_lines(build) or ():
-        doc_id, version = line_head(line)
-        if version == FACTS_VERSION:
-            facts[doc_id] = line
+        if is_current(line):
+            facts[line_head(line)[0]] = line
     return facts
 
 

@@ -21,12 +21,14 @@ name hashes to i, so n workers can fill one collection. A file whose bytes and p
 unchanged is skipped; a changed file has only its changed passages re-embedded and its vanished
 passages deleted; a file no longer under the paths leaves the collection.
 
-Facts (``corpus.facts``): each document's coverage and facts are stored as its one JSON line
-(``document_line``, as in the embedded index's ``facts.jsonl``), cut into rows of at most
-65,535 bytes in a facts collection, written with the file's passages and removed with them.
-``MilvusIndex.facts`` reads them on first use; a document without current ones (a collection
-filled before facts were stored, or by another version of the extractor) gets its facts
-extracted from its passages then, and ``ingest`` stores them on its next run.
+Facts (``corpus.facts``): each document's coverage, facts and places are stored as its one
+JSON line (``document_line``, as in the embedded index's ``facts.jsonl``), cut into rows of at
+most 65,535 bytes in a facts collection, written with the file's passages and removed with
+them. ``MilvusIndex.facts`` reads them on first use; a document without current ones (a
+collection filled before facts were stored, or by another version of the extractor) gets its
+facts extracted from its passages then, and ``ingest`` stores them on its next run. A line
+stored before places were is read without them (``qa`` then finds the places in the passages)
+and extracted again by the next ``ingest``.
 """
 
 from __future__ import annotations
@@ -45,11 +47,12 @@ import numpy as np
 from baocao.corpus.errors import ReportError
 from baocao.corpus.facts import (
     FACTS_VERSION,
-    Coverage,
-    Fact,
+    PLACES_KEY,
+    DocumentFacts,
     FactBook,
-    document_lines,
+    extract_lines,
     facts_of,
+    places_of,
     read_document_line,
 )
 from baocao.corpus.loader import find_reports, load_report, parser_fingerprint
@@ -553,8 +556,7 @@ def ingest(
             # looking changed, so the next run redoes it.
             _write_passages(client, names, pending, encoder, cache, progress, run, flush=True)
             facts_started = time.perf_counter()
-            documents = [d.document for d in parsed.documents]
-            lines = document_lines(*facts_of(documents, parsed.passages))
+            lines = extract_lines([d.document for d in parsed.documents], parsed.passages)
             _write_facts(client, names, report.source_file, file_hash, lines)
             run.facts_extracted += len(lines)
             run.facts_seconds += time.perf_counter() - facts_started
@@ -667,16 +669,25 @@ def _upsert_facts(
 
 def _stored_facts(client, names: dict) -> set[tuple[str, str]]:
     """(doc_id, file hash) of the documents whose facts of this extractor version are all
-    stored (every piece of the line)."""
-    rows = _query_all(client, names["facts"], f"version == {FACTS_VERSION}",
+    stored (every piece of the line), with their places (``corpus.facts.is_current``: the
+    first piece holds the line's head, and its places)."""
+    current = f"version == {FACTS_VERSION}"
+    rows = _query_all(client, names["facts"], current,
                       ["doc_id", "file_hash", "chunk", "chunks"])  # fmt: skip
+    placed = _query_all(client, names["facts"],
+                        f"{current} and chunk == 0 and record like "
+                        f"{_string('%' + _like_prefix(PLACES_KEY) + '%')}",
+                        ["doc_id", "file_hash"])  # fmt: skip
+    with_places = {(row["doc_id"], row["file_hash"]) for row in placed}
     pieces: dict[tuple[str, str], set[int]] = {}
     counts: dict[tuple[str, str], int] = {}
     for row in rows:
         key = (row["doc_id"], row["file_hash"])
         pieces.setdefault(key, set()).add(row["chunk"])
         counts[key] = row["chunks"]
-    return {key for key, got in pieces.items() if got == set(range(counts[key]))}
+    return {
+        key for key, got in pieces.items() if got == set(range(counts[key])) and key in with_places
+    }
 
 
 def _fact_lines(client, names: dict, file_hashes: dict[str, str]) -> dict[str, str]:
@@ -710,8 +721,7 @@ def _store_facts_of_stored(client, names: dict, source_file: str, file_hash: str
                  for r in _query_all(client, names["documents"], expr, ["record"])]  # fmt: skip
     passages = [Passage.from_dict(json.loads(r["record"]))
                 for r in _query_all(client, names["passages"], expr, ["record"])]  # fmt: skip
-    _write_facts(client, names, source_file, file_hash,
-                 document_lines(*facts_of(documents, passages)))  # fmt: skip
+    _write_facts(client, names, source_file, file_hash, extract_lines(documents, passages))
 
 
 def ingest_passages(
@@ -758,7 +768,7 @@ def ingest_passages(
         ]
         _write_passages(client, names, rows, encoder, cache, progress, run, flush=True)
         started_facts = time.perf_counter()
-        lines = document_lines(*facts_of(documents, passages))
+        lines = extract_lines(documents, passages)
         doc_ids = list(lines)
         for start in range(0, len(doc_ids), BATCH):  # a line may now need fewer rows
             client.delete(names["facts"], filter=_in_list("doc_id", doc_ids[start : start + BATCH]))
@@ -889,7 +899,7 @@ class MilvusIndex:
     def _read_facts(self) -> FactBook:
         lines = _fact_lines(self.client, self._names, self.file_hashes)
         order = sorted(self.documents.values(), key=lambda d: (d.source_file, d.doc_id))
-        read: dict[str, tuple[Coverage, list[Fact]]] = {}
+        read: dict[str, DocumentFacts] = {}
         for document in order:
             line = lines.get(document.doc_id)
             found = None if line is None else read_document_line(line)
@@ -908,12 +918,17 @@ class MilvusIndex:
             else:
                 passages = self._passages_of([d.doc_id for d in missing])
             facts, coverages = facts_of(missing, passages)
+            places = places_of(missing, passages)
             for coverage in coverages:
-                read[coverage.doc_id] = (coverage, [])
+                read[coverage.doc_id] = DocumentFacts(coverage, [], places[coverage.doc_id])
             for fact in facts:
-                read[fact.doc_id][1].append(fact)
+                read[fact.doc_id].facts.append(fact)
         kept = [read[d.doc_id] for d in order]
-        return FactBook.of([f for _, facts in kept for f in facts], [c for c, _ in kept])
+        return FactBook.of(
+            [f for r in kept for f in r.facts],
+            [r.coverage for r in kept],
+            {r.coverage.doc_id: r.places for r in kept if r.places is not None},
+        )
 
     def _passages_of(self, doc_ids: Sequence[str]) -> list[Passage]:
         found: list[Passage] = []

@@ -1,13 +1,15 @@
 """The facts of an index: stored with it at build time (``index.facts``: the embedded index's
 facts.jsonl, a Milvus collection's facts rows), or extracted once when an index has none
-stored (an older build, one of another extractor version, an evaluation set in memory)."""
+stored (an older build, one of another extractor version, an evaluation set in memory).
+Each document's places are stored with its facts; an index stored before they were has its
+passages read for them, once."""
 
 from __future__ import annotations
 
 import threading
 import weakref
 
-from baocao.corpus.facts import PLACE_RE, FactBook, facts_of
+from baocao.corpus.facts import FactBook, places_named
 from baocao.index.backends import SearchIndex
 
 _books: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -23,7 +25,7 @@ def fact_book(index: SearchIndex) -> FactBook:
     with _lock:
         book = _books.get(index)
         if book is None:
-            book = FactBook.of(*facts_of(index.documents.values(), index.passages))
+            book = FactBook.extract(index.documents.values(), index.passages)
             _books[index] = book
         return book
 
@@ -33,12 +35,20 @@ _places: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def known_places(index: SearchIndex) -> tuple[str, ...]:
     """The districts, communes and villages the reports name ("huyện Đăk Hà"): how a question
-    typed without diacritics ("huyen dak ha") is read as naming a place. Read once per index."""
+    typed without diacritics ("huyen dak ha") is read as naming a place. Read from the fact
+    book; an index whose facts were stored without places has its passages scanned, once."""
+    stored = fact_book(index).known_places
+    if stored is not None:
+        return stored
     with _lock:
         places = _places.get(index)
         if places is None:
-            found = {f"{m.group(1)} {m.group(2)}" for passage in index.passages
-                     for m in PLACE_RE.finditer(passage.text)}  # fmt: skip
-            places = tuple(sorted(p for p in found if not p.startswith("tỉnh")))
+            places = places_named(passage.text for passage in index.passages)
             _places[index] = places
         return places
+
+
+def load_facts(index: SearchIndex) -> None:
+    """Read the index's facts and places now (a server, before it answers), not on the first
+    question."""
+    known_places(index)

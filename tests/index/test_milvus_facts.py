@@ -1,6 +1,6 @@
 """Facts stored with a Milvus collection (milvus-lite): read back after a reopen, replaced with
 a changed report, gone with a removed one, the union of shards; a collection filled before
-facts were stored, or by another version of the extractor, still answers."""
+facts (or places) were stored, or by another version of the extractor, still answers."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite")
 
 from baocao.corpus import facts as corpus_facts  # noqa: E402
-from baocao.corpus.facts import FactBook, document_line, facts_of  # noqa: E402
+from baocao.corpus.facts import FactBook, document_line, document_lines  # noqa: E402
 from baocao.corpus.loader import load_reports, sample_corpus_dir  # noqa: E402
 from baocao.index import milvus as milvus_module  # noqa: E402
 from baocao.index.embedding_cache import default_embedding_cache  # noqa: E402
@@ -22,13 +22,14 @@ from baocao.index.encoders import load_encoder  # noqa: E402
 from baocao.index.milvus import (  # noqa: E402
     MilvusIndex,
     _names,
+    _upsert_facts,
     ingest,
     ingest_passages,
     line_pieces,
     open_client,
     shard_of,
 )
-from baocao.qa.factbook import fact_book  # noqa: E402
+from baocao.qa.factbook import fact_book, known_places  # noqa: E402
 
 NEWS = "004_68f44c56ba93236f.txt"  # a news article: "2.343 cuộc" đối thoại since 2014
 LETTER = "002_6cf038721f193c12.txt"  # an official letter
@@ -56,7 +57,7 @@ def _corpus(folder, names=(LETTER, NEWS)):
 def _extracted(folder) -> FactBook:
     """The facts of the reports in ``folder``, extracted here."""
     parsed = load_reports([folder], progress=False)
-    return FactBook.of(*facts_of([d.document for d in parsed.documents], parsed.passages))
+    return FactBook.extract([d.document for d in parsed.documents], parsed.passages)
 
 
 def _same(book: FactBook, other: FactBook) -> bool:
@@ -66,6 +67,7 @@ def _same(book: FactBook, other: FactBook) -> bool:
         and coverages == {c.doc_id: c for c in other.coverages}
         and len(coverages) == len(book.coverages) == len(other.coverages)
         and book.stated_years == other.stated_years
+        and book.places == other.places
     )
 
 
@@ -247,7 +249,9 @@ def test_a_line_longer_than_a_row_is_read_back_whole(tmp_path, encoder, cache, m
     try:
         expected = _extracted(corpus)
         assert _same(index.facts, expected)
-        assert document_line(expected.coverages[0], expected.all_facts()) == "".join(pieces[0])
+        coverage = expected.coverages[0]
+        line = document_line(coverage, expected.all_facts(), expected.places[coverage.doc_id])
+        assert line == "".join(pieces[0])
     finally:
         index.close()
 
@@ -270,3 +274,67 @@ def test_parsed_passages_ingested_without_files_have_their_facts_stored(
         assert NO_FACTS_STORED not in caplog.text
     finally:
         index.close()
+
+
+def _scanned(index) -> tuple[str, ...]:
+    """The places the passages name, as known_places found them before they were stored."""
+    found = {f"{m.group(1)} {m.group(2)}" for p in index.passages
+             for m in corpus_facts.PLACE_RE.finditer(p.text)}  # fmt: skip
+    return tuple(sorted(place for place in found if not place.startswith("tỉnh")))
+
+
+def test_places_are_stored_with_the_facts_and_read_without_the_passages(tmp_path, encoder, cache):
+    corpus = _corpus(tmp_path / "reports", (LETTER, NEWS, REPORT))
+    uri = str(tmp_path / "index.db")
+    ingest([corpus], uri, encoder, cache=cache, progress=False)
+    index = _open(uri, encoder)
+    try:
+        places = known_places(index)
+        assert index._passages is None  # read from the facts rows alone
+        assert set(index.facts.places) == set(index.documents)
+        assert "xã Hơ Moong" in places and "huyện Đăk Glei" in places
+        assert places == _scanned(index)
+    finally:
+        index.close()
+
+
+def test_lines_stored_without_places_are_scanned_then_extracted_again(
+    tmp_path, encoder, cache, caplog
+):
+    """A collection whose facts were stored before places were: read without them (the places
+    found in the passages, as before), and the next ingest stores them."""
+    corpus = _corpus(tmp_path / "reports")
+    uri = str(tmp_path / "index.db")
+    ingest([corpus], uri, encoder, cache=cache, progress=False)
+    client = open_client(uri)
+    try:
+        names = _names("baocao")
+        rows = client.query(names["documents"], filter='key != ""',
+                            output_fields=["key", "source_file", "file_hash"])  # fmt: skip
+        book = _extracted(corpus)
+        lines = document_lines(book.all_facts(), book.coverages)  # as written before places
+        for row in rows:
+            client.delete(names["facts"], filter=f'doc_id == "{row["key"]}"')
+            _upsert_facts(client, names, {row["key"]: lines[row["key"]]},
+                          {row["key"]: row["source_file"]}, row["file_hash"])  # fmt: skip
+    finally:
+        client.close()
+    index = _open(uri, encoder)
+    try:
+        with caplog.at_level(logging.WARNING, logger="baocao.index.milvus"):
+            read = index.facts
+        assert NO_FACTS_STORED not in caplog.text  # the facts themselves are current
+        assert read.by_passage == book.by_passage and read.known_places is None
+        assert known_places(index) == _scanned(index)
+    finally:
+        index.close()
+    run = ingest([corpus], uri, encoder, cache=cache, progress=False)
+    assert set(run.files.values()) == {"unchanged"} and run.facts_extracted == 2
+    index = _open(uri, encoder)
+    try:
+        assert _same(index.facts, book)
+        assert known_places(index) == book.known_places and index._passages is None
+    finally:
+        index.close()
+    again = ingest([corpus], uri, encoder, cache=cache, progress=False)
+    assert again.facts_extracted == 0
