@@ -64,6 +64,7 @@ from baocao.index.query_cache import QueryCacheSettings, with_query_cache
 from baocao.index.store import default_index_dir
 from baocao.qa.ask import ask, facts_about, reports_wording
 from baocao.qa.document import FileUnavailable, document_text, has_original, original_file
+from baocao.qa.factbook import load_facts
 from baocao.qa.paging import total
 from baocao.qa.search import MAX_K, Filters, InvalidQuery, Searcher, UnknownId, cite
 
@@ -80,11 +81,16 @@ _NOT_JSON = ("the request body: a JSON object sent with 'Content-Type: applicati
 
 
 class Catalog:
-    """Documents and passages of one index, arranged for browsing (built once per app)."""
+    """Documents and passages of one index, arranged for browsing, and its facts read (built
+    once per app and per build it loads, before it serves them)."""
 
     def __init__(self, index: SearchIndex) -> None:
         self.index = index
         self.searcher = Searcher(index)
+        # read now, not by the first question: the facts and places (at 11,540 passages
+        # ≈ 0.6 s embedded, ≈ 0.8 s from Milvus) and the words to mark (≈ 1.4 s)
+        load_facts(index)
+        self.searcher.vocabulary  # noqa: B018
         by_doc: dict[str, list[Passage]] = defaultdict(list)
         self.footnote_of: dict[tuple[str, int], Passage] = {}
         for passage in index.passages:
