@@ -418,6 +418,10 @@ def _ingest(args: argparse.Namespace, backend: Backend) -> int:
         print(f"\nshard {shard[0] + 1}/{shard[1]}: {run.upserted} passages written, "
               f"{run.unchanged} unchanged, {run.deleted} deleted in {run.seconds:.1f} s "
               f"into {backend.where}")  # fmt: skip
+        embedding = run.embedding
+        print(f"embedded {embedding.get('encoded', 0)} new, {embedding.get('cached', 0)} from "
+              f"cache; facts extracted for {run.facts_extracted} documents")  # fmt: skip
+        print(f"facts {run.facts_seconds:.2f}s  total {run.seconds:.2f}s")
     return 1 if any(status.startswith("failed") for status in run.files.values()) else 0
 
 

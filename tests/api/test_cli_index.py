@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,3 +89,20 @@ def test_a_failed_file_gives_exit_status_1_and_the_rest_is_indexed(tmp_path, env
     assert result.returncode == 1
     assert "empty file: no text to index" in result.stdout
     assert "a.txt" in result.stdout and "new" in result.stdout
+
+
+@pytest.mark.milvus
+def test_milvus_index_says_what_its_facts_cost(tmp_path, env):
+    pytest.importorskip("milvus_lite")
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "a.txt").write_text(REPORT.format(year=2019, n=673), encoding="utf-8")
+    milvus = ["--backend", "milvus", "--milvus-uri", tmp_path / "milvus.db"]
+    first = baocao(env, "index", reports, *milvus)
+    assert first.returncode == 0, first.stderr
+    assert "facts extracted for 1 documents" in first.stdout
+    assert re.search(r"^facts \d+\.\d\ds  total \d+\.\d\ds$", first.stdout, re.M), first.stdout
+    again = baocao(env, "index", reports, *milvus, "--json")
+    summary = json.loads(again.stdout)
+    assert summary["facts_extracted"] == 0 and summary["facts_seconds"] >= 0
+    assert summary["files"] == {"a.txt": "unchanged"}
