@@ -2,10 +2,10 @@
 
 ``questions.jsonl`` was written with the system in view: a fixed hash of each id splits it into
 **tune** (60%: every weight, threshold and rule of ``ask`` is chosen on it) and **test** (40%).
-``scope_questions.jsonl`` (ids "s…") was written from the reports alone, then its answers were
-studied to build the fact layer: it is tune now. ``blind_questions.jsonl`` (ids "b…") was written
-from the reports alone by someone who never saw an answer, and nobody looked at its answers
-before the rules were fixed: it is test only. Quality figures are reported on the test split.
+The other sets were written from the reports alone by someone who never saw an answer; once
+their answers are studied to change a rule, a set moves to tune and a new blind set is written.
+``scope_questions.jsonl`` (ids "s…") and ``blind_questions.jsonl`` ("b…") are tune now;
+``blind2_questions.jsonl`` ("c…") is test. Quality figures are reported on the test split.
 
 A passage is relevant to a question when its source spans cover most of the question's
 evidence (an exact substring of the report file), so re-chunking never invalidates the set.
@@ -26,8 +26,10 @@ from baocao.corpus.readers.decode import read_report_file
 GOLD_DIR = Path(__file__).parent / "gold"
 GOLD_FILE = GOLD_DIR / "questions.jsonl"
 SCOPE_FILE = GOLD_DIR / "scope_questions.jsonl"  # written blind, answers studied: tune
-BLIND_FILE = GOLD_DIR / "blind_questions.jsonl"  # written blind, never tuned on: test
-GOLD_FILES = (GOLD_FILE, SCOPE_FILE, BLIND_FILE)
+BLIND_FILE = GOLD_DIR / "blind_questions.jsonl"  # written blind, answers studied: tune
+BLIND2_FILE = GOLD_DIR / "blind2_questions.jsonl"  # written blind, never tuned on: test
+GOLD_FILES = (GOLD_FILE, SCOPE_FILE, BLIND_FILE, BLIND2_FILE)
+_TUNE_SETS, _TEST_SETS = ("s", "b"), ("c",)  # id prefixes of the blind sets
 QUESTION_TYPES = ("numeric", "fact", "wording", "list")
 QUESTION_CLASSES = ("scope", "unanswerable", "compound", "short_span", "other")
 SPLITS = ("tune", "test", "all")
@@ -56,10 +58,10 @@ class GoldQuestion:
 
     @property
     def split(self) -> str:
-        """ "tune" or "test": fixed by a hash of the id for questions.jsonl; the scope set
-        (ids "s…") is tune, the blind set (ids "b…") test."""
-        if self.id.startswith(("s", "b")):
-            return "tune" if self.id.startswith("s") else "test"
+        """ "tune" or "test": fixed by a hash of the id for questions.jsonl; by the id's
+        prefix for the blind sets (``_TUNE_SETS``, ``_TEST_SETS``)."""
+        if self.id.startswith(_TUNE_SETS + _TEST_SETS):
+            return "tune" if self.id.startswith(_TUNE_SETS) else "test"
         share = int(hashlib.sha256(self.id.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
         return "tune" if share < TUNE_SHARE else "test"
 
@@ -128,5 +130,6 @@ def gold_qrels(
         relevant = [pid for pid, share in shares.items() if share >= MIN_COVERAGE]
         if not relevant and shares and max(shares.values()) > 0:
             relevant = [max(shares, key=shares.__getitem__)]
-        qrels[question.id] = dict.fromkeys(relevant, 1)
+        if relevant:  # a signer's name is in the title block, in no passage
+            qrels[question.id] = dict.fromkeys(relevant, 1)
     return qrels

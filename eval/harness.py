@@ -72,6 +72,8 @@ def gold_set(
     result = load_reports([corpus_dir])
     subsets: dict[str, list[str]] = {}
     answerable = [q for q in questions if q.evidence is not None]
+    qrels = gold_qrels(answerable, result.passages, corpus_dir)
+    answerable = [q for q in answerable if q.id in qrels]  # retrieval: the judged ones
     for q in answerable:
         subsets.setdefault(f"type: {q.type}", []).append(q.id)
         if q.in_footnote:
@@ -83,7 +85,7 @@ def gold_set(
         passages=result.passages,
         documents=[d.document for d in result.documents],
         queries={q.id: q.question for q in answerable},
-        qrels=gold_qrels(answerable, result.passages, corpus_dir),
+        qrels=qrels,
         subsets=dict(sorted(subsets.items())),
         answers=questions,
     )

@@ -141,7 +141,7 @@ class AskSettings:
 
     cover: float = 0.5
     near: float = 1.0
-    unit: float = 1.0
+    unit: float = 0.5
     fit: float = 1.0
     prior: float = 0.2
     place: float = 1.0
@@ -566,11 +566,21 @@ def _asked_document_kinds(question: _Question) -> set[str]:
 
 def _asks_document(question: _Question) -> bool:
     """ "Kế hoạch số mấy", "văn bản nào", "theo quyết định nào"."""
-    if question.kind not in ("which", "what", "quantity", "other", "when"):
+    if question.kind not in ("which", "what", "quantity", "other", "when", "list"):
         return False
     words = "|".join(_DOCUMENT_WORDS)
     asked = rf"(?:{words})\s+(?:số\s+)?(?:mấy|nào|gì|bao nhiêu)|(?:số hiệu|ký hiệu)"
     return _has(question.text, asked, question.folded)
+
+
+_NAME_WORDS = r"tên (?:là )?gì|tên là|có tên"
+
+
+def _asks_name(question: _Question) -> bool:
+    """A person ("ai"), a document ("kế hoạch nào") or a name ("tên là gì"): asked for a
+    span, never answered by the whole sentence around it."""
+    named = _has(question.text, _NAME_WORDS, question.folded)
+    return question.kind == "who" or named or _asks_document(question)
 
 
 # A quoted name answers a question that asks a name, a motto, a theme or a movement.
@@ -698,6 +708,8 @@ def _unit_score(question: _Question, sentence: str, start: int, end: int, percen
         return 1.0 if percent else 0.0
     if not asked:
         return 0.5 if percent == question.percent else 0.0
+    if percent and not question.percent:  # "88,6% dịch vụ" does not count "bao nhiêu dịch vụ"
+        return 0.0
     if asked[0] in _normal(" ".join(_MONEY_WORDS), question.folded).split():
         money = _normal(" ".join(_MONEY_UNITS), question.folded).split()
         return 1.0 if any(k in money for k in keys[:3]) else 0.0
@@ -834,7 +846,8 @@ def _whole_answer(
         return best, True
     slots.remove(max(slots, key=lambda slot: _slot_match(question, slot, best)))
     spans = [best.span]
-    for _ in range(_values_held(best) - 1):
+    held = _values_held(best) + _share_held(best)
+    for _ in range(held - 1):
         if slots:
             slots.pop(0)
     same = [c for c in candidates if c.hit is best.hit and c.sentence_span == best.sentence_span
@@ -895,13 +908,24 @@ def _from_to(text: str, sentence: tuple[int, int], span: tuple[int, int]) -> tup
 
 def _values_held(candidate: _Candidate) -> int:
     """How many asked values one candidate gives: "907 lượt/948 người" two, a document with its
-    date two."""
+    date two; a share of a total ("712/957 ấp") one."""
     fact = candidate.fact
     if fact is None:
         return 1
     if fact.kind == "reference":
         return 2 if "ngày" in fact.value else 1
-    return 2 if fact.kind == "quantity" and "/" in fact.value and fact.unit != "%" else 1
+    two_units = "/" in fact.value and not _FRACTION_RE.match(fact.value)
+    return 2 if fact.kind == "quantity" and two_units and fact.unit != "%" else 1
+
+
+def _share_held(candidate: _Candidate) -> int:
+    """1 when a count's answer carries its share too: "10/14 đơn, đạt 71,43%"."""
+    fact = candidate.fact
+    value = candidate.hit.passage.text[candidate.span[0] : candidate.span[1]]
+    return int(fact is not None and fact.unit != "%" and "%" in value)
+
+
+_FRACTION_RE = re.compile(r"\d+(?:[.,]\d+)*\s?/")
 
 
 def _slot_words(question: _Question, slot: tuple[str, ...]) -> tuple[list[str], str, list[str]]:
@@ -1003,7 +1027,10 @@ def extract_answer(
     # a change "từ … năm 2015 lên … năm 2020" answers for the whole term it spans
     strict = (asked.asks or asked.target or asked.total) and not (parsed.from_to and asked.period)
     score = _confidence(best.evidence, _margin(best, candidates, settings), strict)
-    if not best.evidence.fit and parsed.kind in _SPAN_KINDS:
+    if not best.evidence.fit and (_asks_name(parsed) or parsed.kind in ("quantity", "when")):
+        # a sentence is not a name, a number or a date
+        score = min(score, settings.threshold - 0.5)
+    elif not best.evidence.fit and parsed.kind in _SPAN_KINDS:
         score -= settings.sentence_doubt
     if missing:
         score = min(score, settings.threshold - 1.0)

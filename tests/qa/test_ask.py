@@ -119,18 +119,61 @@ def test_typed_without_diacritics(index):
     ["Huyện 2 tổ chức bao nhiêu cuộc đối thoại?", "huyen 2 to chuc bao nhieu cuoc doi thoai"],
 )
 def test_the_number_of_a_place_asked_about_is_not_part_of_the_answer(tmp_path, question):
-    for district in (1, 2):
-        (tmp_path / f"huyen-{district}.txt").write_text(
-            f"BÁO CÁO\ncông tác dân vận huyện {district}\n-----\nI. KẾT QUẢ\n"
-            f"Năm 2019 tổ chức {670 + district} cuộc đối thoại với Nhân dân huyện {district}.\n",
-            encoding="utf-8",
-        )
-    result = load_reports([tmp_path])
-    numbered = HybridIndex.build(
-        result.passages, [d.document for d in result.documents], load_encoder()
-    )
+    numbered = small_index(tmp_path, {
+        f"huyen-{district}.txt": f"Năm 2019 tổ chức {670 + district} cuộc đối thoại với Nhân dân "
+                                 f"huyện {district}."
+        for district in (1, 2)
+    })  # fmt: skip
     answer = ask(numbered, question)
     assert answer.text == "672 cuộc"
+
+
+def small_index(folder, bodies: dict[str, str]) -> HybridIndex:
+    """An index of one-section reports, one file per body."""
+    for name, body in bodies.items():
+        (folder / name).write_text(
+            f"BÁO CÁO\ncông tác dân vận\n-----\nI. KẾT QUẢ\n{body}\n", encoding="utf-8"
+        )
+    result = load_reports([folder])
+    return HybridIndex.build(
+        result.passages, [d.document for d in result.documents], load_encoder()
+    )
+
+
+RESULTS = (
+    "Dịch bệnh xảy ra tại 712/957 ấp, thuộc địa bàn 128/145 xã, phường.\n"
+    "Đã cung cấp 32 dịch vụ công trực tuyến mức độ 3, đạt 88,6% dịch vụ công của tỉnh.\n"
+    "Giải quyết được 10/14 đơn tố cáo, đạt 71,43%.\n"
+    "Quân và dân các dân tộc tỉnh đã đạt được kết quả khá toàn diện trên các lĩnh vực."
+)
+
+
+@pytest.fixture(scope="module")
+def results_index(tmp_path_factory) -> HybridIndex:
+    return small_index(tmp_path_factory.mktemp("results"), {"kq.txt": RESULTS})
+
+
+def test_a_share_of_a_total_is_one_value_not_two(results_index):
+    answer = ask(results_index, "Dịch bệnh xảy ra tại bao nhiêu ấp, thuộc bao nhiêu xã?")
+    assert answer.text == "712/957 ấp, thuộc địa bàn 128/145 xã"
+
+
+def test_a_count_with_its_share_answers_both(results_index):
+    answer = ask(results_index, "Giải quyết được bao nhiêu đơn tố cáo, đạt bao nhiêu %?")
+    assert answer.confident and answer.text == "10/14 đơn tố cáo, đạt 71,43%"
+
+
+def test_a_percentage_does_not_count_things(results_index):
+    answer = ask(results_index, "Có bao nhiêu dịch vụ công trực tuyến mức độ 3?")
+    assert answer.text.startswith("32 dịch vụ công")
+
+
+@pytest.mark.parametrize(
+    "question", ["Có bao nhiêu dân tộc?", "Kế hoạch nào về dân vận?", "Khu vực đó tên là gì?"]
+)
+def test_a_sentence_is_never_the_confident_answer_to_a_number_or_a_name(results_index, question):
+    answer = ask(results_index, question)
+    assert not (answer.confident and answer.text == answer.sentence)
 
 
 @pytest.mark.parametrize(
