@@ -20,22 +20,22 @@ from baocao.eval.harness import (
 from baocao.eval.metrics import evaluate
 from baocao.eval.trec import export_beir, read_run
 
-# The gate runs on the test split (gold test 40% + the blind set: 243 questions, 211 with
-# evidence), never on the questions ask's settings were tuned on. Floors a little under today's
-# measured values (hybrid recall@5 .953, mrr@10 .886; bm25 .948 / .857; dense recall@5 .777):
-# raise them as the system improves, never lower them to make a change pass.
+# The gate runs on the test split (gold test 40% + blind2: 220 questions, 187 with evidence a
+# passage holds), never on the questions ask's settings were tuned on. Floors a little under
+# today's measured values (adaptive recall@5 .968, mrr@10 .895; hybrid .968 / .902; bm25 .973 /
+# .865; dense recall@5 .754): raise them as the system improves, never lower them to make a
+# change pass (they were set anew when the test set changed).
 FLOORS = {
-    # adaptive (BM25, and hybrid where BM25 is unsure) measured .948 / .876 on the test split
-    "adaptive": {"recall@5": 0.93, "mrr@10": 0.86},
-    "hybrid": {"recall@5": 0.93, "mrr@10": 0.86},
-    "bm25": {"recall@5": 0.93, "mrr@10": 0.84},
-    "dense": {"recall@5": 0.75},
+    "adaptive": {"recall@5": 0.95, "mrr@10": 0.87},
+    "hybrid": {"recall@5": 0.95, "mrr@10": 0.88},
+    "bm25": {"recall@5": 0.95, "mrr@10": 0.84},
+    "dense": {"recall@5": 0.73},
 }
-# ask on the test split. Measured: 243 questions, 148 confident, 137 right, 41 confidently
-# wrong (accuracy .564, confident accuracy .723); numeric 170, 104 right (.612). Far from the
+# ask on the test split. Measured: 220 questions, 125 confident, 127 right, 25 confidently
+# wrong (accuracy .577, confident accuracy .800); numeric 138, 94 right (.681). Far from the
 # targets (.85, at most 2% confidently wrong): these floors only stop it getting worse.
-ASK_FLOORS = {"accuracy": 0.54, "confident_accuracy": 0.70, "numeric accuracy": 0.59}
-ASK_MOST_CONFIDENT_WRONG = 44
+ASK_FLOORS = {"accuracy": 0.55, "confident_accuracy": 0.77, "numeric accuracy": 0.65}
+ASK_MOST_CONFIDENT_WRONG = 28
 HEADLINE = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 
 
@@ -65,7 +65,7 @@ def test_regression_gate_for_answers(answers, gold_eval_set):
     assert answers["confident_wrong"] <= ASK_MOST_CONFIDENT_WRONG, answers["confident_wrong"]
     assert answers["questions"] == len(gold_eval_set.answers)
     unanswerable = answers["by_class"]["unanswerable"]
-    assert unanswerable["accuracy"] >= 0.90, unanswerable  # measured .938: no answer given
+    assert unanswerable["accuracy"] >= 0.90, unanswerable  # measured .931: no answer given
 
 
 @pytest.mark.slow
