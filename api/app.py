@@ -62,7 +62,7 @@ from baocao.index.build import open_index
 from baocao.index.encoders import Encoder, load_encoder
 from baocao.index.query_cache import QueryCacheSettings, with_query_cache
 from baocao.index.store import default_index_dir
-from baocao.qa.ask import ask, facts_about, reports_wording
+from baocao.qa.ask import ASK_MODE, ask, facts_about, reports_wording
 from baocao.qa.document import FileUnavailable, document_text, has_original, original_file
 from baocao.qa.factbook import load_facts
 from baocao.qa.paging import total
@@ -186,7 +186,7 @@ def ask_question(body: AskRequest, catalog: CatalogDep) -> AskResponse:
         read = reports_wording(body.question)
         if read.strip():
             searcher = Searcher(index)
-            hits = searcher.hits(read, body.hits, "hybrid", filters, field="question")
+            hits = searcher.hits(read, body.hits, ASK_MODE, filters, field="question")
             listed = [catalog.searcher.result(hit, rank, body.question)
                       for rank, hit in enumerate(hits, start=1)]  # fmt: skip
         count = total(catalog.searcher, body.question, filters)

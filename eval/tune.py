@@ -34,7 +34,7 @@ from baocao.index.fusion import FusionSettings
 from baocao.index.hybrid import HybridIndex, IndexSettings
 from baocao.index.keyword import KeywordIndex, KeywordSettings
 from baocao.index.texts import passage_text
-from baocao.qa.ask import AskSettings, extract_answer, reports_wording
+from baocao.qa.ask import ASK_MODE, AskSettings, extract_answer, reports_wording
 from baocao.qa.search import Searcher
 
 DEFAULT_BENCHMARK = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "mlqa-vi-dev"
@@ -144,7 +144,7 @@ def ask_table(index: HybridIndex, k: int = 5) -> list[str]:
     questions = load_split("tune")
     read = {q.id: reports_wording(q.question) for q in questions}
     searcher = Searcher(index)  # as ask searches
-    hits = {q.id: searcher.hits(read[q.id], k, "hybrid") for q in questions}
+    hits = {q.id: searcher.hits(read[q.id], k, ASK_MODE) for q in questions}
     mission = next(i for i, q in enumerate(questions) if q.question == MISSION_QUESTION)
     rows = []
     for values in itertools.product(*ASK_GRID.values()):

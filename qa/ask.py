@@ -159,6 +159,9 @@ class AskSettings:
 
 
 DEFAULT_SETTINGS = AskSettings()
+# How ask searches: adaptive answers as well as hybrid on the tune split (253 right / 36
+# confidently wrong against 252 / 36) and skips the encoder where BM25 alone is sure.
+ASK_MODE = "adaptive"
 
 
 # -- the question -----------------------------------------------------------------------------
@@ -1208,13 +1211,13 @@ def ask(
     filters: Filters | None = None,
     settings: AskSettings = DEFAULT_SETTINGS,
 ) -> Answer:
-    """Search ``index`` for ``question`` (hybrid, among the passages ``filters`` accept) and
+    """Search ``index`` for ``question`` (``ASK_MODE``, among the passages ``filters`` accept) and
     extract the answer from the k best hits."""
     check_query(question, "question")
     check_k(k)
     read = reports_wording(question)
     if not read.strip():  # nothing left once control characters are cleaned away
         return Answer(question, None, False, None, None, None, None, None, None, (), 0.0)
-    hits = Searcher(index).hits(read, k, "hybrid", filters, field="question")
+    hits = Searcher(index).hits(read, k, ASK_MODE, filters, field="question")
     answer = extract_answer(read, hits, index, settings)
     return replace(answer, question=question)
