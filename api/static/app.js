@@ -272,7 +272,7 @@ function renderAnswer(answer) {
   }
   if (source && answer.sentence) {
     const quote = document.createElement("blockquote");
-    quote.append(sentenceWithSpan(source.text, answer.sentence, answer.span));
+    quote.append(sentenceWithSpans(source.text, answer.sentence, answerSpans(answer, source.passage_id)));
     card.append(quote);
   }
   if (source) {
@@ -329,12 +329,25 @@ function factsTable(facts) {
   return table;
 }
 
-// The answer's sentence with the answer marked (span: code points into the passage text).
-function sentenceWithSpan(passageText, sentence, span) {
+// Where the answer is in its passage: its span, and when it joins figures of several levels
+// ("13 cuộc (cấp huyện); 151 cuộc (cấp xã)") the span of each joined figure.
+function answerSpans(answer, passageId) {
+  if (!answer.span) return [];
+  const spans = [answer.span];
+  for (const fact of answer.facts) {
+    const joined = fact.matches && fact.passage_id === passageId && (answer.answer || "").includes(fact.value);
+    const apart = spans.every(([start, end]) => fact.span[1] <= start || fact.span[0] >= end);
+    if (joined && apart) spans.push(fact.span);
+  }
+  return spans.sort((a, b) => a[0] - b[0]);
+}
+
+// The answer's sentence with the answer marked (spans: code points into the passage text).
+function sentenceWithSpans(passageText, sentence, spans) {
   const at = passageText.indexOf(sentence);
-  if (!span || at < 0) return document.createTextNode(sentence);
+  if (!spans.length || at < 0) return document.createTextNode(sentence);
   const offset = codePointIndex(passageText, at);
-  return marked(sentence, [[span[0] - offset, span[1] - offset]], "answer-span");
+  return marked(sentence, spans.map(([start, end]) => [start - offset, end - offset]), "answer-span");
 }
 
 // -- search ---------------------------------------------------------------------------------

@@ -63,6 +63,8 @@ def test_a_year_question_shows_that_years_figures_and_the_other_scopes(page, tmp
     expect(card.locator(".answer-scope")).to_have_text(
         "Phạm vi số liệu: năm 2019 (kỳ báo cáo), tỉnh Kiên Giang"
     )
+    # both joined figures are marked in the quoted sentence, not only the first
+    expect(card.locator("blockquote mark.answer-span")).to_have_text(["13 cuộc", "151 cuộc"])
     rows = card.locator("table.facts tr.match")
     expect(rows).to_have_count(2)
     # the Kon Tum yearly average is listed with its scope, not marked as the 2019 figure
