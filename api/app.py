@@ -12,7 +12,6 @@ import logging
 import os
 import re
 import time
-from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -30,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from baocao import __version__
 from baocao.api.guard import ACCESS, ANONYMOUS, TOKEN_GIVEN, Guard, GuardSettings
-from baocao.api.live import FolderBuilds, IndexSource, LiveIndex, MilvusCollection
+from baocao.api.live import LiveIndex
 from baocao.api.schemas import (
     ACCEPTED,
     AskRequest,
@@ -56,8 +55,7 @@ from baocao.api.schemas import (
     passage_out,
     search_response,
 )
-from baocao.corpus.model import Passage
-from baocao.index.backends import EMBEDDED, Backend, SearchIndex
+from baocao.index.backends import Backend, FolderBuilds, IndexSource, SearchIndex
 from baocao.index.build import open_index
 from baocao.index.encoders import Encoder, load_encoder
 from baocao.index.query_cache import QueryCacheSettings, with_query_cache
@@ -81,8 +79,8 @@ _NOT_JSON = ("the request body: a JSON object sent with 'Content-Type: applicati
 
 
 class Catalog:
-    """Documents and passages of one index, arranged for browsing, and its facts read (built
-    once per app and per build it loads, before it serves them)."""
+    """One index as the routes read it: its searcher, and its documents and passages read by
+    id, per request (built once per app and per build it loads, before it serves them)."""
 
     def __init__(self, index: SearchIndex) -> None:
         self.index = index
@@ -91,26 +89,25 @@ class Catalog:
         # ≈ 0.6 s embedded, ≈ 0.8 s from Milvus) and the words to mark (≈ 1.4 s)
         load_facts(index)
         self.searcher.vocabulary  # noqa: B018
-        by_doc: dict[str, list[Passage]] = defaultdict(list)
-        self.footnote_of: dict[tuple[str, int], Passage] = {}
-        for passage in index.passages:
-            by_doc[passage.doc_id].append(passage)
-            if passage.kind == "footnote" and passage.footnote is not None:
-                self.footnote_of.setdefault((passage.doc_id, passage.footnote), passage)
-        self.by_doc = dict(by_doc)
-        self.position = {
-            p.passage_id: i for passages in self.by_doc.values() for i, p in enumerate(passages)
-        }
+        self._counts: dict[str, int] | None = None
 
     def documents(self) -> list[DocumentOut]:
-        return [
-            document_out(d, len(self.by_doc.get(d.doc_id, ())))
-            for d in self.index.documents.values()
-        ]
+        counts = self._passage_counts()
+        return [document_out(d, counts.get(d.doc_id, 0)) for d in self.index.documents.values()]
+
+    def _passage_counts(self) -> dict[str, int]:
+        """Passages per document, counted by the index once per build."""
+        if self._counts is None:
+            self._counts = {
+                doc_id: self.index.count(Filters(doc_ids=(doc_id,)))
+                for doc_id in self.index.documents
+            }
+        return self._counts
 
     def document(self, doc_id: str) -> DocumentDetail:
         document = self._document(doc_id)
-        return document_detail(document, [p.passage_id for p in self.by_doc.get(doc_id, ())])
+        passages = self.index.passages_of(doc_id)
+        return document_detail(document, [p.passage_id for p in passages])
 
     def _document(self, doc_id: str):
         document = self.index.documents.get(doc_id)
@@ -121,7 +118,7 @@ class Catalog:
     def text(self, doc_id: str) -> DocumentTextOut:
         document = self._document(doc_id)
         available = has_original(document, self.roots)
-        view = document_text(document, self.by_doc.get(doc_id, ()), available)
+        view = document_text(document, self.index.passages_of(doc_id), available)
         return document_text_out(view)
 
     def original(self, doc_id: str):
@@ -138,12 +135,13 @@ class Catalog:
                 404, f"unknown passage {passage_id!r}: ids come from /search hits or "
                 "GET /documents/{doc_id}",
             )  # fmt: skip
-        siblings, at = self.by_doc[passage.doc_id], self.position[passage_id]
+        siblings = [p.passage_id for p in self.index.passages_of(passage.doc_id)]
+        at = siblings.index(passage_id)
         neighbours = (
-            siblings[at - 1].passage_id if at > 0 else None,
-            siblings[at + 1].passage_id if at + 1 < len(siblings) else None,
+            siblings[at - 1] if at > 0 else None,
+            siblings[at + 1] if at + 1 < len(siblings) else None,
         )
-        cited = [self.footnote_of.get((passage.doc_id, n)) for n in passage.cites]
+        cited = [self.index.footnote(passage.doc_id, n) for n in passage.cites]
         anchor = self.index.passage(passage.anchor_id) if passage.anchor_id else None
         citation = cite(passage, self.index.documents.get(passage.doc_id))
         return passage_out(passage, citation, neighbours, [p for p in cited if p], anchor)
@@ -291,10 +289,10 @@ class OneSearch:
     def __getattr__(self, name: str):
         return getattr(self._index, name)
 
-    def search(self, query, k=10, mode="hybrid", where=None):
-        key = (query, k, mode, where is None)
+    def search(self, query, k=10, mode="hybrid", filters=None):
+        key = (query, k, mode, filters)
         if key not in self._done:
-            self._done[key] = self._index.search(query, k, mode, where)
+            self._done[key] = self._index.search(query, k, mode, filters)
         return list(self._done[key])
 
 
@@ -317,7 +315,7 @@ async def health(request: Request) -> Health:
     if access == ANONYMOUS:
         return Health(status=status)
     index = _catalog(request).index
-    return Health(status=status, passages=len(index.passages), documents=len(index.documents),
+    return Health(status=status, passages=index.size, documents=len(index.documents),
                   encoder=index.encoder.name, build=live.current.build_id if live else None,
                   reload_error=error if access == TOKEN_GIVEN else _without_folders(error),
                   process=os.getpid())  # fmt: skip
@@ -424,15 +422,12 @@ def create_app_for(
     watch_seconds: float = 2.0,
     query_cache: QueryCacheSettings | None = None,
 ) -> FastAPI:
-    """The app over ``backend``'s index: an embedded folder is followed for newer builds; a
-    Milvus collection is reopened when the reports stored in it change."""
-    if backend.name == EMBEDDED:
-        return create_app_from_dir(backend.index_dir, encoder_spec, guard, cors_origins,
-                                   watch_seconds, query_cache)  # fmt: skip
+    """The app over ``backend``'s index, following its newer versions (an embedded folder's
+    newer builds; a Milvus collection's reports, reopened when they change)."""
     encoder = load_encoder(encoder_spec) if isinstance(encoder_spec, str) else encoder_spec
     index = backend.open(encoder)
     index.encoder = with_query_cache(index.encoder, query_cache)  # reopened ones share it
-    source = MilvusCollection(backend, index.encoder)
+    source = backend.live_source(index.encoder)
     return create_app(index, None, guard, cors_origins, watch_seconds, source, query_cache)
 
 

@@ -37,7 +37,6 @@ from ..index.backends import (
     BACKEND_ENV,
     BACKENDS,
     DEFAULT_COLLECTION,
-    EMBEDDED,
     MILVUS,
     MILVUS_URI_ENV,
     Backend,
@@ -45,7 +44,6 @@ from ..index.backends import (
     parse_shard,
 )
 from ..index.build import (
-    ensure_index,
     index_reports,
     indexed_roots,
     render_run,
@@ -547,7 +545,7 @@ def _serve(args: argparse.Namespace) -> int:
     if live:
         signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=live.reload).start())
     index = app.state.catalog.index if app.state.catalog else live.current.value.index
-    print(f"baocao: {len(index.passages)} passages from {len(index.documents)} documents "
+    print(f"baocao: {index.size} passages from {len(index.documents)} documents "
           f"({backend.where}) at {where}", file=sys.stderr)  # fmt: skip
     uvicorn.run(app, host=args.host, port=args.port, log_level="info",
                 access_log=args.access_log, timeout_keep_alive=args.keep_alive)  # fmt: skip
@@ -574,10 +572,7 @@ def _serve_workers(
     the workers), then serve."""
     encoder = _encoder_spec(args)  # loaded once here to check the index, then in each worker
     chosen = load_encoder(**encoder) if encoder else None
-    if backend.name == EMBEDDED:
-        ensure_index(backend.index_dir, chosen)
-    else:
-        backend.open(chosen).close()
+    backend.ensure(chosen)
     guard_fields = {**vars(guard), "query_log": str(guard.query_log or "") or None}
     settings = WorkerSettings(worker_backend(backend), encoder, guard_fields,
                               tuple(args.cors_origin), args.watch, args.query_cache)  # fmt: skip

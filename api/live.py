@@ -20,13 +20,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
 from baocao.index import store
-from baocao.index.backends import Backend, SearchIndex
-from baocao.index.encoders import Encoder
-from baocao.index.hybrid import HybridIndex
+from baocao.index.backends import IndexSource, SearchIndex
 
 logger = logging.getLogger(__name__)
 
@@ -38,45 +35,6 @@ class Loaded(Generic[T]):
     value: T
     build_id: str
     loaded_at: float  # time.time()
-
-
-class IndexSource(Protocol):
-    """Where the served index comes from: its current version, and a way to load it."""
-
-    def version(self) -> str: ...
-
-    def load(self) -> SearchIndex: ...
-
-
-class FolderBuilds:
-    """The embedded index: the build ``CURRENT`` names in ``index_dir``."""
-
-    def __init__(self, index_dir: Path, encoder: Encoder) -> None:
-        self.index_dir, self.encoder = Path(index_dir), encoder
-
-    def version(self) -> str:
-        return _build_id(self.index_dir)
-
-    def load(self) -> HybridIndex:
-        return HybridIndex.load(self.index_dir, self.encoder)
-
-
-class MilvusCollection:
-    """A Milvus collection, versioned by the reports stored in it."""
-
-    def __init__(self, backend: Backend, encoder: Encoder) -> None:
-        from baocao.index.milvus import open_client
-
-        self.backend, self.encoder = backend, encoder
-        self._client = open_client(backend.milvus_uri)  # one for the polling, kept open
-
-    def version(self) -> str:
-        from baocao.index.milvus import collection_version
-
-        return collection_version(self._client, self.backend.collection)
-
-    def load(self) -> SearchIndex:
-        return self.backend.open(self.encoder)
 
 
 class LiveIndex(Generic[T]):
@@ -112,7 +70,7 @@ class LiveIndex(Generic[T]):
                 return False
             self.current = Loaded(self._wrap(index), build_id, time.time())
             self.last_error = None
-            logger.info("now serving build %s (%d passages)", build_id, len(index.passages))
+            logger.info("now serving build %s (%d passages)", build_id, index.size)
             return True
 
     def watch(self, every_seconds: float) -> threading.Thread:
@@ -131,10 +89,3 @@ class LiveIndex(Generic[T]):
 
     def stop(self) -> None:
         self._stop.set()
-
-
-def _build_id(index_dir: Path) -> str:
-    try:
-        return store.current_build(index_dir).name
-    except store.IndexUnusable:
-        return ""

@@ -55,6 +55,12 @@ class Section:
         return asdict(self)
 
 
+def footnote_id(doc_id: str, number: int, repeat: int = 0) -> str:
+    """The passage id of a document's footnote ``number`` (its ``repeat``-th further
+    footnote of that number, when a report numbers two alike)."""
+    return f"{doc_id}:fn{number}" if repeat == 0 else f"{doc_id}:fn{number}-{repeat + 1}"
+
+
 @dataclass(frozen=True)
 class Passage:
     passage_id: str  # "<doc_id>:p0007" for body/caption, "<doc_id>:fn12" for footnotes

@@ -24,7 +24,7 @@ from .headings import (
     section_title,
 )
 from .lines import is_terminated, words
-from .model import Document, ParsedDocument, ParsedFile, Passage, Section, Span
+from .model import Document, ParsedDocument, ParsedFile, Passage, Section, Span, footnote_id
 from .sentences import sentence_at
 from .text_report import RawDocument, RawFile, is_field_line
 
@@ -374,7 +374,7 @@ def _footnote_passages(
     for block in sorted(footnotes, key=lambda b: b.number or 0):
         number, k = block.number, seen[block.number]
         seen[number] += 1
-        pid = f"{doc_id}:fn{number}" if k == 0 else f"{doc_id}:fn{number}-{k + 1}"
+        pid = footnote_id(doc_id, number, k)
         anchor_id, anchor_text, path = None, in_headings.get(number), ()
         if k < len(citing.get(number, ())):
             passage, offset = citing[number][k]

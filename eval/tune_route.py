@@ -45,7 +45,7 @@ from baocao.index.hybrid import HybridIndex
 from baocao.index.query_cache import QueryCacheSettings, with_query_cache
 from baocao.index.routing import RouteSettings, Signals, route
 from baocao.qa.highlight import quoted_phrase
-from baocao.qa.search import ADAPTIVE, CANDIDATES, Filters, Searcher, passage_filter
+from baocao.qa.search import ADAPTIVE, CANDIDATES, Filters, Searcher
 
 DEFAULT_BENCHMARKS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
 BENCHMARKS = ("mlqa-vi-dev", "xquad-vi")
@@ -131,13 +131,11 @@ def index_for(dataset: EvalSet, encoder) -> HybridIndex:
 def measure(dataset: EvalSet, searcher: Searcher) -> Measured:
     rankings: dict[str, dict[str, list[str]]] = {"bm25": {}, "hybrid": {}}
     found: dict[str, Signals] = {}
-    documents = searcher.index.documents
     for qid, query in dataset.queries.items():
         for mode, ranking in rankings.items():
             ranking[qid] = [h.passage.passage_id for h in searcher.hits(query, K, mode)]
         phrase = quoted_phrase(query)
-        where = passage_filter(Filters(), documents, phrase)
-        bm25 = searcher.index.search(query, CANDIDATES, "bm25", where)  # as adaptive asks
+        bm25 = searcher.index.search(query, CANDIDATES, "bm25", Filters(phrase=phrase or ""))
         found[qid] = searcher.signals(query, bm25, phrase is not None)
     by_mode = {m: per_query(run_from_rankings(r), dataset.qrels) for m, r in rankings.items()}
     return Measured(dataset.name, by_mode["bm25"], by_mode["hybrid"], found)

@@ -1,13 +1,15 @@
 """Where an index lives, chosen by configuration: the embedded files (BM25 + FAISS in one
 folder, the default) or a Milvus collection (a milvus-lite file, or a Milvus server).
 
-``qa``, the API and ``eval`` take any ``SearchIndex``; ``Backend`` opens and fills one.
+``qa``, the API and ``eval`` take any ``SearchIndex``; ``Backend`` names one, and its ``store``
+(one small class per backend: ``EmbeddedStore`` here, ``index.milvus.MilvusStore``) opens,
+fills and follows it. A third backend is one more folder and one more line in ``store``.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -16,6 +18,7 @@ from baocao.corpus.model import Document, Passage
 from baocao.index import store
 from baocao.index.embedding_cache import EmbeddingCache
 from baocao.index.encoders import Encoder
+from baocao.index.filters import Filters
 from baocao.index.hit import Hit
 
 EMBEDDED, MILVUS = "embedded", "milvus"
@@ -25,29 +28,92 @@ MILVUS_URI_ENV = "BAOCAO_MILVUS_URI"
 DEFAULT_COLLECTION = "baocao"
 
 
+class PassageText(Protocol):
+    passage_id: str
+    text: str
+
+
 class SearchIndex(Protocol):
-    """What qa, the API and eval use of an index (``HybridIndex``, ``MilvusIndex``)."""
+    """What qa, the API and eval use of an index (``HybridIndex``, ``MilvusIndex``): searches
+    and reads by id, so a caller reads what one request needs and nothing more."""
 
     encoder: Encoder
-    documents: dict[str, Document]
+    documents: Mapping[str, Document]  # every document, by id (one record a report: small)
+    corpus_roots: list[str]  # where the reports were read from (GET /documents/{id}/file)
 
     @property
-    def passages(self) -> list[Passage]: ...
+    def size(self) -> int:
+        """How many passages are searched."""
+        ...
+
+    def search(
+        self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None
+    ) -> list[Hit]: ...
 
     def passage(self, passage_id: str) -> Passage | None: ...
 
-    def search(
+    def passages_of(self, doc_id: str) -> list[Passage]:
+        """A document's passages in reading order ([] for an unknown id)."""
+        ...
+
+    def footnote(self, doc_id: str, number: int) -> Passage | None:
+        """Footnote ``number`` of a document."""
+        ...
+
+    def count(self, filters: Filters, among: Sequence[str] | None = None) -> int:
+        """The passages ``filters`` accept (of the ids ``among``, when given)."""
+        ...
+
+    def texts(self) -> Iterable[PassageText]:
+        """Every passage's id and text, in one pass (the highlighter's vocabulary)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class IndexSource(Protocol):
+    """Where a served index comes from: its current version, and a way to load it."""
+
+    def version(self) -> str: ...
+
+    def load(self) -> SearchIndex: ...
+
+
+class Store(Protocol):
+    """One backend: opens, fills and follows its index (``EmbeddedStore``, ``MilvusStore``)."""
+
+    where: str
+
+    def open(self, encoder: Encoder | None = None) -> SearchIndex: ...
+
+    def ensure(self, encoder: Encoder | None = None) -> None:
+        """Check the index can be opened (the embedded one is built when there is none)."""
+        ...
+
+    def ingest(
         self,
-        query: str,
-        k: int = 10,
-        mode: str = "hybrid",
-        where: Callable[[Passage], bool] | None = None,
-    ) -> list[Hit]: ...
+        paths: Sequence[Path],
+        encoder: Encoder,
+        shard: tuple[int, int] = (0, 1),
+        cache: EmbeddingCache | None = None,
+    ): ...
+
+    def from_passages(
+        self,
+        passages: Sequence[Passage],
+        documents: Sequence[Document],
+        encoder: Encoder,
+        cache: EmbeddingCache | None = None,
+    ) -> SearchIndex: ...
+
+    def live_source(self, encoder: Encoder) -> IndexSource: ...
 
 
 @dataclass(frozen=True)
 class Backend:
-    """``name`` "embedded" (``index_dir``) or "milvus" (``milvus_uri`` and ``collection``)."""
+    """Which backend and where: ``name`` "embedded" (``index_dir``) or "milvus"
+    (``milvus_uri`` and ``collection``). Plain data (the workers of `serve` get it as JSON);
+    ``store`` is the backend's own class, chosen here and nowhere else."""
 
     name: str = EMBEDDED
     index_dir: Path | None = None
@@ -74,20 +140,22 @@ class Backend:
         return cls(name, index_dir, uri, collection or DEFAULT_COLLECTION)
 
     @property
-    def where(self) -> str:
+    def store(self) -> Store:
         if self.name == MILVUS:
-            return f"Milvus collection {self.collection!r} at {self.milvus_uri}"
-        return str(self.index_dir)
+            from baocao.index.milvus import MilvusStore  # pymilvus only when chosen
+
+            return MilvusStore(self.milvus_uri or "", self.collection)
+        return EmbeddedStore(Path(self.index_dir or store.default_index_dir()))
+
+    @property
+    def where(self) -> str:
+        return self.store.where
 
     def open(self, encoder: Encoder | None = None) -> SearchIndex:
-        """The index (the embedded one is built from the bundled reports when there is none)."""
-        if self.name == MILVUS:
-            from baocao.index.milvus import MilvusIndex
+        return self.store.open(encoder)
 
-            return MilvusIndex.load(self.milvus_uri, encoder, self.collection)
-        from baocao.index.build import open_index
-
-        return open_index(self.index_dir, encoder)
+    def ensure(self, encoder: Encoder | None = None) -> None:
+        self.store.ensure(encoder)
 
     def ingest(
         self,
@@ -96,13 +164,7 @@ class Backend:
         shard: tuple[int, int] = (0, 1),
         cache: EmbeddingCache | None = None,
     ):
-        """Fill a Milvus collection with this shard's share of the files (``IngestRun``)."""
-        if self.name != MILVUS:
-            raise ValueError("only the milvus backend ingests by shard")
-        from baocao.index.milvus import ingest
-
-        return ingest(paths, self.milvus_uri, encoder, shard, collection=self.collection,
-                      cache=cache)  # fmt: skip
+        return self.store.ingest(paths, encoder, shard, cache)
 
     def from_passages(
         self,
@@ -113,16 +175,66 @@ class Backend:
     ) -> SearchIndex:
         """An index of already parsed passages (an eval set): in memory for the embedded
         backend, a fresh collection for Milvus."""
-        if self.name == MILVUS:
-            from baocao.index.milvus import MilvusIndex, drop_collection, ingest_passages
+        return self.store.from_passages(passages, documents, encoder, cache)
 
-            drop_collection(self.milvus_uri, self.collection)
-            ingest_passages(passages, documents, self.milvus_uri, encoder,
-                            collection=self.collection, cache=cache)  # fmt: skip
-            return MilvusIndex.load(self.milvus_uri, encoder, self.collection)
+    def live_source(self, encoder: Encoder) -> IndexSource:
+        return self.store.live_source(encoder)
+
+
+@dataclass(frozen=True)
+class EmbeddedStore:
+    """The embedded index: BM25 + FAISS files in one folder, a new build per ``baocao index``."""
+
+    index_dir: Path
+
+    @property
+    def where(self) -> str:
+        return str(self.index_dir)
+
+    def open(self, encoder: Encoder | None = None) -> SearchIndex:
+        """The index (built from the bundled reports when there is none)."""
+        from baocao.index.build import open_index
+
+        return open_index(self.index_dir, encoder)
+
+    def ensure(self, encoder: Encoder | None = None) -> None:
+        from baocao.index.build import ensure_index
+
+        ensure_index(self.index_dir, encoder)
+
+    def ingest(self, paths, encoder, shard=(0, 1), cache=None):
+        if shard != (0, 1):
+            raise ValueError("--shard: only with --backend milvus (the embedded index is one "
+                             "folder)")  # fmt: skip
+        from baocao.index.build import index_reports
+
+        return index_reports(paths, self.index_dir, encoder)
+
+    def from_passages(self, passages, documents, encoder, cache=None) -> SearchIndex:
         from baocao.index.hybrid import HybridIndex
 
         return HybridIndex.build(passages, documents, encoder, cache=cache)
+
+    def live_source(self, encoder: Encoder) -> IndexSource:
+        return FolderBuilds(self.index_dir, encoder)
+
+
+class FolderBuilds:
+    """The embedded index's versions: the build ``CURRENT`` names in ``index_dir``."""
+
+    def __init__(self, index_dir: Path, encoder: Encoder) -> None:
+        self.index_dir, self.encoder = Path(index_dir), encoder
+
+    def version(self) -> str:
+        try:
+            return store.current_build(self.index_dir).name
+        except store.IndexUnusable:
+            return ""
+
+    def load(self) -> SearchIndex:
+        from baocao.index.hybrid import HybridIndex
+
+        return HybridIndex.load(self.index_dir, self.encoder)
 
 
 def parse_shard(text: str) -> tuple[int, int]:

@@ -9,22 +9,22 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from baocao.corpus.facts import FactBook, line_head
-from baocao.corpus.model import Document, Passage
-from baocao.corpus.vietnamese import canonical
-from baocao.index import store
-from baocao.index.analyzer import ANALYZER_VERSION, is_unaccented
+from baocao.corpus.model import Document, Passage, footnote_id
+from baocao.index import retrieval, store
+from baocao.index.analyzer import ANALYZER_VERSION
 from baocao.index.dense import DenseIndex, DenseSettings
 from baocao.index.embedding_cache import EmbeddingCache, EmbedStats, embed_passages
 from baocao.index.encoders import Encoder, load_encoder
-from baocao.index.fusion import FusionSettings, rank_keys, reciprocal_rank_fusion, weighted_sum
-from baocao.index.hit import Hit, check_mode
+from baocao.index.filters import Filters
+from baocao.index.fusion import FusionSettings
+from baocao.index.hit import Hit
 from baocao.index.keyword import KeywordIndex, KeywordSettings
 from baocao.index.texts import ContextSettings, passage_text
 
@@ -96,6 +96,10 @@ class HybridIndex:
         self._facts: FactBook | None = None
         self._facts_lock = threading.Lock()
         self._row_of = {p.passage_id: row for row, p in enumerate(self.passages)}
+        doc_rows: dict[str, list[int]] = {}
+        for row, p in enumerate(self.passages):
+            doc_rows.setdefault(p.doc_id, []).append(row)
+        self._doc_rows = {d: np.asarray(rows, np.int64) for d, rows in doc_rows.items()}
 
     def passage(self, passage_id: str) -> Passage | None:
         row = self._row_of.get(passage_id)
@@ -159,93 +163,81 @@ class HybridIndex:
         }
         return index
 
-    # -- searching --------------------------------------------------------------------------
+    # -- searching (index.retrieval does the rest) -------------------------------------------
 
     def search(
-        self,
-        query: str,
-        k: int = 10,
-        mode: str = "hybrid",
-        where: Callable[[Passage], bool] | None = None,
+        self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None
     ) -> list[Hit]:
         """The k best passages for ``query`` by ``mode`` ("hybrid", "bm25" or "dense"),
-        among the passages ``where`` accepts (all when None)."""
-        check_mode(mode)
-        if k < 1:
-            raise ValueError(f"k must be at least 1, got {k}")
-        query = canonical(query)
-        among = self._rows_where(where)
-        if not query.strip() or not self.passages or (among is not None and not among.size):
-            return []
-        depth = max(k, self.settings.fusion.depth)
-        if mode == "bm25":
-            rows, bm25 = self.keyword.search(query, k, among)
-            return self._single_list_hits("bm25", [(row, bm25[row]) for row in rows])
-        query_vector = self.encoder.encode_queries([query])[0]
-        dense_pairs = self.dense.search_one(query_vector, depth, among)
-        if mode == "dense":
-            return self._single_list_hits("dense", dense_pairs[:k])
-        bm25_rows, bm25 = self.keyword.search(query, depth, among)
-        fusion = self.settings.fusion
-        weights = fusion.unaccented_weights if is_unaccented(query) else fusion.weights
-        return self._fused_hits(bm25, bm25_rows, query_vector, dense_pairs, k, weights)
+        among the passages ``filters`` accept (all when None)."""
+        return retrieval.search(self, self.settings.fusion, query, k, mode, filters)
 
-    def _rows_where(self, where: Callable[[Passage], bool] | None) -> np.ndarray | None:
-        if where is None:
+    def selection(self, filters: Filters) -> np.ndarray | None | retrieval.NothingPasses:
+        """The rows ``filters`` accept, ascending (None: every row)."""
+        if not self.passages:
+            return retrieval.NOTHING
+        if filters.is_empty():
             return None
-        return np.flatnonzero(np.fromiter(map(where, self.passages), bool, len(self.passages)))
-
-    def _single_list_hits(self, name: str, pairs: list[tuple[int, float]]) -> list[Hit]:
-        return [
-            Hit(self.passages[row], rank, float(score), {name: float(score)}, {name: rank})
-            for rank, (row, score) in enumerate(pairs, start=1)
+        wanted = [
+            rows
+            for doc_id, rows in self._doc_rows.items()
+            if filters.accepts_document(self.documents.get(doc_id), doc_id)
         ]
+        rows = np.sort(np.concatenate(wanted)) if wanted else np.empty(0, np.int64)
+        if filters.filters_text:
+            accepts = filters.text_test()
+            kept = (accepts(self.passages[row]) for row in rows.tolist())
+            rows = rows[np.fromiter(kept, bool, rows.size)]
+        if not rows.size:
+            return retrieval.NOTHING
+        return None if rows.size == len(self.passages) else rows
 
-    def _fused_hits(
-        self,
-        bm25: np.ndarray,
-        bm25_rows: list[int],
-        query_vector: np.ndarray,
-        dense_pairs: list[tuple[int, float]],
-        k: int,
-        weights: dict[str, float],
-    ) -> list[Hit]:
-        dense_scores = dict(dense_pairs)
-        candidates = list(dict.fromkeys([*bm25_rows, *dense_scores]))
-        missing = [row for row in candidates if row not in dense_scores]
-        dense_scores.update(zip(missing, self.dense.score_rows(query_vector, missing), strict=True))
-        keyword_scores = {row: float(bm25[row]) for row in candidates}
-        dense_rows = [row for row, _ in dense_pairs]
-        fused = self._fuse(keyword_scores, bm25_rows, dense_scores, dense_rows, weights)
-        bm25_rank = {row: rank for rank, row in enumerate(bm25_rows, start=1)}
-        dense_rank = {row: rank for rank, (row, _) in enumerate(dense_pairs, start=1)}
-        hits = []
-        for rank, row in enumerate(rank_keys(fused, k), start=1):
-            ranks = {"fused": rank}
-            if row in bm25_rank:
-                ranks["bm25"] = bm25_rank[row]
-            if row in dense_rank:
-                ranks["dense"] = dense_rank[row]
-            scores = {
-                "bm25": keyword_scores[row],
-                "dense": float(dense_scores[row]),
-                "fused": float(fused[row]),
-            }
-            hits.append(Hit(self.passages[row], rank, float(fused[row]), scores, ranks))
-        return hits
+    def keyword_ranking(
+        self, query: str, k: int, among: np.ndarray | None
+    ) -> retrieval.KeywordRanking[int]:
+        rows, scores = self.keyword.search(query, k, among)
+        return retrieval.KeywordRanking(rows, lambda row: float(scores[row]))
 
-    def _fuse(
-        self,
-        keyword_scores: dict[int, float],
-        bm25_rows: list[int],
-        dense_scores: dict[int, float],
-        dense_rows: list[int],
-        weights: dict[str, float],
-    ) -> dict[int, float]:
-        if self.settings.fusion.method == "rrf":
-            rankings = {"bm25": bm25_rows, "dense": dense_rows}
-            return reciprocal_rank_fusion(rankings, self.settings.fusion.rrf_k, weights)
-        return weighted_sum({"bm25": keyword_scores, "dense": dense_scores}, weights)
+    def dense_ranking(
+        self, vector: np.ndarray, k: int, among: np.ndarray | None
+    ) -> list[tuple[int, float]]:
+        return self.dense.search_one(vector, k, among)
+
+    def dense_scores(self, vector: np.ndarray, rows: Sequence[int]) -> dict[int, float]:
+        return dict(zip(rows, map(float, self.dense.score_rows(vector, rows)), strict=True))
+
+    def passages_at(self, rows: Sequence[int]) -> dict[int, Passage]:
+        return {row: self.passages[row] for row in rows}
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @property
+    def size(self) -> int:
+        return len(self.passages)
+
+    def texts(self) -> Sequence[Passage]:
+        """Every passage's id and text (``SearchIndex.texts``): here, the passages."""
+        return self.passages
+
+    def passages_of(self, doc_id: str) -> list[Passage]:
+        """A document's passages in reading order ([] for an unknown id)."""
+        return [self.passages[row] for row in self._doc_rows.get(doc_id, ()).tolist()]
+
+    def footnote(self, doc_id: str, number: int) -> Passage | None:
+        return self.passage(footnote_id(doc_id, number))
+
+    def count(self, filters: Filters, among: Sequence[str] | None = None) -> int:
+        """The passages ``filters`` accept (of those with the ids ``among``, when given)."""
+        chosen = self.selection(filters)
+        if chosen is retrieval.NOTHING:
+            return 0
+        rows = None if among is None else {self._row_of[i] for i in among if i in self._row_of}
+        if chosen is None:
+            return len(self.passages) if rows is None else len(rows)
+        return len(chosen) if rows is None else len(rows.intersection(chosen.tolist()))
+
+    def close(self) -> None:
+        """Nothing to release: the index lives in memory."""
 
     # -- persistence ------------------------------------------------------------------------
 

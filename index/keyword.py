@@ -47,6 +47,14 @@ def field_terms(terms: Terms) -> dict[str, list[str]]:
     }
 
 
+def field_weights(query: str, settings: KeywordSettings) -> dict[str, float]:
+    """Each field's weight in a query's score (the formula above), for every backend."""
+    wb, wf = settings.bigram_weight, settings.folded_weight
+    if is_unaccented(query):
+        return {"words_folded": 1.0, "bigrams_folded": wb}
+    return {"words": 1.0, "bigrams": wb, "words_folded": wf, "bigrams_folded": wf * wb}
+
+
 class KeywordIndex:
     def __init__(self, fields: dict[str, SparseBM25], settings: KeywordSettings) -> None:
         self.fields = fields
@@ -66,10 +74,7 @@ class KeywordIndex:
         return cls({name: b.finish(settings.bm25) for name, b in builders.items()}, settings)
 
     def field_weights(self, query: str) -> dict[str, float]:
-        wb, wf = self.settings.bigram_weight, self.settings.folded_weight
-        if is_unaccented(query):
-            return {"words_folded": 1.0, "bigrams_folded": wb}
-        return {"words": 1.0, "bigrams": wb, "words_folded": wf, "bigrams_folded": wf * wb}
+        return field_weights(query, self.settings)
 
     def scores(self, query: str) -> np.ndarray:
         """One score per indexed text (0 where no query term occurs)."""

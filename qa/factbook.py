@@ -10,6 +10,7 @@ import threading
 import weakref
 
 from baocao.corpus.facts import FactBook, places_named
+from baocao.corpus.model import Passage
 from baocao.index.backends import SearchIndex
 
 _books: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -25,7 +26,7 @@ def fact_book(index: SearchIndex) -> FactBook:
     with _lock:
         book = _books.get(index)
         if book is None:
-            book = FactBook.extract(index.documents.values(), index.passages)
+            book = FactBook.extract(index.documents.values(), _passages(index))
             _books[index] = book
         return book
 
@@ -43,9 +44,13 @@ def known_places(index: SearchIndex) -> tuple[str, ...]:
     with _lock:
         places = _places.get(index)
         if places is None:
-            places = places_named(passage.text for passage in index.passages)
+            places = places_named(passage.text for passage in _passages(index))
             _places[index] = places
         return places
+
+
+def _passages(index: SearchIndex) -> list[Passage]:
+    return [p for doc_id in index.documents for p in index.passages_of(doc_id)]
 
 
 def load_facts(index: SearchIndex) -> None:

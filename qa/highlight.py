@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from array import array
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable
 
-from baocao.corpus.model import Passage
 from baocao.corpus.vietnamese import canonical
 from baocao.index.analyzer import analyze, fold, is_unaccented, term_spans
+from baocao.index.backends import PassageText
 
 # Function words, never marked on their own.
 UNMARKED = frozenset(
@@ -37,15 +37,16 @@ class Vocabulary:
     hold a query's words (the total a search page shows). Built in one pass over the texts;
     terms are kept as the analyzer writes them and, with a leading "~", folded."""
 
-    def __init__(self, passages: Sequence[Passage]) -> None:
-        self.passage_ids = [p.passage_id for p in passages]
+    def __init__(self, passages: Iterable[PassageText]) -> None:
+        self.passage_ids: list[str] = []
         postings: dict[str, list[int]] = defaultdict(list)
         for row, passage in enumerate(passages):
+            self.passage_ids.append(passage.passage_id)
             terms = {term for term, _, _ in term_spans(passage.text)}
             for term in terms | {"~" + term for term in fold(list(terms))}:
                 postings[term].append(row)
         self._postings = {term: array("I", rows) for term, rows in postings.items()}
-        count = len(passages)
+        count = len(self.passage_ids)
         cut = COMMON_SHARE * count
         self.common = frozenset(
             term

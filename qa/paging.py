@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from baocao.qa.highlight import quoted_phrase
-from baocao.qa.search import Filters, Searcher, passage_filter
+from baocao.qa.search import Filters, Searcher
 
 
 def total(searcher: Searcher, query: str, filters: Filters | None = None) -> int:
@@ -12,15 +14,11 @@ def total(searcher: Searcher, query: str, filters: Filters | None = None) -> int
     The ranking may show more in hybrid and dense modes: passages close in meaning."""
     filters = filters or Filters()
     index = searcher.index
-    passages = index.passages
     phrase = quoted_phrase(query)
     if phrase:
-        where = passage_filter(filters, index.documents, phrase)
-        return sum(1 for p in passages if where is None or where(p))
-    rows = searcher.vocabulary.rows(query)
+        return index.count(replace(filters, phrase=phrase))
+    words = searcher.vocabulary
+    rows = words.rows(query)
     if filters.is_empty():
         return len(rows)
-    documents = index.documents
-    return sum(
-        1 for row in rows if filters.accepts(passages[row], documents.get(passages[row].doc_id))
-    )
+    return index.count(filters, [words.passage_ids[row] for row in sorted(rows)])

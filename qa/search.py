@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from baocao.corpus.model import Document, Passage
-from baocao.corpus.vietnamese import canonical, fold_diacritics
+from baocao.corpus.model import Passage
+from baocao.corpus.vietnamese import canonical
 from baocao.index.analyzer import fold, is_unaccented, term_spans
 from baocao.index.backends import SearchIndex
+from baocao.index.filters import (  # noqa: F401  Filters and UnknownId re-exported
+    FILTER_KEYS,
+    PASSAGE_KINDS,
+    Filters,
+    UnknownId,
+    document_years,
+    text_key,
+)
 from baocao.index.hit import SEARCH_MODES as INDEX_MODES
 from baocao.index.hit import Hit, InvalidQuery
 from baocao.index.routing import Route, RouteSettings, Signals, route, signals
@@ -56,90 +64,8 @@ CANDIDATES = 50  # hits re-ranked by query understanding
 # Per aspect of the question a document matches (year, place, kind). Gold set, hybrid MRR@10:
 # no boost .905, 0.1 .916, 0.15 .918, 0.3 .925 (nDCG@10 .925 -> .938).
 BOOST = 0.3
-FILTER_KEYS = ("doc_id", "year", "year_from", "year_to", "kind", "section")
-PASSAGE_KINDS = ("body", "footnote", "caption")
 _YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 _QUOTED_RE = re.compile(r"[\"“”](.+?)[\"“”]")
-
-
-class UnknownId(InvalidQuery):
-    """A document or passage id that is not in the index (the API answers 404)."""
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Hard filters a caller passes; an empty Filters accepts every passage."""
-
-    doc_ids: tuple[str, ...] = ()
-    year_from: int | None = None
-    year_to: int | None = None
-    kinds: tuple[str, ...] = ()
-    section: str = ""  # a prefix of the section path, "I. KẾT QUẢ › 1. Đối thoại"
-
-    @classmethod
-    def from_dict(cls, data: Mapping, documents: Mapping[str, Document]) -> Filters:
-        """Checked filters from a request; InvalidQuery names the bad key or value."""
-        unknown = sorted(set(data) - set(FILTER_KEYS))
-        if unknown:
-            raise InvalidQuery(f"unknown filter {unknown[0]!r}: accepted {', '.join(FILTER_KEYS)}")
-        doc_ids = _strings(data.get("doc_id"), "doc_id")
-        missing = [d for d in doc_ids if d not in documents]
-        if missing:
-            raise UnknownId(f"filter doc_id: unknown document {missing[0]!r} (GET /documents)")
-        kinds = _strings(data.get("kind"), "kind")
-        if any(k not in PASSAGE_KINDS for k in kinds):
-            raise InvalidQuery(f"filter kind: accepted {', '.join(PASSAGE_KINDS)}")
-        year = _year(data.get("year"), "year")
-        year_from = year or _year(data.get("year_from"), "year_from")
-        year_to = year or _year(data.get("year_to"), "year_to")
-        section = data.get("section") or ""
-        if not isinstance(section, str):
-            raise InvalidQuery("filter section: a section path prefix (text)")
-        return cls(doc_ids, year_from, year_to, kinds, section)
-
-    def is_empty(self) -> bool:
-        return self == Filters()
-
-    def accepts(self, passage: Passage, document: Document | None) -> bool:
-        if self.doc_ids and passage.doc_id not in self.doc_ids:
-            return False
-        if self.kinds and passage.kind not in self.kinds:
-            return False
-        if self.section and not _section_text(passage).startswith(_key(self.section)):
-            return False
-        if self.year_from is None and self.year_to is None:
-            return True
-        low, high = self.year_from or 0, self.year_to or 9999
-        return any(low <= year <= high for year in document_years(document))
-
-
-def _strings(value: object, name: str) -> tuple[str, ...]:
-    if value is None or value == "":
-        return ()
-    values = [value] if isinstance(value, str) else value
-    if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
-        raise InvalidQuery(f"filter {name}: a string or a list of strings")
-    return tuple(values)
-
-
-def _year(value: object, name: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
-        raise InvalidQuery(f"filter {name}: a year between 1900 and 2100")
-    return value
-
-
-def _key(text: str) -> str:
-    return fold_diacritics(canonical(text)).lower()
-
-
-def _phrase_key(phrase: str) -> Callable[[str], str]:
-    """How a quoted phrase and passage texts are compared: diacritics count unless the phrase
-    was typed without any."""
-    if is_unaccented(phrase):
-        return _key
-    return lambda text: canonical(text).lower()
 
 
 def wording_first(hits: list[Hit], query: str) -> list[Hit]:
@@ -181,20 +107,8 @@ def wording_test(query: str) -> Callable[[str], bool] | None:
 @functools.lru_cache(maxsize=4096)
 def _wording_key(text: str, folded: bool) -> str:
     # Cached: the same candidates come back query after query (a passage's key takes ≈ 55 µs).
-    key = _key(text) if folded else canonical(text).lower()
+    key = text_key(text) if folded else canonical(text).lower()
     return " ".join(key.split())
-
-
-def _section_text(passage: Passage) -> str:
-    return _key(" › ".join(passage.section_path))
-
-
-def document_years(document: Document | None) -> tuple[int, ...]:
-    if document is None:
-        return ()
-    if document.years:
-        return document.years
-    return (int(document.date[:4]),) if document.date else ()
 
 
 @dataclass(frozen=True)
@@ -257,7 +171,7 @@ class Searcher:
     def vocabulary(self) -> Vocabulary:
         """The index's words: those too common to mark, and who holds which (built once)."""
         if self._vocabulary is None:
-            self._vocabulary = Vocabulary(self.index.passages)
+            self._vocabulary = Vocabulary(self.index.texts())
         return self._vocabulary
 
     def search(
@@ -296,17 +210,16 @@ class Searcher:
         check_k(k)
         if mode != "bm25":  # bm25 never runs the encoder: the character limit is enough
             check_tokens(self.index, query, field, MAX_QUERY_TOKENS)
-        filters = filters or Filters()
         phrase = _quoted(query)
-        where = passage_filter(filters, self.index.documents, phrase)
+        filters = replace(filters or Filters(), phrase=phrase or "")
         depth = max(k, CANDIDATES)
         if mode == ADAPTIVE:
-            found = self.index.search(query, depth, "bm25", where)
+            found = self.index.search(query, depth, "bm25", filters)
             chosen = self.route(query, found, phrase is not None)
             if chosen.dense:
-                found = self.index.search(query, depth, "hybrid", where)
+                found = self.index.search(query, depth, "hybrid", filters)
         else:
-            found = self.index.search(query, depth, mode, where)
+            found = self.index.search(query, depth, mode, filters)
             chosen = Route(mode != "bm25", mode)
         hits = self._understood(query, found)
         # the first CANDIDATES whatever k, so that pages of one search agree
@@ -349,10 +262,10 @@ class Searcher:
         return sorted(boosted, key=lambda hit: -hit.score)
 
     def _aspects(self, query: str) -> dict[str, set]:
-        key = _key(query)
+        key = text_key(query)
         years = {int(y) for y in _YEAR_RE.findall(query)}
-        places = {p for p in self._places if _key(p) in key}
-        kinds = {k for k in self._kinds if _key(k) in key}
+        places = {p for p in self._places if text_key(p) in key}
+        kinds = {k for k in self._kinds if text_key(k) in key}
         return {
             name: v for name, v in (("years", years), ("places", places), ("kinds", kinds)) if v
         }
@@ -376,23 +289,6 @@ class Searcher:
         document = self.index.documents.get(hit.passage.doc_id)
         marks = highlights(hit.passage.text, query, self.vocabulary.common)
         return Result(hit, cite(hit.passage, document), marks)
-
-
-def passage_filter(
-    filters: Filters, documents: Mapping[str, Document], phrase: str | None = None
-) -> Callable[[Passage], bool] | None:
-    """The passages ``filters`` accept and that hold ``phrase``; None when all are accepted."""
-    if filters.is_empty() and phrase is None:
-        return None
-    key = _phrase_key(phrase) if phrase else _key
-    wanted = key(phrase) if phrase else ""
-
-    def accepts(passage: Passage) -> bool:
-        if not filters.accepts(passage, documents.get(passage.doc_id)):
-            return False
-        return not wanted or wanted in key(passage.text)
-
-    return accepts
 
 
 def _quoted(query: str) -> str | None:

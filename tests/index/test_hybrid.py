@@ -9,6 +9,7 @@ from baocao.corpus.loader import load_reports
 from baocao.index import store
 from baocao.index.embedding_cache import EmbeddingCache
 from baocao.index.encoders import load_encoder
+from baocao.index.filters import Filters
 from baocao.index.fusion import FusionSettings
 from baocao.index.hybrid import DENSE_FILE, HybridIndex, IndexSettings
 
@@ -270,7 +271,8 @@ def test_load_refuses_a_manifest_without_corpus_or_encoder(index, tmp_path):
 @pytest.mark.parametrize("mode", ["hybrid", "bm25", "dense"])
 def test_search_only_among_the_passages_a_filter_accepts(index, mode):
     query = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
-    hits = index.search(query, k=10, mode=mode, where=lambda p: p.doc_id == "kh_2020")
+    hits = index.search(query, k=10, mode=mode, filters=Filters(doc_ids=("kh_2020",)))
     assert hits
     assert {h.passage.doc_id for h in hits} == {"kh_2020"}
-    assert index.search(query, k=5, mode=mode, where=lambda p: False) == []
+    nothing = Filters(doc_ids=("kh_2020",), phrase="no such words")
+    assert index.search(query, k=5, mode=mode, filters=nothing) == []

@@ -14,6 +14,7 @@ pytest.importorskip("milvus_lite")
 from baocao.corpus.loader import load_reports, sample_corpus_dir  # noqa: E402
 from baocao.index.embedding_cache import default_embedding_cache  # noqa: E402
 from baocao.index.encoders import load_encoder  # noqa: E402
+from baocao.index.filters import Filters  # noqa: E402
 from baocao.index.hybrid import HybridIndex  # noqa: E402
 from baocao.index.milvus import (  # noqa: E402
     MilvusIndex,
@@ -23,7 +24,6 @@ from baocao.index.milvus import (  # noqa: E402
     ingest,
     shard_of,
 )
-from baocao.qa.search import Filters, passage_filter  # noqa: E402
 
 # Queries whose top hits the two backends must agree on (BM25 idf differs: see below).
 QUERIES = ("đối thoại với nhân dân", "doi thoai", "y tế xã", "16-BC/TU", "hòa giải ở cơ sở")
@@ -95,12 +95,20 @@ def test_encoded_terms_survive_the_standard_tokenizer():
 
 
 def test_same_passages_and_documents(hybrid, milvus):
-    assert _ids_of(milvus.passages) == _ids_of(hybrid.passages)
-    assert milvus.passages == hybrid.passages
     assert milvus.documents == hybrid.documents
+    assert milvus.size == hybrid.size
+    for doc_id in hybrid.documents:
+        assert milvus.passages_of(doc_id) == hybrid.passages_of(doc_id)
+    assert milvus.passages_of("no such id") == []
     some = hybrid.passages[10]
     assert milvus.passage(some.passage_id) == some
     assert milvus.passage("no such id") is None
+    footnote = next(p for p in hybrid.passages if p.kind == "footnote")
+    assert milvus.footnote(footnote.doc_id, footnote.footnote) == footnote
+    assert hybrid.footnote(footnote.doc_id, footnote.footnote) == footnote
+    assert [(t.passage_id, t.text) for t in milvus.texts()] == [
+        (p.passage_id, p.text) for p in hybrid.passages
+    ]
 
 
 def _ids_of(passages):
@@ -150,8 +158,8 @@ def test_unaccented_query_ranks_by_folded_bm25(hybrid, milvus):
 )
 def test_filter_expression_selects_what_qa_accepts(hybrid, milvus, data):
     filters = Filters.from_dict(data, hybrid.documents)
-    accepts = passage_filter(filters, hybrid.documents)
-    expected = {p.passage_id for p in hybrid.passages if accepts(p)}
+    expected = {p.passage_id for p in hybrid.passages
+                if filters.accepts(p, hybrid.documents.get(p.doc_id))}  # fmt: skip
     rows = milvus.client.query(
         milvus._names["passages"],
         filter=filter_expression(filters),
@@ -164,27 +172,41 @@ def test_filter_expression_selects_what_qa_accepts(hybrid, milvus, data):
 def test_section_filter_and_phrase(hybrid, milvus):
     section = next(p.section_path for p in hybrid.passages if len(p.section_path) >= 2)
     for phrase in ("đối thoại", "doi thoai", "100%"):
-        filters = Filters(section=section[0])
-        accepts = passage_filter(filters, hybrid.documents, phrase)
-        expected = {p.passage_id for p in hybrid.passages if accepts(p)}
+        filters = Filters(section=section[0], phrase=phrase)
+        expected = {p.passage_id for p in hybrid.passages
+                    if filters.accepts(p, hybrid.documents.get(p.doc_id))}  # fmt: skip
         rows = milvus.client.query(
             milvus._names["passages"],
-            filter=filter_expression(filters, phrase),
+            filter=filter_expression(filters),
             output_fields=["passage_id"],
             limit=16384,
         )
         assert {r["passage_id"] for r in rows} == expected, phrase
 
 
-def test_filtered_search_keeps_to_the_filter(hybrid, milvus):
-    filters = Filters(kinds=("footnote",))
-    where = passage_filter(filters, hybrid.documents)
-    by_where = milvus.search("đối thoại", 10, "hybrid", where)
-    by_expr = milvus.search("đối thoại", 10, "hybrid", expr=filter_expression(filters))
-    assert by_where and all(hit.passage.kind == "footnote" for hit in by_where + by_expr)
-    assert _ids(by_where) == _ids(by_expr)
-    assert _ids(by_where)[:1] == _ids(hybrid.search("đối thoại", 10, "hybrid", where))[:1]
-    assert milvus.search("đối thoại", 5, "hybrid", lambda p: False) == []
+@pytest.mark.parametrize("mode", ["bm25", "dense", "hybrid"])
+def test_filtered_search_keeps_to_the_filter(hybrid, milvus, mode):
+    filters = Filters(kinds=("footnote",), phrase="đối thoại")
+    got = milvus.search("đối thoại với nhân dân", 10, mode, filters)
+    expected = hybrid.search("đối thoại với nhân dân", 10, mode, filters)
+    assert got and all(h.passage.kind == "footnote" and "đối thoại" in h.passage.text.lower()
+                       for h in got)  # fmt: skip
+    assert _ids(got)[:1] == _ids(expected)[:1]
+    assert len(got) == len(expected)
+    nothing = Filters(doc_ids=("002_6cf038721f193c12",), phrase="no such words anywhere")
+    assert milvus.search("đối thoại", 5, mode, nothing) == []
+    assert hybrid.search("đối thoại", 5, mode, nothing) == []
+
+
+def test_count_follows_the_filters(hybrid, milvus):
+    for filters in (Filters(), Filters(kinds=("footnote",)), Filters(phrase="dân vận"),
+                    Filters(year_from=2015, year_to=2019, section="ii")):  # fmt: skip
+        expected = sum(filters.accepts(p, hybrid.documents.get(p.doc_id)) for p in hybrid.passages)
+        assert milvus.count(filters) == hybrid.count(filters) == expected
+    some = [p.passage_id for p in hybrid.passages[:30]]
+    footnotes = Filters(kinds=("footnote",))
+    expected = sum(p.kind == "footnote" for p in hybrid.passages[:30])
+    assert milvus.count(footnotes, some) == hybrid.count(footnotes, some) == expected
 
 
 def test_native_rankers_answer(milvus):
@@ -230,8 +252,9 @@ def test_changed_and_removed_reports_are_replaced(tmp_path, encoder, cache):
     assert _contents(uri, encoder) == _contents(fresh, encoder)
     index = MilvusIndex.load(uri, encoder)
     try:
-        assert any("trọng yếu" in p.text for p in index.passages)
-        assert {p.source_file for p in index.passages} == {SMALL[0]}
+        passages = [p for doc_id in index.documents for p in index.passages_of(doc_id)]
+        assert any("trọng yếu" in p.text for p in passages)
+        assert {p.source_file for p in passages} == {SMALL[0]}
     finally:
         index.close()
 

@@ -16,7 +16,6 @@ pytest.importorskip("milvus_lite")
 from baocao.corpus import facts as corpus_facts  # noqa: E402
 from baocao.corpus.facts import FactBook, document_line, document_lines  # noqa: E402
 from baocao.corpus.loader import load_reports, sample_corpus_dir  # noqa: E402
-from baocao.index import milvus as milvus_module  # noqa: E402
 from baocao.index.embedding_cache import default_embedding_cache  # noqa: E402
 from baocao.index.encoders import load_encoder  # noqa: E402
 from baocao.index.milvus import (  # noqa: E402
@@ -29,6 +28,7 @@ from baocao.index.milvus import (  # noqa: E402
     open_client,
     shard_of,
 )
+from baocao.index.milvus import ingestion as milvus_module  # noqa: E402
 from baocao.qa.factbook import fact_book, known_places  # noqa: E402
 
 NEWS = "004_68f44c56ba93236f.txt"  # a news article: "2.343 cuộc" đối thoại since 2014
@@ -85,8 +85,20 @@ def _fact_rows(uri, fields=("doc_id", "source_file", "version")):
         client.close()
 
 
+class _Recorded(MilvusIndex):
+    """A MilvusIndex that notes the documents whose passages it read."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.read: list[str] = []
+
+    def _passages_of(self, doc_ids):
+        self.read += list(doc_ids)
+        return super()._passages_of(doc_ids)
+
+
 def _open(uri, encoder):
-    return MilvusIndex.load(uri, encoder)
+    return _Recorded.load(uri, encoder)
 
 
 def test_a_line_is_cut_into_pieces_of_at_most_the_limit_never_inside_a_letter():
@@ -113,7 +125,7 @@ def test_facts_survive_a_reopen(tmp_path, encoder, cache, caplog):
             book = fact_book(index)
         assert NO_FACTS_STORED not in caplog.text
         assert book is index.facts  # stored: nothing extracted in this process
-        assert index._passages is None  # and no passage read to get them
+        assert index.read == []  # and no passage read to get them
         assert _same(book, _extracted(corpus))
         assert "2.343 cuộc" in _values(book) and "673 cuộc" in _values(book)
     finally:
@@ -226,7 +238,7 @@ def test_a_document_missing_its_facts_alone_is_extracted(tmp_path, encoder, cach
         with caplog.at_level(logging.WARNING, logger="baocao.index.milvus"):
             book = index.facts
         assert "1 of 2 documents" in caplog.text
-        assert index._passages is None  # the news article's passages were not read
+        assert index.read and not any(d.startswith(NEWS[:3]) for d in index.read)  # not the news'
         assert _same(book, _extracted(corpus))
     finally:
         index.close()
@@ -278,7 +290,7 @@ def test_parsed_passages_ingested_without_files_have_their_facts_stored(
 
 def _scanned(index) -> tuple[str, ...]:
     """The places the passages name, as known_places found them before they were stored."""
-    found = {f"{m.group(1)} {m.group(2)}" for p in index.passages
+    found = {f"{m.group(1)} {m.group(2)}" for p in index.texts()
              for m in corpus_facts.PLACE_RE.finditer(p.text)}  # fmt: skip
     return tuple(sorted(place for place in found if not place.startswith("tỉnh")))
 
@@ -290,7 +302,7 @@ def test_places_are_stored_with_the_facts_and_read_without_the_passages(tmp_path
     index = _open(uri, encoder)
     try:
         places = known_places(index)
-        assert index._passages is None  # read from the facts rows alone
+        assert index.read == []  # read from the facts rows alone
         assert set(index.facts.places) == set(index.documents)
         assert "xã Hơ Moong" in places and "huyện Đăk Glei" in places
         assert places == _scanned(index)
@@ -333,7 +345,7 @@ def test_lines_stored_without_places_are_scanned_then_extracted_again(
     index = _open(uri, encoder)
     try:
         assert _same(index.facts, book)
-        assert known_places(index) == book.known_places and index._passages is None
+        assert known_places(index) == book.known_places and index.read == []
     finally:
         index.close()
     again = ingest([corpus], uri, encoder, cache=cache, progress=False)

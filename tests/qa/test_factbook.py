@@ -10,7 +10,7 @@ from baocao.qa.scope import read_scope
 
 def _scanned(index) -> tuple[str, ...]:
     """What known_places found before places were stored: every passage's text scanned."""
-    found = {f"{m.group(1)} {m.group(2)}" for p in index.passages
+    found = {f"{m.group(1)} {m.group(2)}" for p in index.texts()
              for m in PLACE_RE.finditer(p.text)}  # fmt: skip
     return tuple(sorted(place for place in found if not place.startswith("tỉnh")))
 

@@ -96,8 +96,8 @@ def test_a_quoted_phrase_keeps_its_diacritics_unless_typed_without(searcher):
     assert old_style and all("tỉnh ủy" in canonical(r.passage.text).lower() for r in old_style)
 
 
-def test_similar_finds_near_duplicate_wording(searcher, either_index):
-    passage = either_index.passages[40]
+def test_similar_finds_near_duplicate_wording(searcher, bundled_index):
+    passage = bundled_index.passages[40]  # the same in either index
     pasted = passage.text[: min(len(passage.text), 300)]
     assert searcher.similar(pasted, k=3)[0].passage == passage
 
@@ -135,8 +135,8 @@ def test_shared_wording_marks_runs_of_two_or_more_words():
     assert shared_wording(text, "dân") == ()
 
 
-def test_similar_marks_the_shared_wording(searcher, either_index):
-    passage = either_index.passages[40]
+def test_similar_marks_the_shared_wording(searcher, bundled_index):
+    passage = bundled_index.passages[40]
     pasted = passage.text[:120]
     best = searcher.similar(pasted, k=1)[0]
     (start, end), *_ = best.highlights
