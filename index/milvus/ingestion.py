@@ -196,10 +196,20 @@ def ingest(
                     for d in parsed.documents
                 ],
             )
+        _seal(client, names)
     finally:
         client.close()
     run.seconds = time.perf_counter() - started
     return run
+
+
+def _seal(client, names: dict) -> None:
+    """Flush what this run wrote into sealed, indexed segments. Until then milvus-lite scans
+    the rows one by one: on the 577 bundled passages a BM25 field search takes ≈ 250 ms
+    unsealed and ≈ 10 ms sealed, a dense one ≈ 50 ms and ≈ 6 ms (eval/bench_milvus_depth.py)."""
+    for name in names.values():
+        if client.has_collection(name):
+            client.flush(name)
 
 
 def _write_passages(
@@ -410,6 +420,7 @@ def ingest_passages(
                     for d in documents[start : start + BATCH]
                 ],
             )
+        _seal(client, names)
     finally:
         client.close()
     run.seconds = time.perf_counter() - started
