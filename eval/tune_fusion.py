@@ -470,7 +470,8 @@ def main(benchmarks: Path = tune_route.DEFAULT_BENCHMARKS, encoder_spec: str = N
     lines = ["### Reproduction check", *(check_reproduction(p) for p in prepared)]
     rows = scored(prepared, candidates())
     shipped = next(row for row in rows if _is_default(row.candidate))
-    lines += table(prepared, rows[:12] + [shipped], f"Fusion on the tune sets ({len(rows)} "
+    top = rows[:12] + ([] if shipped in rows[:12] else [shipped])
+    lines += table(prepared, top, f"Fusion on the tune sets ({len(rows)} "
                    "candidates, largest smallest gain over bm25 first; nDCG@10)")  # fmt: skip
     lines += table(prepared, best_of_each(rows), "The best of each normalisation, depth and "
                    "query type")  # fmt: skip
