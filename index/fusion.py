@@ -19,7 +19,8 @@ class FusionSettings:
     """How hybrid search merges BM25 and dense results (chosen by eval/bench_index.py)."""
 
     # Chosen on MLQA-vi dev and the gold questions together (docs/benchmarks.md, "Choosing the
-    # defaults").
+    # defaults"); kept when `python -m baocao.eval.tune fusion` re-examined it on tune splits
+    # only (no candidate beat it beyond noise).
     method: str = "weighted"
     weights: dict[str, float] = field(default_factory=lambda: {"bm25": 0.6, "dense": 0.4})
     # Typed without diacritics, Vietnamese defeats the encoder (MLQA-vi dense nDCG@10 .26):

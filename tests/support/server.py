@@ -41,10 +41,14 @@ def wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> dict:
 
 @contextlib.contextmanager
 def serving(
-    index_dir: Path, env: Mapping[str, str], *args: str, log: Path | None = None
+    index_dir: Path,
+    env: Mapping[str, str],
+    *args: str,
+    log: Path | None = None,
+    ready_within: float = 60,
 ) -> Iterator[str]:
     """`baocao serve --index-dir index_dir` until the block ends; yields its base URL. With
-    ``log``, what the server prints goes there."""
+    ``log``, what the server prints goes there; it must answer within ``ready_within`` s."""
     port = free_port()
     printed = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
     server = subprocess.Popen(
@@ -53,7 +57,7 @@ def serving(
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(f"{base}/health", server)
+        wait_for(f"{base}/health", server, ready_within)
         yield base
     finally:
         server.terminate()
