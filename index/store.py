@@ -3,7 +3,8 @@
     <index_dir>/CURRENT            the id of the live build (replaced atomically)
     <index_dir>/PREVIOUS           the id of the build kept beside it
     <index_dir>/builds/<id>/       manifest.json, manifest.sha256, documents.jsonl,
-                                   passages.jsonl, bm25_*.npz + bm25_*.vocab.json, dense.faiss,
+                                   passages.jsonl, bm25_*.{indptr,indices,data}.npy (memory-mapped
+                                   on load) + bm25_*.vocab.json + bm25_*.meta.json, dense.faiss,
                                    facts.jsonl
     <index_dir>/.lock              held (flock) by the one run writing a build
 

@@ -1,14 +1,18 @@
 """BM25 scores against the reference: rank-bm25's BM25Okapi."""
 
+import json
+from collections import Counter
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
+from scipy import sparse
 
 from baocao.corpus.loader import load_reports, sample_corpus_dir
 from baocao.index.analyzer import analyze
-from baocao.index.bm25 import BM25Settings, SparseBM25, okapi_idf
+from baocao.index.bm25 import BM25Builder, BM25Settings, SparseBM25, okapi_idf
 
 TOKENS = st.lists(st.sampled_from(["ở", "y", "dân", "vận", "2343", "16-bc/tu", "đối", "thoại"]))
 
@@ -79,3 +83,69 @@ def test_load_refuses_a_vocabulary_that_does_not_fit(tmp_path):
 def test_empty_corpus_and_empty_query():
     assert SparseBM25.build([]).scores(["a"]).shape == (0,)
     assert SparseBM25.build([["a"], []]).scores([]).tolist() == [0.0, 0.0]
+
+
+def test_a_build_in_many_chunks_writes_the_same_matrix(seed_documents):
+    whole = SparseBM25.build(seed_documents)
+    builder = BM25Builder(chunk_tokens=500)  # dozens of spilled chunks
+    for tokens in seed_documents:
+        builder.add(tokens)
+    chunked = builder.finish()
+    assert chunked.vocabulary == whole.vocabulary
+    for name in ("indptr", "indices", "data"):
+        np.testing.assert_array_equal(getattr(chunked, name), getattr(whole, name))
+
+
+def test_weights_are_bit_for_bit_those_of_the_scipy_formula(seed_documents):
+    # The former build: a (documents x terms) count matrix, then the formula on its entries.
+    index = SparseBM25.build(seed_documents)
+    rows = [r for r, doc in enumerate(seed_documents) for _ in doc]
+    columns = [index.vocabulary[t] for doc in seed_documents for t in doc]
+    tf = sparse.csc_matrix((np.ones(len(rows)), (rows, columns)), shape=index.weights.shape)
+    tf.sum_duplicates()
+    doc_len = np.array([len(doc) for doc in seed_documents], dtype=np.float64)
+    idf = okapi_idf(np.diff(tf.indptr).astype(np.float64), len(doc_len), 0.25)
+    coo = tf.tocoo()
+    norm = 1.5 * (1 - 0.75 + 0.75 * doc_len[coo.row] / doc_len.mean())
+    data = idf[coo.col] * coo.data * (1.5 + 1) / (coo.data + norm)
+    expected = sparse.csc_matrix((data, (coo.row, coo.col)), shape=tf.shape)
+    np.testing.assert_array_equal(index.indptr, expected.indptr)
+    np.testing.assert_array_equal(index.indices, expected.indices)
+    np.testing.assert_array_equal(index.data, expected.data)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_scores_are_bit_for_bit_the_column_product(seed_documents, query):
+    index = SparseBM25.build(seed_documents)
+    terms = analyze(query).words + analyze(query).bigrams
+    counts = Counter(t for t in terms if t in index.vocabulary)
+    product = index.weights[:, [index.vocabulary[t] for t in counts]] @ np.array(
+        list(counts.values()), dtype=np.float64
+    )
+    np.testing.assert_array_equal(index.scores(terms), product)
+
+
+def test_loads_memory_mapped(tmp_path, seed_documents):
+    SparseBM25.build(seed_documents).save(tmp_path, "field")
+    loaded = SparseBM25.load(tmp_path, "field")
+    assert all(isinstance(a, np.memmap) for a in (loaded.indptr, loaded.indices, loaded.data))
+    assert not loaded.data.flags.writeable
+
+
+def test_an_index_saved_before_mmap_still_loads(tmp_path, seed_documents):
+    # The former format: one .npz of the CSC arrays (int32 indptr and indices) and the vocabulary.
+    index = SparseBM25.build(seed_documents)
+    w = index.weights
+    np.savez(tmp_path / "field.npz", data=w.data, indices=w.indices, indptr=w.indptr,
+             shape=np.array(w.shape))  # fmt: skip
+    terms = sorted(index.vocabulary, key=index.vocabulary.__getitem__)
+    (tmp_path / "field.vocab.json").write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
+    loaded = SparseBM25.load(tmp_path, "field")
+    query = analyze(QUERIES[0]).words
+    np.testing.assert_array_equal(loaded.scores(query), index.scores(query))
+    assert loaded.positive == index.positive
+
+
+def test_positive_says_whether_every_weight_is_above_zero(seed_documents):
+    assert SparseBM25.build(seed_documents).positive
+    assert not SparseBM25.build([["a"], ["b"]]).positive  # idf 0 for a term in 1 of 2

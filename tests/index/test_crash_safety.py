@@ -219,8 +219,8 @@ DAMAGE = {
         "passages.jsonl was changed after the build",
     ),
     "truncated bm25 matrix": (
-        lambda b: _truncate(b / "bm25_words.npz", 500),
-        "bm25_words.npz is truncated or was edited: 500 bytes",
+        lambda b: _truncate(b / "bm25_words.data.npy", 500),
+        "bm25_words.data.npy is truncated or was edited: 500 bytes",
     ),
     "missing vocabulary": (
         lambda b: (b / "bm25_bigrams.vocab.json").unlink(),

@@ -210,8 +210,8 @@ def test_load_refuses_damaged_or_missing_files(index, tmp_path):
     with pytest.raises(store.IndexUnusable, match="damaged.*rebuild with"):
         HybridIndex.load(tmp_path, index.encoder)
     build = index.save(tmp_path)
-    (build / "bm25_words.npz").unlink()
-    with pytest.raises(store.IndexUnusable, match="bm25_words.npz"):
+    (build / "bm25_words.data.npy").unlink()
+    with pytest.raises(store.IndexUnusable, match="bm25_words.data.npy"):
         HybridIndex.load(tmp_path, index.encoder)
 
 

@@ -1,10 +1,21 @@
 """Keyword side as a user sees it: accents, numbers, document numbers, field weights."""
 
+from collections import Counter
+
 import numpy as np
 import pytest
 
+from baocao.corpus.loader import load_reports, sample_corpus_dir
+from baocao.corpus.vietnamese import fold_diacritics
+from baocao.eval.goldset import load_gold
 from baocao.index.analyzer import analyze
-from baocao.index.keyword import KeywordIndex, KeywordSettings, field_terms, top_rows
+from baocao.index.keyword import (
+    KeywordIndex,
+    KeywordSettings,
+    field_terms,
+    top_positive,
+    top_rows,
+)
 
 TEXTS = [
     "Sửa chữa đường giao thông nông thôn ở các xã",
@@ -103,3 +114,51 @@ def test_tiny_corpus_still_finds_passages_holding_the_terms():
     index = KeywordIndex.build(["673 cuộc đối thoại", "giá lúa tăng"])
     assert index.scores("673 cuộc đối thoại").tolist() == [0.0, 0.0]
     assert index.search("673 cuộc đối thoại", 5)[0] == [0]
+
+
+def exhaustive_top(index, query, k, among=None):
+    """The reference: each field's columns multiplied out (scipy), weighted and summed; the
+    rows holding any query term, sorted by score then row."""
+    terms = field_terms(analyze(query))
+    scores, holding = np.zeros(index.size), set()
+    for name, weight in index.field_weights(query).items():
+        field = index.fields[name]
+        counts = Counter(t for t in terms[name] if t in field.vocabulary)
+        columns = field.weights[:, [field.vocabulary[t] for t in counts]]
+        scores += weight * (columns @ np.array(list(counts.values()), dtype=np.float64))
+        holding |= set(columns.indices.tolist())
+    if among is not None:
+        holding &= set(among.tolist())
+    return sorted(holding, key=lambda row: (-scores[row], row))[:k], scores
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    passages = load_reports([sample_corpus_dir()]).passages
+    return KeywordIndex.build(p.text for p in passages), passages
+
+
+def test_search_equals_the_exhaustive_scorer_on_real_and_random_queries(bundled):
+    index, passages = bundled
+    rng = np.random.default_rng(7)
+    words = [w for p in passages[::7] for w in p.text.split()]
+    queries = [q.question for q in load_gold()[::3]]
+    queries += [" ".join(rng.choice(words, rng.integers(1, 25))) for _ in range(60)]
+    queries += [fold_diacritics(q) for q in queries[::4]]  # typed without diacritics
+    assert all(field.positive for field in index.fields.values())
+    for query in queries:
+        for k in (1, 10, 50):
+            among = np.flatnonzero(rng.random(index.size) < 0.3) if k == 50 else None
+            rows, scores = index.search(query, k, among)
+            expected_rows, expected_scores = exhaustive_top(index, query, k, among)
+            assert rows == expected_rows, query
+            np.testing.assert_array_equal(scores, expected_scores)
+
+
+def test_top_positive_equals_top_rows_over_the_rows_above_zero():
+    rng = np.random.default_rng(0)
+    for size in (5, 700, 5_000):
+        for _ in range(30):
+            scores = rng.integers(0, 6, size=size).astype(float) * rng.random() * 3
+            for k in (1, 3, 10, 50):
+                assert top_positive(scores, k) == top_rows(scores, np.flatnonzero(scores > 0), k)
