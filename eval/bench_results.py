@@ -4,10 +4,11 @@
 
 For every gold question (all splits: this times work, it scores nothing) the hits are searched
 once in bm25 mode (no encoder: the hits are what matters here, not how they were found), then
-``Searcher.results`` is timed on them, and its two halves apart: ``highlights`` and ``cite``
-for each hit. "warm": the best of ``--repeats`` runs in a row (the passages' terms and the
-query's marks cached, as in a server after its first queries); "cold": one run after the
-highlighter's caches are emptied (a passage never shown before). p50/p95 over the questions.
+timed: ``Searcher.results`` with the citations' text as a response carries them, and its two
+halves apart (``highlights``; ``cite`` with ``Citation.text`` and ``source``). "warm": the
+best of ``--repeats`` runs in a row (the passages' terms, the query's marks and the citations
+cached, as in a server after its first queries); "cold": one run after those caches are
+emptied (passages never shown before). p50/p95 over the questions.
 """
 
 from __future__ import annotations
@@ -22,14 +23,17 @@ import numpy as np
 
 from baocao.eval.goldset import load_split
 from baocao.index.build import open_index
-from baocao.qa import highlight
+from baocao.qa import citation, highlight
 from baocao.qa.highlight import highlights
 from baocao.qa.search import Searcher, cite
 
-# emptied before each cold run (a highlighter without caches has none to empty)
+# emptied before each cold run (older code without them has none to empty)
 CACHES = [
-    getattr(highlight, name) for name in ("_text_terms", "_query_marks") if hasattr(highlight, name)
-]
+    getattr(module, name)
+    for module, name in ((highlight, "_text_terms"), (highlight, "_query_marks"),
+                         (citation, "_document_citation"), (citation, "_section_label"))
+    if hasattr(module, name)
+]  # fmt: skip
 
 
 def _cold_and_warm(run: Callable[[], object], repeats: int) -> tuple[float, float]:
@@ -45,25 +49,33 @@ def _cold_and_warm(run: Callable[[], object], repeats: int) -> tuple[float, floa
     return times[0], min(times[1:])
 
 
+def _shown(searcher: Searcher, ranked, query: str) -> list:
+    """What /search turns hits into: results, and their citations as text."""
+    results = searcher.results(ranked, query)
+    return [(result.citation.text(), result.citation.source()) for result in results]
+
+
 def _highlights(hits: list, query: str, common: frozenset[str]) -> list:
     return [highlights(hit.passage.text, query, common) for hit in hits]
 
 
 def _citations(hits: list, documents: dict) -> list:
-    return [cite(hit.passage, documents.get(hit.passage.doc_id)) for hit in hits]
+    """Each hit's citation as a response carries it: the citing form and the file's place."""
+    cited = [cite(hit.passage, documents.get(hit.passage.doc_id)) for hit in hits]
+    return [(citation.text(), citation.source()) for citation in cited]
 
 
 def measure(searcher: Searcher, questions: list[str], k: int, repeats: int) -> dict[str, tuple]:
     """step -> (cold ms per question, warm ms per question)."""
     documents = searcher.index.documents
     common = searcher.vocabulary.common
-    steps: dict[str, tuple[list, list]] = {"results": ([], []), "highlights": ([], []),
-                                           "citations": ([], [])}  # fmt: skip
+    names = ("results + citations' text", "highlights", "citations")
+    steps: dict[str, tuple[list, list]] = {name: ([], []) for name in names}
     for question in questions:
         ranked = searcher.ranked(question, k, "bm25")
         hits = ranked.hits
         runs = {
-            "results": functools.partial(searcher.results, ranked, question),
+            "results + citations' text": functools.partial(_shown, searcher, ranked, question),
             "highlights": functools.partial(_highlights, hits, question, common),
             "citations": functools.partial(_citations, hits, documents),
         }
