@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import os
 import random
@@ -203,6 +204,29 @@ def _rows(setup: str, result: dict) -> list[str]:
     return rows
 
 
+def _workers(options: list[str]) -> int:
+    """The --workers a `baocao serve` command line asks for (1 without)."""
+    for i, option in enumerate(options):
+        if option == "--workers" and i + 1 < len(options):
+            return int(options[i + 1])
+        if option.startswith("--workers="):
+            return int(option.partition("=")[2])
+    return 1
+
+
+def _wait_for_workers(base: str, workers: int, seconds: float = 120) -> None:
+    """Until ``workers`` processes answer /health (a worker still loading its index leaves the
+    others every connection made meanwhile); each probe on a new connection."""
+    seen: set = set()
+    deadline = time.monotonic() + seconds
+    while len(seen) < workers and time.monotonic() < deadline:
+        with contextlib.suppress(httpx.HTTPError, ValueError):
+            seen.add(httpx.get(base + "/health", timeout=5).json().get("process"))
+        time.sleep(0.05)
+    if len(seen) < workers:
+        raise RuntimeError(f"only {len(seen)} of {workers} workers answered in {seconds:.0f} s")
+
+
 def _capacity(setup: str, result: dict) -> str:
     """What the server's own CPU time says, whatever else shares the machine: CPU ms per
     request, and the requests/s two idle cores would give at that cost (the server's and this
@@ -250,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         limit = ("--max-in-flight", str((args.clients + args.hogs) * 2))
         extra = shlex.split(args.serve_args)
         with served(index_dir, *limit, *options, *extra, env=env) as base:
+            _wait_for_workers(base, _workers([*options, *extra]))
             asyncio.run(_load(base, questions[:20], args.mix, 4, 3))  # warm-up, both workers
             port = int(base.rpartition(":")[2])
             cpu_before = server_cpu_seconds(port)
