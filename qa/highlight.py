@@ -11,10 +11,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from baocao.corpus.vietnamese import canonical
 from baocao.index.analyzer import analyze, fold, is_unaccented, term_spans
@@ -74,23 +77,87 @@ def highlights(
     text: str, query: str, common: frozenset[str] = frozenset()
 ) -> tuple[tuple[int, int], ...]:
     """[start, end) spans of ``text`` to mark for ``query``, in order, not overlapping."""
-    if len(canonical(text)) != len(text):  # offsets would not line up
+    terms = _text_terms(text)
+    if terms is None:  # offsets would not line up
         return ()
+    return _query_marks(query, common).spans(terms)
+
+
+@dataclass(frozen=True)
+class _TextTerms:
+    """A text's word-level terms as highlighting reads them (built once per text: the same
+    passages come back query after query)."""
+
+    exact: tuple[str, ...]
+    folded: tuple[str, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    spaced: tuple[bool, ...]  # only spaces between term i and term i + 1
+
+    def keys(self, exact: bool) -> tuple[str, ...]:
+        return self.exact if exact else self.folded
+
+
+@functools.lru_cache(maxsize=4096)  # ≈ 2.5 KB a passage of 100 words (terms are interned)
+def _text_terms(text: str) -> _TextTerms | None:
+    if len(canonical(text)) != len(text):
+        return None
     spans = term_spans(text)
-    marked: list[tuple[int, int]] = []
-    taken: set[int] = set()  # term positions inside a marked phrase
+    exact = tuple(sys.intern(term) for term, _, _ in spans)
+    starts = tuple(start for _, start, _ in spans)
+    ends = tuple(end for _, _, end in spans)
+    spaced = tuple(text[end:start].isspace() for end, start in zip(ends, starts[1:], strict=False))
+    return _TextTerms(exact, tuple(fold(list(exact))), starts, ends, spaced)
+
+
+@dataclass(frozen=True)
+class _QueryMarks:
+    """What ``query`` asks to mark, worked out once per query: its quoted phrases, the words
+    marked alone and the pairs marked together."""
+
+    phrases: tuple[tuple[tuple[str, ...], bool], ...]  # (keys, compared with diacritics)
+    exact: bool
+    alone: frozenset[str]
+    pairs: frozenset[tuple[str, str]]
+
+    def spans(self, terms: _TextTerms) -> tuple[tuple[int, int], ...]:
+        starts, ends, spaced = terms.starts, terms.ends, terms.spaced
+        marked: list[tuple[int, int]] = []
+        taken: set[int] = set()  # term positions inside a marked phrase
+        for wanted, exact in self.phrases:
+            keys, n = terms.keys(exact), len(wanted)
+            for i in range(len(keys) - n + 1) if n else ():
+                if keys[i : i + n] == wanted and not taken.intersection(range(i, i + n)):
+                    marked.append((starts[i], ends[i + n - 1]))
+                    taken.update(range(i, i + n))
+        keys = terms.keys(self.exact)
+        alone, pairs = self.alone, self.pairs
+        chosen = [key in alone for key in keys]
+        for i in range(len(keys) - 1):
+            paired = spaced[i] and (keys[i], keys[i + 1]) in pairs
+            if paired and not (taken and taken.intersection((i, i + 1))):
+                chosen[i] = chosen[i + 1] = True
+        for i in taken:
+            chosen[i] = False
+        for i, on in enumerate(chosen):
+            if not on:
+                continue
+            if i and chosen[i - 1] and spaced[i - 1]:
+                marked[-1] = (marked[-1][0], ends[i])  # "dân vận" as one mark
+            else:
+                marked.append((starts[i], ends[i]))
+        return tuple(sorted(marked))
+
+
+@functools.lru_cache(maxsize=256)
+def _query_marks(query: str, common: frozenset[str]) -> _QueryMarks:
+    phrases = []
     for phrase in _QUOTED_RE.findall(query):
-        wanted = _keys([t for t, _, _ in term_spans(phrase)], not is_unaccented(phrase))
-        keys = _keys([t for t, _, _ in spans], not is_unaccented(phrase))
-        n = len(wanted)
-        for i in range(len(keys) - n + 1) if n else ():
-            if keys[i : i + n] == wanted and not taken & set(range(i, i + n)):
-                marked.append((spans[i][1], spans[i + n - 1][2]))
-                taken |= set(range(i, i + n))
+        exact = not is_unaccented(phrase)
+        phrases.append((tuple(_keys([t for t, _, _ in term_spans(phrase)], exact)), exact))
     rest = _QUOTED_RE.sub(" ", query)
     exact = not is_unaccented(query)
     words = _keys(analyze(rest).words, exact)
-    keys = _keys([t for t, _, _ in spans], exact)
     unmarked = UNMARKED if exact else _FOLDED
     if exact:
         common = {term for term in common if not term.startswith("~")} | unmarked
@@ -103,21 +170,7 @@ def highlights(
         (a, b) for a, b in zip(words, words[1:], strict=False)
         if a not in unmarked and b not in unmarked
     }  # fmt: skip
-    chosen = [i not in taken and keys[i] in alone for i in range(len(keys))]
-    for i in range(len(keys) - 1):
-        if i in taken or i + 1 in taken:
-            continue
-        if (keys[i], keys[i + 1]) in pairs and text[spans[i][2] : spans[i + 1][1]].isspace():
-            chosen[i] = chosen[i + 1] = True
-    for i, on in enumerate(chosen):
-        if not on:
-            continue
-        start, end = spans[i][1], spans[i][2]
-        if i and chosen[i - 1] and text[spans[i - 1][2] : start].isspace():
-            marked[-1] = (marked[-1][0], end)  # "dân vận" as one mark
-        else:
-            marked.append((start, end))
-    return tuple(sorted(marked))
+    return _QueryMarks(tuple(phrases), exact, frozenset(alone), frozenset(pairs))
 
 
 _FOLDED = frozenset(fold(list(UNMARKED)))

