@@ -46,7 +46,7 @@ from baocao.index.query_cache import QueryCacheSettings, with_query_cache
 from baocao.index.routing import UNSURE
 from baocao.index.texts import ContextSettings
 from baocao.qa.highlight import quoted_phrase
-from baocao.qa.search import CANDIDATES, Filters, Searcher, check_query, passage_filter
+from baocao.qa.search import CANDIDATES, Filters, Searcher, check_query
 
 K = 10
 METRIC = "ndcg@10"
@@ -136,6 +136,11 @@ class _Given:
         return self.hits
 
 
+def _selected_rows(selected) -> np.ndarray:
+    """The rows a phrase leaves (none when the index says nothing passes)."""
+    return selected if isinstance(selected, np.ndarray) else np.empty(0, np.int64)
+
+
 def prepare(dataset: EvalSet, encoder, settings: IndexSettings) -> Prepared:
     index = HybridIndex.build(dataset.passages, dataset.documents, encoder, settings,
                               cache=_embedding_cache(), progress=False)  # fmt: skip
@@ -146,8 +151,8 @@ def prepare(dataset: EvalSet, encoder, settings: IndexSettings) -> Prepared:
         query = canonical(check_query(text))
         queries[qid] = query
         phrase = quoted_phrase(text)
-        where = passage_filter(Filters(), index.documents, phrase)
-        among[qid] = rows if where is None else index._rows_where(where)
+        selected = index.selection(Filters(phrase=phrase or ""))
+        among[qid] = rows if selected is None else _selected_rows(selected)
         scores, held = index.keyword._score(query)
         bm25[qid], matched[qid] = scores, np.intersect1d(held, among[qid], assume_unique=True)
         dense[qid] = index.dense.score_rows(encoder.encode_queries([query])[0], rows)
