@@ -83,25 +83,9 @@ def ingest(
     run = IngestRun(shard=(index, count))
     client = open_client(uri)
     try:
-        _create(client, collection, encoder.dim, settings, server="://" in uri)
-        _load(client, collection)
         names = _names(collection)
-        meta = _read_meta(client, collection)
-        if meta is None:
-            client.upsert(
-                names["meta"],
-                [
-                    {
-                        "key": "manifest",
-                        "source_file": "",
-                        "file_hash": "",
-                        "record": json.dumps(_meta_record(encoder, settings)),
-                        "unused": [0.0, 0.0],
-                    }
-                ],
-            )
-        else:
-            _check_meta(meta, encoder, uri, collection)
+        meta = _open_collection(client, collection, encoder, settings, uri)
+        if meta is not None:  # an existing collection keeps the settings it was built with
             settings = IndexSettings.from_dict(meta["settings"])
         digest = settings_digest(settings, encoder)
         # where the reports were read from: GET /documents/{id}/file finds a file by its name
@@ -372,25 +356,8 @@ def ingest_passages(
     started = time.perf_counter()
     client = open_client(uri)
     try:
-        _create(client, collection, encoder.dim, settings, server="://" in uri)
-        _load(client, collection)
         names = _names(collection)
-        meta = _read_meta(client, collection)
-        if meta is None:
-            client.upsert(
-                names["meta"],
-                [
-                    {
-                        "key": "manifest",
-                        "source_file": "",
-                        "file_hash": "",
-                        "record": json.dumps(_meta_record(encoder, settings)),
-                        "unused": [0.0, 0.0],
-                    }
-                ],
-            )
-        else:
-            _check_meta(meta, encoder, uri, collection)
+        _open_collection(client, collection, encoder, settings, uri)
         digest = settings_digest(settings, encoder)
         by_id = {d.doc_id: d for d in documents}
         rows = [
@@ -425,3 +392,19 @@ def ingest_passages(
         client.close()
     run.seconds = time.perf_counter() - started
     return run
+
+
+def _open_collection(client, collection: str, encoder: Encoder, settings: IndexSettings, uri: str):
+    """Create and load the collection; write its manifest when new, else check the stored one
+    against ``encoder`` and return it (None for a new collection)."""
+    _create(client, collection, encoder.dim, settings, server="://" in uri)
+    _load(client, collection)
+    meta = _read_meta(client, collection)
+    if meta is None:
+        record = json.dumps(_meta_record(encoder, settings))
+        row = {"key": "manifest", "source_file": "", "file_hash": "", "record": record,
+               "unused": [0.0, 0.0]}  # fmt: skip
+        client.upsert(_names(collection)["meta"], [row])
+    else:
+        _check_meta(meta, encoder, uri, collection)
+    return meta
