@@ -179,16 +179,16 @@ def ask_question(body: AskRequest, catalog: CatalogDep) -> AskResponse:
     started = time.perf_counter()
     filters = Filters.from_dict(body.filters.to_dict(), catalog.index.documents)
     index = OneSearch(catalog.index)  # the hits listed and the answer share one search
+    searcher = catalog.searcher.over(index)
     listed, count = [], None
     if body.hits:
         read = reports_wording(body.question)
         if read.strip():
-            searcher = Searcher(index)
             hits = searcher.hits(read, body.hits, ASK_MODE, filters, field="question")
             listed = [catalog.searcher.result(hit, rank, body.question)
                       for rank, hit in enumerate(hits, start=1)]  # fmt: skip
         count = total(catalog.searcher, body.question, filters)
-    answer = ask(index, body.question, k=body.k, filters=filters)
+    answer = ask(index, body.question, k=body.k, filters=filters, searcher=searcher)
     common = catalog.searcher.vocabulary.common
     return ask_response(answer, catalog.index.documents, started, common, listed, count)
 

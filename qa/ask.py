@@ -38,7 +38,7 @@ from baocao.index.backends import SearchIndex
 from baocao.index.hit import Hit
 from baocao.qa.factbook import fact_book, known_places
 from baocao.qa.scope import Asked, coverage_note, read_scope, scope_fit, uncovered
-from baocao.qa.search import Filters, Searcher, check_k, check_query
+from baocao.qa.search import Filters, Searcher, check_k, check_query, searcher_of
 
 QUESTION_KINDS = ("quantity", "when", "who", "which", "what", "list", "other")
 
@@ -1095,7 +1095,7 @@ def facts_about(
         return []
     if not is_question(read):  # "cuộc đối thoại" is read as "bao nhiêu cuộc đối thoại"
         read = f"bao nhiêu {read}"
-    hits = Searcher(index).hits(read, 20, "hybrid", filters)
+    hits = searcher_of(index).hits(read, 20, "hybrid", filters)
     parsed, asked, book = _parse_question(read), read_scope(read), fact_book(index)
     candidates = [
         candidate
@@ -1210,14 +1210,17 @@ def ask(
     k: int = 5,
     filters: Filters | None = None,
     settings: AskSettings = DEFAULT_SETTINGS,
+    searcher: Searcher | None = None,
 ) -> Answer:
     """Search ``index`` for ``question`` (``ASK_MODE``, among the passages ``filters`` accept) and
-    extract the answer from the k best hits."""
+    extract the answer from the k best hits. ``searcher``: one over ``index`` to search with
+    (default: the index's own, kept between questions)."""
     check_query(question, "question")
     check_k(k)
     read = reports_wording(question)
     if not read.strip():  # nothing left once control characters are cleaned away
         return Answer(question, None, False, None, None, None, None, None, None, (), 0.0)
-    hits = Searcher(index).hits(read, k, ASK_MODE, filters, field="question")
+    searcher = searcher or searcher_of(index)
+    hits = searcher.hits(read, k, ASK_MODE, filters, field="question")
     answer = extract_answer(read, hits, index, settings)
     return replace(answer, question=question)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -157,6 +159,20 @@ class Ranked:
         return self.route.dense
 
 
+_searchers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_searchers_lock = threading.Lock()
+
+
+def searcher_of(index: SearchIndex) -> Searcher:
+    """One searcher per loaded index, kept as long as the index lives: its vocabulary (every
+    passage read) is built once, not per question."""
+    with _searchers_lock:
+        found = _searchers.get(index)
+        if found is None:
+            found = _searchers[index] = Searcher(index)
+        return found
+
+
 class Searcher:
     """search / similar over one loaded index."""
 
@@ -166,6 +182,16 @@ class Searcher:
         self._places = sorted({d.place for d in index.documents.values() if d.place}, key=len)
         self._kinds = sorted({d.kind for d in index.documents.values() if d.kind}, key=len)
         self._vocabulary: Vocabulary | None = None
+
+    def over(self, index: SearchIndex) -> Searcher:
+        """A searcher of ``index`` (a view of this one's index, such as one request's) that
+        shares this one's settings and vocabulary instead of reading every passage again."""
+        view = Searcher.__new__(Searcher)
+        view.__dict__.update(self.__dict__)
+        view.index = index
+        _ = self.vocabulary  # built once, here, and shared
+        view._vocabulary = self._vocabulary
+        return view
 
     @property
     def vocabulary(self) -> Vocabulary:

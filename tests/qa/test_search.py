@@ -159,3 +159,15 @@ def test_a_citation_says_where_in_the_file(file, lines, pages, place):
     assert citation.text() == "Báo cáo số 16-BC/TU ngày 11/11/2020, mục I, chú thích 6"
     assert citation.source() == place
     assert citation.full() == f"{citation.text()} — {place}"
+
+
+def test_the_words_of_an_index_are_read_once_per_index_not_per_question(bundled_index):
+    """ask() and facts_about() search through one kept searcher per index, and a request's view
+    of the index (the API's OneSearch) shares its vocabulary instead of reading every passage."""
+    from baocao.qa.search import searcher_of
+
+    kept = searcher_of(bundled_index)
+    assert searcher_of(bundled_index) is kept
+    view = kept.over(object())  # type: ignore[arg-type]  # any view of the index
+    assert view.vocabulary is kept.vocabulary
+    assert view.index is not kept.index and kept.index is bundled_index
