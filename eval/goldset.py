@@ -4,8 +4,9 @@
 **tune** (60%: every weight, threshold and rule of ``ask`` is chosen on it) and **test** (40%).
 The other sets were written from the reports alone by someone who never saw an answer; once
 their answers are studied to change a rule, a set moves to tune and a new blind set is written.
-``scope_questions.jsonl`` (ids "s…") and ``blind_questions.jsonl`` ("b…") are tune now;
-``blind2_questions.jsonl`` ("c…") is test. Quality figures are reported on the test split.
+``scope_questions.jsonl`` (ids "s…"), ``blind_questions.jsonl`` ("b…") and
+``blind2_questions.jsonl`` ("c…") are tune now; ``blind3_questions.jsonl`` ("d…") is test.
+Quality figures are reported on the test split.
 
 A passage is relevant to a question when its source spans cover most of the question's
 evidence (an exact substring of the report file), so re-chunking never invalidates the set.
@@ -27,9 +28,10 @@ GOLD_DIR = Path(__file__).parent / "gold"
 GOLD_FILE = GOLD_DIR / "questions.jsonl"
 SCOPE_FILE = GOLD_DIR / "scope_questions.jsonl"  # written blind, answers studied: tune
 BLIND_FILE = GOLD_DIR / "blind_questions.jsonl"  # written blind, answers studied: tune
-BLIND2_FILE = GOLD_DIR / "blind2_questions.jsonl"  # written blind, never tuned on: test
-GOLD_FILES = (GOLD_FILE, SCOPE_FILE, BLIND_FILE, BLIND2_FILE)
-_TUNE_SETS, _TEST_SETS = ("s", "b"), ("c",)  # id prefixes of the blind sets
+BLIND2_FILE = GOLD_DIR / "blind2_questions.jsonl"  # written blind, answers studied: tune
+BLIND3_FILE = GOLD_DIR / "blind3_questions.jsonl"  # written blind, never tuned on: test
+GOLD_FILES = (GOLD_FILE, SCOPE_FILE, BLIND_FILE, BLIND2_FILE, BLIND3_FILE)
+_TUNE_SETS, _TEST_SETS = ("s", "b", "c"), ("d",)  # id prefixes of the blind sets
 QUESTION_TYPES = ("numeric", "fact", "wording", "list")
 QUESTION_CLASSES = ("scope", "unanswerable", "compound", "short_span", "other")
 SPLITS = ("tune", "test", "all")

@@ -22,9 +22,10 @@ from baocao.eval.metrics import evaluate
 from baocao.eval.trec import export_beir, read_run
 from baocao.eval.tune import THRESHOLDS, threshold_table
 
-# The gate runs on the test split (gold test 40% + blind2: 220 questions, 187 with evidence a
-# passage holds), never on the questions ask's settings were tuned on. Floors a little under
-# today's measured values (adaptive recall@5 .968, mrr@10 .895; hybrid .968 / .902; bm25 .973 /
+# The gate runs on the test split (gold test 40% + blind3: 227 questions, 190 with evidence a
+# passage holds), never on the questions ask's settings were tuned on. The floors below were
+# measured when blind2 was the test set: measure them anew on blind3 (not done by its writer,
+# who must not see answers). Floors a little under the measured values (adaptive recall@5 .968, mrr@10 .895; hybrid .968 / .902; bm25 .973 /
 # .865; dense recall@5 .754): raise them as the system improves, never lower them to make a
 # change pass (they were set anew when the test set changed).
 FLOORS = {

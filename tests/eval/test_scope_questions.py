@@ -1,8 +1,8 @@
-"""The question sets written blind (eval/gold/scope_questions.jsonl, ids "s…", and
-eval/gold/blind_questions.jsonl, ids "b…", now tune; eval/gold/blind2_questions.jsonl, ids "c…",
-test) are well formed and agree with the corpus.
+"""The question sets written blind (eval/gold/scope_questions.jsonl, ids "s…",
+eval/gold/blind_questions.jsonl, ids "b…", and eval/gold/blind2_questions.jsonl, ids "c…", now
+tune; eval/gold/blind3_questions.jsonl, ids "d…", test) are well formed and agree with the corpus.
 
-Both were written from the report texts alone, before looking at any system answer. It tests
+All were written from the report texts alone, before looking at any system answer. It tests
 whether an answer keeps to the scope the question asks for (year, level, province, term average
 vs one year, actual vs target) and whether the system declines questions no report answers.
 Evidence strings are copied from the files as they are (003 keeps its NFD syllables and
@@ -35,6 +35,7 @@ SETS = {
     "scope": (GOLD / "scope_questions.jsonl", r"s\d{3,}", True),
     "blind": (GOLD / "blind_questions.jsonl", r"b\d{3,}", False),  # parts are quoted
     "blind2": (GOLD / "blind2_questions.jsonl", r"c\d{3,}", False),
+    "blind3": (GOLD / "blind3_questions.jsonl", r"d\d{3,}", False),
 }
 # A part may lie just past its evidence: a page's footnotes can split a document number from
 # its date ("Quyết định số 1018/QĐ-UBND" … "ngày 03-5-2019").
