@@ -825,7 +825,8 @@ _FRACTION_BEFORE_RE = re.compile(
 _FROM_TO_RE = re.compile(
     r"từ\s+(?:[^\W\d_]+\s+){0,3}\d[^;]{0,70}?\s(?:lên|xuống còn|xuống|còn)\s+"
     r"(?:[^\W\d_]+\s+){0,2}\d+(?:[.,/]\d+)*(?:\s?%)?"
-    r"(?:\s+(?:tỷ đồng|triệu đồng|USD|đồng|người|hộ|điểm|lượt))?"
+    r"(?:\s+(?:tỷ đồng|triệu đồng|USD|đồng|người|hộ|điểm|lượt))?",
+    re.IGNORECASE,  # "Từ 30 ban … giảm xuống còn 22 ban" opens a sentence
 )
 _TERM_AFTER_RE = re.compile(r"[^;.]{0,60}?(nhiệm kỳ\s+\d{4}\s?[-–]\s?\d{4})")
 _MAX_ANSWER_CHARS = 200

@@ -462,6 +462,9 @@ ANY_CONFIDENCE = replace(DEFAULT_SETTINGS, threshold=-5.0)
          "2015-2020?", ("1.406 USD", "2.025 USD")),
         ("Tỷ trọng công nghiệp - xây dựng trong cơ cấu kinh tế Kon Tum thay đổi ra sao từ 2015 "
          "đến 2020?", ("23,19%", "27,6%")),
+        # a change opening its sentence: "Từ 30 ban … giảm xuống còn 22 ban"
+        ("Sau sắp xếp, số ban của Mặt trận và các đoàn thể cấp tỉnh Kon Tum giảm từ bao nhiêu "
+         "xuống bao nhiêu?", ("30 ban", "22")),
         # a count out of a total keeps its share
         ("Tỷ lệ giải quyết đơn khiếu nại ở Kiên Giang năm 2019?", ("291/417", "69,84%")),
         # a document asked with its date
