@@ -23,22 +23,23 @@ from baocao.eval.trec import export_beir, read_run
 from baocao.eval.tune import THRESHOLDS, threshold_table
 
 # The gate runs on the test split (gold test 40% + blind3: 227 questions, 190 with evidence a
-# passage holds), never on the questions ask's settings were tuned on. The floors below were
-# measured when blind2 was the test set: measure them anew on blind3 (not done by its writer,
-# who must not see answers). Floors a little under the measured values (adaptive recall@5 .968, mrr@10 .895; hybrid .968 / .902; bm25 .973 /
-# .865; dense recall@5 .754): raise them as the system improves, never lower them to make a
-# change pass (they were set anew when the test set changed).
+# passage holds), never on the questions ask's settings were tuned on. Set anew when blind3
+# became the test set (40b283b), a little under the values measured then: adaptive recall@5
+# .968, mrr@10 .881; hybrid .974 / .891; bm25 .968 / .887; dense recall@5 .726. Raise them as
+# the system improves, never lower them to make a change pass.
 FLOORS = {
-    "adaptive": {"recall@5": 0.95, "mrr@10": 0.87},
-    "hybrid": {"recall@5": 0.95, "mrr@10": 0.88},
-    "bm25": {"recall@5": 0.95, "mrr@10": 0.84},
-    "dense": {"recall@5": 0.73},
+    "adaptive": {"recall@5": 0.95, "mrr@10": 0.86},
+    "hybrid": {"recall@5": 0.95, "mrr@10": 0.87},
+    "bm25": {"recall@5": 0.95, "mrr@10": 0.87},
+    "dense": {"recall@5": 0.70},
 }
-# ask on the test split. Measured: 220 questions, 125 confident, 127 right, 25 confidently
-# wrong (accuracy .577, confident accuracy .800); numeric 138, 94 right (.681). Far from the
-# targets (.85, at most 2% confidently wrong): these floors only stop it getting worse.
-ASK_FLOORS = {"accuracy": 0.55, "confident_accuracy": 0.77, "numeric accuracy": 0.65}
-ASK_MOST_CONFIDENT_WRONG = 28
+# ask on the test split. Measured (40b283b): 227 questions, 132 confident, 128 right, 31
+# confidently wrong (accuracy .564, confident accuracy .765); numeric 154, 93 right (.604);
+# unanswerable 33, 27 right (.818). Far from the targets (.85, at most 2% confidently wrong):
+# these floors only stop it getting worse.
+ASK_FLOORS = {"accuracy": 0.54, "confident_accuracy": 0.74, "numeric accuracy": 0.58}
+ASK_MOST_CONFIDENT_WRONG = 34
+UNANSWERABLE_FLOOR = 0.78
 HEADLINE = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 
 
@@ -68,7 +69,7 @@ def test_regression_gate_for_answers(answers, gold_eval_set):
     assert answers["confident_wrong"] <= ASK_MOST_CONFIDENT_WRONG, answers["confident_wrong"]
     assert answers["questions"] == len(gold_eval_set.answers)
     unanswerable = answers["by_class"]["unanswerable"]
-    assert unanswerable["accuracy"] >= 0.90, unanswerable  # measured .931: no answer given
+    assert unanswerable["accuracy"] >= UNANSWERABLE_FLOOR, unanswerable  # no confident answer
 
 
 @pytest.mark.slow
