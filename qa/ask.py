@@ -505,10 +505,40 @@ def _hit_candidates(
         in_sentence = [f for f in facts if f.sentence_span == (start, end)]
         for a, b, unit, fact in _answer_spans(question, sentence, start, in_sentence):
             near = _near(question, sentence, a, b)
+            label = _label_of(sentence, a, b)
+            if label is not None:  # "Số phòng học: 131": the label says what is counted
+                near = max(near, _coverage(question, _terms(label, question.folded)))
+                unit = max(unit, _label_unit(question, label))
             pin = _pin(question, sentence, a, b)
             fit = scope_fit(asked, fact.scope) if fact is not None else evidence.scope
             found = replace(evidence, near=near, unit=unit, fit=1.0, pin=pin, scope=fit)
             yield _Candidate(hit, (start, end), (start + a, start + b), found, fact)
+
+
+# "Số phòng học: 131", "Tổng diện tích đất: 32.231m2", "Năm: 2019; Số cuộc: 673" (a table row):
+# an appendix or table line whose value comes after its label.
+_LABEL_RE = re.compile(r"(?:^|[;\n])\s*([^;:\n]{2,80}?)\s*:\s*$")
+_VALUE_END_RE = re.compile(r"\s*(?:[^\W\d_]{1,4}\d?)?\s*(?:[;.\n]|$)")
+
+
+def _label_of(sentence: str, start: int, end: int) -> str | None:
+    """The label of a "label: value" entry whose value is [start, end), else None."""
+    label = _LABEL_RE.search(sentence, 0, start)
+    if label is None or label.end() != start or not _VALUE_END_RE.match(sentence, end):
+        return None
+    return label.group(1)
+
+
+def _label_unit(question: _Question, label: str) -> float:
+    """1 when the label names what the question counts ("bao nhiêu phòng học" / "Số phòng
+    học"), 0.5 when it names its first word, else 0."""
+    asked = question.unit
+    if not asked:
+        return 0.0
+    words = {_normal(w, question.folded) for w in _WORD_RE.findall(label)}
+    if all(word in words for word in asked):
+        return 1.0
+    return 0.5 if asked[0] in words else 0.0
 
 
 def _document_scope(book: FactBook, doc_id: str) -> Scope | None:

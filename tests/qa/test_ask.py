@@ -4,6 +4,7 @@ the gold questions over the bundled reports with the real index."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -524,3 +525,37 @@ def test_a_district_no_figure_is_scoped_to_gets_no_confident_province_figure(
 ):
     answer = ask(bundled_index, question)
     assert not answer.confident and answer.text is None
+
+
+# -- "label: value" lines (an appendix, a table row) ------------------------------------------
+
+OUTLINES = Path(__file__).parents[1] / "corpus" / "outlines"
+
+
+@pytest.fixture(scope="module")
+def self_assessment(tmp_path_factory) -> HybridIndex:
+    """A university self-assessment chapter whose appendix is "label: value" lines."""
+    result = load_reports([OUTLINES / "tu_danh_gia_phan_3.txt"])
+    cache = EmbeddingCache(tmp_path_factory.mktemp("cache") / "vectors.sqlite")
+    documents = [d.document for d in result.documents]
+    return HybridIndex.build(result.passages, documents, load_encoder(), cache=cache)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Trường có bao nhiêu phòng học?", "131"),  # "Số phòng học: 131", not "06 viên chức"
+        ("Năm 2019 có bao nhiêu sinh viên nhập học?", "1.187"),  # not 2020's 1.250
+        ("Số sinh viên nhập học năm 2020 là bao nhiêu?", "1.250"),
+        ("Tỷ lệ sinh viên tốt nghiệp có việc làm sau 12 tháng?", "91,6%"),
+        ("Tổng diện tích đất của trường là bao nhiêu?", "32.231m2"),  # the unit glued on
+    ],
+)
+def test_the_label_of_a_label_value_line_says_what_is_counted(self_assessment, question, expected):
+    answer = ask(self_assessment, question)
+    assert answer.confident and answer.text == expected, (answer.text, answer.sentence)
+
+
+def test_a_year_no_label_line_gives_is_not_answered(self_assessment):
+    answer = ask(self_assessment, "Năm 2021 có bao nhiêu sinh viên nhập học?")
+    assert not answer.confident, answer.text
