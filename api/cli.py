@@ -481,9 +481,12 @@ def _ask(args: argparse.Namespace) -> int:
         for found in answer.facts:
             print(f"  {'✓' if found.matches else ' '} {found.fact.value} — {found.scope}")
     if answer.passage is not None:
-        start, end = answer.sentence_span or (0, len(answer.passage.text))
-        spans = [(answer.span[0] - start, answer.span[1] - start)] if answer.span else []
-        evidence = _marked(answer.passage.text[start:end], spans)
+        if answer.sentence_span is None:  # read from the document's metadata: "Người ký: …"
+            evidence = answer.sentence or answer.passage.text
+        else:
+            start, end = answer.sentence_span
+            spans = [(answer.span[0] - start, answer.span[1] - start)] if answer.span else []
+            evidence = _marked(answer.passage.text[start:end], spans)
         print(f"\n{'' if answer.confident else 'Đoạn gần nhất: '}{evidence}")
         document = index.documents.get(answer.passage.doc_id)
         print(f"— {cite(answer.passage, document).full()}")

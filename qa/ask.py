@@ -31,7 +31,7 @@ from baocao.corpus.facts import (
     is_year,
     sentence_spans,
 )
-from baocao.corpus.model import Passage
+from baocao.corpus.model import Document, Passage
 from baocao.corpus.vietnamese import canonical, canonical_number, fold_diacritics
 from baocao.index.analyzer import analyze, canonical_doc_id, is_unaccented
 from baocao.index.backends import SearchIndex
@@ -380,6 +380,12 @@ def _header(passage: Passage, index: SearchIndex) -> str:
     return canonical(" ".join(parts))
 
 
+def _document_header(document: Document) -> str:
+    """A document's kind, title, place, issuer and number."""
+    parts = (document.kind, document.title, document.place, document.issuer, document.number)
+    return canonical(" ".join(part or "" for part in parts))
+
+
 def _surroundings(passage: Passage, header: str, index: SearchIndex) -> str:
     """All that places a sentence: the passage, its header, the document's date and years,
     and for a footnote the sentence it annotates."""
@@ -604,6 +610,59 @@ def _asks_document(question: _Question) -> bool:
     words = "|".join(_DOCUMENT_WORDS)
     asked = rf"(?:{words})\s+(?:số\s+)?(?:mấy|nào|gì|bao nhiêu)|(?:số hiệu|ký hiệu)"
     return _has(question.text, asked, question.folded)
+
+
+# "ai ký", "người ký", "do ai viết", "ai trình bày": who signed or wrote a document — its
+# signature or byline, which is metadata, not a passage
+_SIGNER_RE = (r"(?:ai|người nào|những ai)\s+(?:đã\s+)?(?:ký|viết|trình bày|soạn)|người ký|"
+              r"ký bởi|tác giả|ký tên")  # fmt: skip
+
+
+def _asks_signer(question: _Question) -> bool:
+    return question.kind in ("who", "which", "what", "other") and _has(
+        question.text, _SIGNER_RE, question.folded
+    )
+
+
+def _signer_answer(
+    question: str, parsed: _Question, hits: Sequence[Hit], index: SearchIndex,
+    settings: AskSettings,
+) -> Answer:  # fmt: skip
+    """The signatory (or author) of the document the question names: the signed document
+    whose kind, title, place, issuer and number hold most of the question's words (the hits'
+    order breaks ties); confident when they hold enough and no other document as many."""
+    rank = {}
+    for hit in hits:
+        rank.setdefault(hit.passage.doc_id, hit.rank)
+    scored = sorted(
+        ((_coverage(parsed, _terms(_document_header(document), parsed.folded)),
+          -rank.get(doc_id, len(hits) + 1), doc_id)
+         for doc_id, document in index.documents.items() if document.signatory),
+        reverse=True,
+    )  # fmt: skip
+    if not scored:
+        return Answer(question, None, False, None, None, None, None, None, None, tuple(hits), 0.0)
+    (cover, _, doc_id), runner_up = scored[0], max((c for c, _, _ in scored[1:]), default=0.0)
+    score = cover + 0.1 * min(cover - runner_up, 1.0) - (0.5 if cover <= runner_up else 0.0)
+    hit = next((h for h in hits if h.passage.doc_id == doc_id), None)
+    document = index.documents[doc_id]
+    title = f" ({document.signatory_title})" if document.signatory_title else ""
+    confident = score >= settings.threshold
+    body = [p for p in index.passages_of(doc_id) if p.kind == "body"] or [
+        *index.passages_of(doc_id)]
+    return Answer(
+        question=question,
+        text=document.signatory if confident else None,
+        confident=confident,
+        passage=body[-1] if body else (hit.passage if hit else None),  # the end: the signature
+        span=None,
+        sentence=f"Người ký: {document.signatory}{title} — {document.title}",
+        sentence_span=None,
+        context=None,
+        context_passage_id=None,
+        hits=tuple(hits),
+        score=round(score, 4),
+    )
 
 
 _NAME_WORDS = r"tên (?:là )?gì|tên là|có tên"
@@ -1039,9 +1098,11 @@ def extract_answer(
     documents, footnotes and facts."""
     check_query(question, "question")
     parsed = _parse_question(question)
+    hits = tuple(hits)
+    if _asks_signer(parsed):
+        return _signer_answer(question, parsed, hits, index, settings)
     book = fact_book(index)
     asked = read_scope(question, known_places(index))
-    hits = tuple(hits)
     candidates = [
         candidate
         for position, hit in enumerate(hits, start=1)

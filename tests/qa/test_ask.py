@@ -559,3 +559,34 @@ def test_the_label_of_a_label_value_line_says_what_is_counted(self_assessment, q
 def test_a_year_no_label_line_gives_is_not_answered(self_assessment):
     answer = ask(self_assessment, "Năm 2021 có bao nhiêu sinh viên nhập học?")
     assert not answer.confident, answer.text
+
+
+# -- who signed or wrote a document (its metadata, not a passage) -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "signer"),
+    [
+        ("ai ký báo cáo tổng kết dân vận 2019 của KG?", "Đặng Tuyết Em"),
+        ("Ai ký công văn của UBND tỉnh Kon Tum về dân vận chính quyền?", "Nguyễn Văn Hòa"),
+        ("Chuyên đề về quốc phòng, an ninh và đối ngoại do ai trình bày?", "U Huấn"),
+        ("Bài báo Huy động cả hệ thống chính trị thực hiện công tác dân vận do ai viết?",
+         "Đặng Thị Vân"),  # a byline
+    ],
+)  # fmt: skip
+def test_who_signed_a_document_is_read_from_its_signature(bundled_index, question, signer):
+    answer = ask(bundled_index, question)
+    assert answer.confident and answer.text == signer, answer.sentence
+    assert bundled_index.documents[answer.passage.doc_id].signatory == signer  # cited there
+    assert signer in answer.sentence  # the evidence: "Người ký: … — <title>"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Ai ký báo cáo?",  # four reports: which one?
+        "Ai ký quyết định của UBND tỉnh Gia Lai về giá đất năm 2023?",  # no such document
+    ],
+)
+def test_a_signer_of_no_one_document_is_not_guessed(bundled_index, question):
+    assert not ask(bundled_index, question).confident
