@@ -648,8 +648,8 @@ def _signer_answer(
     document = index.documents[doc_id]
     title = f" ({document.signatory_title})" if document.signatory_title else ""
     confident = score >= settings.threshold
-    body = [p for p in index.passages_of(doc_id) if p.kind == "body"] or [
-        *index.passages_of(doc_id)]
+    passages = list(index.passages_of(doc_id))
+    body = [p for p in passages if p.kind == "body"] or passages
     return Answer(
         question=question,
         text=document.signatory if confident else None,
