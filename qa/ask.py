@@ -699,12 +699,31 @@ _WHERE = r"(?:ở|tại) đâu|nơi nào|địa bàn nào|(?:xã|huyện|thôn|l
 _PLACE_CHAIN_RE = re.compile(rf"{PLACE_RE.pattern}(?:,\s*{PLACE_RE.pattern})*")
 
 
+_LEVELS_ASKED = ("xã", "huyện", "thôn", "làng", "thị trấn", "phường", "tỉnh")
+# "03 huyện nghèo (Kon Plông, Tu Mơ Rông, Ia H'Drai)": the places of a level, listed in brackets
+_BRACKETED_PLACES_RE = re.compile(
+    r"(?<!\w)(huyện|xã|tỉnh|thôn|làng|phường)\b[^()\d;.]{0,40}\(((?:[A-ZĐÂĂÊÔƠƯ][^()]{1,120}))\)"
+)
+
+
 def _place_spans(question: _Question, sentence: str) -> Iterator[tuple[int, int, float, None]]:
     """ "xã Phong Đông, huyện Vĩnh Thuận": a place and the places it lies in; for "những …
-    nào", the whole list ("thôn Plei Sar và Lâm Tùng")."""
+    nào", the whole list ("thôn Plei Sar và Lâm Tùng"), or the places a level lists in brackets.
+    Never a place the question itself names ("… của tỉnh Kon Tum là những huyện nào"); a place
+    of another level than the one asked ("huyện nào") scores low."""
+    level = next((w for w in _LEVELS_ASKED if _has(question.text, f"{w} nào", question.folded)),
+                 None)  # fmt: skip
+    named = _normal(question.raw, True)
     for match in _PLACE_CHAIN_RE.finditer(sentence):
+        places = list(PLACE_RE.finditer(match.group()))
+        if all(_normal(p.group(2), True) in named for p in places):
+            continue  # the question's own place
         end = _list_end(sentence, match.end()) if question.kind == "list" else match.end()
-        yield match.start(), end, 1.0, None
+        fits = level is None or places[0].group(1).lower() == level
+        yield match.start(), end, 1.0 if fits else 0.2, None
+    for match in _BRACKETED_PLACES_RE.finditer(sentence):
+        if level is not None and match.group(1).lower() == level:
+            yield match.start(2), match.end(2), 1.0, None
 
 
 _MORE_NAMES_RE = re.compile(

@@ -590,3 +590,23 @@ def test_who_signed_a_document_is_read_from_its_signature(bundled_index, questio
 )
 def test_a_signer_of_no_one_document_is_not_guessed(bundled_index, question):
     assert not ask(bundled_index, question).confident
+
+
+# -- which places (a level asked, never the question's own place) -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "places"),
+    [
+        # the names a level lists in brackets: "03 huyện nghèo (Kon Plông, Tu Mơ Rông, …)"
+        ("3 huyện nghèo của tỉnh kon tum là những huyện nào", ("Kon Plông", "Tu Mơ Rông")),
+        ("3 huyen ngheo cua kon tum la nhung huyen nao", ("Kon Plông", "Ia H'Drai")),
+        # a huyện, not the village named beside it
+        ("Ngoài Hội Liên hiệp Phụ nữ tỉnh, Bí thư Tỉnh uỷ Kon Tum còn đối thoại với nhân dân "
+         "huyện nào?", ("Đăk Glei",)),
+    ],
+)  # fmt: skip
+def test_a_place_question_gets_places_of_the_level_asked(bundled_index, question, places):
+    answer = ask(bundled_index, question, settings=ANY_CONFIDENCE)
+    assert all(place in answer.text for place in places), answer.text
+    assert answer.text.strip() != "tỉnh Kon Tum"  # the question's own province
