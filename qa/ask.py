@@ -13,6 +13,7 @@ chosen on the gold questions (eval/ask_eval.py).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -809,10 +810,22 @@ def _common_prefix(a: Sequence[str], b: Sequence[str]) -> int:
     return size
 
 
+# Words that name what is counted, of which one never counts another: a number followed by
+# one of them does not answer a question that asks for another.
+_COUNT_NOUNS = ("tỉnh", "huyện", "xã", "thôn", "làng", "ấp", "phường", "người", "hộ", "cuộc",
+                "lượt", "đơn", "vụ", "ha", "km", "tấn", "ban", "trường")  # fmt: skip
+
+
+@functools.cache
+def _count_nouns(folded: bool) -> frozenset[str]:
+    return frozenset(_normal(noun, folded) for noun in _COUNT_NOUNS)
+
+
 def _unit_score(question: _Question, sentence: str, start: int, end: int, percent: bool) -> float:
     """How well a number at [start, end) fits what the question counts: 1 for the asked unit
     (or a percentage when a share is asked); 0.5 for its first word, plus a share of 0.5 for
-    the asked words found right before or after; 0.5 for a word of the question after it."""
+    the asked words found right before or after; 0.5 for a word of the question after it;
+    -1 for another count noun ("28 xã" for "bao nhiêu huyện")."""
     keys = [_normal(w.group(), question.folded) for w in _words_after(sentence, end)]
     asked = question.unit
     if question.percent and (not asked or asked[0] in ("%", "phần", "phan")):
@@ -824,6 +837,8 @@ def _unit_score(question: _Question, sentence: str, start: int, end: int, percen
     if asked[0] in _normal(" ".join(_MONEY_WORDS), question.folded).split():
         money = _normal(" ".join(_MONEY_UNITS), question.folded).split()
         return 1.0 if any(k in money for k in keys[:3]) else 0.0
+    if keys and keys[0] != asked[0] and {keys[0], asked[0]} <= _count_nouns(question.folded):
+        return -1.0  # "28 xã" counts something else than "bao nhiêu huyện"
     if keys and keys[0] == asked[0]:
         if len(asked) == 1:
             return 1.0

@@ -610,3 +610,15 @@ def test_a_place_question_gets_places_of_the_level_asked(bundled_index, question
     answer = ask(bundled_index, question, settings=ANY_CONFIDENCE)
     assert all(place in answer.text for place in places), answer.text
     assert answer.text.strip() != "tỉnh Kon Tum"  # the question's own province
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Đến năm 2020 Kon Tum có bao nhiêu huyện đạt chuẩn nông thôn mới?",  # 28 xã: not huyện
+        "den nam 2020 kon tum co bao nhieu huyen dat chuan nong thon moi",
+    ],
+)
+def test_a_count_of_something_else_is_not_the_answer(bundled_index, question):
+    answer = ask(bundled_index, question)
+    assert not (answer.confident and "xã" in answer.text), answer.text
