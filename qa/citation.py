@@ -109,22 +109,10 @@ def cite_document(document: Document) -> str:
                              tuple(document.years))  # fmt: skip
 
 
-def document_citation(
-    title: str,
-    kind: str,
-    number: str | None,
-    date: str | None,
-    issuer: str | None,
-    province: str | None,
-    years: tuple[int, ...],
-) -> str:
-    return _document_citation(title, kind, number, date, issuer, province, tuple(years))
-
-
 # Cached: every hit shown cites its document and section again (≈ 0.1 ms a hit, most of a
 # page's results), and an index has few documents and sections.
 @functools.lru_cache(maxsize=4096)
-def _document_citation(
+def document_citation(
     title: str,
     kind: str,
     number: str | None,
