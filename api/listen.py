@@ -14,7 +14,7 @@ class SocketPerWorker:
     a worker (pickled), it becomes a socket of that worker's own on the same port
     (SO_REUSEPORT), so the kernel spreads new connections over the workers evenly. With one
     shared socket the worker that woke first accepted a whole burst: 50 clients connecting at
-    once were held 48 / 2 and 43 / 7 by two workers (eval/bench_load.py)."""
+    once were held 48 / 2 and 43 / 7 by two workers (benchmarks/bench_load.py)."""
 
     def __init__(self, host: str, port: int) -> None:
         self.host, self.port = host, port

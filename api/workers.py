@@ -2,7 +2,7 @@
 single-threaded encoder, and its own listening socket (``api/listen.py``: the kernel spreads
 new connections over the workers).
 
-Measured (eval/bench_load.py, 2 cores, 50 clients): queries queue for the one encoder of a
+Measured (benchmarks/bench_load.py, 2 cores, 50 clients): queries queue for the one encoder of a
 process, and its two OpenMP threads lose time to the request threads beside them, so one
 process answers 14 requests/s with two encoder threads and 17 with one; two processes with one
 thread each answer 26. A second process costs a second copy of the index in memory.
@@ -30,7 +30,7 @@ STARTUP_FAILURE = 3  # uvicorn's exit status for a server that could not start
 SETTINGS_ENV = "BAOCAO_SERVE_SETTINGS"  # how the parent hands its options to the workers
 # How long an idle keep-alive connection stays open. uvicorn's default (5 s) equals the idle
 # expiry of httpx and Node clients: a client reusing a connection after 4.9-5 s idle raced the
-# server's close and got a reset instead of an answer (eval/bench_load.py --pause 4.9,5: 14 of
+# server's close and got a reset instead of an answer (benchmarks/bench_load.py --pause 4.9,5: 14 of
 # 660 requests with 5 s, none with 75 s). 75 s outlasts them, aiohttp (15 s) and the 60 s of
 # nginx's and cloud load balancers' upstream pools; an idle connection costs a socket, no thread.
 KEEP_ALIVE_SECONDS = 75

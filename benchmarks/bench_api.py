@@ -1,6 +1,6 @@
 """HTTP latency of /search, /ask and /similar against a real `baocao serve` (prints a table).
 
-    python -m baocao.eval.bench_api [--index-dir DIR] [--requests 178] [--mode M] [--passes N]
+    python -m baocao.benchmarks.bench_api [--index-dir DIR] [--requests 178] [--mode M] [--passes N]
 
 Starts the server on a free 127.0.0.1 port (building the bundled index first if the folder
 has none), sends the gold questions one at a time, and reports p50/p95 per endpoint.
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from baocao.benchmarks.served import served
 from baocao.eval.goldset import load_gold
-from baocao.eval.served import served
 
 ENDPOINTS = {
     "/search": lambda q: {"query": q, "k": 10},

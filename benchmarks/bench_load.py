@@ -1,6 +1,6 @@
 """Load: many concurrent clients against a real `baocao serve`.
 
-    python -m baocao.eval.bench_load [--clients 50] [--seconds 60] [--index-dir DIR]
+    python -m baocao.benchmarks.bench_load [--clients 50] [--seconds 60] [--index-dir DIR]
                                      [--mix hybrid|bm25|search] [--setups 'NAME;NAME']
                                      [--serve-args '--workers 2'] [--hogs 3 --hog-chars N]
                                      [--pause 4.9,5]
@@ -47,8 +47,8 @@ from pathlib import Path
 import httpx
 import numpy as np
 
+from baocao.benchmarks.served import served
 from baocao.eval.goldset import load_gold
-from baocao.eval.served import served
 
 MIXES = {
     "hybrid": (

@@ -1,8 +1,8 @@
 """Parity of the Milvus backend with the embedded one: the gold questions (and MLQA-vi dev)
 through ``qa.Searcher`` on both, same measures as ``baocao eval``, latency side by side.
 
-    python -m baocao.eval.bench_milvus [--mlqa ../shared/benchmarks/mlqa-vi-dev]
-    python -m baocao.eval.bench_milvus --facts [--runs 5 --copies 20]
+    python -m baocao.benchmarks.bench_milvus [--mlqa ../shared/benchmarks/mlqa-vi-dev]
+    python -m baocao.benchmarks.bench_milvus --facts [--runs 5 --copies 20]
 
 Both indexes are searched in one process, query by query in turn, so machine load hits both
 alike. The 1M generated-passages benchmark is not written yet.

@@ -1,11 +1,11 @@
 """How deep the Milvus backend must fetch BM25 per keyword field (``MilvusIndex.score_depth``):
 top-10 overlap with the embedded backend, nDCG@10 and latency against depth.
 
-    python -m baocao.eval.bench_milvus_depth [--mlqa ../shared/benchmarks/mlqa-vi-dev]
+    python -m baocao.benchmarks.bench_milvus_depth [--mlqa ../shared/benchmarks/mlqa-vi-dev]
         [--generated 10000] [--depths 50,100,200,500,1000] [--modes hybrid,adaptive,bm25]
 
 Sets: the gold questions over the bundled reports, MLQA-vi dev, and ``--generated N`` passages
-of eval/bench_scale.py's generator (stand-in vectors; the gold questions as queries, no
+of benchmarks/bench_scale.py's generator (stand-in vectors; the gold questions as queries, no
 relevance judgements, so overlap and latency only). Both backends are searched in one process
 through ``qa.Searcher`` with the same query vectors, computed once (latency is retrieval alone);
 overlap is |top-10 Milvus ∩ top-10 embedded| / 10, averaged over the queries.
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+from baocao.benchmarks.bench_milvus import QueryVectors
 from baocao.corpus.model import Document
 from baocao.corpus.vietnamese import canonical
-from baocao.eval.bench_milvus import QueryVectors
 from baocao.eval.harness import benchmark_set, gold_set
 from baocao.eval.metrics import per_query, run_from_rankings
 from baocao.index.embedding_cache import default_embedding_cache
@@ -84,8 +84,8 @@ def sweep(name, passages, documents, encoder, queries, qrels, depths, modes, wor
 
 
 def generated(n: int):
-    from baocao.eval.bench_index import _queries, generated_corpus
-    from baocao.eval.bench_scale import StandInEncoder, _passage
+    from baocao.benchmarks.bench_index import _queries, generated_corpus
+    from baocao.benchmarks.bench_scale import StandInEncoder, _passage
 
     texts, vectors = generated_corpus(n)
     keep = {canonical(t): row for row, t in enumerate(texts)}  # one passage per distinct text

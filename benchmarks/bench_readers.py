@@ -1,6 +1,6 @@
 """How long does reading a report take, by file type? Prints a markdown table; asserts nothing.
 
-    python -m baocao.eval.bench_readers PATH [PATH ...] [--repeat 3]
+    python -m baocao.benchmarks.bench_readers PATH [PATH ...] [--repeat 3]
 
 Each file (folders are searched as `baocao index` searches them) is parsed ``--repeat`` times
 in this process after one warm-up read (imports, caches); the table shows the best time, the
@@ -14,8 +14,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..corpus.errors import ReportError
-from ..corpus.loader import find_reports, load_report
+from baocao.corpus.errors import ReportError
+from baocao.corpus.loader import find_reports, load_report
 
 
 def bench(paths: Sequence[Path], repeat: int = 3) -> list[dict]:

@@ -1,6 +1,6 @@
 """What turning 10 hits into results costs: highlights and citations (prints a table).
 
-    python -m baocao.eval.bench_results [--index-dir DIR] [--k 10] [--repeats 5]
+    python -m baocao.benchmarks.bench_results [--index-dir DIR] [--k 10] [--repeats 5]
 
 For every gold question (all splits: this times work, it scores nothing) the hits are searched
 once in bm25 mode (no encoder: the hits are what matters here, not how they were found), then

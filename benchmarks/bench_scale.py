@@ -1,7 +1,7 @@
 """Scale: a million generated passages in the embedded backend (FAISS flat against HNSW, BM25)
 and in milvus-lite.
 
-    python -m baocao.eval.bench_scale [--passages 1000000] [--sections dense,bm25,milvus]
+    python -m baocao.benchmarks.bench_scale [--passages 1000000] [--sections dense,bm25,milvus]
                                       [--milvus-passages N]
 
 Passages are 2–5 sentences sampled from the bundled reports. Their vectors are NOT
@@ -24,9 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from baocao.corpus.model import Document, Passage
-from baocao.corpus.vietnamese import canonical
-from baocao.eval.bench_index import (
+from baocao.benchmarks.bench_index import (
     _peak_mb,
     _percentiles,
     _queries,
@@ -36,6 +34,8 @@ from baocao.eval.bench_index import (
     hnsw_sweep,
     seed_sentences,
 )
+from baocao.corpus.model import Document, Passage
+from baocao.corpus.vietnamese import canonical
 from baocao.index.analyzer import BIGRAM_JOINER, Terms, analyze, term_kinds
 from baocao.index.dense import DenseIndex, DenseSettings
 from baocao.index.encoders import load_encoder
@@ -297,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     results = {}
     for name in args.sections.split(","):
-        command = [sys.executable, "-m", "baocao.eval.bench_scale", "--worker", name]
+        command = [sys.executable, "-m", "baocao.benchmarks.bench_scale", "--worker", name]
         for option in ("passages", "milvus_passages", "hnsw", "ef", "ivf", "nprobe", "workdir"):
             if getattr(args, option) is not None:
                 command += [f"--{option.replace('_', '-')}", str(getattr(args, option))]

@@ -1,6 +1,6 @@
 """baocao (bm25, hybrid, adaptive) beside txtai's hybrid search, in one process (prints tables).
 
-    python -m baocao.eval.bench_sidebyside [--benchmarks DIR] [--sets gold-test,mlqa-vi-dev]
+    python -m baocao.benchmarks.bench_sidebyside [--benchmarks DIR] [--sets gold-test,mlqa-vi-dev]
 
 Needs txtai (``pip install -e '.[bench]'``). Both systems get the same passages and the same
 encoder: baocao's own index over them, and a txtai ``Embeddings`` with ``hybrid=True`` (its BM25
@@ -29,9 +29,9 @@ from pathlib import Path
 
 import numpy as np
 
+from baocao.benchmarks.tune_route import DEFAULT_BENCHMARKS
 from baocao.eval.harness import EvalSet, benchmark_set, gold_set
 from baocao.eval.metrics import evaluate, run_from_rankings
-from baocao.eval.tune_route import DEFAULT_BENCHMARKS
 from baocao.index.embedding_cache import default_embedding_cache, embed_passages
 from baocao.index.encoders import Encoder, load_encoder
 from baocao.index.hybrid import HybridIndex, IndexSettings, dense_texts

@@ -1,7 +1,7 @@
 """Coverage-guided fuzzing of the text parser with atheris, for a bounded time; prints cases
 run and crashes.
 
-    python -m baocao.eval.fuzz_parser [--seconds 120] [--out fuzz-output]
+    python -m baocao.benchmarks.fuzz_parser [--seconds 120] [--out fuzz-output]
 
 Each input is bytes, as a report file arrives: decoded (``decode_report_bytes``; a clear
 ``ReportError`` is an accepted outcome) and parsed (``parse_text``), then checked: every
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     run = subprocess.run(
-        [sys.executable, "-m", "baocao.eval.fuzz_parser", CHILD_FLAG, "--seconds",
+        [sys.executable, "-m", "baocao.benchmarks.fuzz_parser", CHILD_FLAG, "--seconds",
          str(args.seconds), "--out", str(args.out)],
         capture_output=True, text=True,
     )  # fmt: skip

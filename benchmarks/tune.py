@@ -1,10 +1,10 @@
 """Choose the keyword and fusion defaults by measurement; prints markdown tables.
 
-    python -m baocao.eval.tune keyword   # BM25 field weights, with and without diacritics
-    python -m baocao.eval.tune fusion    # hybrid's fusion, on tune splits (eval/tune_fusion.py)
-    python -m baocao.eval.tune ask       # ask's weights and threshold (AskSettings)
-    python -m baocao.eval.tune threshold # right against confidently wrong at each threshold
-    python -m baocao.eval.tune route     # when adaptive search encodes (eval/tune_route.py)
+    python -m baocao.benchmarks.tune keyword   # BM25 field weights, with and without diacritics
+    python -m baocao.benchmarks.tune fusion    # hybrid's fusion, on tune splits (tune_fusion.py)
+    python -m baocao.benchmarks.tune ask       # ask's weights and threshold (AskSettings)
+    python -m baocao.benchmarks.tune threshold # right against confidently wrong at each threshold
+    python -m baocao.benchmarks.tune route     # when adaptive search encodes (tune_route.py)
 
 keyword runs on MLQA-vi dev (../shared/benchmarks, text only) and the gold questions about the
 bundled reports. ask runs on the **tune** split of the gold questions only (never the test
@@ -19,8 +19,8 @@ import dataclasses
 import itertools
 from pathlib import Path
 
+from baocao.benchmarks import tune_fusion, tune_route
 from baocao.corpus.vietnamese import fold_diacritics
-from baocao.eval import tune_fusion, tune_route
 from baocao.eval.ask_eval import verdict
 from baocao.eval.goldset import GOLD_FILE, load_split
 from baocao.eval.harness import EvalSet, benchmark_set, gold_set

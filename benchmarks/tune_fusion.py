@@ -1,6 +1,6 @@
 """Choose ``FusionSettings`` (how hybrid merges BM25 and dense) on tune splits only.
 
-    python -m baocao.eval.tune fusion [--benchmarks DIR] [--sparse]
+    python -m baocao.benchmarks.tune fusion [--benchmarks DIR] [--sparse]
 
 Sets: gold tune (``load_split("tune")``) and the tune halves of MLQA-vi dev and XQuAD-vi
 (``tune_route.benchmark_split``: the same halves adaptive search was tuned on), and, as a fourth
@@ -32,8 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
+from baocao.benchmarks import tune_route
 from baocao.corpus.vietnamese import canonical
-from baocao.eval import tune_route
 from baocao.eval.harness import EvalSet
 from baocao.eval.metrics import per_query, run_from_rankings
 from baocao.index.analyzer import is_unaccented

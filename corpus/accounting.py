@@ -1,5 +1,5 @@
 """Checks that a parse lost nothing: every source character accounted for once, passages
-that partition the text. Used by the tests and the parser fuzzer (eval/fuzz_parser.py)."""
+that partition the text. Used by the tests and the parser fuzzer (benchmarks/fuzz_parser.py)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ Bigrams of adjacent syllables ("đối_thoại") stand in for multi-syllable wor
 strips diacritics (đ -> d) for queries typed without them; ``index.keyword`` keeps each in a
 BM25 field of its own. Measured on MLQA-vi dev (BM25 only, nDCG@10): syllables .805; bigrams in
 the same field .792; bigrams as a field weighted 0.2 .822; pyvi words as that field .810 (and
-5x slower); + folded field at 0.2 .827 (eval/tune.py).
+5x slower); + folded field at 0.2 .827 (benchmarks/tune.py).
 """
 
 from __future__ import annotations

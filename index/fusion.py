@@ -16,10 +16,10 @@ FUSION_METHODS = ("weighted", "rrf")
 
 @dataclass(frozen=True)
 class FusionSettings:
-    """How hybrid search merges BM25 and dense results (chosen by eval/bench_index.py)."""
+    """How hybrid search merges BM25 and dense results (chosen by benchmarks/bench_index.py)."""
 
     # Chosen on MLQA-vi dev and the gold questions together (docs/benchmarks.md, "Choosing the
-    # defaults"); kept when `python -m baocao.eval.tune fusion` re-examined it on tune splits
+    # defaults"); kept when `python -m baocao.benchmarks.tune fusion` re-examined it on tune splits
     # only (no candidate beat it beyond noise).
     method: str = "weighted"
     weights: dict[str, float] = field(default_factory=lambda: {"bm25": 0.6, "dense": 0.4})

@@ -42,7 +42,7 @@ class IndexSettings:
     keyword_context: ContextSettings = field(
         default_factory=lambda: ContextSettings(title=True, sections=2, footnote_anchor=True)
     )
-    # Measured on the gold questions (eval/tune.py): BM25 gains from title, headings and the
+    # Measured on the gold questions (benchmarks/tune.py): BM25 gains from title, headings and the
     # annotated sentence (nDCG@10 .898 -> .917); the encoder does best on the text alone
     # (.695, vs .678 with a heading and .606 with title and headings).
     dense_context: ContextSettings = field(default_factory=ContextSettings)

@@ -6,7 +6,7 @@
     score(d)  = folded(d)                      query typed without any
 
 so "đường" keeps ranking above "dương" for a query with diacritics, while "duong" finds both.
-Weights were chosen on MLQA-vi dev and the bundled-report questions (eval/tune.py).
+Weights were chosen on MLQA-vi dev and the bundled-report questions (benchmarks/tune.py).
 """
 
 from __future__ import annotations

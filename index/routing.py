@@ -3,7 +3,7 @@
 ``route`` is the decision, a small pure function of what BM25 already knows about a query
 (``Signals``: its best scores, how much of the query's idf mass its first hit holds, the shape
 of the query) and of thresholds in ``RouteSettings``. The thresholds are chosen by
-``python -m baocao.eval.tune route`` on tune splits only (gold tune, and the tune halves of
+``python -m baocao.benchmarks.tune route`` on tune splits only (gold tune, and the tune halves of
 MLQA-vi and XQuAD-vi); the figures are in docs/benchmarks.md ("Adaptive search").
 
 The mode itself lives once, above every backend (``qa.search.Searcher``): it asks the index
@@ -30,7 +30,8 @@ REASONS = (NO_KEYWORD_MATCH, DOCUMENT_NUMBER, UNACCENTED, QUOTED, CLEAR_WINNER, 
 
 @dataclass(frozen=True)
 class RouteSettings:
-    """When adaptive search encodes the query (chosen by ``python -m baocao.eval.tune route``)."""
+    """When adaptive search encodes the query (``python -m baocao.benchmarks.tune route``
+    chooses the thresholds)."""
 
     # BM25's first hit is a clear winner when its score is at least ``min_margin`` above the
     # ``margin_depth``-th hit's, relative to its own: (s1 - s_n) / s1 ...

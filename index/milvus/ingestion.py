@@ -190,7 +190,8 @@ def ingest(
 def _seal(client, names: dict) -> None:
     """Flush what this run wrote into sealed, indexed segments. Until then milvus-lite scans
     the rows one by one: on the 577 bundled passages a BM25 field search takes ≈ 250 ms
-    unsealed and ≈ 10 ms sealed, a dense one ≈ 50 ms and ≈ 6 ms (eval/bench_milvus_depth.py)."""
+    unsealed and ≈ 10 ms sealed, a dense one ≈ 50 ms and ≈ 6 ms
+    (benchmarks/bench_milvus_depth.py)."""
     for name in names.values():
         if client.has_collection(name):
             client.flush(name)

@@ -31,8 +31,8 @@ MAX_ID_BYTES = 512
 MAX_YEARS = 64
 BATCH = 256
 # BM25 candidates fetched per keyword field (a passage deeper in a field counts 0 there).
-# eval/bench_milvus_depth.py, hybrid, gold test / MLQA-vi dev: top-10 overlap with the embedded
-# backend .893 / .900 at 100 against .890 / .891 at 1,000 (the idf formulas differ, not the
+# benchmarks/bench_milvus_depth.py, hybrid, gold test / MLQA-vi dev: top-10 overlap with the
+# embedded backend .893 / .900 at 100 against .890 / .891 at 1,000 (the idf formulas differ, not the
 # depth), nDCG@10 within .003 of embedded at every depth, p50 170 / 151 ms against 502 / 273.
 DEFAULT_SCORE_DEPTH = 100
 MAX_LIMIT = 16_384  # Milvus' largest topk

@@ -183,7 +183,7 @@ def test_beyond_the_concurrency_limit_requests_get_429_not_500(bundled_index_dir
 
 
 def test_serve_binds_to_this_machine_only_by_default():
-    from baocao.api.cli import _parser
+    from baocao.cli import _parser
 
     args = _parser().parse_args(["serve"])
     assert args.host == "127.0.0.1" and args.token in (None, os.environ.get("BAOCAO_API_TOKEN"))

@@ -7,9 +7,9 @@ import pickle
 import socket
 
 import pytest
+from server import free_port
 
 from baocao.api.listen import SocketPerWorker, claim_port
-from baocao.eval.served import free_port
 
 
 def test_each_worker_gets_its_own_listening_socket_on_the_port():

@@ -3,7 +3,7 @@
 HTTP clients keep an idle connection for a while and send their next request on it (httpx and
 Node: up to 5 s). A server that closes idle connections after exactly that long (uvicorn's
 default, 5 s) closes some at the moment a client sends on them: the request gets a reset and no
-answer (eval/bench_load.py --pause 4.9,5: 14 of 660 requests). These tests pin down the server's
+answer (benchmarks/bench_load.py --pause 4.9,5: 14 of 660 requests). These tests pin down the server's
 side of the fix: an idle connection is still open well after 5 s and answers on the same socket,
 with one process and with --workers 2; and when the server does close an idle connection (after
 --keep-alive seconds) it closes it cleanly, so a client sees it closed before reusing it.

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from baocao.benchmarks.tune import THRESHOLDS, threshold_table
 from baocao.eval.beir import load_beir
 from baocao.eval.harness import (
     evaluate_answers,
@@ -20,7 +21,6 @@ from baocao.eval.harness import (
 )
 from baocao.eval.metrics import evaluate
 from baocao.eval.trec import export_beir, read_run
-from baocao.eval.tune import THRESHOLDS, threshold_table
 
 # The gate runs on the test split (gold test 40% + blind3: 227 questions, 190 with evidence a
 # passage holds), never on the questions ask's settings were tuned on. Set anew when blind3

@@ -25,7 +25,7 @@ from baocao.index.text_guard import (
     nfkc_guard,
 )
 
-# One text per class of characters that normalisation expands (eval/scan_unicode.py).
+# One text per class of characters that normalisation expands (benchmarks/scan_unicode.py).
 CLASSES = {
     "fdfa": "\ufdfa",
     "fdfb": "\ufdfb",
