@@ -26,10 +26,13 @@ from baocao.corpus.inspect import file_to_dict, render_file, render_summary
 from baocao.corpus.loader import load_reports, sample_corpus_dir
 from baocao.eval.goldset import SPLITS
 from baocao.eval.harness import (
+    PLOT_EXTRA,
+    MissingExtra,
     benchmark_set,
     evaluate_answers,
     evaluate_index,
     gold_set,
+    pyplot,
     render,
     summary_json,
     write_outputs,
@@ -74,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(name).setLevel(logging.INFO)
     try:
         return args.run(args)
-    except (ReportError, IndexUnusable, ValueError) as error:
+    except (ReportError, IndexUnusable, MissingExtra, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except OSError as error:  # unwritable index folder, disk full, ...
@@ -126,8 +129,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Index a question set's corpus (embedding cache reused) and run every mode: "
         "recall@1/5/10, MRR@10, nDCG@10, latency, per question type and subset; on the gold "
         "set also ask's answers (accuracy, confident but wrong, per question class). Writes "
-        "TREC runs, report.json, recall.png and the per-question report (questions.csv, "
-        "questions.html) under --out.",
+        "TREC runs, report.json and the per-question report (questions.csv, questions.html) "
+        "under --out, with --plot also recall.png.",
     )  # fmt: skip
     evaluate.add_argument(
         "--split", choices=SPLITS, default="test",
@@ -150,6 +153,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--export-beir", type=Path, help="write the set as BEIR files and stop")
     evaluate.add_argument("--json", action="store_true", help="print {mode: {metric: value}}")
+    evaluate.add_argument(
+        "--plot", action="store_true",
+        help=f"also draw recall@k by mode in recall.png (needs the {PLOT_EXTRA!r} extra)",
+    )  # fmt: skip
     evaluate.set_defaults(run=_eval)
 
     search = commands.add_parser(
@@ -424,6 +431,8 @@ def _ingest(args: argparse.Namespace, backend: Backend) -> int:
 
 def _eval(args: argparse.Namespace) -> int:
     modes = _modes(args.modes)
+    if args.plot:
+        pyplot()  # a missing extra fails now, not after the run
     if args.benchmark:
         eval_set = benchmark_set(args.benchmark)
     else:
@@ -439,9 +448,9 @@ def _eval(args: argparse.Namespace) -> int:
     results = evaluate_index(index, eval_set, modes)
     answers = evaluate_answers(index, eval_set)
     out = args.out or Path("eval-output") / re.sub(r"[^\w.-]+", "-", eval_set.name).strip("-")
-    summary = write_outputs(out, eval_set, results, answers)
+    summary = write_outputs(out, eval_set, results, answers, plot=args.plot)
     print(summary_json(summary) if args.json else "\n".join(render(summary)))
-    print(f"runs, report.json and recall.png in {out}", file=sys.stderr)
+    print(f"runs and report.json{' and recall.png' * args.plot} in {out}", file=sys.stderr)
     return 0
 
 

@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 from tqdm import tqdm
@@ -33,6 +34,7 @@ from baocao.qa.search import SEARCH_MODES, Searcher
 logger = logging.getLogger(__name__)
 METRICS = tuple(MEASURES)  # recall@1, recall@5, recall@10, mrr@10, ndcg@10
 K = 10
+PLOT_EXTRA = "plot"  # the pyproject extra that brings matplotlib
 
 
 @dataclass(frozen=True)
@@ -280,9 +282,14 @@ def _rule(columns: int) -> str:
 
 
 def write_outputs(
-    out_dir: Path, eval_set: EvalSet, results: dict[str, ModeResult], answers: dict | None = None
+    out_dir: Path,
+    eval_set: EvalSet,
+    results: dict[str, ModeResult],
+    answers: dict | None = None,
+    plot: bool = False,
 ) -> dict:
-    """runs/<mode>.trec, qrels.trec, report.json and recall.png under ``out_dir``."""
+    """runs/<mode>.trec, qrels.trec, report.json (and with ``plot``, recall.png) under
+    ``out_dir``."""
     runs = out_dir / "runs"
     runs.mkdir(parents=True, exist_ok=True)
     for mode, result in results.items():
@@ -292,17 +299,33 @@ def write_outputs(
     write_json(out_dir / "report.json", summary)
     if answers:
         write_question_report(out_dir, answers["records"], f"baocao ask — {eval_set.name}")
-    plot_recall(out_dir / "recall.png", eval_set, results)
+    if plot:
+        plot_recall(out_dir / "recall.png", eval_set, results)
     return summary
+
+
+class MissingExtra(ImportError):
+    """An optional feature whose dependencies are not installed; names the extra to install."""
+
+
+def pyplot() -> ModuleType:
+    """matplotlib's pyplot drawing to files only, or MissingExtra naming the `plot` extra."""
+    try:
+        import matplotlib
+    except ImportError:
+        raise MissingExtra(
+            "the recall plot needs matplotlib, which is not installed: "
+            f"pip install 'baocao[{PLOT_EXTRA}]'"
+        ) from None
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    return plt
 
 
 def plot_recall(path: Path, eval_set: EvalSet, results: dict[str, ModeResult]) -> None:
     """Recall@k for k = 1..10, one line per mode."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
+    plt = pyplot()
     ks = range(1, K + 1)
     figure, axes = plt.subplots(figsize=(6, 4))
     for mode, result in results.items():

@@ -122,3 +122,12 @@ def test_nonexistent_path_exits_2_naming_it(tmp_path):
     assert run.returncode == 2
     assert run.stderr.strip() == f"error: {missing}: no such file or folder"
     assert run.stdout == ""
+
+
+def test_eval_plot_without_matplotlib_says_which_extra_before_any_work(monkeypatch, capsys):
+    from baocao.cli import main
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if the `plot` extra were missing
+    assert main(["eval", "--plot", "--gold", "/nonexistent.jsonl"]) == 2
+    said = capsys.readouterr().err
+    assert said.startswith("error: the recall plot needs matplotlib") and "baocao[plot]" in said

@@ -13,9 +13,11 @@ import pytest
 from baocao.benchmarks.tune import THRESHOLDS, threshold_table
 from baocao.eval.beir import load_beir
 from baocao.eval.harness import (
+    MissingExtra,
     evaluate_answers,
     evaluate_index,
     published_results,
+    pyplot,
     render,
     write_outputs,
 )
@@ -84,7 +86,7 @@ def test_subsets_cover_types_footnotes_and_unaccented_questions(gold_eval_set, r
 
 @pytest.mark.slow
 def test_outputs_are_readable_by_other_tools(tmp_path, gold_eval_set, results, answers):
-    summary = write_outputs(tmp_path, gold_eval_set, results, answers)
+    summary = write_outputs(tmp_path, gold_eval_set, results, answers, plot=True)
     for mode, result in results.items():
         run = read_run(tmp_path / "runs" / f"{mode}.trec")
         assert evaluate(run, gold_eval_set.qrels) == pytest.approx(result.metrics)
@@ -186,3 +188,9 @@ def test_threshold_table_trades_right_for_safety(bundled_index):
     ordered = [table[t] for t in THRESHOLDS]
     assert all(low[1] >= high[1] for low, high in itertools.pairwise(ordered))
     assert ordered[0] != ordered[-1]  # the threshold changes something
+
+
+def test_without_matplotlib_the_plot_names_the_extra_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # what `import` meets when not installed
+    with pytest.raises(MissingExtra, match=r"pip install 'baocao\[plot\]'"):
+        pyplot()
