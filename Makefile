@@ -16,11 +16,16 @@ HOST ?= 127.0.0.1
 SYSTEM_PACKAGES := chromium libreoffice-writer fonts-liberation fonts-dejavu-core
 APT_GET := $(if $(filter 0,$(shell id -u)),apt-get,sudo apt-get)
 
+# mypy checks the checkout as the package it imports as (the root *is* `baocao`, whatever the
+# clone's folder is called): through a `baocao` link to it kept in the venv.
+MYPY_PATH := $(VENV)/mypy-path
+MYPY := MYPYPATH=$(MYPY_PATH) $(BIN)/mypy -p baocao
+
 # The inner loop: `make test` without the tests that need Chromium, LibreOffice or Milvus, and
 # the slow ones (markers in pyproject.toml).
 FAST := not browser and not office and not milvus and not slow
 
-.PHONY: run test test-fast lint system-packages
+.PHONY: run test test-fast lint typecheck system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +41,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 run: $(RUN_STAMP)
 	$(BIN)/baocao serve --host $(HOST) --port $(PORT)
 
-test: $(TEST_STAMP) system-packages
+test: $(TEST_STAMP) system-packages typecheck
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -51,5 +56,9 @@ system-packages:
 		$(APT_GET) update -q && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -q $$missing; \
 	fi
 
-lint: $(TEST_STAMP)
+lint: $(TEST_STAMP) typecheck
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+typecheck: $(TEST_STAMP)
+	mkdir -p $(MYPY_PATH) && ln -sfn $(CURDIR) $(MYPY_PATH)/baocao
+	$(MYPY)

@@ -399,8 +399,9 @@ def _index(args: argparse.Namespace) -> int:
         return _ingest(args, backend)
     if args.shard:
         raise ValueError("--shard: only with --backend milvus (the embedded index is one folder)")
-    paths = args.paths or indexed_roots(backend.index_dir) or [sample_corpus_dir()]
-    run = index_reports(paths, backend.index_dir, _encoder(args))
+    index_dir = Path(backend.index_dir or default_index_dir())
+    paths = args.paths or indexed_roots(index_dir) or [sample_corpus_dir()]
+    run = index_reports(paths, index_dir, _encoder(args))
     if args.json:
         json.dump(run_to_dict(run), sys.stdout, ensure_ascii=False, indent=1)
         print()
@@ -478,7 +479,7 @@ def _ask(args: argparse.Namespace) -> int:
     if args.json:
         print(to_json(ask_response(answer, index.documents, started)))
         return 0
-    if answer.confident:
+    if answer.confident and answer.text is not None:
         print(answer.text + (f"  ({answer.scope})" if answer.scope else ""))
     else:
         print("Không tìm thấy câu trả lời chắc chắn.")

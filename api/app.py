@@ -12,10 +12,10 @@ import logging
 import os
 import re
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
@@ -310,7 +310,7 @@ async def health(request: Request) -> Health:
     counts, encoder, build and process are shown with the token, or by a server without one."""
     live: LiveIndex[Catalog] | None = request.app.state.live
     error = live.last_error if live else None
-    status = "degraded" if error else "ok"
+    status: Literal["ok", "degraded"] = "degraded" if error else "ok"
     access = request.scope.get(ACCESS, ANONYMOUS)
     if access == ANONYMOUS:
         return Health(status=status)
@@ -386,11 +386,15 @@ def create_app(
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins),
                            allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])  # fmt: skip
-    app.add_exception_handler(InvalidQuery, _invalid_query)
-    app.add_exception_handler(UnknownId, _unknown_id)
-    app.add_exception_handler(ValueError, _server_fault)
-    app.add_exception_handler(RequestValidationError, _invalid_request)
-    app.add_exception_handler(StarletteHTTPException, _unreadable_body)
+    handlers: dict[type[Exception], Callable[..., Any]] = {
+        InvalidQuery: _invalid_query,
+        UnknownId: _unknown_id,
+        ValueError: _server_fault,
+        RequestValidationError: _invalid_request,
+        StarletteHTTPException: _unreadable_body,
+    }
+    for error, handler in handlers.items():
+        app.add_exception_handler(error, handler)
     return app
 
 

@@ -99,7 +99,7 @@ class Guard:
         self.settings = settings
         self.in_flight = 0  # one event loop: no lock needed
         self._hosts = _parse_hosts(settings.allowed_hosts)
-        self._log = QueryLog(settings) if settings.query_log else None
+        self._log = QueryLog(settings.query_log, settings) if settings.query_log else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -199,8 +199,7 @@ class Guard:
 class QueryLog:
     """Accepted queries as JSON lines in a file only its owner can read, rotated by size."""
 
-    def __init__(self, settings: GuardSettings) -> None:
-        path = Path(settings.query_log)
+    def __init__(self, path: Path, settings: GuardSettings) -> None:
         self.handler = _PrivateRotatingFile(
             path, maxBytes=settings.query_log_max_bytes, backupCount=settings.query_log_backups,
             encoding="utf-8", errors="backslashreplace",

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Annotated, Any, Literal
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -76,7 +77,14 @@ Offset = Annotated[int, Field(ge=0, le=MAX_K - 1), BeforeValidator(_number_not_t
 HitCount = Annotated[int, Field(ge=0, le=MAX_K), BeforeValidator(_number_not_text)]
 Text = Annotated[str, Field(min_length=1, max_length=MAX_QUERY_CHARS, pattern=VISIBLE_CHARACTER)]
 Year = Annotated[int, Field(ge=1900, le=2100), BeforeValidator(_number_not_text)]
-Kind = Literal[PASSAGE_KINDS]
+# The accepted values come from the one tuple each (an enum in the OpenAPI schema); a checker
+# sees the str they are.
+if TYPE_CHECKING:
+    Kind: TypeAlias = str
+    SearchMode: TypeAlias = str
+else:
+    Kind = Literal[PASSAGE_KINDS]
+    SearchMode = Literal[SEARCH_MODES]
 
 
 class SearchFilters(_Request):
@@ -122,7 +130,7 @@ class SearchRequest(_Request):
     offset: Offset = Field(
         0, description="skip this many hits first (the page's 'Xem thêm'); " + ACCEPTED["offset"]
     )
-    mode: Literal[SEARCH_MODES] = Field(DEFAULT_MODE, description=MODES_SAID)
+    mode: SearchMode = Field(DEFAULT_MODE, description=MODES_SAID)
     filters: SearchFilters = Field(default_factory=SearchFilters, description=ACCEPTED["filters"])
 
     model_config = ConfigDict(
@@ -459,7 +467,7 @@ def hit_out(result: Result) -> HitOut:
         footnote=hit.passage.footnote,
         anchor_text=hit.passage.anchor_text,
         text=hit.passage.text,
-        highlights=[tuple(span) for span in result.highlights],
+        highlights=[(start, end) for start, end in result.highlights],
         line_start=hit.passage.line_start,
         line_end=hit.passage.line_end,
         page=hit.passage.page,
@@ -480,14 +488,16 @@ def search_response(
     ranked: Ranked | None = None,
 ) -> SearchResponse:
     """``ranked`` says whether the encoder ran (None: /similar, always hybrid)."""
-    how = {"dense_used": ranked.dense_used, "route": ranked.route.reason} if ranked else {}
-    return SearchResponse(query=query, took_ms=took_ms(started), hits=list(map(hit_out, results)),
-                          offset=offset, total=total, **how)  # fmt: skip
+    dense_used, route = (ranked.dense_used, ranked.route.reason) if ranked else (True, "hybrid")
+    return SearchResponse(
+        query=query, took_ms=took_ms(started), hits=list(map(hit_out, results)), offset=offset,
+        total=total, dense_used=dense_used, route=route,
+    )  # fmt: skip
 
 
 def ask_response(
     answer: Any,
-    documents: dict[str, Document],
+    documents: Mapping[str, Document],
     started: float,
     common: frozenset[str] = frozenset(),
     listed: list[Result] | None = None,
@@ -518,7 +528,7 @@ def ask_response(
     )
 
 
-def fact_out(found: Any, documents: dict[str, Document]) -> FactOut:
+def fact_out(found: Any, documents: Mapping[str, Document]) -> FactOut:
     """A ``qa.ask.FactMatch`` with its citation."""
     fact, passage = found.fact, found.passage
     start, end = fact.sentence_span
@@ -541,13 +551,13 @@ def fact_out(found: Any, documents: dict[str, Document]) -> FactOut:
     )  # fmt: skip
 
 
-def facts_response(query: str, found: list, documents: dict[str, Document], started: float):
+def facts_response(query: str, found: list, documents: Mapping[str, Document], started: float):
     facts = [fact_out(f, documents) for f in found]
     return FactsResponse(query=query, took_ms=took_ms(started), facts=facts)
 
 
 def _result(
-    hit: Hit, query: str, documents: dict[str, Document], common: frozenset[str] = frozenset()
+    hit: Hit, query: str, documents: Mapping[str, Document], common: frozenset[str] = frozenset()
 ) -> Result:
     citation = cite(hit.passage, documents.get(hit.passage.doc_id))
     return Result(hit, citation, highlights(hit.passage.text, query, common))

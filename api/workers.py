@@ -72,7 +72,9 @@ def serve_workers(
     with held:
         logger.info("Uvicorn running on http://%s:%d (Press CTRL+C to quit)",
                     f"[{host}]" if ":" in host else host, port)  # fmt: skip
-        Multiprocess(config, sockets=[SocketPerWorker(host, port)]).run()
+        # uvicorn hints a list of sockets; it only pickles each to its workers, which is where
+        # this one becomes a socket of their own
+        Multiprocess(config, sockets=[SocketPerWorker(host, port)]).run()  # type: ignore[list-item]
 
 
 def app_from_environment() -> FastAPI:

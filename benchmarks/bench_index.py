@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -32,6 +33,7 @@ from baocao.corpus.sentences import split_sentences
 from baocao.eval.beir import load_beir
 from baocao.eval.goldset import GOLD_FILE, load_gold
 from baocao.eval.metrics import evaluate, run_from_rankings
+from baocao.index import store
 from baocao.index.build import index_reports
 from baocao.index.dense import DenseIndex, DenseSettings
 from baocao.index.embedding_cache import EmbeddingCache, default_embedding_cache, embed_passages
@@ -63,7 +65,7 @@ def _queries() -> list[str]:
     if GOLD_FILE.is_file():
         return [q.question for q in load_gold()]
     passages = load_reports([sample_corpus_dir()]).passages
-    return [split_sentences(p.text)[0][:120] for p in passages[::5]]
+    return [p.text[slice(*split_sentences(p.text)[0])][:120] for p in passages[::5]]
 
 
 def _timed(fn, *args) -> float:
@@ -80,7 +82,7 @@ def section_build(_: argparse.Namespace) -> dict:
     result = load_reports([sample_corpus_dir()])
     documents = [d.document for d in result.documents]
     encoder = load_encoder()
-    out = {}
+    out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         cache = EmbeddingCache(Path(tmp) / "vectors.sqlite")
         for label in ("cold", "warm"):
@@ -124,7 +126,7 @@ def section_rebuild(args: argparse.Namespace) -> dict:
                 loads.append(time.perf_counter() - started)
                 load_facts(index)  # the fact book and its places, as a server reads them
                 books.append(time.perf_counter() - started)
-            facts_file = runs[-1].build / "facts.jsonl"
+            facts_file = store.current_build(index_dir) / "facts.jsonl"
             out[label] = {
                 "files": len(first.files),
                 "passages": first.passages,
@@ -143,7 +145,7 @@ def section_bundled_latency(_: argparse.Namespace) -> dict:
     index = HybridIndex.build(result.passages, [d.document for d in result.documents], encoder,
                               cache=default_embedding_cache())  # fmt: skip
     queries = _queries()
-    out = {"passages": len(index.passages), "queries": len(queries)}
+    out: dict[str, Any] = {"passages": len(index.passages), "queries": len(queries)}
     out.update(_component_latency(index, queries))
     for mode in MODES:
         index.search(queries[0], 10, mode)  # warm-up
@@ -258,7 +260,7 @@ def section_mlqa(args: argparse.Namespace) -> dict:
     encoder = load_encoder()
     index = HybridIndex.build(benchmark.passages, benchmark.documents, encoder,
                               cache=default_embedding_cache())  # fmt: skip
-    out = {"passages": len(benchmark.passages), "queries": len(benchmark.queries)}
+    out: dict[str, Any] = {"passages": len(benchmark.passages), "queries": len(benchmark.queries)}
     for mode in MODES:
         rankings, seconds = {}, []
         for query_id, text in benchmark.queries.items():

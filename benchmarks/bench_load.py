@@ -43,6 +43,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -171,7 +172,7 @@ async def _load(
     hog_chars: int = 1999,
 ) -> dict:
     requests = MIXES[mix]
-    out = {"latency": {path: [] for path, _, _ in requests}, "outcomes": Counter(),
+    out: dict[str, Any] = {"latency": {path: [] for path, _, _ in requests}, "outcomes": Counter(),
            "connection_errors": 0, "hog": Counter(), "hog_seconds": [],
            "workers": Counter()}  # fmt: skip
     until = time.monotonic() + seconds
@@ -240,6 +241,15 @@ def _capacity(setup: str, result: dict) -> str:
             f"≈ {2000 / (server_ms + client_ms):.0f} req/s on 2 idle cores")  # fmt: skip
 
 
+def _low_high(given: str) -> tuple[float, float]:
+    """``--pause LOW,HIGH`` as two numbers of seconds."""
+    try:
+        low, high = map(float, given.split(","))
+    except ValueError:
+        raise ValueError(f"--pause {given!r}: expected two numbers of seconds, LOW,HIGH") from None
+    return low, high
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -259,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pause", default=None, metavar="LOW,HIGH",
                         help="seconds each client waits between requests")  # fmt: skip
     args = parser.parse_args(argv)
-    pause = tuple(map(float, args.pause.split(","))) if args.pause else None
+    pause = _low_high(args.pause) if args.pause else None
     questions = [q.question for q in load_gold()]
     index_dir = args.index_dir or Path(tempfile.mkdtemp()) / "index"
     paused = f", {pause[0]}-{pause[1]} s between requests" if pause else ""

@@ -62,6 +62,9 @@ class QueryVectors:
     def encode_passages(self, texts):
         return self.encoder.encode_passages(texts)
 
+    def token_count(self, text: str, *, is_query: bool) -> int:
+        return self.encoder.token_count(text, is_query=is_query)
+
 
 def _measure(searcher: Searcher, queries: dict[str, str], mode: str) -> tuple[dict, list[float]]:
     rankings, seconds = {}, []

@@ -19,7 +19,7 @@ from baocao.corpus.loader import find_reports, load_report
 
 
 def bench(paths: Sequence[Path], repeat: int = 3) -> list[dict]:
-    rows = []
+    rows: list[dict] = []
     for report in find_reports(paths, []):
         try:
             parsed = load_report(report)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -59,7 +59,7 @@ def _highlights(hits: list, query: str, common: frozenset[str]) -> list:
     return [highlights(hit.passage.text, query, common) for hit in hits]
 
 
-def _citations(hits: list, documents: dict) -> list:
+def _citations(hits: list, documents: Mapping) -> list:
     """Each hit's citation as a response carries it: the citing form and the file's place."""
     cited = [cite(hit.passage, documents.get(hit.passage.doc_id)) for hit in hits]
     return [(citation.text(), citation.source()) for citation in cited]

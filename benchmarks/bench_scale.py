@@ -109,7 +109,8 @@ def _ints(text: str) -> tuple[int, ...]:
 
 def _pairs(text: str) -> list[tuple[int, int]]:
     """ "32x80,48x120" -> [(32, 80), (48, 120)]"""
-    return [tuple(int(n) for n in pair.split("x")) for pair in text.split(",") if pair]
+    pairs = [pair.split("x") for pair in text.split(",") if pair]
+    return [(int(a), int(b)) for a, b in pairs]
 
 
 def section_bm25(args: argparse.Namespace) -> dict:
@@ -155,8 +156,9 @@ def generated_terms(texts: list[str], check: int = 2000) -> Iterator[Terms]:
         words, bigrams = [], []
         for position, i in enumerate(pick):
             previous_last = edges[pick[position - 1]][1] if position else None
-            if previous_last and edges[i][0]:
-                bigrams.append(previous_last + BIGRAM_JOINER + edges[i][0])
+            first = edges[i][0]
+            if previous_last and first:
+                bigrams.append(previous_last + BIGRAM_JOINER + first)
             words += analysed[i].words
             bigrams += analysed[i].bigrams
         terms = Terms(words, bigrams)
@@ -194,6 +196,9 @@ class StandInEncoder:
 
     def encode_queries(self, texts):
         return self._real.encode_queries(texts)
+
+    def token_count(self, text: str, *, is_query: bool) -> int:
+        return self._real.token_count(text, is_query=is_query)
 
 
 def section_milvus(args: argparse.Namespace) -> dict:

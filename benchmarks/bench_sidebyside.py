@@ -98,8 +98,8 @@ def compare(dataset: EvalSet, encoder: Encoder) -> dict[str, dict]:
     searches = systems(dataset, encoder)
     for search in searches.values():
         search("khởi động")  # warm-up, not one of the questions
-    rankings = {name: {} for name in searches}
-    seconds = {name: [] for name in searches}
+    rankings: dict[str, dict[str, list[str]]] = {name: {} for name in searches}
+    seconds: dict[str, list[float]] = {name: [] for name in searches}
     encoded = dict.fromkeys(searches, 0)
     for query_id, text in dataset.queries.items():
         for name, search in searches.items():

@@ -51,8 +51,8 @@ CLASSES = {
 
 def scan() -> list[str]:
     lines = []
-    expansion = Counter()  # NFKC code points out, for characters NFKC changes
-    byte_ratio = Counter()  # ceil(bytes out / bytes in)
+    expansion: Counter[int] = Counter()  # NFKC code points out, for characters NFKC changes
+    byte_ratio: Counter[int] = Counter()  # ceil(bytes out / bytes in)
     changed = 0
     worst_bytes = (0.0, 0)
     for cp in range(sys.maxunicode + 1):

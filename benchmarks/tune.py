@@ -18,6 +18,7 @@ import argparse
 import dataclasses
 import itertools
 from pathlib import Path
+from typing import Any
 
 from baocao.benchmarks import tune_fusion, tune_route
 from baocao.corpus.vietnamese import fold_diacritics
@@ -72,7 +73,7 @@ def keyword_table(dataset: EvalSet, settings: IndexSettings) -> list[str]:
     return lines
 
 
-ASK_GRID = {
+ASK_GRID: dict[str, tuple[Any, ...]] = {  # AskSettings field -> the values tried
     "threshold": (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0),
     "sentence_doubt": (0.0, 0.2, 0.4),
     "scope": (0.5, 1.5),

@@ -124,15 +124,15 @@ class Prepared:
         return dataclasses.replace(self, name=name, dataset=keep, baseline=base)
 
 
-class _Given:
-    """An index whose hybrid search returns hits given beforehand (the candidate's fusion), so
+class _Given(HybridIndex):
+    """The index, but its search returns hits given beforehand (the candidate's fusion), so
     that ``qa.Searcher`` applies its own query understanding to them."""
 
-    def __init__(self, index: HybridIndex) -> None:
-        self.index, self.hits = index, []
-        self.encoder, self.documents, self.passages = index.encoder, index.documents, index.passages
+    def __init__(self, index: HybridIndex) -> None:  # a view: shares every part of ``index``
+        self.__dict__.update(index.__dict__)
+        self.hits: list[Hit] = []
 
-    def search(self, query, k=10, mode="hybrid", where=None) -> list[Hit]:  # noqa: ARG002
+    def search(self, query, k=10, mode="hybrid", filters=None) -> list[Hit]:  # noqa: ARG002
         return self.hits
 
 
@@ -154,6 +154,7 @@ def prepare(dataset: EvalSet, encoder, settings: IndexSettings) -> Prepared:
         selected = index.selection(Filters(phrase=phrase or ""))
         among[qid] = rows if selected is None else _selected_rows(selected)
         scores, held = index.keyword._score(query)
+        held = np.flatnonzero(scores > 0) if held is None else held  # None: the rows above 0
         bm25[qid], matched[qid] = scores, np.intersect1d(held, among[qid], assume_unique=True)
         dense[qid] = index.dense.score_rows(encoder.encode_queries([query])[0], rows)
     baseline = {mode: _real(searcher, dataset, mode) for mode in ("bm25", "hybrid")}
@@ -251,7 +252,7 @@ def ranking(prepared: Prepared, given: _Given, qid: str, c: Candidate) -> list[s
     return [h.passage.passage_id for h in hits]
 
 
-def score(prepared: Prepared, c: Candidate) -> dict[str, float]:
+def score(prepared: Prepared, c: Candidate) -> dict[str, dict[str, float]]:
     given = _Given(prepared.index)
     rankings = {qid: ranking(prepared, given, qid, c) for qid in prepared.dataset.queries}
     return per_query(run_from_rankings(rankings), prepared.dataset.qrels, [METRIC])

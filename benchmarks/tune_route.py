@@ -34,6 +34,7 @@ import itertools
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -57,7 +58,7 @@ SEED = 0
 K = 10
 REPORTED = ("ndcg@10", "recall@5", "mrr@10")
 NEVER = 1.01  # a min_margin no margin reaches: every query the fixed rules leave is encoded
-GRID = {
+GRID: dict[str, tuple[Any, ...]] = {  # RouteSettings field -> the values tried
     "margin_depth": (2, 3),
     "min_margin": (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, NEVER),
     "min_coverage": (0.0, 0.3, 0.4, 0.5, 0.6, 0.7),

@@ -124,7 +124,9 @@ class LaidOutReader(DocumentReader):
     def _add(self, block: Block, line: Line, info: LineInfo, joiner: str) -> None:
         start, end = line.content_span()
         lead = start - line.start
-        cuts = [(a - lead, b - lead, n) for n, a, b in info.markers]
+        cuts: list[tuple[int, int, int | None]] = [
+            (a - lead, b - lead, n) for n, a, b in info.markers
+        ]
         if info.label:
             cuts.append((0, info.label, None))
         text = line.text[lead : end - line.start]
@@ -136,12 +138,12 @@ def _move_footnotes_to_their_markers(documents: list[RawDocument]) -> None:
     the end of the file): the k-th footnote numbered n goes with the k-th marker n."""
     if len(documents) < 2:
         return
-    cited_in: dict[int, list[int]] = {}
+    cited_in: dict[int | None, list[int]] = {}
     for index, doc in enumerate(documents):
         for block in doc.blocks:
             for number, _ in block.markers:
                 cited_in.setdefault(number, []).append(index)
-    seen: dict[int, int] = {}
+    seen: dict[int | None, int] = {}
     footnotes = [(index, f) for index, doc in enumerate(documents) for f in doc.footnotes]
     for doc in documents:
         doc.footnotes.clear()

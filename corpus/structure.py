@@ -305,7 +305,8 @@ def _passages(placed: list[_Placed], doc_id: str, info: FileInfo, budget: int) -
 
 
 def _passage(pieces, kind, path, doc_id, index, info: FileInfo) -> Passage:
-    texts, markers, spans = [], [], []
+    texts: list[str] = []
+    markers, spans = [], []
     offset = 0
     for block, a, b in pieces:
         fragment = block.fragment(a, b, last=b == len(block.raw))
@@ -370,7 +371,8 @@ def _footnote_passages(
         if item.block.role == "heading"
         for n, _ in item.block.markers
     }
-    result, notes, seen = [], [], Counter()
+    result, notes = [], []
+    seen: Counter[int | None] = Counter()
     for block in sorted(footnotes, key=lambda b: b.number or 0):
         number, k = block.number, seen[block.number]
         seen[number] += 1

@@ -18,6 +18,7 @@ import re
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from . import metadata as md
 from .assembly import Block
@@ -69,7 +70,8 @@ def read_text_report(text: str) -> RawFile:
     zone = _lost_footnote_zone(lines)
     lost_footnotes = _read_lost_footnotes(lines[zone:])
     wrapped = _is_hard_wrapped(lines[:zone])
-    documents, markers = [], []
+    documents: list[RawDocument] = []
+    markers: list[LostMarker] = []
     for index, (a, b) in enumerate(split_documents(lines, zone)):
         doc = RawDocument(md.Metadata(), lines[a].no, lines[max(a, b - 1)].no)
         DocumentReader(lines, a, b, doc, index, bool(lost_footnotes), wrapped, markers).read()
@@ -306,8 +308,8 @@ class DocumentReader:
         line = self.lines[i]
         previous = self.lines[i - 1] if i > self.a and not self.lines[i - 1].blank else None
         if line.blank:
-            if line.text and self._lost_marker_at_end(previous):
-                self._lost_marker(previous)  # a marker at the very end of a paragraph
+            if line.text and self.body is not None and self._lost_marker_at_end(previous):
+                self._lost_marker(self.body, previous)  # a marker at the very end of a paragraph
             return
         if m := PDF_FOOTNOTE_START.match(line.text):
             self._start_footnote(line, m)
@@ -324,8 +326,8 @@ class DocumentReader:
             self.doc.blocks.append(self.body)
             self._extend(self.body, line, "")
 
-    def _lost_marker_at_end(self, previous: Line | None) -> bool:
-        return (
+    def _lost_marker_at_end(self, previous: Line | None) -> TypeGuard[Line]:
+        return bool(
             previous is not None
             and self.lost_style
             and self._body_continues(previous)
@@ -340,42 +342,46 @@ class DocumentReader:
 
     def _continues_after_lost_marker(self, line: Line, previous: Line | None) -> bool:
         """Word exports break the line where a footnote reference stood."""
-        text = line.text
-        if previous is None or not self.lost_style or not self._body_continues(previous):
+        text, body = line.text, self.body
+        if previous is None or body is None or not self.lost_style:
+            return False
+        if not self._body_continues(previous):
             return False
         if not _lost_marker_break(previous.text, text):
             return False
         if is_field_line(text) and is_field_line(previous.text):
             return False  # an indented row of a data sheet, not a lost marker's line break
-        self._lost_marker(previous)
+        self._lost_marker(body, previous)
         glued = starts_mid_sentence(text) and not starts_lowercase(text)  # ". Ủy ban", "; làm"
-        return self._extend(self.body, line, "" if glued else " ")
+        return self._extend(body, line, "" if glued else " ")
 
     def _continues_wrapped_line(self, line: Line, previous: Line | None) -> bool:
         """Plain text wrapped at a fixed width: a paragraph runs until a blank line."""
-        if previous is None or not self.wrapped or not self._body_continues(previous):
+        body = self.body
+        if previous is None or body is None or not self.wrapped:
+            return False
+        if not self._body_continues(previous):
             return False
         stripped = line.text.lstrip()
         if stripped.startswith(_PARAGRAPH_OPENERS) or opens_item(stripped):
             return False
-        if is_upper_text(self.body.raw) or (
-            match_heading(self.body.raw) is not None and not starts_lowercase(stripped)
+        if is_upper_text(body.raw) or (
+            match_heading(body.raw) is not None and not starts_lowercase(stripped)
         ):
             return False  # a heading line ends where it ends, unless a lower-case word follows
         if is_field_line(stripped) and (
             is_field_line(previous.text) or is_terminated(previous.text)
         ):
             return False  # "Số phòng học: 131" under "Tổng diện tích đất: 32.231m2"
-        return self._extend(self.body, line, " ")
+        return self._extend(body, line, " ")
 
     def _body_continues(self, previous: Line) -> bool:
         """Is the last line read part of the open body paragraph?"""
         body = self.body
         return body is not None and body.line_end == previous.no and not self.in_footnote_zone
 
-    def _lost_marker(self, previous: Line) -> None:
+    def _lost_marker(self, body: Block, previous: Line) -> None:
         """Record a lost marker; its context is the text since the block's previous marker."""
-        body = self.body
         since = max((m.offset for m in self.markers if m.block_id == id(body)), default=0)
         context = body.raw[max(since, len(body.raw) - 300) :]
         self.markers.append(LostMarker(self.index, id(body), len(body.raw), previous.no, context))
@@ -524,6 +530,7 @@ def _attach_lost_footnotes(
             continue
         marker = markers[k]
         block = blocks[marker.block_id]
+        assert footnote.number is not None  # _read_lost_footnotes numbers every one it reads
         block.markers.append((footnote.number, marker.offset))
         block.markers.sort(key=lambda pair: pair[1])
         documents[marker.doc_index].footnotes.append(footnote)

@@ -23,7 +23,7 @@ _CLEAN_TABLE.update({cp: None for cp in _CONTROLS if chr(cp) not in _KEPT_CONTRO
 # The five Vietnamese tone marks as combining characters: grave, acute, tilde, hook, dot below.
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 # Open-syllable vowel pairs whose tone mark moves from the 2nd vowel (old) to the 1st (new).
-_PAIRS = ("oa", "oe", "uy")
+_PAIRS = (("o", "a"), ("o", "e"), ("u", "y"))
 
 
 def _nfc(text: str) -> str:

@@ -98,6 +98,8 @@ def load_split(split: str = "test") -> list[GoldQuestion]:
 
 def evidence_range(question: GoldQuestion, corpus_dir: Path | None = None) -> tuple[int, int]:
     """Character offsets of the evidence in the decoded report file."""
+    if question.file is None or question.evidence is None:
+        raise ValueError(f"{question.id}: no evidence (a question the reports do not answer)")
     path = (corpus_dir or sample_corpus_dir()) / question.file
     text = read_report_file(path, question.file).text
     start = text.find(question.evidence)

@@ -29,17 +29,28 @@ DEFAULT_COLLECTION = "baocao"
 
 
 class PassageText(Protocol):
-    passage_id: str
-    text: str
+    @property
+    def passage_id(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
 
 
 class SearchIndex(Protocol):
     """What qa, the API and eval use of an index (``HybridIndex``, ``MilvusIndex``): searches
     and reads by id, so a caller reads what one request needs and nothing more."""
 
-    encoder: Encoder
-    documents: Mapping[str, Document]  # every document, by id (one record a report: small)
-    corpus_roots: list[str]  # where the reports were read from (GET /documents/{id}/file)
+    encoder: Encoder  # the API wraps it in a query-vector cache
+
+    @property
+    def documents(self) -> Mapping[str, Document]:
+        """Every document, by id (one record a report: small)."""
+        ...
+
+    @property
+    def corpus_roots(self) -> list[str]:
+        """Where the reports were read from (GET /documents/{id}/file)."""
+        ...
 
     @property
     def size(self) -> int:
@@ -82,7 +93,8 @@ class IndexSource(Protocol):
 class Store(Protocol):
     """One backend: opens, fills and follows its index (``EmbeddedStore``, ``MilvusStore``)."""
 
-    where: str
+    @property
+    def where(self) -> str: ...
 
     def open(self, encoder: Encoder | None = None) -> SearchIndex: ...
 

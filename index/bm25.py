@@ -167,8 +167,9 @@ class BM25Builder:
 
     def add(self, tokens: Sequence[str]) -> None:
         vocabulary = self.vocabulary
-        ids = list(map(vocabulary.get, tokens))  # known terms: the common case, and fast
-        if None in ids:
+        try:
+            ids = list(map(vocabulary.__getitem__, tokens))  # known terms: common, and fast
+        except KeyError:
             ids = [vocabulary.setdefault(t, len(vocabulary)) for t in tokens]
         self._term_ids.extend(ids)
         self._lengths.append(len(tokens))
@@ -266,8 +267,10 @@ def _flushed(values: np.ndarray) -> np.ndarray:
         return values
     values.flush()
     path = values.filename
+    if path is None:  # numpy's hint; a memmap made from a file always has its name
+        return values
     del values
-    return _map(path)
+    return _map(Path(path))
 
 
 def _save_array(values: np.ndarray, path: Path) -> None:

@@ -61,7 +61,7 @@ class DenseIndex:
                 "IndexFlatIP (flat) or IndexHNSWFlat (hnsw)"
             )
         self.settings = settings or DenseSettings()
-        if self.kind == "hnsw":
+        if isinstance(self._index, faiss.IndexHNSWFlat):
             self._index.hnsw.efSearch = self.settings.ef_search
 
     @classmethod
@@ -121,8 +121,12 @@ class DenseIndex:
     def _selection(self, among: np.ndarray) -> faiss.SearchParameters:
         selector = faiss.IDSelectorBatch(np.asarray(among, dtype=np.int64))
         if self.kind == "hnsw":
-            return faiss.SearchParametersHNSW(sel=selector, efSearch=self.settings.ef_search)
-        return faiss.SearchParameters(sel=selector)
+            # faiss' stubs lack SearchParametersHNSW and the keyword arguments its SWIG
+            # constructors take
+            return faiss.SearchParametersHNSW(  # type: ignore[attr-defined]
+                sel=selector, efSearch=self.settings.ef_search
+            )
+        return faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
 
     def search_one(
         self, vector: np.ndarray, k: int, among: np.ndarray | None = None
@@ -134,7 +138,7 @@ class DenseIndex:
         scores, rows = self.search(vector, k, among)
         return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
 
-    def score_rows(self, vector: np.ndarray, rows: Sequence[int]) -> np.ndarray:
+    def score_rows(self, vector: np.ndarray, rows: Sequence[int] | np.ndarray) -> np.ndarray:
         """Inner products of ``vector`` with the stored vectors of ``rows`` (exact, any kind)."""
         if not len(rows):
             return np.empty(0, dtype=np.float32)

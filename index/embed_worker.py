@@ -79,12 +79,12 @@ class EncoderWorker:
         if self.unavailable is not None:
             raise WorkerUnavailable(self.unavailable)
         try:
-            receive = self._started()
+            send, receive = self._started()
         except WorkerUnavailable as error:
             self.unavailable = str(error)
             raise
         try:
-            self._send.send(("query" if is_query else "passage", texts))
+            send.send(("query" if is_query else "passage", texts))
             kind, payload = receive.recv()
         except (EOFError, OSError) as error:
             raise WorkerCrashed(self._death(error)) from None
@@ -124,9 +124,10 @@ class EncoderWorker:
 
     # -- internals ------------------------------------------------------------------------
 
-    def _started(self) -> Connection:
+    def _started(self) -> tuple[Connection, Connection]:
+        """The pipes (to, from) of the running worker, started first if need be."""
         if self._send is not None and self._receive is not None:
-            return self._receive
+            return self._send, self._receive
         handle, name = tempfile.mkstemp(prefix="baocao-encoder-", suffix=".stderr")
         self._stderr = Path(name)
         to_child, from_parent = os.pipe()
@@ -178,7 +179,7 @@ class EncoderWorker:
                 f"the encoder there makes other vectors ({fingerprint}, {dim}-d) than this "
                 f"one ({self.fingerprint}, {self.dim}-d)"
             )
-        return self._receive
+        return self._send, self._receive
 
     def _death(self, error: BaseException) -> str:
         """How the child died (signal, exit code, its last stderr line); cleans it up."""

@@ -43,9 +43,15 @@ _HEAD_BYTES = 1 << 20  # bytes of each weight file hashed for a sentence-transfo
 
 @runtime_checkable
 class Encoder(Protocol):
-    name: str  # the spec the user gave
-    dim: int
-    fingerprint: str  # backend + model + weights/build: equal fingerprints, identical vectors
+    # read-only for callers (a property or a frozen field satisfies them)
+    @property
+    def name(self) -> str: ...  # the spec the user gave
+
+    @property
+    def dim(self) -> int: ...
+
+    @property
+    def fingerprint(self) -> str: ...  # backend + model + weights/build: equal, identical vectors
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 

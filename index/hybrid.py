@@ -221,7 +221,8 @@ class HybridIndex:
 
     def passages_of(self, doc_id: str) -> list[Passage]:
         """A document's passages in reading order ([] for an unknown id)."""
-        return [self.passages[row] for row in self._doc_rows.get(doc_id, ()).tolist()]
+        rows = self._doc_rows.get(doc_id)
+        return [] if rows is None else [self.passages[row] for row in rows.tolist()]
 
     def footnote(self, doc_id: str, number: int) -> Passage | None:
         return self.passage(footnote_id(doc_id, number))
@@ -229,7 +230,7 @@ class HybridIndex:
     def count(self, filters: Filters, among: Sequence[str] | None = None) -> int:
         """The passages ``filters`` accept (of those with the ids ``among``, when given)."""
         chosen = self.selection(filters)
-        if chosen is retrieval.NOTHING:
+        if isinstance(chosen, retrieval.NothingPasses):
             return 0
         rows = None if among is None else {self._row_of[i] for i in among if i in self._row_of}
         if chosen is None:

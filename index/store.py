@@ -29,6 +29,7 @@ import logging
 import os
 import re
 import shutil
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -36,10 +37,8 @@ from pathlib import Path
 
 from baocao import __version__
 
-try:
+if sys.platform != "win32":  # Windows: no advisory locks; partial folders are left for an hour
     import fcntl
-except ImportError:  # Windows: no advisory locks; partial folders are then left for an hour
-    fcntl = None
 
 logger = logging.getLogger(__name__)
 
@@ -214,7 +213,7 @@ def _writer_lock(index_dir: Path) -> Iterator[bool]:
     """Hold ``<index_dir>/.lock`` while writing a build; yields whether the lock is exclusive
     (then every partial folder left in builds/ belongs to a run that died). The kernel
     releases the lock when its holder dies, even by SIGKILL."""
-    if fcntl is None:
+    if sys.platform == "win32":
         yield False
         return
     with open(index_dir / LOCK, "a+b") as handle:

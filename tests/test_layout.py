@@ -25,7 +25,7 @@ def _packages_on_disk() -> set[str]:
 def _imports(path: Path) -> set[str]:
     """Absolute names a module imports (relative ones resolved against its package)."""
     package = ["baocao", *path.parent.relative_to(ROOT).parts]
-    names = set()
+    names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)

@@ -112,7 +112,7 @@ def _decode(data: bytes) -> tuple[str, str] | None:
             return (text, codec) if text is not None and _is_plain(text) else None
     for codec in ("utf-8", _utf16_order(data)):
         text = _try(data, codec) if codec else None
-        if text is not None and _is_plain(text):
+        if codec and text is not None and _is_plain(text):
             return text, codec
     text = _try(data, "cp1258")
     if text is not None and _is_vietnamese(text):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import zlib
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from ..errors import ReportError
 
@@ -53,14 +54,14 @@ def configure(**caps: float | None) -> None:
 
 def current() -> Limits:
     """The caps in force: ``configure``d, else the environment, else the defaults."""
-    limits = Limits()
+    changes: dict[str, Any] = {}
     for field in fields(Limits):
         env = SETTINGS[field.name]
         if field.name in _configured:
-            limits = replace(limits, **{field.name: _configured[field.name]})
+            changes[field.name] = _configured[field.name]
         elif os.environ.get(env, "").strip():
-            limits = replace(limits, **{field.name: _positive(os.environ[env], env)})
-    return limits
+            changes[field.name] = _positive(os.environ[env], env)
+    return replace(Limits(), **changes)
 
 
 def _positive(value, name: str) -> float:

@@ -463,7 +463,7 @@ class _Assembler:
     # body
     def _body(self, page: _Page, lines: list[_Line], carry, names):
         """Paragraphs and tables of a page in reading order; returns what may run on."""
-        items = sorted([*lines, *page.tables], key=lambda item: item.top)
+        items: list[_Line | _Table] = sorted([*lines, *page.tables], key=lambda item: item.top)
         paragraph: list[_Line] = []
         continued: _Line | None = None  # the line overleaf this paragraph continues
         for k, item in enumerate(items):

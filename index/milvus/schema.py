@@ -8,6 +8,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from baocao.corpus.model import Document, Passage
 from baocao.corpus.vietnamese import canonical
@@ -149,7 +150,7 @@ def _passage_row(
             [digest, record, keyword_text, dense_text, json.dumps(stored_years(document))]
         ).encode("utf-8")
     ).hexdigest()
-    row = {
+    row: dict[str, Any] = {
         "passage_id": passage.passage_id,
         "doc_id": passage.doc_id,
         "source_file": passage.source_file,

@@ -355,7 +355,7 @@ def test_an_existing_readable_query_log_is_made_private(bundled_index, tmp_path)
 
 
 def test_writing_the_query_log_never_raises(tmp_path):
-    query_log = QueryLog(GuardSettings(query_log=tmp_path / "q.jsonl"))
+    query_log = QueryLog(tmp_path / "q.jsonl", GuardSettings())
     for body in (b"\xff", b'"\\ud800"', b"[" * 100_000, b'{"query": "\\ud800"}'):
         query_log.write("/search", 200, 0.01, body)  # no exception
     query_log.handler.stream.close()  # a file that can no longer be written

@@ -38,7 +38,7 @@ def small_docx(path: Path, text: str = "Năm 2020, cấp ủy đã tổ chức 1
     document = docx.Document()
     document.add_paragraph("BÁO CÁO")
     document.add_paragraph(text)
-    document.save(path)
+    document.save(str(path))
     return path
 
 

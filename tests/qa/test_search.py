@@ -168,6 +168,6 @@ def test_the_words_of_an_index_are_read_once_per_index_not_per_question(bundled_
 
     kept = searcher_of(bundled_index)
     assert searcher_of(bundled_index) is kept
-    view = kept.over(object())  # type: ignore[arg-type]  # any view of the index
+    view = kept.over(object())  # any view of the index
     assert view.vocabulary is kept.vocabulary
     assert view.index is not kept.index and kept.index is bundled_index

@@ -50,10 +50,10 @@ def serving(
     """`baocao serve --index-dir index_dir` until the block ends; yields its base URL. With
     ``log``, what the server prints goes there; it must answer within ``ready_within`` s."""
     port = free_port()
-    printed = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
+    printed = open(log, "wb") if log else None  # noqa: SIM115 (closed below)
     server = subprocess.Popen(
         [str(BAOCAO), "serve", "--port", str(port), "--index-dir", str(index_dir), *args],
-        stdout=printed, stderr=subprocess.STDOUT if log else subprocess.PIPE, env=dict(env),
+        stdout=printed or subprocess.DEVNULL, stderr=subprocess.STDOUT if log else subprocess.PIPE, env=dict(env),
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -66,5 +66,5 @@ def serving(
         except subprocess.TimeoutExpired:  # never leave a server behind
             server.kill()
             server.wait(timeout=30)
-        if log:
+        if printed:
             printed.close()

@@ -28,6 +28,9 @@ class Note:
     text: str
 
 
+Cell = str | tuple[str, Note]  # a table cell: text, or text with a footnote
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -63,7 +66,7 @@ class WordWriter:
         if numbering is not None:
             num_id, level = numbering
             p._p.get_or_add_pPr().append(
-                parse_xml(
+                parse_xml(  # type: ignore[arg-type]  # lxml appends any element
                     f'<w:numPr {W_NS}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/>'
                     "</w:numPr>"
                 )
@@ -79,7 +82,7 @@ class WordWriter:
         numbering = (HEADING_NUM_ID, level - 1) if numbered else None
         return self.paragraph(text, style=f"Heading {level}", numbering=numbering)
 
-    def table(self, rows: list[list[str | tuple[str, Note]]], grid: bool = True,
+    def table(self, rows: list[list[Cell | list[Cell]]], grid: bool = True,
               header_repeats: bool = False):  # fmt: skip
         table = self.doc.add_table(rows=len(rows), cols=len(rows[0]))
         if grid:
@@ -105,13 +108,13 @@ class WordWriter:
         p = self.doc.add_paragraph(kept)
         change = 'w:id="{}" w:author="A" w:date="2020-11-01T00:00:00Z"'
         p._p.append(
-            parse_xml(
+            parse_xml(  # type: ignore[arg-type]  # lxml appends any element
                 f'<w:del {W_NS} {change.format(901)}><w:r><w:delText xml:space="preserve">'
                 f"{_escape(deleted)}</w:delText></w:r></w:del>"
             )
         )
         p._p.append(
-            parse_xml(
+            parse_xml(  # type: ignore[arg-type]  # lxml appends any element
                 f'<w:ins {W_NS} {change.format(902)}><w:r><w:t xml:space="preserve">'
                 f"{_escape(inserted)}</w:t></w:r></w:ins>"
             )
