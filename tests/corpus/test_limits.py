@@ -13,6 +13,7 @@ import sys
 import zipfile
 import zlib
 from pathlib import Path
+from typing import IO
 
 import docx
 import pytest
@@ -31,21 +32,28 @@ PARAGRAPH = (
 ).encode()
 
 
+SMALL_TEXT = "Năm 2020, cấp ủy đã tổ chức 120 cuộc đối thoại."
+
+
 # --- generators (cheap: the big parts are streamed, the PDF pages share one stream) ----------
 
 
-def small_docx(path: Path, text: str = "Năm 2020, cấp ủy đã tổ chức 120 cuộc đối thoại.") -> Path:
+def small_docx(path: Path, text: str = SMALL_TEXT) -> Path:
+    _write_small_docx(str(path), text)
+    return path
+
+
+def _write_small_docx(target: str | IO[bytes], text: str = SMALL_TEXT) -> None:
     document = docx.Document()
     document.add_paragraph("BÁO CÁO")
     document.add_paragraph(text)
-    document.save(str(path))
-    return path
+    document.save(target)
 
 
 def bomb_docx(path: Path, megabytes: int) -> Path:
     """A real .docx whose document.xml is ``megabytes`` MB of paragraphs, ~1000:1 deflated."""
     source = io.BytesIO()
-    small_docx(source)  # type: ignore[arg-type]
+    _write_small_docx(source)
     with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w") as bomb:
         for item in original.infolist():
             if item.filename != "word/document.xml":
