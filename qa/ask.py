@@ -138,7 +138,7 @@ class FactMatch:
 @dataclass(frozen=True)
 class AskSettings:
     """Every weight and threshold of ``ask``, chosen on the tune split of the gold questions
-    by ``python -m baocao.eval.tune ask`` (never on the test split)."""
+    by ``python -m baocao.benchmarks.tune ask`` (never on the test split)."""
 
     cover: float = 0.5
     near: float = 1.0
@@ -632,7 +632,7 @@ def _signer_answer(
     """The signatory (or author) of the document the question names: the signed document
     whose kind, title, place, issuer and number hold most of the question's words (the hits'
     order breaks ties); confident when they hold enough and no other document as many."""
-    rank = {}
+    rank: dict[str, int] = {}
     for hit in hits:
         rank.setdefault(hit.passage.doc_id, hit.rank)
     scored = sorted(
