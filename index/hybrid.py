@@ -196,7 +196,7 @@ class HybridIndex:
         self, query: str, k: int, among: np.ndarray | None
     ) -> retrieval.KeywordRanking[int]:
         rows, scores = self.keyword.search(query, k, among)
-        return retrieval.KeywordRanking(rows, lambda row: float(scores[row]))
+        return retrieval.KeywordRanking(rows, lambda keys: {r: float(scores[r]) for r in keys})
 
     def dense_ranking(
         self, vector: np.ndarray, k: int, among: np.ndarray | None

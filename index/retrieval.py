@@ -35,11 +35,11 @@ NOTHING = NothingPasses()
 
 @dataclass(frozen=True)
 class KeywordRanking(Generic[K]):
-    """BM25's best keys, best first, and the BM25 score of any key (0 where no term occurs, or
-    where a backend that fetched only the best does not know it)."""
+    """BM25's best keys, best first, and the BM25 scores of any keys (0 where no term occurs):
+    fusion needs them for the dense candidates too."""
 
     order: list[K]
-    score: Callable[[K], float]
+    scores: Callable[[Sequence[K]], Mapping[K, float]]
 
 
 class Retrievers(Protocol[K, S]):
@@ -82,7 +82,8 @@ def search(
     depth = max(k, fusion.depth)
     if mode == "bm25":
         ranking = retrievers.keyword_ranking(query, k, selection)
-        pairs = [(key, ranking.score(key)) for key in ranking.order[:k]]
+        scores = ranking.scores(ranking.order[:k])
+        pairs = [(key, scores[key]) for key in ranking.order[:k]]
         return single_list_hits("bm25", pairs, retrievers.passages_at)
     vector = retrievers.encoder.encode_queries([query])[0]
     dense = retrievers.dense_ranking(vector, depth, selection)
@@ -121,7 +122,7 @@ def fused_hits(
     ``dense_scores`` holds the dense score of every candidate of both rankings."""
     dense_order = [key for key, _ in dense]
     candidates = list(dict.fromkeys([*keyword.order, *dense_order]))
-    keyword_scores = {key: float(keyword.score(key)) for key in candidates}
+    keyword_scores = {key: float(score) for key, score in keyword.scores(candidates).items()}
     if fusion.method == "rrf":
         rankings = {"bm25": keyword.order, "dense": dense_order}
         fused = reciprocal_rank_fusion(rankings, fusion.rrf_k, weights)

@@ -8,7 +8,11 @@ index; ``index.retrieval`` fuses for both. What differs is where the work happen
   milvus-lite 3.2.2 has no whitespace tokenizer (only "standard" and "jieba"), so a term the
   standard tokenizer would split ("16-bc/tu", "đối_thoại", "9690,46") is sent as ``0x`` + the
   hex of its UTF-8 bytes; analyzer terms never mix letters and digits, so no encoded term can
-  collide with a plain one. Field weights are ``index.keyword.field_weights``, as embedded.
+  collide with a plain one. Milvus' BM25 on the words field (folded for an unaccented query)
+  finds 100 candidates (``score_depth``); they are scored with the embedded index's formula
+  over the four fields and ``index.keyword.field_weights`` (stats.py: Milvus' BM25 uses
+  Lucene's idf, ours BM25Okapi's), from their stored terms and the collection's statistics,
+  which ingestion keeps in ``<collection>_terms``.
 - Dense: a FLAT inner-product field in milvus-lite (exact, as FAISS flat), HNSW on a server.
 - Filters (``index.filters.Filters``, the quoted phrase among them) become one Milvus filter
   expression (``schema.filter_expression``), evaluated by Milvus in every search.

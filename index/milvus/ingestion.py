@@ -18,6 +18,8 @@ from baocao.index.backends import DEFAULT_COLLECTION
 from baocao.index.embedding_cache import EmbeddingCache, embed_passages
 from baocao.index.encoders import Encoder
 from baocao.index.hybrid import IndexSettings
+from baocao.index.keyword import FIELDS
+from baocao.index.milvus import stats
 from baocao.index.milvus.schema import (
     BATCH,
     MAX_TEXT_BYTES,
@@ -52,6 +54,7 @@ class IngestRun:
     """What one ``ingest`` call did."""
 
     shard: tuple[int, int]
+    writer: str = ""  # whose BM25 statistics rows it updates (stats.py)
     files: dict[str, str] = field(default_factory=dict)  # source file -> what happened
     upserted: int = 0  # passages written (new or changed)
     unchanged: int = 0  # passages found stored with the same content hash
@@ -80,7 +83,7 @@ def ingest(
         raise ValueError(f"shard must be (i, n) with 0 <= i < n, got {shard!r}")
     settings = settings or IndexSettings()
     started = time.perf_counter()
-    run = IngestRun(shard=(index, count))
+    run = IngestRun(shard=(index, count), writer=f"{index + 1}/{count}")
     client = open_client(uri)
     try:
         names = _names(collection)
@@ -104,7 +107,7 @@ def ingest(
         present = {report.source_file for report in reports}
         for source_file in sorted(set(stored_hash) - present):
             if shard_of(source_file, count) == index:
-                run.deleted += _delete_file(client, names, source_file)
+                run.deleted += _delete_file(client, names, source_file, run.writer)
                 run.files[source_file] = "removed"
         mine = [r for r in reports if shard_of(r.source_file, count) == index]
         facts_started = time.perf_counter()
@@ -147,7 +150,7 @@ def ingest(
             new_ids = {r.row["passage_id"] for r in rows}
             gone = sorted(set(existing) - new_ids)
             if gone:
-                client.delete(names["passages"], ids=gone)
+                _delete_passages(client, names, gone, run.writer)
                 run.deleted += len(gone)
             fresh = [r for r in rows if existing.get(r.row["passage_id"]) != r.row["content_hash"]]
             run.unchanged += len(rows) - len(fresh)
@@ -180,18 +183,20 @@ def ingest(
                     for d in parsed.documents
                 ],
             )
-        _seal(client, names)
+        _seal(client, names, settings)
     finally:
         client.close()
     run.seconds = time.perf_counter() - started
     return run
 
 
-def _seal(client, names: dict) -> None:
-    """Flush what this run wrote into sealed, indexed segments. Until then milvus-lite scans
-    the rows one by one: on the 577 bundled passages a BM25 field search takes ≈ 250 ms
-    unsealed and ≈ 10 ms sealed, a dense one ≈ 50 ms and ≈ 6 ms
-    (benchmarks/bench_milvus_depth.py)."""
+def _seal(client, names: dict, settings: IndexSettings) -> None:
+    """Store the mean idf (stats.py) and flush what this run wrote into sealed, indexed
+    segments. Until then milvus-lite scans the rows one by one: on the 577 bundled passages a
+    BM25 field search takes ≈ 250 ms unsealed and ≈ 10 ms sealed, a dense one ≈ 50 ms and
+    ≈ 6 ms (benchmarks/bench_milvus_depth.py)."""
+    client.flush(names["terms"])
+    stats.store_mean_idf(client, names, settings.keyword.bm25)
     for name in names.values():
         if client.has_collection(name):
             client.flush(name)
@@ -207,26 +212,42 @@ def _write_passages(
     run: IngestRun,
     flush: bool,
 ) -> None:
-    """Embed and upsert pending rows, in batches; everything when ``flush``."""
+    """Embed and upsert pending rows, in batches; everything when ``flush``; then count them
+    in the BM25 statistics (replacing the rows stored under their ids)."""
+    change = stats.Counts()
     while pending and (flush or len(pending) >= BATCH):
         batch, pending[:] = pending[:BATCH], pending[BATCH:]
-        vectors, stats = embed_passages(
+        vectors, embedded = embed_passages(
             encoder, [r.dense_text for r in batch], cache, progress=progress
         )
         for key in ("total", "cached", "encoded"):
-            run.embedding[key] = run.embedding.get(key, 0) + getattr(stats, key)
+            run.embedding[key] = run.embedding.get(key, 0) + getattr(embedded, key)
+        ids = [r.row["passage_id"] for r in batch]
+        change.add(client.query(names["passages"], ids=ids, output_fields=list(FIELDS)), -1)
+        change.add(r.row for r in batch)
         client.upsert(
             names["passages"],
             [{**r.row, "dense": v.tolist()} for r, v in zip(batch, vectors, strict=True)],
         )
         run.upserted += len(batch)
+    stats.record(client, names, run.writer, change)
 
 
-def _delete_file(client, names: dict, source_file: str) -> int:
+def _delete_passages(client, names: dict, ids: list[str], writer: str) -> None:
+    """Delete passages by id, uncounting them from the BM25 statistics."""
+    change = stats.Counts()
+    for start in range(0, len(ids), BATCH):
+        part = ids[start : start + BATCH]
+        change.add(client.query(names["passages"], ids=part, output_fields=list(FIELDS)), -1)
+        client.delete(names["passages"], ids=part)
+    stats.record(client, names, writer, change)
+
+
+def _delete_file(client, names: dict, source_file: str, writer: str) -> int:
     expr = f"source_file == {_string(source_file)}"
     ids = [r["passage_id"] for r in _query_all(client, names["passages"], expr, ["passage_id"])]
     if ids:
-        client.delete(names["passages"], ids=ids)
+        _delete_passages(client, names, ids, writer)
     client.delete(names["documents"], filter=expr)
     client.delete(names["facts"], filter=expr)
     return len(ids)
@@ -353,7 +374,7 @@ def ingest_passages(
 ) -> IngestRun:
     """Upsert already parsed passages (an eval set such as MLQA-vi) — no files, no sharding."""
     settings = settings or IndexSettings()
-    run = IngestRun(shard=(0, 1))
+    run = IngestRun(shard=(0, 1), writer="passages")
     started = time.perf_counter()
     client = open_client(uri)
     try:
@@ -388,7 +409,7 @@ def ingest_passages(
                     for d in documents[start : start + BATCH]
                 ],
             )
-        _seal(client, names)
+        _seal(client, names, settings)
     finally:
         client.close()
     run.seconds = time.perf_counter() - started

@@ -26,15 +26,15 @@ from baocao.index.keyword import FIELDS, field_terms
 from baocao.index.texts import passage_text
 
 logger = logging.getLogger(__name__)
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: BM25 statistics (stats.py) in <collection>_terms
 MAX_TEXT_BYTES = 65_535  # Milvus VARCHAR limit
 MAX_ID_BYTES = 512
 MAX_YEARS = 64
 BATCH = 256
-# BM25 candidates fetched per keyword field (a passage deeper in a field counts 0 there).
-# benchmarks/bench_milvus_depth.py, hybrid, gold test / MLQA-vi dev: top-10 overlap with the
-# embedded backend .893 / .900 at 100 against .890 / .891 at 1,000 (the idf formulas differ, not the
-# depth), nDCG@10 within .003 of embedded at every depth, p50 170 / 151 ms against 502 / 273.
+# BM25 candidates Milvus finds in the words field, re-scored exactly (stats.py).
+# benchmarks/bench_milvus_depth.py, hybrid, gold test / MLQA-vi dev: top-10 overlap with the embedded
+# backend 1.000 / .996 at 100 (.992 / .986 at 50); the other three fields searched too
+# changed nothing at 100 and cost a search each.
 DEFAULT_SCORE_DEPTH = 100
 MAX_LIMIT = 16_384  # Milvus' largest topk
 # The dense field on a Milvus server (milvus-lite: FLAT). FACTS.md: FAISS HNSW M=32 reaches
@@ -186,6 +186,7 @@ def _names(collection: str) -> dict[str, str]:
         "documents": f"{collection}_documents",
         "meta": f"{collection}_meta",
         "facts": f"{collection}_facts",  # added later: a collection may lack it
+        "terms": f"{collection}_terms",  # BM25 statistics (stats.py)
     }
 
 
@@ -259,6 +260,18 @@ def _create(
         index_params.add_index("unused", index_type="FLAT", metric_type="L2")
         client.create_collection(
             names[kind], schema=schema, index_params=index_params, consistency_level="Strong"
+        )
+    if not client.has_collection(names["terms"]):
+        from baocao.index.milvus.stats import KEY_BYTES
+
+        schema = client.create_schema(auto_id=False)
+        schema.add_field("key", DataType.VARCHAR, max_length=KEY_BYTES, is_primary=True)
+        schema.add_field("count", DataType.INT64)
+        schema.add_field("unused", DataType.FLOAT_VECTOR, dim=2)
+        index_params = client.prepare_index_params()
+        index_params.add_index("unused", index_type="FLAT", metric_type="L2")
+        client.create_collection(
+            names["terms"], schema=schema, index_params=index_params, consistency_level="Strong"
         )
     if not client.has_collection(names["facts"]):
         schema = client.create_schema(auto_id=False)

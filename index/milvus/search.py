@@ -21,7 +21,8 @@ from baocao.index.encoders import Encoder, load_encoder
 from baocao.index.filters import Filters
 from baocao.index.hit import Hit
 from baocao.index.hybrid import IndexSettings
-from baocao.index.keyword import field_terms, field_weights
+from baocao.index.keyword import FIELDS, field_terms, field_weights
+from baocao.index.milvus import stats
 from baocao.index.milvus.ingestion import _fact_lines
 from baocao.index.milvus.schema import (
     BATCH,
@@ -60,8 +61,8 @@ class PassageText(tuple):
 
 class MilvusIndex:
     """Hybrid search over a Milvus collection (a ``SearchIndex``). Filters become a Milvus
-    expression; BM25 is fetched ``score_depth`` deep per keyword field (a passage deeper in a
-    field counts 0 there); passages are read by id, as a request needs them."""
+    expression; Milvus' BM25 finds ``score_depth`` candidates, scored as the embedded index
+    scores them (stats.py); passages are read by id, as a request needs them."""
 
     def __init__(
         self,
@@ -89,6 +90,8 @@ class MilvusIndex:
         self.file_hashes: dict[str, str] = {}  # doc_id -> the hash its file was ingested with
         self._facts: FactBook | None = None
         self._facts_lock = threading.Lock()
+        self.writers: list[str] = []  # whose BM25 statistics add up (stats.py)
+        self.mean_idf: dict[str, float] = {}
         self._keyword_cache: OrderedDict[tuple, retrieval.KeywordRanking[str]] = OrderedDict()
         self._cache_lock = threading.Lock()
 
@@ -122,6 +125,9 @@ class MilvusIndex:
         index.file_hashes = {d.doc_id: r["file_hash"] for d, r in zip(documents, rows, strict=True)}
         roots = client.query(names["meta"], filter='key == "roots"', output_fields=["record"])
         index.corpus_roots = json.loads(roots[0]["record"]) if roots else []
+        index.writers = stats.writers(client, names)
+        bm25 = client.query(names["meta"], filter='key == "bm25"', output_fields=["record"])
+        index.mean_idf = json.loads(bm25[0]["record"])["mean_idf"] if bm25 else {}
         return index
 
     def close(self) -> None:
@@ -249,40 +255,69 @@ class MilvusIndex:
         limit = min(max(k, self.score_depth), MAX_LIMIT)
         key = (query, limit, expr)
         with self._cache_lock:
-            if key in self._keyword_cache:
+            ranking = self._keyword_cache.get(key)
+            if ranking is not None:
                 self._keyword_cache.move_to_end(key)
-                return self._keyword_cache[key]
-        ranking = self._keyword(query, limit, expr)
-        with self._cache_lock:
-            self._keyword_cache[key] = ranking
-            while len(self._keyword_cache) > KEYWORD_CACHE:
-                self._keyword_cache.popitem(last=False)
-        return ranking
+        if ranking is None:
+            ranking = self._keyword(query, limit, expr)
+            with self._cache_lock:
+                self._keyword_cache[key] = ranking
+                while len(self._keyword_cache) > KEYWORD_CACHE:
+                    self._keyword_cache.popitem(last=False)
+        # the k best, as the embedded index gives: fusion normalises over the candidates
+        return retrieval.KeywordRanking(ranking.order[:k], ranking.scores)
 
     def _keyword(self, query: str, limit: int, expr: str | None) -> retrieval.KeywordRanking[str]:
-        terms = field_terms(analyze(query))
-        scores: dict[str, float] = {}
-        order: dict[str, tuple] = {}
-        for name, weight in field_weights(query, self.settings.keyword).items():
-            if not weight or not terms[name]:
-                continue
-            found = self.client.search(
-                self._names["passages"],
-                [encode_terms(terms[name])],
-                anns_field=f"{name}_sparse",
-                limit=limit,
-                filter=expr or "",
-                output_fields=["source_file", "doc_id", "position"],
-                search_params={"metric_type": "BM25"},
-            )[0]
-            for hit in found:
-                entity = hit["entity"]
-                pid = hit["passage_id"]
-                # Milvus returns BM25 as a negative distance
-                scores[pid] = scores.get(pid, 0.0) + weight * abs(float(hit["distance"]))
-                order[pid] = (entity["source_file"], entity["doc_id"], entity["position"])
-        ranked = sorted(scores, key=lambda pid: (-scores[pid], order[pid]))
-        return retrieval.KeywordRanking(ranked, lambda pid: scores.get(pid, 0.0))
+        """Milvus' BM25 finds ``limit`` candidates, re-scored with the embedded index's formula
+        (stats.py) from their stored terms and the collection's statistics."""
+        analysed = field_terms(analyze(query))
+        weights = {n: w for n, w in field_weights(query, self.settings.keyword).items()
+                   if w and analysed[n]}  # fmt: skip
+        terms = {name: encode_terms(analysed[name]).split() for name in weights}
+        if not weights:
+            return retrieval.KeywordRanking([], lambda keys: dict.fromkeys(keys, 0.0))
+        # one field finds the candidates: the words (folded for an unaccented query), whose
+        # weight is 1 against at most 0.2 for the others (eval/bench_milvus_depth.py)
+        words = next(iter(weights))
+        hits = self.client.search(
+            self._names["passages"],
+            [" ".join(terms[words])],
+            anns_field=f"{words}_sparse",
+            limit=limit,
+            filter=expr or "",
+            output_fields=[*FIELDS, "source_file", "doc_id", "position"],
+            search_params={"metric_type": "BM25"},
+        )[0]
+        found = {hit["passage_id"]: hit["entity"] for hit in hits}
+        query_stats = stats.query_stats(self.client, self._names, self.writers, terms,
+                                        self.mean_idf)  # fmt: skip
+        bm25 = self.settings.keyword.bm25
+
+        def score(entities: dict[str, dict]) -> dict[str, float]:
+            """index.keyword's weighted sum of the fields, in the same float operations."""
+            ids = list(entities)
+            total = np.zeros(len(ids))
+            for name, weight in weights.items():
+                tokens = [entities[pid][name].split() for pid in ids]
+                field = stats.field_scores(terms[name], tokens, name, query_stats, bm25)
+                field *= weight
+                total += field
+            return dict(zip(ids, total.tolist(), strict=True))
+
+        by_id = score(found)
+
+        def scores(keys: Sequence[str]) -> dict[str, float]:
+            """Any passages' scores: the candidates' known, the others' from their terms."""
+            missing = list(dict.fromkeys(pid for pid in keys if pid not in by_id))
+            if missing:
+                rows = self.client.query(self._names["passages"], ids=missing,
+                                         output_fields=["passage_id", *FIELDS])  # fmt: skip
+                by_id.update(score({row["passage_id"]: row for row in rows}))
+            return {pid: by_id.get(pid, 0.0) for pid in keys}
+
+        order = {pid: (e["source_file"], e["doc_id"], e["position"]) for pid, e in found.items()}
+        ranked = sorted(found, key=lambda pid: (-by_id[pid], order[pid]))
+        return retrieval.KeywordRanking(ranked, scores)
 
     def dense_ranking(
         self, vector: np.ndarray, k: int, expr: str | None
