@@ -413,7 +413,7 @@ def _index(args: argparse.Namespace) -> int:
 def _ingest(args: argparse.Namespace, backend: Backend) -> int:
     shard = parse_shard(args.shard or "1/1")
     paths = args.paths or [sample_corpus_dir()]
-    run = backend.ingest(paths, _encoder(args), shard, default_embedding_cache())
+    run = backend.store.ingest(paths, _encoder(args), shard, default_embedding_cache())
     if args.json:
         json.dump(asdict(run), sys.stdout, ensure_ascii=False, indent=1)
         print()
@@ -422,7 +422,7 @@ def _ingest(args: argparse.Namespace, backend: Backend) -> int:
             print(f"{source_file[:60]:<60} {status}")
         print(f"\nshard {shard[0] + 1}/{shard[1]}: {run.upserted} passages written, "
               f"{run.unchanged} unchanged, {run.deleted} deleted in {run.seconds:.1f} s "
-              f"into {backend.where}")  # fmt: skip
+              f"into {backend.store.where}")  # fmt: skip
         embedding = run.embedding
         print(f"embedded {embedding.get('encoded', 0)} new, {embedding.get('cached', 0)} from "
               f"cache; facts extracted for {run.facts_extracted} documents")  # fmt: skip
@@ -444,7 +444,7 @@ def _eval(args: argparse.Namespace) -> int:
         return 0
     # its own collection: an eval never touches the one the server reads
     backend = replace(_backend(args), collection=f"{args.collection or DEFAULT_COLLECTION}_eval")
-    index = backend.from_passages(eval_set.passages, eval_set.documents, _encoder(args),
+    index = backend.store.from_passages(eval_set.passages, eval_set.documents, _encoder(args),
                                   default_embedding_cache())  # fmt: skip
     results = evaluate_index(index, eval_set, modes)
     answers = evaluate_answers(index, eval_set)
@@ -558,7 +558,7 @@ def _serve(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=live.reload).start())
     index = app.state.catalog.index if app.state.catalog else live.current.value.index
     print(f"baocao: {index.size} passages from {len(index.documents)} documents "
-          f"({backend.where}) at {where}", file=sys.stderr)  # fmt: skip
+          f"({backend.store.where}) at {where}", file=sys.stderr)  # fmt: skip
     uvicorn.run(app, host=args.host, port=args.port, log_level="info",
                 access_log=args.access_log, timeout_keep_alive=args.keep_alive)  # fmt: skip
     return 0
@@ -584,11 +584,12 @@ def _serve_workers(
     the workers), then serve."""
     encoder = _encoder_spec(args)  # loaded once here to check the index, then in each worker
     chosen = load_encoder(**encoder) if encoder else None
-    backend.ensure(chosen)
+    backend.store.ensure(chosen)
     guard_fields = {**vars(guard), "query_log": str(guard.query_log or "") or None}
     settings = WorkerSettings(worker_backend(backend), encoder, guard_fields,
                               tuple(args.cors_origin), args.watch, args.query_cache)  # fmt: skip
-    print(f"baocao: {args.workers} workers serving {backend.where} at {where}", file=sys.stderr)
+    print(f"baocao: {args.workers} workers serving {backend.store.where} at {where}",
+          file=sys.stderr)  # fmt: skip
     serve_workers(settings, args.workers, args.host, args.port, args.access_log,
                   args.keep_alive)  # fmt: skip
     return 0

@@ -429,9 +429,9 @@ def create_app_for(
     """The app over ``backend``'s index, following its newer versions (an embedded folder's
     newer builds; a Milvus collection's reports, reopened when they change)."""
     encoder = load_encoder(encoder_spec) if isinstance(encoder_spec, str) else encoder_spec
-    index = backend.open(encoder)
+    index = backend.store.open(encoder)
     index.encoder = with_query_cache(index.encoder, query_cache)  # reopened ones share it
-    source = backend.live_source(index.encoder)
+    source = backend.store.live_source(index.encoder)
     return create_app(index, None, guard, cors_origins, watch_seconds, source, query_cache)
 
 

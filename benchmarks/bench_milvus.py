@@ -66,6 +66,18 @@ class QueryVectors:
         return self.encoder.token_count(text, is_query=is_query)
 
 
+def both_backends(passages, documents, encoder, workdir: Path, name: str):
+    """The embedded index and a fresh milvus-lite collection of the same passages (the
+    caller closes the collection), and the seconds ingestion took."""
+    cache = default_embedding_cache()
+    embedded = HybridIndex.build(passages, documents, encoder, cache=cache, progress=False)
+    uri = str(workdir / f"{name.split()[0]}.db")
+    started = time.perf_counter()
+    ingest_passages(passages, documents, uri, encoder, cache=cache)
+    ingest_seconds = time.perf_counter() - started
+    return embedded, MilvusIndex.load(uri, encoder), ingest_seconds
+
+
 def _measure(searcher: Searcher, queries: dict[str, str], mode: str) -> tuple[dict, list[float]]:
     rankings, seconds = {}, []
     for query_id, text in queries.items():
@@ -79,15 +91,9 @@ def _measure(searcher: Searcher, queries: dict[str, str], mode: str) -> tuple[di
 def compare(eval_set, workdir: Path) -> list[list]:
     understood = [canonical(q) for q in eval_set.queries.values()]
     encoder = QueryVectors(load_encoder(), sorted(set(understood)))
-    cache = default_embedding_cache()
-    embedded = HybridIndex.build(
-        eval_set.passages, eval_set.documents, encoder, cache=cache, progress=False
+    embedded, milvus, ingest_seconds = both_backends(
+        eval_set.passages, eval_set.documents, encoder, workdir, eval_set.name
     )
-    uri = str(workdir / f"{eval_set.name.split()[0]}.db")
-    started = time.perf_counter()
-    ingest_passages(eval_set.passages, eval_set.documents, uri, encoder, cache=cache)
-    ingest_seconds = time.perf_counter() - started
-    milvus = MilvusIndex.load(uri, encoder)
     rows = []
     try:
         for mode in MODES:

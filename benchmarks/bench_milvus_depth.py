@@ -3,6 +3,7 @@ top-10 overlap with the embedded backend, nDCG@10 and latency against depth.
 
     python -m baocao.benchmarks.bench_milvus_depth [--mlqa ../shared/benchmarks/mlqa-vi-dev]
         [--generated 10000] [--depths 50,100,200,500,1000] [--modes hybrid,adaptive,bm25]
+        [--modes hybrid,native-weighted,native-rrf]    # Milvus' own rankers too
 
 Sets: the gold questions over the bundled reports, MLQA-vi dev, and ``--generated N`` passages
 of benchmarks/bench_scale.py's generator (stand-in vectors; the gold questions as queries, no
@@ -20,15 +21,12 @@ from pathlib import Path
 
 import numpy as np
 
-from baocao.benchmarks.bench_milvus import QueryVectors
+from baocao.benchmarks.bench_milvus import QueryVectors, both_backends
 from baocao.corpus.model import Document
 from baocao.corpus.vietnamese import canonical
 from baocao.eval.harness import benchmark_set, gold_set
 from baocao.eval.metrics import per_query, run_from_rankings
-from baocao.index.embedding_cache import default_embedding_cache
 from baocao.index.encoders import load_encoder
-from baocao.index.hybrid import HybridIndex
-from baocao.index.milvus import MilvusIndex, ingest_passages
 from baocao.qa.search import Searcher
 
 K = 10
@@ -52,17 +50,15 @@ def _ndcg(rankings: dict, qrels: dict | None) -> str:
 
 
 def sweep(name, passages, documents, encoder, queries, qrels, depths, modes, workdir) -> list:
-    embedded = HybridIndex.build(passages, documents, encoder, cache=default_embedding_cache(),
-                                 progress=False)  # fmt: skip
-    uri = str(workdir / f"{name.split()[0]}.db")
-    started = time.perf_counter()
-    ingest_passages(passages, documents, uri, encoder, cache=default_embedding_cache())
-    print(f"# {name}: {len(passages)} passages ingested in {time.perf_counter() - started:.0f} s",
-          flush=True)  # fmt: skip
-    milvus = MilvusIndex.load(uri, encoder)
+    embedded, milvus, seconds = both_backends(passages, documents, encoder, workdir, name)
+    print(f"# {name}: {len(passages)} passages ingested in {seconds:.0f} s", flush=True)
     rows = []
     try:
         for mode in modes:
+            if mode in NATIVE:
+                rows.append(_native(name, mode, embedded, milvus, queries, qrels))
+                print("| " + " | ".join(rows[-1]) + " |", flush=True)
+                continue
             expected, seconds = _ranked(Searcher(embedded), queries, mode)
             rows.append([name, mode, "embedded", "", "1", _ndcg(expected, qrels),
                          f"{np.percentile(seconds, 50) * 1000:.1f}",
@@ -81,6 +77,27 @@ def sweep(name, passages, documents, encoder, queries, qrels, depths, modes, wor
     finally:
         milvus.close()
     return rows
+
+
+NATIVE = ("native-weighted", "native-rrf")  # Milvus' hybrid_search and its own rankers
+
+
+def _native(name, mode, embedded, milvus, queries, qrels) -> list[str]:
+    """Milvus' ``hybrid_search`` (words BM25 + dense, its ranker) against the embedded hybrid
+    search (both without qa's re-ranking)."""
+    ranker = mode.removeprefix("native-")
+    got, expected, seconds = {}, {}, []
+    for query_id, text in queries.items():
+        expected[query_id] = [h.passage.passage_id for h in embedded.search(text, K, "hybrid")]
+        started = time.perf_counter()
+        hits = milvus.search_native(text, K, ranker)
+        seconds.append(time.perf_counter() - started)
+        got[query_id] = [h.passage.passage_id for h in hits]
+    overlap = np.mean([len(set(got[q]) & set(expected[q])) / max(len(expected[q]), 1)
+                       for q in queries])  # fmt: skip
+    return [name, mode, "milvus", "", f"{overlap:.3f}", _ndcg(got, qrels),
+            f"{np.percentile(seconds, 50) * 1000:.1f}",
+            f"{np.percentile(seconds, 95) * 1000:.1f}"]  # fmt: skip
 
 
 def generated(n: int):

@@ -125,7 +125,8 @@ class Store(Protocol):
 class Backend:
     """Which backend and where: ``name`` "embedded" (``index_dir``) or "milvus"
     (``milvus_uri`` and ``collection``). Plain data (the workers of `serve` get it as JSON);
-    ``store`` is the backend's own class, chosen here and nowhere else."""
+    ``store`` is the backend's own class, chosen here and nowhere else, and what callers use
+    (``backend.store.open(encoder)``)."""
 
     name: str = EMBEDDED
     index_dir: Path | None = None
@@ -158,39 +159,6 @@ class Backend:
 
             return MilvusStore(self.milvus_uri or "", self.collection)
         return EmbeddedStore(Path(self.index_dir or store.default_index_dir()))
-
-    @property
-    def where(self) -> str:
-        return self.store.where
-
-    def open(self, encoder: Encoder | None = None) -> SearchIndex:
-        return self.store.open(encoder)
-
-    def ensure(self, encoder: Encoder | None = None) -> None:
-        self.store.ensure(encoder)
-
-    def ingest(
-        self,
-        paths: Sequence[Path],
-        encoder: Encoder,
-        shard: tuple[int, int] = (0, 1),
-        cache: EmbeddingCache | None = None,
-    ):
-        return self.store.ingest(paths, encoder, shard, cache)
-
-    def from_passages(
-        self,
-        passages: Sequence[Passage],
-        documents: Sequence[Document],
-        encoder: Encoder,
-        cache: EmbeddingCache | None = None,
-    ) -> SearchIndex:
-        """An index of already parsed passages (an eval set): in memory for the embedded
-        backend, a fresh collection for Milvus."""
-        return self.store.from_passages(passages, documents, encoder, cache)
-
-    def live_source(self, encoder: Encoder) -> IndexSource:
-        return self.store.live_source(encoder)
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,7 @@ def milvus_bundled_index(gold_eval_set, tmp_path_factory):
     from baocao.index.encoders import load_encoder
 
     backend = Backend(MILVUS, milvus_uri=str(tmp_path_factory.mktemp("milvus") / "bundled.db"))
-    index = backend.from_passages(gold_eval_set.passages, gold_eval_set.documents,
+    index = backend.store.from_passages(gold_eval_set.passages, gold_eval_set.documents,
                                   load_encoder(), default_embedding_cache())  # fmt: skip
     yield index
     index.close()

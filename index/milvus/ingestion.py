@@ -6,7 +6,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,7 +162,8 @@ def ingest(
             new_docs = {d.document.doc_id for d in parsed.documents}
             # Documents are written after their passages and facts: a crash leaves the file
             # looking changed, so the next run redoes it.
-            _write_passages(client, names, pending, encoder, cache, progress, run, flush=True)
+            _write_passages(client, names, pending, encoder, cache, progress, run, flush=True,
+                            stored=existing.keys())  # fmt: skip
             facts_started = time.perf_counter()
             lines = extract_lines([d.document for d in parsed.documents], parsed.passages)
             _write_facts(client, names, report.source_file, file_hash, lines)
@@ -211,9 +212,11 @@ def _write_passages(
     progress: bool | None,
     run: IngestRun,
     flush: bool,
+    stored: Collection[str],
 ) -> None:
     """Embed and upsert pending rows, in batches; everything when ``flush``; then count them
-    in the BM25 statistics (replacing the rows stored under their ids)."""
+    in the BM25 statistics, uncounting the rows stored under their ids (of ``stored``: a
+    lookup per batch in a large unsealed collection costs more than the batch)."""
     change = stats.Counts()
     while pending and (flush or len(pending) >= BATCH):
         batch, pending[:] = pending[:BATCH], pending[BATCH:]
@@ -222,8 +225,9 @@ def _write_passages(
         )
         for key in ("total", "cached", "encoded"):
             run.embedding[key] = run.embedding.get(key, 0) + getattr(embedded, key)
-        ids = [r.row["passage_id"] for r in batch]
-        change.add(client.query(names["passages"], ids=ids, output_fields=list(FIELDS)), -1)
+        ids = [r.row["passage_id"] for r in batch if r.row["passage_id"] in stored]
+        if ids:
+            change.add(client.query(names["passages"], ids=ids, output_fields=list(FIELDS)), -1)
         change.add(r.row for r in batch)
         client.upsert(
             names["passages"],
@@ -231,6 +235,21 @@ def _write_passages(
         )
         run.upserted += len(batch)
     stats.record(client, names, run.writer, change)
+
+
+def _stored_ids(client, names: dict, ids: list[str]) -> set[str]:
+    """Those of ``ids`` stored (none in a new collection: not looked up then)."""
+    if (
+        not ids
+        or not client.query(names["passages"], filter="", output_fields=["count(*)"])[0]["count(*)"]
+    ):
+        return set()
+    found: set[str] = set()
+    for start in range(0, len(ids), BATCH):
+        rows = client.query(names["passages"], ids=ids[start : start + BATCH],
+                            output_fields=["passage_id"])  # fmt: skip
+        found.update(row["passage_id"] for row in rows)
+    return found
 
 
 def _delete_passages(client, names: dict, ids: list[str], writer: str) -> None:
@@ -386,7 +405,9 @@ def ingest_passages(
             _passage_row(p, by_id.get(p.doc_id), settings, digest, "", i)
             for i, p in enumerate(passages)
         ]
-        _write_passages(client, names, rows, encoder, cache, progress, run, flush=True)
+        stored = _stored_ids(client, names, [r.row["passage_id"] for r in rows])
+        _write_passages(client, names, rows, encoder, cache, progress, run, flush=True,
+                        stored=stored)  # fmt: skip
         started_facts = time.perf_counter()
         lines = extract_lines(documents, passages)
         doc_ids = list(lines)

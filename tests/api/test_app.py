@@ -485,13 +485,13 @@ def test_a_milvus_server_follows_reports_ingested_after_it_started(tmp_path, bun
     for i in range(2):
         write_district_report(reports, i, 670 + i)
     backend = Backend(MILVUS, milvus_uri=str(tmp_path / "milvus.db"))
-    backend.ingest([reports], bundled_index.encoder)
+    backend.store.ingest([reports], bundled_index.encoder)
     client = TestClient(create_app_for(backend, bundled_index.encoder, watch_seconds=0))
     before = client.get("/health").json()
     assert before["documents"] == 2 and before["build"]
     (reports / "r1.txt").unlink()
     write_district_report(reports, 2, 900)
-    backend.ingest([reports], bundled_index.encoder)
+    backend.store.ingest([reports], bundled_index.encoder)
     assert client.post("/reload").json()["reloaded"] is True
     listed = {d["source_file"] for d in client.get("/documents").json()}
     assert listed == {"r0.txt", "r2.txt"}

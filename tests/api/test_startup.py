@@ -34,7 +34,7 @@ def test_the_facts_are_read_before_the_first_question(tmp_path, reports, name):
     backend = Backend(name, tmp_path / "index", str(tmp_path / "milvus.db"))
     encoder, cache = load_encoder(), default_embedding_cache()
     if name == MILVUS:
-        backend.ingest([reports], encoder, (0, 1), cache)
+        backend.store.ingest([reports], encoder, (0, 1), cache)
     else:
         index_reports([reports], backend.index_dir, encoder, cache=cache, progress=False)
     app = create_app_for(backend, encoder, watch_seconds=0)
