@@ -22,6 +22,7 @@ from baocao.index.milvus import (  # noqa: E402
     encode_terms,
     filter_expression,
     ingest,
+    ingest_passages,
     shard_of,
 )
 
@@ -257,6 +258,17 @@ def test_two_shards_equal_one_run(tmp_path, encoder, cache):
     assert len(first.files) == len(second.files) == 1
     assert _contents(sharded, encoder) == _contents(whole, encoder)
     assert _statistics(sharded, encoder) == _statistics(whole, encoder)
+
+
+def test_passages_ingested_twice_are_stored_and_counted_once(tmp_path, hybrid, encoder, cache):
+    """New rows are inserted (looked up first), stored ones upserted and uncounted."""
+    passages, documents = hybrid.passages[:40], list(hybrid.documents.values())
+    once, twice = str(tmp_path / "once.db"), str(tmp_path / "twice.db")
+    ingest_passages(passages, documents, once, encoder, cache=cache)
+    for _ in range(2):
+        ingest_passages(passages, documents, twice, encoder, cache=cache)
+    assert _contents(twice, encoder) == _contents(once, encoder)
+    assert _statistics(twice, encoder) == _statistics(once, encoder)
 
 
 def test_changed_and_removed_reports_are_replaced(tmp_path, encoder, cache):
