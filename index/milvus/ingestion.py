@@ -203,7 +203,7 @@ def _seal(client, names: dict, settings: IndexSettings) -> None:
             client.flush(name)
 
 
-# rows written between flushes (eval/bench_milvus_depth.py --generated 10000, ingestion: 185 s
+# rows written between flushes (benchmarks/bench_milvus_depth.py --generated 10000, ingestion: 185 s
 # looking up every row and upserting unsealed, 85 s looking up only rows known stored, 54 s
 # inserting new rows and sealing every 8192; 100k unsealed passed 6 GB of memory)
 SEAL_ROWS = 8192

@@ -32,9 +32,9 @@ MAX_ID_BYTES = 512
 MAX_YEARS = 64
 BATCH = 256
 # BM25 candidates Milvus finds in the words field, re-scored exactly (stats.py).
-# benchmarks/bench_milvus_depth.py, hybrid, gold test / MLQA-vi dev: top-10 overlap with the embedded
-# backend 1.000 / .996 at 100 (.992 / .986 at 50); the other three fields searched too
-# changed nothing at 100 and cost a search each.
+# benchmarks/bench_milvus_depth.py, hybrid, gold test / MLQA-vi dev: top-10 overlap with the
+# embedded backend 1.000 / .996 at 100 (.993 / .986 at 50); the other three fields searched
+# too changed nothing at 100 and cost a search each.
 DEFAULT_SCORE_DEPTH = 100
 MAX_LIMIT = 16_384  # Milvus' largest topk
 # The dense field on a Milvus server (milvus-lite: FLAT). FACTS.md: FAISS HNSW M=32 reaches

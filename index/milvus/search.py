@@ -277,7 +277,7 @@ class MilvusIndex:
         if not weights:
             return retrieval.KeywordRanking([], lambda keys: dict.fromkeys(keys, 0.0))
         # one field finds the candidates: the words (folded for an unaccented query), whose
-        # weight is 1 against at most 0.2 for the others (eval/bench_milvus_depth.py)
+        # weight is 1 against at most 0.2 for the others (benchmarks/bench_milvus_depth.py)
         words = next(iter(weights))
         hits = self.client.search(
             self._names["passages"],
