@@ -596,7 +596,7 @@ def _serve_workers(
 
 
 def _open_index(args: argparse.Namespace) -> SearchIndex:
-    return _backend(args).open(_chosen_encoder(args))
+    return _backend(args).store.open(_chosen_encoder(args))
 
 
 def _chosen_encoder(args: argparse.Namespace) -> Encoder | None:
