@@ -25,9 +25,11 @@ KINDS = ("flat", "hnsw")
 @dataclass(frozen=True)
 class DenseSettings:
     hnsw_threshold: int = 50_000  # exact search below this many vectors, HNSW at or above
-    hnsw_m: int = 32  # graph neighbours per node
-    ef_construction: int = 80
-    ef_search: int = 256  # recall@10 vs exact .94 at 200k clustered vectors, 1.2 ms (bench_index)
+    # Chosen by bench_scale's sweep at 1M stand-in vectors (docs/benchmarks.md "Scale"): recall@10
+    # against exact .978 at p50 3.7 ms; M 32 / efC 80 / efSearch 256 gave .899 at 2.0 ms.
+    hnsw_m: int = 48  # graph neighbours per node
+    ef_construction: int = 120
+    ef_search: int = 512
 
     def __post_init__(self) -> None:
         for item in fields(self):
