@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -367,8 +368,19 @@ def _query_all(client, name: str, expr: str, fields: list[str], batch: int = 100
     return rows
 
 
-def open_client(uri: str):
-    """A client for ``uri`` (a milvus-lite file's folder is created if missing)."""
+def open_client(uri: str, attempts: int = 4):
+    """A client for ``uri`` (a milvus-lite file's folder is created if missing). gRPC shares
+    one connection per address in a process; after an idle while milvus-lite may drop it
+    ("too many pings"), and the next client's first call fails until it reconnects: retried."""
     if "://" not in uri:
         Path(uri).parent.mkdir(parents=True, exist_ok=True)
-    return _milvus().MilvusClient(uri)
+    pymilvus = _milvus()
+    for attempt in range(attempts):
+        try:
+            return pymilvus.MilvusClient(uri)
+        except pymilvus.MilvusException as error:
+            if attempt == attempts - 1 or "connect" not in str(error).lower():
+                raise
+            logger.info("Milvus at %s refused a connection (%s); retrying", uri, error)
+            time.sleep(0.5 * 2**attempt)
+    raise AssertionError("unreachable")

@@ -44,3 +44,43 @@ def test_uncounting_a_passage_leaves_the_others_statistics():
         field_scores(query, DOCUMENTS, "words", stats, BM25Settings()),
         SparseBM25.build(DOCUMENTS).scores(query),
     )
+
+
+class _Refused(Exception):
+    pass
+
+
+def _flaky_pymilvus(refusals, message):
+    """A stand-in for the pymilvus module whose client refuses ``refusals`` times."""
+    calls = []
+
+    class Client:
+        def __init__(self, uri):
+            calls.append(uri)
+            if len(calls) <= refusals:
+                raise _Refused(message)
+
+    module = type("pymilvus", (), {"MilvusClient": Client, "MilvusException": _Refused})
+    return module, calls
+
+
+def test_a_refused_connection_is_retried(monkeypatch, tmp_path):
+    from baocao.index.milvus import schema
+
+    module, calls = _flaky_pymilvus(2, "Fail connecting to server on 127.0.0.1:41015")
+    monkeypatch.setattr(schema, "_milvus", lambda: module)
+    monkeypatch.setattr(schema.time, "sleep", lambda seconds: None)
+    assert isinstance(schema.open_client(str(tmp_path / "x.db")), module.MilvusClient)
+    assert len(calls) == 3
+
+
+@pytest.mark.parametrize(("refusals", "message"), [(9, "Fail connecting"), (1, "bad schema")])
+def test_other_errors_and_the_last_refusal_are_raised(monkeypatch, tmp_path, refusals, message):
+    from baocao.index.milvus import schema
+
+    module, calls = _flaky_pymilvus(refusals, message)
+    monkeypatch.setattr(schema, "_milvus", lambda: module)
+    monkeypatch.setattr(schema.time, "sleep", lambda seconds: None)
+    with pytest.raises(_Refused, match=message):
+        schema.open_client(str(tmp_path / "x.db"))
+    assert len(calls) == (4 if refusals == 9 else 1)
