@@ -80,6 +80,17 @@ def answer_correct(answer: Answer, gold: GoldQuestion) -> bool:
     return all(_part_found(part, answer.text, gold.question) for part in gold_parts(gold))
 
 
+# A confidently wrong number copied into a new report is the worst outcome: it costs as much
+# as five right answers (the target is at most 2% confidently wrong). `tune ask` chooses
+# AskSettings by right − WRONG_COST × confidently wrong; the regression gate holds it too.
+WRONG_COST = 5.0
+
+
+def net_right(right: float, confident_wrong: float) -> float:
+    """Right answers (or their share) less WRONG_COST for each confidently wrong one."""
+    return right - WRONG_COST * confident_wrong
+
+
 def verdict(answer: Answer, gold: GoldQuestion) -> str:
     """right | abstained (no confident answer to an answerable question) | wrong (a confident
     answer that misses) — "confident but wrong" — for any confident answer that is not right."""

@@ -102,6 +102,10 @@ _NUMBERED_PLACE_RE = re.compile(  # matched on the question without diacritics
 )
 _BRACKETED_YEAR_RE = re.compile(r"[^()\d]{0,30}\((?:năm )?((?:19|20)\d\d)\)")
 _NEAR_WORDS = 8  # words each side of a candidate that count as "near" it
+# A time that opens a sentence and holds for all its clauses: "Cuối năm 2022, …; …"
+_LEAD_TIME_RE = re.compile(
+    r"\s*(?:[-+•]\s*)?((?:(?:tính )?(?:đến|cuối|đầu|trong|sau|hết)\s+)?"
+    r"(?:năm|tháng|quý|nhiệm kỳ|giai đoạn)\s[^,;:]{1,30}),", re.IGNORECASE)  # fmt: skip
 _BREAK_DISTANCE = 3  # a comma or bracket between a word and a candidate: as far as 3 words
 
 
@@ -149,9 +153,12 @@ class AskSettings:
     pin: float = 1.0
     named: float = 1.0
     scope: float = 0.5  # how much a fact whose scope fits counts when picking
-    threshold: float = 0.6  # confidence below this: no answer, only evidence
+    threshold: float = 0.7  # confidence below this: no answer, only evidence
     # a whole sentence given for a question that asks a number, date, name or list: less sure
     sentence_doubt: float = 0.4
+    # another figure of the same unit in the sentence answers within rival_margin: less sure
+    rival: float = 1.0
+    rival_margin: float = 0.15
     facts_shown: int = 5  # facts listed beside the answer
     facts_margin: float = 0.5  # listed: facts whose "what" score is this close to the best
 
@@ -432,10 +439,19 @@ def _near(question: _Question, sentence: str, start: int, end: int) -> float:
         for term, distance in _placed_terms(question, side, reverse):
             nearness = 1.0 if term in question.pins else _nearness(distance)
             closest[term] = max(closest.get(term, 0.0), nearness)
+    for term, _ in _placed_terms(question, _lead_time(sentence, clause_start), False):
+        closest[term] = 1.0
     total = sum(question.weights.values()) + len(question.bigrams)
     found = sum(w * closest.get(t, 0.0) for t, w in question.weights.items())
     found += sum(closest.get(b, 0.0) for b in question.bigrams)
     return found / total if total else 0.0
+
+
+def _lead_time(sentence: str, clause_start: int) -> str:
+    """The time that opens the sentence when it holds for a later clause too: "Năm 2020, có
+    99,3% hộ … điện; trên 89% hộ … nước" — 2020 is the time of both."""
+    lead = _LEAD_TIME_RE.match(sentence)
+    return lead.group(1) if lead and 0 < lead.end() <= clause_start else ""
 
 
 def _placed_terms(question: _Question, text: str, reverse: bool) -> Iterator[tuple[str, int]]:
@@ -469,7 +485,8 @@ def _pin(question: _Question, sentence: str, start: int, end: int) -> float:
         if asks_year and years:
             return 1.0 if years & question.pins else 0.0
     clause_start, clause_end = _span_between(_CLAUSE_BREAK_RE, sentence, start, end)
-    numbers = set(_numbers(sentence[clause_start:start] + " " + sentence[end:clause_end]))
+    around = sentence[clause_start:start] + " " + sentence[end:clause_end]
+    numbers = set(_numbers(f"{_lead_time(sentence, clause_start)} {around}"))
     if numbers & question.pins:
         return 1.0
     return 0.0 if asks_year and any(map(is_year, numbers)) else 0.5
@@ -932,6 +949,22 @@ def _margin(best: _Candidate, candidates: Sequence[_Candidate], settings: AskSet
     return _choice(best, settings) - max(others, default=0.0)
 
 
+def _has_rival(best: _Candidate, others: Sequence[_Candidate], settings: AskSettings) -> bool:
+    """Whether another figure of the same unit in the best one's sentence answers nearly as
+    well: "907 lượt/948 người; UBND các huyện … 1.018 lượt/1.379 người" — which body, level
+    or year the question means is then a guess."""
+    if best.fact is None or best.fact.kind != "quantity":
+        return False
+    floor = _choice(best, settings) - settings.rival_margin
+    return any(
+        c.fact is not None and c.fact.unit == best.fact.unit
+        and c.hit.passage.passage_id == best.hit.passage.passage_id
+        and c.sentence_span == best.sentence_span and _span_text(c) != _span_text(best)
+        and _choice(c, settings) >= floor
+        for c in others
+    )  # fmt: skip
+
+
 def _span_text(candidate: _Candidate) -> str:
     start, end = candidate.span
     return candidate.hit.passage.text[start:end]
@@ -1155,7 +1188,11 @@ def extract_answer(
     best = max(pool, key=lambda c: _choice(c, settings))
     # a change "từ … năm 2015 lên … năm 2020" answers for the whole term it spans
     strict = (asked.asks or asked.target or asked.total) and not (parsed.from_to and asked.period)
-    score = _confidence(best.evidence, _margin(best, candidates, settings), strict)
+    facts = _fact_matches(best, candidates, settings)
+    joined = {id(f) for f in _levels_joined(best, facts, asked)}  # they answer together
+    others = [c for c in candidates if c.fact is None or id(c.fact) not in joined]
+    score = _confidence(best.evidence, _margin(best, others, settings), strict)
+    score -= settings.rival * _has_rival(best, others, settings)
     if not best.evidence.fit and (_asks_name(parsed) or parsed.kind in ("quantity", "when")):
         # a sentence is not a name, a number or a date
         score = min(score, settings.threshold - 0.5)
@@ -1163,7 +1200,6 @@ def extract_answer(
         score -= settings.sentence_doubt
     if missing:
         score = min(score, settings.threshold - 1.0)
-    facts = _fact_matches(best, candidates, settings)
     best, whole = _whole_answer(parsed, best, candidates)
     if not whole:  # half an answer is never given as the answer
         score = min(score, settings.threshold - 0.5)

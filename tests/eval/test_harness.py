@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from baocao.benchmarks.tune import THRESHOLDS, threshold_table
+from baocao.eval.ask_eval import net_right
 from baocao.eval.beir import load_beir
 from baocao.eval.harness import (
     MissingExtra,
@@ -36,11 +37,16 @@ FLOORS = {
     "dense": {"recall@5": 0.70},
 }
 # ask on the test split. Measured (40b283b): 227 questions, 132 confident, 128 right, 31
-# confidently wrong (accuracy .564, confident accuracy .765); numeric 154, 93 right (.604);
-# unanswerable 33, 27 right (.818). Far from the targets (.85, at most 2% confidently wrong):
-# these floors only stop it getting worse.
-ASK_FLOORS = {"accuracy": 0.54, "confident_accuracy": 0.74, "numeric accuracy": 0.58}
-ASK_MOST_CONFIDENT_WRONG = 34
+# confidently wrong (accuracy .564, confident accuracy .765). The next round (issue 16) traded
+# answers for safety on purpose, by the cost tune ask chooses with (a confidently wrong answer
+# costs WRONG_COST right ones): threshold 0.6 -> 0.7 and no answer when a rival figure of the
+# sentence scores as well. Measured then: 109 confident, 113 right (.498, confident .780), 24
+# confidently wrong; numeric .487; unanswerable .848; net right (right − 5 × wrong) −24 -> −7.
+# The accuracy floors were lowered with that trade; the net floor and the ceiling on confidently
+# wrong hold what it bought. Far from the targets (.85, at most 2% confidently wrong).
+ASK_FLOORS = {"accuracy": 0.47, "confident_accuracy": 0.75, "numeric accuracy": 0.46}
+ASK_MOST_CONFIDENT_WRONG = 26
+ASK_NET_FLOOR = -15.0
 UNANSWERABLE_FLOOR = 0.78
 HEADLINE = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 
@@ -69,6 +75,7 @@ def test_regression_gate_for_answers(answers, gold_eval_set):
     for metric, floor in ASK_FLOORS.items():
         assert measured[metric] >= floor, (metric, measured[metric])
     assert answers["confident_wrong"] <= ASK_MOST_CONFIDENT_WRONG, answers["confident_wrong"]
+    assert net_right(answers["right"], answers["confident_wrong"]) >= ASK_NET_FLOOR, answers
     assert answers["questions"] == len(gold_eval_set.answers)
     unanswerable = answers["by_class"]["unanswerable"]
     assert unanswerable["accuracy"] >= UNANSWERABLE_FLOOR, unanswerable  # no confident answer

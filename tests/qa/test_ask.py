@@ -18,6 +18,7 @@ from baocao.index.hybrid import HybridIndex
 from baocao.qa.ask import (
     DEFAULT_SETTINGS,
     Answer,
+    _lead_time,
     ask,
     extract_answer,
     is_question,
@@ -625,3 +626,54 @@ def test_a_place_question_gets_places_of_the_level_asked(bundled_index, question
 def test_a_count_of_something_else_is_not_the_answer(bundled_index, question):
     answer = ask(bundled_index, question)
     assert not (answer.confident and "xã" in answer.text), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "other"),
+    [
+        # a time that opens the sentence holds for its later clauses too: "Cuối năm 2022, có
+        # 6.115 hộ … thoát nghèo; 2.149 hộ … thoát cận nghèo"
+        ("Cuối năm 2022 có bao nhiêu hộ đồng bào DTTS ở Kon Tum thoát cận nghèo?",
+         "2.149 hộ", "6.115"),
+        ("Năm 2020 bao nhiêu phần trăm hộ gia đình nông thôn ở Kon Tum được dùng nước sinh hoạt "
+         "hợp vệ sinh?", "89%", "99,3%"),
+    ],
+)  # fmt: skip
+def test_a_time_opening_the_sentence_holds_for_its_later_clauses(
+    bundled_index, question, expected, other
+):
+    answer = ask(bundled_index, question, settings=ANY_CONFIDENCE)
+    assert expected in answer.text and other not in answer.text, answer.text
+
+
+def test_a_guess_between_parallel_figures_is_not_confident(bundled_index):
+    # "Trụ sở Tiếp công dân tỉnh tiếp 907 lượt/948 người; UBND các huyện, thành phố tiếp 1.018
+    # lượt/1.379 người; …": nothing tells the clauses apart well enough, so no answer is given
+    question = "UBND các huyện, thành phố ở Kon Tum tiếp bao nhiêu lượt công dân?"
+    unsure = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, rival=1.0))
+    unchecked = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, rival=0.0))
+    assert unsure.score == pytest.approx(unchecked.score - 1.0)
+    assert not ask(bundled_index, question).confident
+
+
+def test_levels_answered_together_are_not_rivals(bundled_index):
+    # "cấp huyện … đối thoại 13 cuộc; cấp xã … đối thoại 151 cuộc" are joined into one answer
+    question = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
+    checked = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, rival=1.0))
+    unchecked = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, rival=0.0))
+    assert checked.score == unchecked.score
+    assert "13 cuộc" in checked.text and "151 cuộc" in checked.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "clause", "lead"),
+    [
+        ("Năm 2020, có 99,3% hộ dùng điện; trên 89% hộ dùng nước sạch.", 1, "Năm 2020"),
+        ("- Đến tháng 06/2020, có 660 tổ chức; 1.845 chi bộ.", 1, "Đến tháng 06/2020"),
+        ("Năm 2020, có 99,3% hộ dùng điện; trên 89% hộ dùng nước sạch.", 0, ""),  # its own
+        ("Kon Tum là tỉnh miền núi, có 10 huyện; 102 xã.", 1, ""),  # no time opens it
+    ],
+)
+def test_the_time_opening_a_sentence(sentence, clause, lead):
+    starts = [0] + [i + 1 for i, c in enumerate(sentence) if c == ";"]
+    assert _lead_time(sentence, starts[clause]) == lead
