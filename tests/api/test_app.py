@@ -223,7 +223,7 @@ FACT_KEYS = {"value", "unit", "thing", "label", "scope", "scope_text", "matches"
 
 def test_ask_gives_the_facts_with_their_scope(client):
     body = client.post(
-        "/ask", json={"question": "Năm 2019 tổ chức bao nhiêu cuộc đối thoại?"}
+        "/ask", json={"question": "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"}
     ).json()
     assert body["answer"] == "13 cuộc (cấp huyện); 151 cuộc (cấp xã)"
     assert body["scope_note"] is None
