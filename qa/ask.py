@@ -953,16 +953,24 @@ def _has_rival(best: _Candidate, others: Sequence[_Candidate], settings: AskSett
     """Whether another figure of the same unit in the best one's sentence answers nearly as
     well: "907 lượt/948 người; UBND các huyện … 1.018 lượt/1.379 người" — which body, level
     or year the question means is then a guess."""
-    if best.fact is None or best.fact.kind != "quantity":
+    fact = best.fact
+    if fact is None or fact.kind != "quantity":
         return False
-    floor = _choice(best, settings) - settings.rival_margin
+    floor, text = _choice(best, settings) - settings.rival_margin, _span_text(best)
     return any(
-        c.fact is not None and c.fact.unit == best.fact.unit
-        and c.hit.passage.passage_id == best.hit.passage.passage_id
-        and c.sentence_span == best.sentence_span and _span_text(c) != _span_text(best)
-        and _choice(c, settings) >= floor
+        c.fact is not None and _same_sentence_figure(fact, c.fact)
+        and _span_text(c) != text and _choice(c, settings) >= floor
         for c in others
     )  # fmt: skip
+
+
+def _same_sentence_figure(fact: Fact, other: Fact) -> bool:
+    """Whether ``other`` is a figure of ``fact``'s unit in its sentence (or ``fact`` itself)."""
+    return (
+        other.passage_id == fact.passage_id
+        and other.sentence_span == fact.sentence_span
+        and other.unit == fact.unit
+    )
 
 
 def _span_text(candidate: _Candidate) -> str:
@@ -1281,9 +1289,7 @@ def _other_level(fact: Fact | None, other: Fact | None) -> bool:
     if fact is None or other is None or not other.scope.level:
         return False
     return (
-        other.passage_id == fact.passage_id
-        and other.sentence_span == fact.sentence_span
-        and other.unit == fact.unit
+        _same_sentence_figure(fact, other)
         and _normal(other.label, False).split()[-2:] == _normal(fact.label, False).split()[-2:]
     )
 
