@@ -5,7 +5,8 @@
 The other sets were written from the reports alone by someone who never saw an answer; once
 their answers are studied to change a rule, a set moves to tune and a new blind set is written.
 ``scope_questions.jsonl`` (ids "s…"), ``blind_questions.jsonl`` ("b…") and
-``blind2_questions.jsonl`` ("c…") are tune now; ``blind3_questions.jsonl`` ("d…") is test.
+``blind2_questions.jsonl`` ("c…") and ``blind3_questions.jsonl`` ("d…") are tune now;
+``blind4_questions.jsonl`` ("e…") is test.
 Quality figures are reported on the test split.
 
 A passage is relevant to a question when its source spans cover most of the question's
@@ -29,9 +30,10 @@ GOLD_FILE = GOLD_DIR / "questions.jsonl"
 SCOPE_FILE = GOLD_DIR / "scope_questions.jsonl"  # written blind, answers studied: tune
 BLIND_FILE = GOLD_DIR / "blind_questions.jsonl"  # written blind, answers studied: tune
 BLIND2_FILE = GOLD_DIR / "blind2_questions.jsonl"  # written blind, answers studied: tune
-BLIND3_FILE = GOLD_DIR / "blind3_questions.jsonl"  # written blind, never tuned on: test
-GOLD_FILES = (GOLD_FILE, SCOPE_FILE, BLIND_FILE, BLIND2_FILE, BLIND3_FILE)
-_TUNE_SETS, _TEST_SETS = ("s", "b", "c"), ("d",)  # id prefixes of the blind sets
+BLIND3_FILE = GOLD_DIR / "blind3_questions.jsonl"  # written blind, answers studied: tune
+BLIND4_FILE = GOLD_DIR / "blind4_questions.jsonl"  # written blind, never tuned on: test
+GOLD_FILES = (GOLD_FILE, SCOPE_FILE, BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE)
+_TUNE_SETS, _TEST_SETS = ("s", "b", "c", "d"), ("e",)  # id prefixes of the blind sets
 QUESTION_TYPES = ("numeric", "fact", "wording", "list")
 QUESTION_CLASSES = ("scope", "unanswerable", "compound", "short_span", "other")
 SPLITS = ("tune", "test", "all")

@@ -101,6 +101,7 @@ _NUMBERED_PLACE_RE = re.compile(  # matched on the question without diacritics
     r"(?<!\w)(?i:huyen|xa|phuong|quan|thon|to|khu pho|khu|ap|ban|khom|tieu khu|lang)\s+(\d+)\b"
 )
 _BRACKETED_YEAR_RE = re.compile(r"[^()\d]{0,30}\((?:năm )?((?:19|20)\d\d)\)")
+_FULL_DATE_RE = re.compile(r"\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?\d{4}")  # "27-4-2020"
 _NEAR_WORDS = 8  # words each side of a candidate that count as "near" it
 # A time that opens a sentence and holds for all its clauses: "Cuối năm 2022, …; …"
 _LEAD_TIME_RE = re.compile(
@@ -159,6 +160,8 @@ class AskSettings:
     # another figure of the same unit in the sentence answers within rival_margin: less sure
     rival: float = 1.0
     rival_margin: float = 0.15
+    # a name of the question ("Bộ đội Biên phòng") not in the sentence nor its header: less sure
+    unnamed: float = 0.6
     facts_shown: int = 5  # facts listed beside the answer
     facts_margin: float = 0.5  # listed: facts whose "what" score is this close to the best
 
@@ -185,6 +188,8 @@ class _Question:
     bigrams: frozenset[str]  # of content terms
     numbers: frozenset[str]  # canonical numbers written in the question
     pins: frozenset[str]  # those outside periods ("năm 2019", not "2015-2020"): they pin a fact
+    # years asked for: pins but those inside a date that names an event ("xét xử ngày 27-4-2020")
+    years: frozenset[str]
     names: frozenset[str]  # capitalised words after the first: "Kon", "Tum", "DTTS"
     unit: tuple[str, ...]  # what is counted: the words after "bao nhiêu"/"mấy"
     percent: bool  # asks for a share
@@ -192,6 +197,7 @@ class _Question:
     slots: tuple[tuple[str, ...], ...]  # per value asked ("bao nhiêu lượt, bao nhiêu người"):
     # the words around its question word; two or more ask for a compound answer
     from_to: bool  # "tăng từ bao nhiêu lên bao nhiêu", "thay đổi ra sao": both ends asked
+    item: int | None  # "bài học thứ sáu": the sixth of an enumeration ("Sáu là, …")
 
 
 @dataclass(frozen=True)
@@ -317,18 +323,48 @@ def _parse_question(question: str) -> _Question:
         bigrams=frozenset(b for b in terms.bigrams if not set(b.split("_")) & stop),
         numbers=frozenset(t for t in terms.words if t[0].isdigit()),
         pins=frozenset(_numbers(PERIOD_RE.sub(" ", question))),
+        years=frozenset(filter(is_year, _numbers(_FULL_DATE_RE.sub(" ", PERIOD_RE.sub(" ", question))))),
         names=names,
         unit=_asked_unit(text, folded),
         percent="%" in text or any(_has(text, w, folded) for w in _PERCENT_WORDS),
         grain=grains[0] if grains else None,
         slots=_slots(text, folded),
         from_to=_has(text, _FROM_TO_ASKED, folded),
+        item=_ordinal(_ASKED_ITEM_RE.search(fold_diacritics(text))),
     )
+
+
+# Enumerated points: "Một là, …", "Hai là, …" or "Thứ nhất, …", asked as "bài học thứ hai"
+_ORDINALS = (("mot", "nhat"), ("hai",), ("ba",), ("bon", "tu"), ("nam",), ("sau",), ("bay",),
+             ("tam",), ("chin",), ("muoi",))  # fmt: skip
+_ORDINAL_WORDS = "|".join(w for words in _ORDINALS for w in words)
+_ASKED_ITEM_RE = re.compile(rf"\bthu ({_ORDINAL_WORDS}|\d{{1,2}})\b")  # matched folded
+_ITEM_MARK_RE = re.compile(rf"^\W*(?:({_ORDINAL_WORDS}) la|thu ({_ORDINAL_WORDS}))\s*,", re.I)
+
+
+def _ordinal(match: re.Match[str] | None) -> int | None:
+    """1 for "nhất"/"một", 2 for "hai", …, or the number written."""
+    word = next((g for g in match.groups() if g), None) if match else None
+    if word is None:
+        return None
+    if word.isdigit():
+        return int(word)
+    return next(i for i, words in enumerate(_ORDINALS, start=1) if word.lower() in words)
+
+
+def _item_number(sentence: str) -> int | None:
+    """The point a sentence opens ("Sáu là, tăng cường …" -> 6), else None."""
+    return _ordinal(_ITEM_MARK_RE.match(fold_diacritics(sentence)))
+
+
+# capitalised out of respect, not names: "Nhân dân", "Nhà nước"
+_HONORIFIC = frozenset(("Nhân", "Nhà"))
 
 
 def _names(question: str) -> frozenset[str]:
     """Capitalised syllables after the first word: "Kon", "Tum", "Nhôh", "DTTS"."""
-    return frozenset(w for w in _WORD_RE.findall(canonical(question))[1:] if w[0].isupper())
+    words = _WORD_RE.findall(canonical(question))[1:]
+    return frozenset(w for w in words if w[0].isupper() and w not in _HONORIFIC)
 
 
 def _numbers(text: str) -> list[str]:
@@ -478,12 +514,12 @@ def _pin(question: _Question, sentence: str, start: int, end: int) -> float:
     bracketed year right after it ("42/63 tỉnh (năm 2018)"). Otherwise 1 when its clause
     repeats a number of the question, 0 when it has only other years, and else 0.5.
     """
-    asks_year = any(map(is_year, question.pins))
+    asks_year = bool(question.years)
     segment = _years(sentence, *_span_between(_SEGMENT_BREAK_RE, sentence, start, end))
     bracket = _BRACKETED_YEAR_RE.match(sentence, end)
     for years in (segment, {bracket.group(1)} if bracket else set()):
         if asks_year and years:
-            return 1.0 if years & question.pins else 0.0
+            return 1.0 if years & question.years else 0.0
     clause_start, clause_end = _span_between(_CLAUSE_BREAK_RE, sentence, start, end)
     around = sentence[clause_start:start] + " " + sentence[end:clause_end]
     numbers = set(_numbers(f"{_lead_time(sentence, clause_start)} {around}"))
@@ -525,18 +561,56 @@ def _hit_candidates(
         named = _named(question, sentence, header)
         fit = scope_fit(asked, document_scope) if document_scope is not None else 1.0
         evidence = _Evidence(cover, cover, 0.0, 0.0, 1 / position, place, 0.5, named, fit)
+        if question.item is not None and (number := _item_number(sentence)) is not None:
+            # the point asked answers as a number answers "bao nhiêu"; another point does not
+            asked_point = float(number == question.item)
+            evidence = replace(evidence, unit=asked_point, fit=asked_point, pin=asked_point)
         yield _Candidate(hit, (start, end), (start, end), evidence)
         in_sentence = [f for f in facts if f.sentence_span == (start, end)]
         for a, b, unit, fact in _answer_spans(question, sentence, start, in_sentence):
-            near = _near(question, sentence, a, b)
+            view = _item_view(sentence, start, fact, in_sentence) if fact else sentence
+            near = _near(question, view, a, b)
+            if fact is not None and fact.kind == "reference":  # "Kế hoạch số … về <what>"
+                near = max(near, _coverage(question, _terms(_item(view, a, b), question.folded)))
             label = _label_of(sentence, a, b)
             if label is not None:  # "Số phòng học: 131": the label says what is counted
                 near = max(near, _coverage(question, _terms(label, question.folded)))
                 unit = max(unit, _label_unit(question, label))
-            pin = _pin(question, sentence, a, b)
+            pin = _pin(question, view, a, b)
             fit = scope_fit(asked, fact.scope) if fact is not None else evidence.scope
             found = replace(evidence, near=near, unit=unit, fit=1.0, pin=pin, scope=fit)
             yield _Candidate(hit, (start, end), (start + a, start + b), found, fact)
+
+
+def _item(view: str, start: int, end: int) -> str:
+    """A cited document and what the text says of it, up to the next document of the list."""
+    clause_end = _span_between(_CLAUSE_BREAK_RE, view, start, end)[1]
+    following = re.search(r"\s{3}", view[end:clause_end])  # a blanked item
+    return view[start : end + following.start() if following else clause_end]
+
+
+def _item_view(sentence: str, offset: int, fact: Fact, in_sentence: Sequence[Fact]) -> str:
+    """The sentence as one document of an enumeration sees it: "Kế hoạch số 739 … triển khai
+    Chương trình số 51 …; và Kế hoạch số 740 … triển khai Chương trình số 53 …" is cut into
+    items at each document of the kind that opens the list (here Kế hoạch); the other items
+    are blanked (same length), so only the words of the document's own item and of the shared
+    opening count as near it."""
+    if fact.kind != "reference":
+        return sentence
+    clause = _span_between(_CLAUSE_BREAK_RE, sentence, *(x - offset for x in fact.span))
+    refs = sorted((f for f in in_sentence if f.kind == "reference"
+                   and clause[0] <= f.span[0] - offset < clause[1]), key=lambda f: f.span)  # fmt: skip
+    heads = [f.span[0] - offset for f in refs if _document_kind(f) == _document_kind(refs[0])]
+    if len(heads) < 2:
+        return sentence
+    ends = [*heads[1:], clause[1]]
+    own = max(i for i, h in enumerate(heads) if h <= fact.span[0] - offset) if (
+        heads[0] <= fact.span[0] - offset) else 0
+    view = list(sentence)
+    for i, (a, b) in enumerate(zip(heads, ends, strict=True)):
+        if i != own:
+            view[a:b] = " " * (b - a)
+    return "".join(view)
 
 
 # "Số phòng học: 131", "Tổng diện tích đất: 32.231m2", "Năm: 2019; Số cuộc: 673" (a table row):
@@ -613,20 +687,29 @@ _PERSON_RE = re.compile(
 _QUOTED_RE = re.compile(r"[“\"«]([^”\"»]{2,80})[”\"»]")
 
 
+# "Chương trình của Ban Thường vụ … thực hiện Nghị quyết 30-NQ/TW?": a question that opens
+# with a kind of document and asks nothing else asks for that document
+_OPENING_DOCUMENT = rf"^({'|'.join(_DOCUMENT_WORDS)})\s+(?:của|do)\b"
+
+
 def _asked_document_kinds(question: _Question) -> set[str]:
     """The kinds of document asked for: "kế hoạch" in "bằng kế hoạch nào", "kế hoạch số mấy"."""
     words = "|".join(_DOCUMENT_WORDS)
     asked = rf"({words})\s+(?:số\s+)?(?:mấy|nào|gì|bao nhiêu)"
+    if question.kind == "other":
+        asked += f"|{_OPENING_DOCUMENT}"
     pattern = re.compile(fold_diacritics(asked) if question.folded else asked)
-    return {m.group(1) for m in pattern.finditer(question.text)}
+    return {m.group(1) or m.group(2) for m in pattern.finditer(question.text)}
 
 
 def _asks_document(question: _Question) -> bool:
-    """ "Kế hoạch số mấy", "văn bản nào", "theo quyết định nào"."""
+    """ "Kế hoạch số mấy", "văn bản nào", "theo quyết định nào", "Chương trình của … ?"."""
     if question.kind not in ("which", "what", "quantity", "other", "when", "list"):
         return False
     words = "|".join(_DOCUMENT_WORDS)
     asked = rf"(?:{words})\s+(?:số\s+)?(?:mấy|nào|gì|bao nhiêu)|(?:số hiệu|ký hiệu)"
+    if question.kind == "other":
+        asked += f"|{_OPENING_DOCUMENT}"
     return _has(question.text, asked, question.folded)
 
 
@@ -805,6 +888,29 @@ def _words_after(sentence: str, start: int) -> list[re.Match[str]]:
     return words
 
 
+_PARALLEL_RE = re.compile(rf",\s*(?:[^\W\d_]+\s+){{1,3}}{_NUM}\s*")
+
+
+def _thing_words(sentence: str, start: int, number_start: int) -> list[re.Match[str]]:
+    """The words after a number, and when only its unit is written there, the thing of a
+    parallel figure of that unit: "làm mới 188 km, tu sửa 425 km đường giao thông" and
+    "cuốn trôi 07 căn nhà, đổ sập 92 căn, tốc mái 161 căn" — each counts the same thing."""
+    words = _words_after(sentence, start)
+    if len(words) != 1:
+        return words
+    unit = words[0].group().lower()
+    parallel = _PARALLEL_RE.match(sentence, words[0].end())
+    later = _words_after(sentence, parallel.end()) if parallel else []
+    if len(later) > 1 and later[0].group().lower() == unit:
+        return later
+    chain = re.compile(rf"({_NUM})\s+{re.escape(unit)}(?:\s+[^\W\d_]+)+"
+                       rf"(?:,\s*(?:[^\W\d_]+\s+){{1,3}}{_NUM}\s+{re.escape(unit)})*"
+                       rf",\s*(?:[^\W\d_]+\s+){{1,3}}$", re.IGNORECASE)  # fmt: skip
+    clause = _span_between(_CLAUSE_BREAK_RE, sentence, number_start, start)[0]
+    earlier = chain.search(sentence[:number_start], clause)
+    return words if earlier is None else _words_after(sentence, earlier.end(1))
+
+
 def _unit_end(question: _Question, sentence: str, start: int) -> int:
     """Where the unit after a number ends: a known unit ("cuộc", "tỷ đồng"), else the words
     the question counts, else the words before a function word."""
@@ -843,7 +949,7 @@ def _unit_score(question: _Question, sentence: str, start: int, end: int, percen
     (or a percentage when a share is asked); 0.5 for its first word, plus a share of 0.5 for
     the asked words found right before or after; 0.5 for a word of the question after it;
     -1 for another count noun ("28 xã" for "bao nhiêu huyện")."""
-    keys = [_normal(w.group(), question.folded) for w in _words_after(sentence, end)]
+    keys = [_normal(w.group(), question.folded) for w in _thing_words(sentence, end, start)]
     asked = question.unit
     if question.percent and (not asked or asked[0] in ("%", "phần", "phan")):
         return 1.0 if percent else 0.0
@@ -929,12 +1035,14 @@ def _choice(candidate: _Candidate, settings: AskSettings, scope: bool = True) ->
 _SPAN_KINDS = ("quantity", "when", "who", "which", "list")  # they ask for less than a sentence
 
 
-def _confidence(evidence: _Evidence, margin: float, strict_scope: bool) -> float:
+def _confidence(evidence: _Evidence, margin: float, strict_scope: bool, unnamed: float) -> float:
     """How sure the pick is: the question's terms around it; for a number or a date, how near
-    they are and whether it has the asked unit; its lead over the runner-up; and nothing when
+    they are and whether it has the asked unit; its lead over the runner-up; less for each name
+    of the question not written in the sentence or its header (``unnamed``); and nothing when
     the document is about another place, or (``strict_scope``: the question names a time,
     place or level) the fact's scope is not the one asked."""
     score = evidence.cover + 0.1 * min(margin, 1.0) + 0.1 * (evidence.pin - 0.5)
+    score -= unnamed * (1.0 - evidence.named)
     if evidence.fit:
         score += 0.4 * evidence.near - 0.5 * (1.0 - evidence.unit)
     if not evidence.place or (strict_scope and evidence.scope < 1.0):
@@ -954,12 +1062,13 @@ def _has_rival(best: _Candidate, others: Sequence[_Candidate], settings: AskSett
     well: "907 lượt/948 người; UBND các huyện … 1.018 lượt/1.379 người" — which body, level
     or year the question means is then a guess."""
     fact = best.fact
-    if fact is None or fact.kind != "quantity":
+    if fact is None:
         return False
     floor, text = _choice(best, settings) - settings.rival_margin, _span_text(best)
     return any(
         c.fact is not None and _same_sentence_figure(fact, c.fact)
         and _span_text(c) != text and _choice(c, settings) >= floor
+        and (fact.kind != "date" or c.evidence.unit >= best.evidence.unit)  # another event's
         for c in others
     )  # fmt: skip
 
@@ -969,8 +1078,14 @@ def _same_sentence_figure(fact: Fact, other: Fact) -> bool:
     return (
         other.passage_id == fact.passage_id
         and other.sentence_span == fact.sentence_span
+        and other.kind == fact.kind
         and other.unit == fact.unit
+        and _document_kind(other) == _document_kind(fact)
     )
+
+
+def _document_kind(fact: Fact) -> str:
+    return fact.value.split(" số")[0].lower() if fact.kind == "reference" else ""
 
 
 def _span_text(candidate: _Candidate) -> str:
@@ -1199,21 +1314,48 @@ def extract_answer(
     facts = _fact_matches(best, candidates, settings)
     joined = {id(f) for f in _levels_joined(best, facts, asked)}  # they answer together
     others = [c for c in candidates if c.fact is None or id(c.fact) not in joined]
-    score = _confidence(best.evidence, _margin(best, others, settings), strict)
+    score = _confidence(best.evidence, _margin(best, others, settings), strict, settings.unnamed)
     score -= settings.rival * _has_rival(best, others, settings)
-    if not best.evidence.fit and (_asks_name(parsed) or parsed.kind in ("quantity", "when")):
+    if not best.evidence.fit and (_asks_name(parsed) or parsed.kind in ("quantity", "when")
+                                  or parsed.item is not None):  # fmt: skip
         # a sentence is not a name, a number or a date
         score = min(score, settings.threshold - 0.5)
     elif not best.evidence.fit and parsed.kind in _SPAN_KINDS:
         score -= settings.sentence_doubt
     if missing:
         score = min(score, settings.threshold - 1.0)
+    if _number_unsaid(parsed, best):  # "sản phẩm OCOP đạt 5 sao": no "5" in the sentence
+        score = min(score, settings.threshold - 0.5)
     best, whole = _whole_answer(parsed, best, candidates)
     if not whole:  # half an answer is never given as the answer
         score = min(score, settings.threshold - 0.5)
     if note is None and strict and facts and not any(f.matches for f in facts):
         note = coverage_note(book.coverages, ["đúng phạm vi câu hỏi"])
     return _answer(question, best, score, hits, index, settings, facts, note, asked)
+
+
+# a number the question counts with ("đạt 5 sao"), folded: the word before it and the number
+_GIVEN_COUNT_RE = re.compile(r"([a-z]+)\s+(\d+(?:[.,]\d+)*)\s+(?!nam\b|thang\b|ngay\b)[a-z]")
+# the last syllable of what a number names rather than counts: "Nghị quyết 25", "Ban Chỉ đạo 35"
+_NAMING_WORDS = frozenset(("quyet", "luan", "thi", "dinh", "trinh", "hoach", "van", "an", "dao",
+                           "nq", "kl", "ct", "qd", "kh", "so", "khoa", "thu", "huyen", "xa",
+                           "phuong", "to", "khu", "doi", "quan", "ap", "thon", "lang"))  # fmt: skip
+
+
+def _number_unsaid(question: _Question, best: _Candidate) -> bool:
+    """Whether the question gives a number ("đạt 5 sao", "từ 10 đến 14 tiêu chí") — not a
+    year, a date, a document's number or a numbered place — that the answer's sentence does
+    not write."""
+    raw = _FULL_DATE_RE.sub(" ", DOC_NUMBER_RE.sub(" ", PERIOD_RE.sub(" ", question.raw)))
+    places = {canonical_number(n) for n in _NUMBERED_PLACE_RE.findall(fold_diacritics(raw))}
+    counts = [m for m in _GIVEN_COUNT_RE.finditer(fold_diacritics(raw).lower())
+              if m.group(1) not in _NAMING_WORDS]  # not "Nghị quyết 25", "Ban Chỉ đạo 35"
+    given = {canonical_number(m.group(2)) for m in counts} - places
+    given = {n for n in given if not is_year(n)}
+    if not given:
+        return False
+    start, end = best.sentence_span
+    return not given & set(_numbers(best.hit.passage.text[start:end]))
 
 
 def _fact_matches(

@@ -18,7 +18,11 @@ from baocao.index.hybrid import HybridIndex
 from baocao.qa.ask import (
     DEFAULT_SETTINGS,
     Answer,
+    _asks_document,
+    _item_number,
     _lead_time,
+    _parse_question,
+    _thing_words,
     ask,
     extract_answer,
     is_question,
@@ -428,16 +432,16 @@ def test_is_question(text, expected):
 
 
 def test_ask_within_filters(bundled_index):
-    """Over the eight bundled reports a filter changes which report answers: unfiltered, the
-    count since 2014 of another report; within Kon Tum's report, its own figure."""
-    kon_tum, question = "000_9c3704398cac95ef", "Tổ chức bao nhiêu cuộc đối thoại với Nhân dân?"
+    """Over the eight bundled reports a filter changes which report answers: unfiltered, Kon
+    Tum's yearly figure; within the news article, its own count since 2014."""
+    article, question = "004_68f44c56ba93236f", "Tổ chức bao nhiêu cuộc đối thoại với Nhân dân?"
     everywhere = ask(bundled_index, question)
-    assert everywhere.passage.doc_id != kon_tum
-    assert any(hit.passage.doc_id != kon_tum for hit in everywhere.hits)
-    within = ask(bundled_index, question, filters=Filters(doc_ids=(kon_tum,)))
-    assert within.hits and {hit.passage.doc_id for hit in within.hits} == {kon_tum}
-    assert within.passage.doc_id == kon_tum
-    assert within.text == "673 cuộc" != everywhere.text
+    assert everywhere.passage.doc_id != article
+    assert any(hit.passage.doc_id != article for hit in everywhere.hits)
+    within = ask(bundled_index, question, filters=Filters(doc_ids=(article,)))
+    assert within.hits and {hit.passage.doc_id for hit in within.hits} == {article}
+    assert within.passage.doc_id == article
+    assert within.text == "2.343 cuộc" != everywhere.text
 
 
 @pytest.mark.parametrize("question", ["\u0005\u0007", "\u200b", "\x1d \ufeff"])
@@ -677,3 +681,121 @@ def test_levels_answered_together_are_not_rivals(bundled_index):
 def test_the_time_opening_a_sentence(sentence, clause, lead):
     starts = [0] + [i + 1 for i, c in enumerate(sentence) if c == ";"]
     assert _lead_time(sentence, starts[clause]) == lead
+
+
+def test_a_document_of_a_list_is_the_one_its_item_describes(bundled_index):
+    # "… Kế hoạch số 739/KH-UBND … triển khai Chương trình số 51-CTr/TU … Nghị quyết số
+    # 18-NQ/TW và Kế hoạch số 740/KH-UBND … triển khai Chương trình số 53-CTr/TU …": each plan
+    # goes with the programme written in its own item, whichever side the question names
+    plan = ask(bundled_index, "UBND tỉnh Kon Tum triển khai Chương trình 51-CTr/TU về thực "
+                              "hiện Nghị quyết 18-NQ/TW bằng kế hoạch nào?")  # fmt: skip
+    programme = ask(bundled_index, "Kế hoạch 740/KH-UBND của UBND tỉnh Kon Tum triển khai "
+                                   "chương trình nào của Tỉnh ủy?")  # fmt: skip
+    assert plan.confident and "739/KH-UBND" in plan.text
+    assert programme.confident and "53-CTr/TU" in programme.text
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Chương trình của Ban Thường vụ Tỉnh ủy thực hiện Nghị quyết 33-NQ/TW?", True),
+        ("Công văn của Tỉnh ủy Kiên Giang về lãnh đạo Đại hội các dân tộc thiểu số?", True),
+        ("Kế hoạch số mấy triển khai Đề án Văn hóa công vụ?", True),
+        ("Chương trình 135 hỗ trợ bao nhiêu hộ?", False),  # a count, not a document
+        ("Kế hoạch nhỏ của xã có hiệu quả ra sao?", False),
+    ],
+)
+def test_a_question_opening_with_a_kind_of_document_asks_for_one(question, asks):
+    assert _asks_document(_parse_question(question)) is asks
+
+
+def test_a_document_asked_without_a_question_word_is_answered_with_its_number(bundled_index):
+    answer = ask(bundled_index, "Chương trình của Ban Thường vụ Tỉnh ủy Kon Tum thực hiện Nghị "
+                                "quyết 33-NQ/TW về Chiến lược bảo vệ biên giới quốc gia?")  # fmt: skip
+    assert answer.confident and "87-CTr/TU" in answer.text and len(answer.text) < 60
+
+
+@pytest.mark.parametrize(
+    ("sentence", "point"),
+    [
+        ("Sáu là, tăng cường công tác kiểm tra, giám sát.", 6),
+        ("- Một là, phải xác định công tác dân vận là trách nhiệm của cả hệ thống.", 1),
+        ("Thứ tư, đẩy mạnh cải cách hành chính.", 4),
+        ("Hai là việc xây dựng chương trình", None),  # no comma: not an enumerated point
+        ("Năm 2019, tổ chức 13 cuộc đối thoại.", None),  # a year, not "Năm là,"
+    ],
+)
+def test_the_point_a_sentence_opens(sentence, point):
+    assert _item_number(sentence) == point
+
+
+def test_the_point_asked_of_an_enumeration(bundled_index):
+    # the lessons are "Một là, …", "Hai là, …": the third is asked, not the sentence that
+    # introduces them ("… tỉnh Kon Tum rút ra một số kinh nghiệm sau:")
+    question = ("Bài học kinh nghiệm thứ ba của Kon Tum sau 10 năm thực hiện Nghị quyết 25 về "
+                "công tác dân vận là gì?")  # fmt: skip
+    assert _parse_question(question).item == 3
+    answer = ask(bundled_index, question, settings=ANY_CONFIDENCE)
+    assert answer.text.startswith("Ba là")
+
+
+@pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        ("Vụ án mà Tòa án xét xử ngày 27-4-2020 xảy ra ngày nào?", set()),  # names the trial
+        ("Năm 2019 tổ chức bao nhiêu cuộc đối thoại?", {"2019"}),
+        ("Ngày 22/7/2019 và năm 2020 có bao nhiêu cuộc?", {"2020"}),
+    ],
+)
+def test_a_date_the_question_gives_is_no_year_asked(question, years):
+    assert _parse_question(question).years == frozenset(years)
+
+
+def test_a_date_the_question_gives_finds_its_sentence(bundled_index):
+    # "Ngày 27-4-2020, Tòa án … xét xử … vụ án … xảy ra ngày 24-7-2019": 2020 names the trial;
+    # the incident of the other trial ("Ngày 11-5-2020 …") is not the answer
+    answer = ask(bundled_index, "Vụ án “Chống người thi hành công vụ” mà Tòa án TP Kon Tum xét "
+                                "xử ngày 27-4-2020 xảy ra ngày nào?")  # fmt: skip
+    assert answer.confident and "24-7-2019" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number", "words"),
+    [
+        ("làm mới 188 km, tu sửa 425 km đường giao thông nông thôn", "188",
+         "km đường giao thông"),  # the thing written after the last figure
+        ("cuốn trôi 07 căn nhà, đổ sập 92 căn, tốc mái 161 căn", "161",
+         "căn nhà"),  # after the first
+        ("tiếp đón định kỳ 67 cuộc, đột xuất 09 cuộc", "67", "cuộc"),  # no thing written
+        ("đã giải quyết 30 đơn, còn 12 vụ việc tồn đọng", "30", "đơn"),  # another unit
+    ],
+)  # fmt: skip
+def test_parallel_figures_share_the_thing_written_once(sentence, number, words):
+    start = sentence.index(f" {number} ") + 1
+    found = _thing_words(sentence, start + len(number), start)
+    assert " ".join(w.group() for w in found).startswith(words)
+
+
+def test_a_number_the_question_gives_must_be_in_the_answers_sentence(bundled_index):
+    # the reports count OCOP products, never by their stars
+    question = "Kon Tum có bao nhiêu sản phẩm OCOP đạt 5 sao?"
+    answer = ask(bundled_index, question, settings=ANY_CONFIDENCE)
+    assert answer.score <= ANY_CONFIDENCE.threshold - 0.5
+    assert not ask(bundled_index, question).confident
+
+
+def test_a_name_the_sentence_does_not_write_lowers_confidence(bundled_index):
+    question = "Bộ đội Biên phòng tỉnh Kon Tum đóng góp bao nhiêu ngày công giúp dân?"
+    checked = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, unnamed=0.6))
+    unchecked = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, unnamed=0.0))
+    assert checked.score < unchecked.score
+    assert not ask(bundled_index, question).confident
+
+
+def test_a_guess_between_documents_of_a_list_is_not_confident(bundled_index):
+    # three decisions of one sentence, each "ban hành Quy định về … cán bộ": which one is meant
+    # is a guess
+    question = "Quy định về luân chuyển cán bộ của Tỉnh ủy Kon Tum được ban hành bằng quyết định số mấy?"
+    unsure = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, rival=1.0))
+    unchecked = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, rival=0.0))
+    assert unsure.score == pytest.approx(unchecked.score - 1.0)
