@@ -314,6 +314,7 @@ def _parse_question(question: str) -> _Question:
     weights = {t: 2.0 if t[0].isdigit() or t in keys else 1.0 for t in terms.words}
     weights = {t: w for t, w in weights.items() if t not in stop}
     grains = [grain for words, grain in _GRAINS if _has(text, words, folded)]
+    outside_periods = PERIOD_RE.sub(" ", question)
     return _Question(
         raw=canonical(question),
         text=text,
@@ -322,8 +323,8 @@ def _parse_question(question: str) -> _Question:
         weights=weights,
         bigrams=frozenset(b for b in terms.bigrams if not set(b.split("_")) & stop),
         numbers=frozenset(t for t in terms.words if t[0].isdigit()),
-        pins=frozenset(_numbers(PERIOD_RE.sub(" ", question))),
-        years=frozenset(filter(is_year, _numbers(_FULL_DATE_RE.sub(" ", PERIOD_RE.sub(" ", question))))),
+        pins=frozenset(_numbers(outside_periods)),
+        years=frozenset(filter(is_year, _numbers(_FULL_DATE_RE.sub(" ", outside_periods)))),
         names=names,
         unit=_asked_unit(text, folded),
         percent="%" in text or any(_has(text, w, folded) for w in _PERCENT_WORDS),
@@ -597,15 +598,16 @@ def _item_view(sentence: str, offset: int, fact: Fact, in_sentence: Sequence[Fac
     opening count as near it."""
     if fact.kind != "reference":
         return sentence
-    clause = _span_between(_CLAUSE_BREAK_RE, sentence, *(x - offset for x in fact.span))
-    refs = sorted((f for f in in_sentence if f.kind == "reference"
-                   and clause[0] <= f.span[0] - offset < clause[1]), key=lambda f: f.span)  # fmt: skip
-    heads = [f.span[0] - offset for f in refs if _document_kind(f) == _document_kind(refs[0])]
+    start = fact.span[0] - offset
+    clause = _span_between(_CLAUSE_BREAK_RE, sentence, start, fact.span[1] - offset)
+    starts = {f.span[0] - offset: f for f in in_sentence if f.kind == "reference"}
+    cited = [starts[a] for a in sorted(starts) if clause[0] <= a < clause[1]]
+    opening = _document_kind(cited[0])
+    heads = [f.span[0] - offset for f in cited if _document_kind(f) == opening]
     if len(heads) < 2:
         return sentence
     ends = [*heads[1:], clause[1]]
-    own = max(i for i, h in enumerate(heads) if h <= fact.span[0] - offset) if (
-        heads[0] <= fact.span[0] - offset) else 0
+    own = max((i for i, head in enumerate(heads) if head <= start), default=0)
     view = list(sentence)
     for i, (a, b) in enumerate(zip(heads, ends, strict=True)):
         if i != own:
@@ -1058,9 +1060,10 @@ def _margin(best: _Candidate, candidates: Sequence[_Candidate], settings: AskSet
 
 
 def _has_rival(best: _Candidate, others: Sequence[_Candidate], settings: AskSettings) -> bool:
-    """Whether another figure of the same unit in the best one's sentence answers nearly as
-    well: "907 lượt/948 người; UBND các huyện … 1.018 lượt/1.379 người" — which body, level
-    or year the question means is then a guess."""
+    """Whether another figure of the same unit (or date, or document of the same kind) in the
+    best one's sentence answers nearly as well: "907 lượt/948 người; UBND các huyện … 1.018
+    lượt/1.379 người" — which body, level or year the question means is then a guess. A date
+    of an event the question does not name is no rival."""
     fact = best.fact
     if fact is None:
         return False
@@ -1068,13 +1071,14 @@ def _has_rival(best: _Candidate, others: Sequence[_Candidate], settings: AskSett
     return any(
         c.fact is not None and _same_sentence_figure(fact, c.fact)
         and _span_text(c) != text and _choice(c, settings) >= floor
-        and (fact.kind != "date" or c.evidence.unit >= best.evidence.unit)  # another event's
+        and (fact.kind != "date" or c.evidence.unit >= best.evidence.unit)
         for c in others
     )  # fmt: skip
 
 
 def _same_sentence_figure(fact: Fact, other: Fact) -> bool:
-    """Whether ``other`` is a figure of ``fact``'s unit in its sentence (or ``fact`` itself)."""
+    """Whether ``other`` is a value of ``fact``'s kind and unit (a document: of its kind, as
+    "Quyết định") in its sentence (or ``fact`` itself)."""
     return (
         other.passage_id == fact.passage_id
         and other.sentence_span == fact.sentence_span
@@ -1085,6 +1089,7 @@ def _same_sentence_figure(fact: Fact, other: Fact) -> bool:
 
 
 def _document_kind(fact: Fact) -> str:
+    """ "kế hoạch" for "Kế hoạch số 739/KH-UBND …"; "" for a number or a date."""
     return fact.value.split(" số")[0].lower() if fact.kind == "reference" else ""
 
 
@@ -1348,8 +1353,11 @@ def _number_unsaid(question: _Question, best: _Candidate) -> bool:
     not write."""
     raw = _FULL_DATE_RE.sub(" ", DOC_NUMBER_RE.sub(" ", PERIOD_RE.sub(" ", question.raw)))
     places = {canonical_number(n) for n in _NUMBERED_PLACE_RE.findall(fold_diacritics(raw))}
-    counts = [m for m in _GIVEN_COUNT_RE.finditer(fold_diacritics(raw).lower())
-              if m.group(1) not in _NAMING_WORDS]  # not "Nghị quyết 25", "Ban Chỉ đạo 35"
+    counts = [
+        m
+        for m in _GIVEN_COUNT_RE.finditer(fold_diacritics(raw).lower())
+        if m.group(1) not in _NAMING_WORDS
+    ]  # not "Nghị quyết 25", "Ban Chỉ đạo 35"
     given = {canonical_number(m.group(2)) for m in counts} - places
     given = {n for n in given if not is_year(n)}
     if not given:

@@ -795,7 +795,9 @@ def test_a_name_the_sentence_does_not_write_lowers_confidence(bundled_index):
 def test_a_guess_between_documents_of_a_list_is_not_confident(bundled_index):
     # three decisions of one sentence, each "ban hành Quy định về … cán bộ": which one is meant
     # is a guess
-    question = "Quy định về luân chuyển cán bộ của Tỉnh ủy Kon Tum được ban hành bằng quyết định số mấy?"
+    question = (
+        "Quy định về luân chuyển cán bộ của Tỉnh ủy Kon Tum được ban hành bằng quyết định số mấy?"
+    )
     unsure = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, rival=1.0))
     unchecked = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, rival=0.0))
     assert unsure.score == pytest.approx(unchecked.score - 1.0)
