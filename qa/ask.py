@@ -668,7 +668,7 @@ def _answer_spans(
             named = number is not None and canonical_doc_id(number.group()) in given
             if fact.kind == "reference" and not named:  # not the document the question names
                 a, b = fact.span[0] - offset, fact.span[1] - offset
-                kind = _normal(fact.value.split(" số")[0], question.folded)
+                kind = _normal(_document_kind(fact), question.folded)
                 yield a, b, 1.0 if kind in asked_kinds else 0.5 if not asked_kinds else 0.2, fact
     elif _has(question.text, _WHERE, question.folded):
         yield from _place_spans(question, sentence)
