@@ -81,6 +81,7 @@ ASK_GRID: dict[str, tuple[Any, ...]] = {  # AskSettings field -> the values trie
     "rival": (0.0, 0.4, 1.0),
     "rival_margin": (0.15, 0.3),
     "unnamed": (0.0, 0.6),
+    "led": (0.0, 1.0),
 }  # near 1.0 and cover 0.5 were chosen by the earlier, wider grid (7 of 8 rows agreed)
 # Settings that leave the product's first question unanswered (or wrong) are not chosen.
 MISSION_QUESTION = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"

@@ -30,7 +30,7 @@ from .vietnamese import canonical, canonical_number
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 2
+FACTS_VERSION = 3
 TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
@@ -68,8 +68,8 @@ PERIOD_RE = re.compile(r"\b((?:19|20)\d\d)\s?[-–]\s?((?:19|20)\d\d)\b")
 # A document cited by kind and number, with its date when given.
 REFERENCE_RE = re.compile(
     r"(?P<kind>(?:Kế hoạch|Quyết định|Nghị quyết|Chỉ thị|Kết luận|Quy định|Chương trình|"
-    r"Thông báo|Công văn|Hướng dẫn|Nghị định|Thông tư|Luật|Pháp lệnh|Đề án|Báo cáo|Thông tri|"
-    r"Quy chế)(?:\s+liên tịch)?)\s+(?:số\s+)?(?P<number>\d+(?:/\d+)*[-/][A-ZĐ][\w&]*"
+    r"Thông báo(?: kết luận)?|Công văn|Văn bản|Tờ trình|Hướng dẫn|Nghị định|Thông tư|Luật|"
+    r"Pháp lệnh|Đề án|Báo cáo|Thông tri|Quy chế)(?:\s+liên tịch)?)\s+(?:số\s+)?(?P<number>\d+(?:/\d+)*[-/][A-ZĐ][\w&]*"
     r"(?:[-/][\w&]+)*)(?:,?\s+ngày\s+(?P<date>\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?\d{4}"
     r"|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?"
 )
@@ -500,9 +500,27 @@ def passage_facts(passage: Passage, coverage: Coverage) -> list[Fact]:
         marks = _Marks(words, start, end)
         for kind, span, value_end in _values(text, start, end):
             scope = _scope(marks, span[0], section, coverage, context_marks)
+            if kind in ("date", "reference"):
+                scope = _own_date_scope(text[span[0] : span[1]], scope)
             fact = _fact(passage, scope, kind, span, value_end, (start, end))
             facts.append(replace(fact, fact_id=f"{passage.passage_id}#{len(facts)}"))
     return facts
+
+
+_DAY_YEAR_RE = re.compile(r"\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?(\d{4})|tháng\s+\d{1,2}\s+năm\s+(\d{4})")
+
+
+def _own_date_scope(value: str, scope: Scope) -> Scope:
+    """A date, or a document cited with its date, is of its own year too — the period it
+    stands in may be what it is about ("Kế hoạch … quy hoạch nhiệm kỳ 2015-2020") — and is no
+    target ("Quyết định số 1826-QĐ/TU, ngày 03-5-2019" under "Chương trình … năm 2020")."""
+    day = _DAY_YEAR_RE.search(value)
+    if day is None:
+        return scope
+    year = int(day.group(1) or day.group(2))
+    if scope.time == "target" or not scope.years:
+        return replace(scope, years=(year,), time="year", period=f"năm {year}", inherited=False)
+    return replace(scope, years=tuple(sorted({*scope.years, year})))
 
 
 class _Marks:

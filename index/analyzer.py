@@ -5,7 +5,9 @@ keeps three kinds of token, lower-cased:
 
 - document numbers ("16-BC/TU", "15/2020/NĐ-CP", "16 - BC / TU") as one token, spaces removed;
 - numbers in canonical form: "2.343", "2,343" and "2343" -> "2343"; "9.690,46" -> "9690,46";
-- syllables, one-letter ones included ("ở", "y").
+- syllables, one-letter ones included ("ở", "y");
+- after an acronym of the reports ("HTXSNV", "TSVM", "DTTS"), the words it stands for, so that
+  "hoàn thành xuất sắc nhiệm vụ" finds the tables that only write "HTXSNV" (and back).
 
 Bigrams of adjacent syllables ("đối_thoại") stand in for multi-syllable words, and ``fold``
 strips diacritics (đ -> d) for queries typed without them; ``index.keyword`` keeps each in a
@@ -29,7 +31,7 @@ from baocao.corpus.vietnamese import (  # noqa: F401  canonical_number: re-expor
 )
 
 BIGRAM_JOINER = "_"
-ANALYZER_VERSION = 1  # bump when terms change: indexes built before must be rebuilt
+ANALYZER_VERSION = 2  # bump when terms change: indexes built before must be rebuilt
 
 # Letter groups of a document number: "BC", "NĐ", "TƯ", "UBND", "TTg", "QH13", "SNN&PTNT".
 _ID_GROUP = r"[A-ZĐƯ][A-ZĐƯ&]{0,9}(?:\d{1,2}|g)?"
@@ -49,6 +51,18 @@ _TOKEN_RE = re.compile(
     rf"|(?P<syllable>{_SYLLABLE})"
 )
 _SPACE_RE = re.compile(r"\s+")
+# Acronyms of Vietnamese reports, as written (upper case), and the words they stand for.
+ACRONYMS = {
+    "HTXSNV": "hoàn thành xuất sắc nhiệm vụ", "HTXSVN": "hoàn thành xuất sắc nhiệm vụ",
+    "HTTNV": "hoàn thành tốt nhiệm vụ", "HTNV": "hoàn thành nhiệm vụ",
+    "KHTNV": "không hoàn thành nhiệm vụ", "TSVM": "trong sạch vững mạnh",
+    "TSVMTB": "trong sạch vững mạnh tiêu biểu", "TCCSĐ": "tổ chức cơ sở đảng",
+    "DTTS": "dân tộc thiểu số", "MTTQ": "mặt trận tổ quốc", "UBMT": "ủy ban mặt trận",
+    "UBND": "ủy ban nhân dân", "HĐND": "hội đồng nhân dân", "LHPN": "liên hiệp phụ nữ",
+    "CCB": "cựu chiến binh", "BHYT": "bảo hiểm y tế", "CBCC": "cán bộ công chức",
+    "LĐLĐ": "liên đoàn lao động", "BTV": "ban thường vụ", "BCH": "ban chấp hành",
+    "THCS": "trung học cơ sở", "THPT": "trung học phổ thông", "QCDC": "quy chế dân chủ",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -64,8 +78,9 @@ def canonical_doc_id(raw: str) -> str:
     return strip_leading_zeros(_SPACE_RE.sub("", raw).lower())
 
 
-def analyze(text: str) -> Terms:
-    """Document numbers, numbers and syllables; bigrams of syllables separated by spaces only."""
+def analyze(text: str, expand: bool = True) -> Terms:
+    """Document numbers, numbers and syllables; bigrams of syllables separated by spaces only;
+    with ``expand``, each acronym followed by the words it stands for."""
     text = canonical(text)
     words: list[str] = []
     bigrams: list[str] = []
@@ -79,7 +94,22 @@ def analyze(text: str) -> Terms:
         if previous_syllable is not None and text[previous_end:start].isspace():
             bigrams.append(previous_syllable + BIGRAM_JOINER + term)
         previous_syllable, previous_end = term, end
+        expansion = _expansions().get(text[start:end]) if expand else None
+        if expansion:  # the words an acronym stands for, as if written after it
+            words.extend(expansion)
+            bigrams.extend(a + BIGRAM_JOINER + b for a, b in zip(expansion, expansion[1:]))
+            previous_syllable = expansion[-1]
     return Terms(words, bigrams)
+
+
+@functools.cache
+def _expansions() -> dict[str, tuple[str, ...]]:
+    return {acronym: tuple(canonical(words).split()) for acronym, words in ACRONYMS.items()}
+
+
+def acronym_words(term: str) -> tuple[str, ...]:
+    """The words an acronym term stands for ("htxsnv" -> "hoàn", "thành", …), else ()."""
+    return _expansions().get(term.upper(), ())
 
 
 def term_spans(text: str) -> list[tuple[str, int, int]]:

@@ -34,7 +34,7 @@ from baocao.corpus.facts import (
 )
 from baocao.corpus.model import Document, Passage
 from baocao.corpus.vietnamese import canonical, canonical_number, fold_diacritics
-from baocao.index.analyzer import analyze, canonical_doc_id, is_unaccented
+from baocao.index.analyzer import acronym_words, analyze, canonical_doc_id, is_unaccented
 from baocao.index.backends import SearchIndex
 from baocao.index.hit import Hit
 from baocao.qa.factbook import fact_book, known_places
@@ -94,6 +94,9 @@ _ORDINAL_RE = re.compile(r"(?:lần |vị trí )?(?:thứ|loại) (?:[IVX]+\b|\d
 _WORD_RE = re.compile(r"[^\W\d_]+[23]?(?!\w)")  # a syllable, or "km2", "m3"
 _MONEY_WORDS = ("tiền", "vốn", "kinh phí")
 _MONEY_UNITS = ("đồng", "usd")
+# what is counted in money when the question names no unit: "kim ngạch xuất khẩu … là bao nhiêu"
+_MONEY_THINGS = ("ngân sách", "kim ngạch", "viện trợ", "kinh phí", "vốn", "tiền", "thu nhập",
+                 "grdp bình quân đầu người", "dư nợ")  # fmt: skip
 _MAX_UNIT_WORDS = 4
 _CLAUSE_BREAK_RE = re.compile(r"[;:]")
 _SEGMENT_BREAK_RE = re.compile(r"[;:,()]")
@@ -160,6 +163,11 @@ class AskSettings:
     # another figure of the same unit in the sentence answers within rival_margin: less sure
     rival: float = 1.0
     rival_margin: float = 0.15
+    # another value of the unit and scope scoring within led_margin is written after more of
+    # the question's words before "bao nhiêu" (by led_gap: who acted): less sure
+    led: float = 1.0
+    led_margin: float = 0.5
+    led_gap: float = 0.3
     # a name of the question ("Bộ đội Biên phòng") not in the sentence nor its header: less sure
     unnamed: float = 0.6
     facts_shown: int = 5  # facts listed beside the answer
@@ -196,8 +204,11 @@ class _Question:
     grain: str | None  # "day", "month", "year": the date a "when" question wants
     slots: tuple[tuple[str, ...], ...]  # per value asked ("bao nhiêu lượt, bao nhiêu người"):
     # the words around its question word; two or more ask for a compound answer
+    paired: str | None  # "xây mới và sửa chữa bao nhiêu căn": "mới và sửa", maybe one value
     from_to: bool  # "tăng từ bao nhiêu lên bao nhiêu", "thay đổi ra sao": both ends asked
     item: int | None  # "bài học thứ sáu": the sixth of an enumeration ("Sáu là, …")
+    # the content words before the first "bao nhiêu": who did it ("UBND các huyện … đã tiếp")
+    lead: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -243,12 +254,16 @@ def _asked_kind(question: str, two_words_only: bool = False) -> str | None:
     return None
 
 
+_ASKED_UNIT_STOP = frozenset(("lên", "xuống", "đến", "mỗi", "ạ", "vậy", "nhỉ", "nhé"))
+
+
 def _asked_unit(text: str, folded: bool) -> tuple[str, ...]:
     """Up to three words right after "bao nhiêu"/"mấy": ("cuộc", "đối", "thoại")."""
     match = _pattern(_ASKED_RE, folded).search(text)
     if not match:
         return ()
-    stop = _fold_all(UNIT_STOP) if folded else UNIT_STOP
+    stop = UNIT_STOP | _ASKED_UNIT_STOP  # "tăng từ bao nhiêu lên bao nhiêu": no unit
+    stop = _fold_all(stop) if folded else stop
     words: list[str] = []
     end = match.end()
     for word in _WORD_RE.finditer(text, end):
@@ -286,10 +301,25 @@ def _slots(text: str, folded: bool) -> tuple[tuple[str, ...], ...]:
         slots.append((*before[-2:], match.group(), *after[:3]))
         joined = [i for i, w in enumerate(after) if w in both]
         # "bao nhiêu tổ chức và cá nhân": the second value counted by its own word
-        if joined and alone and joined[0] + 1 < len(after):
+        # … but not "bao nhiêu đơn vị thuộc Sở Giáo dục và Đào tạo"; "thoát nghèo và thoát
+        # cận nghèo" repeats its verb
+        parallel = joined and joined[0] + 1 < len(after) and after[joined[0] + 1] in after[: joined[0]]
+        if joined and alone and (joined[0] <= 3 or parallel) and joined[0] + 1 < len(after):
             rest = after[joined[0] + 1 :][:2]
             slots.append((*before[-2:], match.group(), *rest, *after[:1]))
     return tuple(slots)
+
+
+def _paired(text: str, folded: bool) -> str | None:
+    """The "X và Y" right before the only question word: "mới và sửa" in "xây mới và sửa
+    chữa được bao nhiêu căn" — two values, or one the report writes for both."""
+    matches = list(_pattern(_SLOT_RE, folded).finditer(text))
+    if len(matches) != 1:
+        return None
+    before = _WORD_RE.findall(re.split(r"[,;]", text[: matches[0].start()])[-1])[-6:]
+    both = "va" if folded else "và"
+    joined = [i for i, w in enumerate(before) if w == both and 0 < i < len(before) - 1]
+    return " ".join(before[joined[-1] - 1 : joined[-1] + 2]) if joined else None
 
 
 def _fold_all(words: frozenset[str]) -> frozenset[str]:
@@ -330,9 +360,21 @@ def _parse_question(question: str) -> _Question:
         percent="%" in text or any(_has(text, w, folded) for w in _PERCENT_WORDS),
         grain=grains[0] if grains else None,
         slots=_slots(text, folded),
+        paired=_paired(text, folded),
         from_to=_has(text, _FROM_TO_ASKED, folded),
         item=_ordinal(_ASKED_ITEM_RE.search(fold_diacritics(text))),
+        lead=_lead_words(question, folded, weights),
     )
+
+
+def _lead_words(question: str, folded: bool, weights: dict[str, float]) -> frozenset[str]:
+    """The question's content words (not its numbers) written before its first "bao nhiêu"
+    or "mấy"."""
+    asked = _pattern(_ASKED_RE, folded).search(_normal(question, folded))
+    if asked is None:
+        return frozenset()
+    before = _terms(_normal(question, folded)[: asked.start()], folded).words
+    return frozenset(w for w in before if w in weights and not w[0].isdigit())
 
 
 # Enumerated points: "Một là, …", "Hai là, …" or "Thứ nhất, …", asked as "bài học thứ hai"
@@ -450,9 +492,16 @@ def _named(question: _Question, sentence: str, header: str) -> float:
     found = [
         _has(sentence, re.escape(name), False)
         or _has(header.upper(), re.escape(name.upper()), False)
+        or _spelled_in(name, sentence)
         for name in question.names
     ]
     return sum(found) / len(found)
+
+
+def _spelled_in(name: str, sentence: str) -> bool:
+    """Whether an acronym of the question ("THCS") is written out in the sentence."""
+    words = acronym_words(name) if name.isupper() else ()
+    return bool(words) and _has(sentence.lower(), re.escape(" ".join(words)), False)
 
 
 def _sentences(passage: Passage) -> list[tuple[int, int]]:
@@ -484,6 +533,20 @@ def _near(question: _Question, sentence: str, start: int, end: int) -> float:
     return found / total if total else 0.0
 
 
+def _lead(question: _Question, candidate: _Candidate) -> float:
+    """Share of the question's words before its "bao nhiêu" written before the value in its
+    clause: "UBND các huyện, thành phố tiếp 1.018 lượt" answers "UBND các huyện … đã tiếp bao
+    nhiêu lượt", "Các cơ quan, đơn vị … đã tiếp 2.563 lượt" less."""
+    if not question.lead:
+        return 0.0
+    text, (start, _) = candidate.hit.passage.text, candidate.span
+    sentence = text[candidate.sentence_span[0] : start]
+    clause_start = _span_between(_CLAUSE_BREAK_RE, sentence, len(sentence), len(sentence))[0]
+    found = set(_words(question, f"{_lead_time(sentence, clause_start)} {sentence[clause_start:]}"))
+    weights = [question.weights[w] for w in question.lead]
+    return sum(question.weights[w] for w in question.lead if w in found) / sum(weights)
+
+
 def _lead_time(sentence: str, clause_start: int) -> str:
     """The time that opens the sentence when it holds for a later clause too: "Năm 2020, có
     99,3% hộ … điện; trên 89% hộ … nước" — 2020 is the time of both."""
@@ -501,10 +564,18 @@ def _placed_terms(question: _Question, text: str, reverse: bool) -> Iterator[tup
         words = words[::-1] if reverse else words
         for i, word in enumerate(words):
             yield word, distance + i + 1
+            for spelled in _spelled_out(question, word):  # "HTXSNV" stands where it is
+                yield spelled, distance + i + 1
             if i:
                 pair = (word, words[i - 1]) if reverse else (words[i - 1], word)
                 yield "_".join(pair), distance + i
         distance += len(words) + _BREAK_DISTANCE
+
+
+# the year a figure is compared with is not the figure's year: "giảm 1,45% so với năm 2018"
+_COMPARED_YEAR_RE = re.compile(
+    r"(?:so với|so voi)\s+(?:cùng kỳ\s+|cung ky\s+)?(?:(?:cuối |đầu |cuoi |dau )?năm\s+|nam\s+)?"
+    r"\d{4}\b", re.IGNORECASE)  # fmt: skip
 
 
 def _pin(question: _Question, sentence: str, start: int, end: int) -> float:
@@ -516,6 +587,7 @@ def _pin(question: _Question, sentence: str, start: int, end: int) -> float:
     repeats a number of the question, 0 when it has only other years, and else 0.5.
     """
     asks_year = bool(question.years)
+    sentence = _COMPARED_YEAR_RE.sub(lambda m: " " * len(m.group()), sentence)
     segment = _years(sentence, *_span_between(_SEGMENT_BREAK_RE, sentence, start, end))
     bracket = _BRACKETED_YEAR_RE.match(sentence, end)
     for years in (segment, {bracket.group(1)} if bracket else set()):
@@ -538,9 +610,30 @@ def _nearness(distance: int) -> float:
     return 0.0 if distance > _NEAR_WORDS else min(1.0, 3 / (distance + 1))
 
 
+def _spelled_out(question: _Question, term: str) -> list[str]:
+    """The words and bigrams an acronym term stands for, folded like the question."""
+    words = [fold_diacritics(w) for w in acronym_words(term)] if question.folded else list(acronym_words(term))
+    return words + ["_".join(pair) for pair in zip(words, words[1:])]
+
+
 def _words(question: _Question, text: str) -> list[str]:
-    words = analyze(text).words
+    words = analyze(text, expand=False).words
     return [fold_diacritics(w) for w in words] if question.folded else words
+
+
+def _with_footnotes(hits: Sequence[Hit], index: SearchIndex) -> Iterator[tuple[int, Hit]]:
+    """Each hit at its position, followed by the footnotes its passage cites that are not
+    hits themselves: a footnote often holds the number its anchor sentence only mentions
+    ("Tết Quân-Dân" … ¹⁵ "… số tiền trên 7,2 tỷ đồng")."""
+    seen = {hit.passage.passage_id for hit in hits}
+    for position, hit in enumerate(hits, start=1):
+        yield position, hit
+        passage = hit.passage
+        for number, _ in passage.markers:
+            note = index.passage(f"{passage.doc_id}:fn{number}")
+            if note is not None and note.kind == "footnote" and note.passage_id not in seen:
+                seen.add(note.passage_id)
+                yield position, replace(hit, passage=note)
 
 
 def _hit_candidates(
@@ -559,7 +652,7 @@ def _hit_candidates(
     for start, end in _sentences(passage):
         sentence = passage.text[start:end]
         cover = _coverage(question, _terms(sentence, question.folded), context)
-        named = _named(question, sentence, header)
+        named = _named(question, sentence, f"{header} {passage.anchor_text or ''}")
         fit = scope_fit(asked, document_scope) if document_scope is not None else 1.0
         evidence = _Evidence(cover, cover, 0.0, 0.0, 1 / position, place, 0.5, named, fit)
         if question.item is not None and (number := _item_number(sentence)) is not None:
@@ -668,8 +761,10 @@ def _answer_spans(
             named = number is not None and canonical_doc_id(number.group()) in given
             if fact.kind == "reference" and not named:  # not the document the question names
                 a, b = fact.span[0] - offset, fact.span[1] - offset
-                kind = _normal(_document_kind(fact), question.folded)
-                yield a, b, 1.0 if kind in asked_kinds else 0.5 if not asked_kinds else 0.2, fact
+                kind = _normal(fact.value.split(" số")[0], question.folded)
+                # "Thông báo kết luận số …" is the "thông báo số mấy" asked
+                asked_kind = any(kind == k or kind.startswith(k + " ") for k in asked_kinds)
+                yield a, b, 1.0 if asked_kind else 0.5 if not asked_kinds else 0.2, fact
     elif _has(question.text, _WHERE, question.folded):
         yield from _place_spans(question, sentence)
     elif question.kind in ("who", "which", "what", "list"):
@@ -680,7 +775,7 @@ def _answer_spans(
 
 _DOCUMENT_WORDS = (
     "kế hoạch", "quyết định", "nghị quyết", "chỉ thị", "kết luận", "quy định", "chương trình",
-    "thông báo", "công văn", "hướng dẫn", "nghị định", "thông tư", "văn bản", "đề án", "số hiệu",
+    "thông báo kết luận", "thông báo", "công văn", "hướng dẫn", "nghị định", "thông tư", "văn bản", "đề án", "số hiệu",
 )  # fmt: skip
 _PERSON_RE = re.compile(
     r"(?:đồng chí|ông|bà|anh|chị|Bí thư|Chủ tịch|Phó Chủ tịch|Giám đốc|Trưởng ban)\s+"
@@ -955,8 +1050,13 @@ def _unit_score(question: _Question, sentence: str, start: int, end: int, percen
     asked = question.unit
     if question.percent and (not asked or asked[0] in ("%", "phần", "phan")):
         return 1.0 if percent else 0.0
-    if not asked:
-        return 0.5 if percent == question.percent else 0.0
+    if not asked:  # "thu ngân sách … đạt bao nhiêu?": money, though no unit is asked
+        if percent != question.percent:
+            return 0.0
+        if any(_has(question.text, w, question.folded) for w in _MONEY_THINGS):
+            money = _normal(" ".join(_MONEY_UNITS), question.folded).split()
+            return 1.0 if any(k in money for k in keys[:3]) else 0.5
+        return 0.5
     if percent and not question.percent:  # "88,6% dịch vụ" does not count "bao nhiêu dịch vụ"
         return 0.0
     if asked[0] in _normal(" ".join(_MONEY_WORDS), question.folded).split():
@@ -970,6 +1070,9 @@ def _unit_score(question: _Question, sentence: str, start: int, end: int, percen
         before = re.split(r"[^\w\s]", sentence[max(0, start - 40) : start])[-1]
         around = {*keys[1:], *_words(question, before)[-3:]}
         return 0.5 + 0.5 * sum(w in around for w in asked[1:]) / (len(asked) - 1)
+    label = _words(question, re.split(r"[^\w\s]", sentence[max(0, start - 40) : start])[-1])
+    if label[-len(asked) :] == list(asked):  # "già làng 282 người" for "bao nhiêu già làng"
+        return 1.0
     return 0.5 if any(k in question.weights for k in keys[:2]) else 0.0
 
 
@@ -1059,19 +1162,96 @@ def _margin(best: _Candidate, candidates: Sequence[_Candidate], settings: AskSet
     return _choice(best, settings) - max(others, default=0.0)
 
 
-def _has_rival(best: _Candidate, others: Sequence[_Candidate], settings: AskSettings) -> bool:
+_MAX_LABEL_WORDS = 4
+
+
+def _own_label(candidate: _Candidate) -> str | None:
+    """The few words, no number, that label a value within its stretch between commas:
+    "HTTNV" in "năm 2016: HTXSNV 11,08%, HTTNV 76,75%"; "cấp xã" in "cấp xã 151 cuộc"."""
+    text = candidate.hit.passage.text
+    start = candidate.span[0]
+    opening = _span_between(_SEGMENT_BREAK_RE, text[:start], start, start)[0]
+    label = text[max(opening, candidate.sentence_span[0]) : start]
+    words = _WORD_RE.findall(label)
+    if not words or len(words) > _MAX_LABEL_WORDS or any(c.isdigit() for c in label):
+        return None
+    return label
+
+
+def _label_match(question: _Question, label: str | None) -> float | None:
+    """How much a value's own label says what the question asks: the Jaccard overlap of its
+    words (an acronym spelled out) with the question's content words."""
+    if label is None:
+        return None
+    stop = _fold_all(_STOP_WORDS) if question.folded else _STOP_WORDS
+    words = {w for w in _terms(label, question.folded).words if w not in stop and not acronym_words(w)}
+    asked = set(question.weights)
+    return len(words & asked) / len(words | asked) if words else None
+
+
+def _has_rival(
+    question: _Question, best: _Candidate, others: Sequence[_Candidate], settings: AskSettings
+) -> bool:
     """Whether another figure of the same unit (or date, or document of the same kind) in the
     best one's sentence answers nearly as well: "907 lượt/948 người; UBND các huyện … 1.018
     lượt/1.379 người" — which body, level or year the question means is then a guess. A date
-    of an event the question does not name is no rival."""
+    of an event the question does not name is no rival, nor a value whose own label says
+    less of the question than the best one's ("HTXSNV 11,08%, HTTNV 76,75%")."""
     fact = best.fact
     if fact is None:
         return False
     floor, text = _choice(best, settings) - settings.rival_margin, _span_text(best)
+    label = _label_match(question, _own_label(best))
     return any(
         c.fact is not None and _same_sentence_figure(fact, c.fact)
         and _span_text(c) != text and _choice(c, settings) >= floor
         and (fact.kind != "date" or c.evidence.unit >= best.evidence.unit)
+        and not _labelled_less(question, c, label) and not _says_less(question, best, c)
+        for c in others
+    )  # fmt: skip
+
+
+def _says_less(question: _Question, best: _Candidate, other: _Candidate) -> bool:
+    """Whether the question's words in ``other``'s own stretch — between commas, else between
+    semicolons — are a strict part of those in the best one's: "06 đơn vị sự nghiệp thuộc
+    Sở Giáo dục và Đào tạo; 03 đơn vị sự nghiệp thuộc Sở Y tế" for "… thuộc Sở Giáo dục"."""
+    for breaks in (_SEGMENT_BREAK_RE, _CLAUSE_BREAK_RE):
+        own, theirs = (_asked_words_around(question, c, breaks) for c in (best, other))
+        if theirs < own:
+            return True
+    return False
+
+
+def _asked_words_around(question: _Question, candidate: _Candidate, breaks: re.Pattern[str]) -> set[str]:
+    text, (start, end) = candidate.hit.passage.text, candidate.sentence_span
+    a, b = _span_between(breaks, text[:end], candidate.span[0], candidate.span[1])
+    words = _words(question, text[max(a, start) : b])
+    return {w for w in words + [s for w in words for s in _spelled_out(question, w)] if w in question.weights}
+
+
+def _labelled_less(question: _Question, other: _Candidate, label: float | None) -> bool:
+    """Whether both values have their own labels and ``other``'s says less of the question."""
+    if label is None:
+        return False
+    match = _label_match(question, _own_label(other))
+    return match is not None and match < label
+
+
+def _better_led(
+    question: _Question, best: _Candidate, others: Sequence[_Candidate], settings: AskSettings
+) -> bool:
+    """Whether another value of the best one's unit and scope, close behind, is written after
+    more of the words the question puts before "bao nhiêu" — who acted: "UBND các huyện …
+    tiếp bao nhiêu lượt" against "Các cơ quan, đơn vị … đã tiếp 2.563 lượt" (the total) and
+    "UBND các huyện, thành phố tiếp 1.018 lượt" (its part)."""
+    fact = best.fact
+    if fact is None or fact.kind != "quantity" or not question.lead:
+        return False
+    floor, lead = _choice(best, settings) - settings.led_margin, _lead(question, best)
+    return any(
+        c.fact is not None and c.fact.kind == "quantity" and c.fact.unit == fact.unit
+        and c.evidence.scope >= best.evidence.scope and _choice(c, settings) >= floor
+        and _lead(question, c) >= lead + settings.led_gap
         for c in others
     )  # fmt: skip
 
@@ -1090,7 +1270,9 @@ def _same_sentence_figure(fact: Fact, other: Fact) -> bool:
 
 def _document_kind(fact: Fact) -> str:
     """ "kế hoạch" for "Kế hoạch số 739/KH-UBND …"; "" for a number or a date."""
-    return fact.value.split(" số")[0].lower() if fact.kind == "reference" else ""
+    if fact.kind != "reference":
+        return ""
+    return re.split(r"\s+(?:số\s+)?\d", fact.value, maxsplit=1)[0].lower()  # "Quy định 101-QĐ/TW"
 
 
 def _span_text(candidate: _Candidate) -> str:
@@ -1125,12 +1307,14 @@ def _whole_answer(
     text = best.hit.passage.text
     if best.evidence.fit and question.kind == "quantity":
         best = replace(best, span=_with_share(text, best.sentence_span, best.span))
+    if best.fact is not None and best.fact.kind == "reference":
+        best = replace(best, span=_with_opening_date(text, best.sentence_span, best.span))
     if question.from_to:
         span = _from_to(text, best.sentence_span, best.span)
         return (replace(best, span=span), True) if span else (best, False)
     best = replace(best, span=_with_asked_numbers(question, text, best.sentence_span, best.span))
     slots = list(question.slots)
-    if len(slots) < 2 or not best.evidence.fit:
+    if len(slots) < 2 or not best.evidence.fit or _written_paired(question, best):
         return best, True
     slots.remove(max(slots, key=lambda slot: _slot_match(question, slot, best)))
     spans = [best.span]
@@ -1149,6 +1333,32 @@ def _whole_answer(
     if end - start > _MAX_ANSWER_CHARS:
         return best, False
     return replace(best, span=(start, end)), True
+
+
+# "Ngày 09-9-2019, Ban Thường vụ Tỉnh ủy ban hành Quyết định số 1451-QĐ/TU …": the date that
+# opens a sentence is the date of the document it issues
+_OPENING_DATE_RE = re.compile(r"\W*(?:Ngày|ngày|Ngay|ngay)\s+" + _FULL_DATE_RE.pattern + r"\s*,")
+_DATED_DOCUMENT_MAX_CHARS = 100
+
+
+def _with_opening_date(text: str, sentence: tuple[int, int], span: tuple[int, int]) -> tuple[int, int]:
+    """A cited document without its own date, grown back to the date that opens its
+    sentence — when it is the first document of the sentence and the whole stays short."""
+    start, end = span
+    if _FULL_DATE_RE.search(text, start, end) or end - sentence[0] > _DATED_DOCUMENT_MAX_CHARS:
+        return span
+    if not _OPENING_DATE_RE.match(text, sentence[0], start):
+        return span
+    return span if DOC_NUMBER_RE.search(text, sentence[0], start) else (sentence[0], end)
+
+
+def _written_paired(question: _Question, best: _Candidate) -> bool:
+    """Whether the sentence writes the question's "X và Y" before the value, as one value:
+    "xây mới và sửa chữa 1.560 căn"."""
+    if question.paired is None:
+        return False
+    before = best.hit.passage.text[best.sentence_span[0] : best.span[0]]
+    return question.paired in _normal(before, question.folded)
 
 
 def _with_share(text: str, sentence: tuple[int, int], span: tuple[int, int]) -> tuple[int, int]:
@@ -1300,7 +1510,7 @@ def extract_answer(
     asked = read_scope(question, known_places(index))
     candidates = [
         candidate
-        for position, hit in enumerate(hits, start=1)
+        for position, hit in _with_footnotes(hits, index)
         for candidate in _hit_candidates(parsed, asked, hit, position, index, book)
     ]
     missing = uncovered(asked, book.coverages, book.stated_years)
@@ -1320,7 +1530,8 @@ def extract_answer(
     joined = {id(f) for f in _levels_joined(best, facts, asked)}  # they answer together
     others = [c for c in candidates if c.fact is None or id(c.fact) not in joined]
     score = _confidence(best.evidence, _margin(best, others, settings), strict, settings.unnamed)
-    score -= settings.rival * _has_rival(best, others, settings)
+    score -= settings.rival * _has_rival(parsed, best, others, settings)
+    score -= settings.led * _better_led(parsed, best, others, settings)
     if not best.evidence.fit and (_asks_name(parsed) or parsed.kind in ("quantity", "when")
                                   or parsed.item is not None):  # fmt: skip
         # a sentence is not a name, a number or a date

@@ -186,3 +186,29 @@ def test_no_passages_no_facts():
     assert extract_facts(document, []) == []
     passage = Passage("d:p0001", "d", "", "body", (), None, (), 1, 1, 0, 0)
     assert extract_facts(document, [passage]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("theo Văn bản số 2052/UBND-TD ngày 08/8/2019 của UBND tỉnh", "Văn bản"),
+        ("ban hành Thông báo kết luận số 1823-TB/TU, ngày 05-11-2019 về", "Thông báo kết luận"),
+        ("trình Tờ trình số 12/TTr-UBND ngày 02/3/2021", "Tờ trình"),
+    ],
+)
+def test_more_kinds_of_documents_are_references(text, kind):
+    assert REFERENCE_RE.search(text).group("kind") == kind
+
+
+def test_a_dated_document_is_of_its_own_year_even_in_a_plans_section(seed_facts):
+    # Kiên Giang's "CHƯƠNG TRÌNH CÔNG TÁC DÂN VẬN NĂM 2020" cites "Quyết định số 1826-QĐ/TU,
+    # ngày 03-5-2019": a document of 2019, no 2020 target
+    decision = next(f for f in seed_facts["001"] if f.kind == "reference"
+                    and "1826-QĐ/TU" in f.value)  # fmt: skip
+    assert decision.scope.time == "year" and decision.scope.years == (2019,)
+
+
+def test_a_dated_document_keeps_the_period_it_is_cited_in(seed_facts):
+    # "Kế hoạch số 12-KH/TU, ngày 03-8-2016 … quy hoạch nhiệm kỳ 2015-2020": 2016 and the term
+    plan = next(f for f in seed_facts["003"] if f.kind == "reference" and "12-KH/TU" in f.value)
+    assert 2016 in plan.scope.years and len(plan.scope.years) > 1

@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from baocao.index.analyzer import (
+    acronym_words,
     analyze,
     canonical_doc_id,
     canonical_number,
@@ -15,7 +16,7 @@ from baocao.index.analyzer import (
 
 
 def terms(text: str) -> list[str]:
-    return analyze(text).words
+    return analyze(text, expand=False).words
 
 
 def test_syllables_lowercased_and_bigrams_of_adjacent_syllables():
@@ -132,6 +133,27 @@ def test_year_ranges_dates_and_ordinary_dashes_are_not_document_ids():
     assert terms("năm 2019 - Nhân dân") == ["năm", "2019", "nhân", "dân"]
     assert terms("Mục 3 - Y tế") == ["mục", "3", "y", "tế"]
     assert terms("năm 2020 - HĐND tỉnh") == ["năm", "2020", "hđnd", "tỉnh"]
+
+
+def test_an_acronym_is_followed_by_the_words_it_stands_for():
+    expanded = analyze("năm 2015: HTXSNV 11,66%, UBND tỉnh")
+    assert expanded.words == ["năm", "2015", "htxsnv", "hoàn", "thành", "xuất", "sắc", "nhiệm",
+                              "vụ", "11,66", "ubnd", "ủy", "ban", "nhân", "dân", "tỉnh"]  # fmt: skip
+    assert {"xuất_sắc", "nhiệm_vụ", "ủy_ban", "dân_tỉnh"} <= set(expanded.bigrams)
+    assert "vụ_11,66" not in expanded.bigrams  # no bigram across a number
+
+
+def test_only_acronyms_written_in_capitals_are_spelled_out():
+    assert analyze("Tỉnh đoàn, tsvm, Bhyt").words == ["tỉnh", "đoàn", "tsvm", "bhyt"]
+    assert analyze("TSVM", expand=False).words == ["tsvm"]
+    assert acronym_words("tsvm") == ("trong", "sạch", "vững", "mạnh")
+    assert acronym_words("tỉnh") == ()
+
+
+def test_a_question_spelling_out_an_acronym_finds_the_table_that_writes_it():
+    table = set(analyze("năm 2016: HTXSNV 11,08%, HTTNV 76,75%").words)
+    asked = set(analyze("tỷ lệ đảng viên hoàn thành tốt nhiệm vụ năm 2016").words)
+    assert {"hoàn", "thành", "tốt", "nhiệm", "vụ", "2016"} <= table & asked
 
 
 def test_canonical_doc_id_removes_spaces_and_leading_zeros():

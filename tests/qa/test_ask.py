@@ -801,3 +801,152 @@ def test_a_guess_between_documents_of_a_list_is_not_confident(bundled_index):
     unsure = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, rival=1.0))
     unchecked = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, rival=0.0))
     assert unsure.score == pytest.approx(unchecked.score - 1.0)
+
+
+@pytest.mark.parametrize(
+    ("question", "paired", "slots"),
+    [
+        # "X và Y" before the only question word: one value the report may write for both
+        ("Năm 2019 Kiên Giang xây mới và sửa chữa được bao nhiêu căn nhà?", "mới và sửa", 2),
+        # the words after it name one thing, not two values
+        ("Kiên Giang duy trì cơ chế một cửa tại bao nhiêu đơn vị sự nghiệp thuộc Sở Giáo dục "
+         "và Đào tạo?", None, 1),
+        # … unless the verb repeats: two values
+        ("cuoi nam 2022 bao nhieu ho dtts kon tum thoat ngheo va thoat can ngheo", None, 2),
+        ("bao nhiêu lượt, bao nhiêu người?", None, 2),
+    ],
+)  # fmt: skip
+def test_the_values_a_question_asks(question, paired, slots):
+    parsed = _parse_question(question)
+    assert parsed.paired == paired
+    assert len(parsed.slots) == slots
+
+
+def test_a_value_the_report_writes_for_both_verbs_is_a_whole_answer(bundled_index):
+    # "tài trợ cát mới và sửa chữa 1.560 căn nhà tình nghĩa …": one figure for both
+    answer = ask(bundled_index, "Năm 2019 Kiên Giang xây mới và sửa chữa được bao nhiêu căn nhà "
+                                "tình nghĩa, nhà đại đoàn kết?")  # fmt: skip
+    assert answer.confident and "1.560 căn" in answer.text
+
+
+def test_the_footnotes_a_hit_cites_can_answer(bundled_index):
+    # the body says "Phối hợp … tổ chức thành công “Tết Quân-Dân” …¹⁵"; only footnote 15
+    # gives the money: "… với số tiền trên 7,2 tỷ đồng"
+    question = "“Tết Quân-Dân” điểm năm 2019 của Kiên Giang huy động được bao nhiêu tiền?"
+    body = next(p for p in bundled_index.passages if "“Tết Quân-Dân” điểm" in p.text
+                and p.kind == "body")  # fmt: skip
+    answer = extract_answer(question, [Hit(body, 1, 1.0)], bundled_index, ANY_CONFIDENCE)
+    assert "7,2 tỷ đồng" in answer.text
+    assert answer.passage.kind == "footnote"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["ty le ho ngheo kien giang nam 2019", "Năm 2019 tỷ lệ hộ nghèo ở Kiên Giang còn bao nhiêu?"],
+)
+def test_the_year_a_figure_is_compared_with_is_not_its_year(bundled_index, question):
+    # "tỷ lệ hộ nghèo còn 2,69%, giảm 1,45%, cận nghèo 4,59%, giảm 0,09% so với năm 2018"
+    answer = ask(bundled_index, question)
+    assert answer.confident and answer.text == "2,69%"
+
+
+def test_a_document_is_given_with_the_date_that_opens_its_sentence(bundled_index):
+    # "Ngày 09-9-2019, Ban Thường vụ Tỉnh ủy ban hành Quyết định số 1451-QĐ/TU thành lập …"
+    answer = ask(bundled_index, "Ban Chỉ đạo 35 của tỉnh Kon Tum được thành lập theo quyết định nào?")
+    assert answer.confident
+    assert "1451-QĐ/TU" in answer.text and "09-9-2019" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # "năm 2015: HTXSNV 11,66%, HTTNV 75,60%, …; năm 2016: HTXSNV 11,08%, HTTNV 76,75%, …":
+        # the acronym spelled out in the question, the year that labels the row
+        ("ty le dang vien hoan thanh xuat sac nhiem vu nam 2015 o kon tum", "11,66%"),
+        ("Năm 2016 tỷ lệ đảng viên Kon Tum hoàn thành tốt nhiệm vụ là bao nhiêu?", "76,75%"),
+        ("Năm 2017 tỷ lệ tổ chức cơ sở đảng trong sạch vững mạnh là bao nhiêu?", "54,18%"),
+    ],
+)
+def test_a_table_row_of_acronyms_answers_the_words_they_stand_for(bundled_index, question, expected):
+    answer = ask(bundled_index, question)
+    assert answer.confident and answer.text == expected
+
+
+def test_a_figure_whose_own_words_say_less_is_no_rival(bundled_index):
+    # "…; 06 đơn vị sự nghiệp thuộc Sở Giáo dục và Đào tạo; 03 đơn vị sự nghiệp thuộc Sở Y tế"
+    question = ("Kiên Giang duy trì cơ chế một cửa tại bao nhiêu đơn vị sự nghiệp thuộc Sở Giáo "
+                "dục và Đào tạo?")  # fmt: skip
+    checked = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, rival=1.0))
+    unchecked = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, rival=0.0))
+    assert checked.score == unchecked.score
+    assert checked.text.startswith("06 đơn")
+
+
+def test_a_value_led_by_fewer_of_the_questions_words_is_a_guess(bundled_index):
+    # "Các cơ quan, đơn vị … đã tiếp 2.563 lượt/2.964 người (trong đó, UBND các huyện …
+    # 1.018 lượt/1.379 người …)": the question's bodies lead the part, not the total
+    question = ("UBND các huyện, thành phố ở Kon Tum đã tiếp bao nhiêu lượt, bao nhiêu người đến "
+                "khiếu nại, tố cáo?")  # fmt: skip
+    checked = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, led=1.0))
+    unchecked = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, led=0.0))
+    assert "2.563" in unchecked.text
+    assert checked.score == pytest.approx(unchecked.score - 1.0)
+    assert not ask(bundled_index, question).confident
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a dated document's year is its own, whatever section it is cited in
+        ("Quyết định 1826-QĐ/TU của Ban Thường vụ Tỉnh ủy Kiên Giang về phát huy vai trò của "
+         "nhân dân trong đấu tranh ngăn chặn suy thoái ban hành ngày nào?", "03-5-2019"),
+        # "Văn bản số …" is a document too
+        ("Văn bản của UBND tỉnh Kon Tum về phối hợp thực hiện Kế hoạch năm Dân vận chính quyền "
+         "2019 theo Công văn 6888/VPCP-V.I là văn bản số mấy?", "2052/UBND-TD"),
+    ],
+)  # fmt: skip
+def test_dated_documents_and_their_kinds(bundled_index, question, expected):
+    answer = ask(bundled_index, question)
+    assert answer.confident and expected in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # no unit asked, but money is: "kim ngạch", "viện trợ", "thu ngân sách"
+        ("Thu ngân sách nhà nước trên địa bàn Kon Tum năm 2020 đạt bao nhiêu?", "3.505 tỷ đồng"),
+        ("Viện trợ phi chính phủ nước ngoài vào Kon Tum năm 2019 được bao nhiêu?", "816.748 USD"),
+        # "tăng từ bao nhiêu lên bao nhiêu" asks no unit "lên"
+        ("GRDP bình quân đầu người Kon Tum tăng từ bao nhiêu lên bao nhiêu (2015-2020)?",
+         "2.025 USD"),
+        # the label before a number says what it counts: "già làng 282 người"
+        ("Trong nhiệm kỳ, Kon Tum bồi dưỡng kiến thức quốc phòng, an ninh cho bao nhiêu già "
+         "làng?", "282 người"),
+        # "DTTS", "BTV" of the question are written out in the report
+        ("Cán bộ lãnh đạo cấp huyện là người DTTS (diện BTV Tỉnh ủy quản lý) ở Kon Tum chiếm tỷ "
+         "lệ bao nhiêu?", "39/127"),
+    ],
+)  # fmt: skip
+def test_what_a_number_counts_when_the_question_does_not_say_it_alike(
+    bundled_index, question, expected
+):
+    answer = ask(bundled_index, question)
+    assert answer.confident and expected in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # "Thông báo kết luận số 1823-TB/TU" is the "thông báo số mấy" asked, not the
+        # "Chương trình số 12-CTr/TU" of the same sentence
+        ("Thông báo kết luận của BTV Tỉnh ủy Kiên Giang về kết quả giám sát thực hiện Kết luận "
+         "114-KL/TW là thông báo số mấy, ngày nào?", "1823-TB/TU"),
+        # "Quy định 101-QĐ/TW" (no "số") is a quy định like the others of its sentence
+        ("Quy định của BTV Tỉnh ủy Kon Tum về trách nhiệm nêu gương của cán bộ, đảng viên là quy "
+         "định số mấy, ngày nào?", "11-QĐi/TU"),
+    ],
+)  # fmt: skip
+def test_the_kind_of_document_asked(bundled_index, question, expected):
+    answer = ask(bundled_index, question, settings=ANY_CONFIDENCE)
+    assert expected in answer.text
+    assert not answer.text.startswith(("Chương trình", "Quy định 101"))
