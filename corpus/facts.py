@@ -30,7 +30,7 @@ from .vietnamese import canonical, canonical_number
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 3
+FACTS_VERSION = 4
 TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
@@ -111,10 +111,13 @@ _TIME_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("year", re.compile(rf"(?:năm|cuối năm|đầu năm|trong năm)\s+{_YEAR}(?![-–/]\d)|\((?:năm\s+)?"
                         rf"{_YEAR}\)", re.I)),
 )  # fmt: skip
+# the time a figure is compared with: "tăng 8.000 ha so với năm 2015"
+_COMPARED_RE = re.compile(rf"so với\s+(?:cùng kỳ\s+)?(?:(?:cuối|đầu)\s+)?(?:năm\s+)?{_YEAR}", re.I)
 _LEVEL_RE = re.compile(r"(?:cấp|ở cấp)\s+(tỉnh|huyện|xã|cơ sở|thôn)|(toàn tỉnh)", re.I)
 _LEVEL_WORDS = {"tỉnh": "tỉnh", "toàn tỉnh": "tỉnh", "huyện": "huyện", "xã": "xã",
                 "cơ sở": "xã", "thôn": "thôn"}  # fmt: skip
 _CLAUSE_BREAK_RE = re.compile(r";")
+_LEVEL_AFTER_CHARS = 40
 PLACE_RE = re.compile(
     r"(?<!\w)(huyện|xã|thị xã|thành phố|thị trấn|phường|thôn|làng|tỉnh)\s+"
     r"((?:[A-ZĐÂĂÊÔƠƯ][\w’'-]*)(?:\s+[A-ZĐÂĂÊÔƠƯ][\w’'-]*){0,3})"
@@ -520,7 +523,7 @@ def _own_date_scope(value: str, scope: Scope) -> Scope:
     year = int(day.group(1) or day.group(2))
     if scope.time == "target" or not scope.years:
         return replace(scope, years=(year,), time="year", period=f"năm {year}", inherited=False)
-    return replace(scope, years=tuple(sorted({*scope.years, year})))
+    return replace(scope, years=tuple(sorted({*scope.years, year})), time="year")
 
 
 class _Marks:
@@ -544,6 +547,13 @@ class _Marks:
         segment_end = next((s for s in self.segments if s >= at), self.end)
         after = [t for t in self.times if at <= t[0] < segment_end]
         return after[0][2:] if after else None
+
+    def level_named_after(self, at: int):
+        """A level in what the value counts, before the next comma: "102/102 đơn vị hành
+        chính cấp xã"."""
+        segment_end = next((s for s in self.segments if s > at), self.end)
+        after = [m for a, m in self.levels if at < a < min(segment_end, at + _LEVEL_AFTER_CHARS)]
+        return after[0] if after else None
 
     def last_before(self, found: list, at: int, clause_only: bool = True):
         clause_start = max([c for c in self.clauses if c <= at], default=-1)
@@ -742,7 +752,7 @@ def _scope(marks: _Marks, at: int, section: Scope, coverage: Coverage, context: 
     of each kind; level and place within its clause), else time words right after it in its
     segment, else those of the sentence a footnote annotates, else the section's."""
     time = marks.time_at(at) or context.time_at(context.end)
-    level = marks.last_before(marks.levels, at) or context.last_before(
+    level = marks.level_named_after(at) or marks.last_before(marks.levels, at) or context.last_before(
         context.levels, context.end, clause_only=False
     )
     place = marks.last_before(marks.places, at) or marks.first_after(marks.places, at)
@@ -774,9 +784,11 @@ def _time_matches(text: str) -> list[tuple[int, int, str, str, tuple[int, ...]]]
     """(start, end, kind, words, years) of every time expression in ``text``; where two
     overlap, the first kind listed wins ("từ năm 2014 đến nay" is not "năm 2014")."""
     found: list[tuple[int, int, str, str, tuple[int, ...]]] = []
+    compared = [m.span() for m in _COMPARED_RE.finditer(text)]  # no time of the figure
     for kind, pattern in _TIME_RES:
         for match in pattern.finditer(text):
-            if not _overlaps(match.span(), [(a, b) for a, b, *_ in found]):
+            taken = [(a, b) for a, b, *_ in found] + compared
+            if not _overlaps(match.span(), taken):
                 found.append((match.start(), match.end(), kind, match.group(), _years_of(match)))
     return sorted(found)
 

@@ -122,7 +122,7 @@ def signals(
     """The signals of ``query`` from BM25's ``scores`` (best first) and its first hit's text;
     ``document_frequency(term)`` counts the passages holding an analyzer term, of ``passages``.
     About 0.1 ms: the query's terms and the first hit's."""
-    words = list(dict.fromkeys(analyze(query).words))
+    words = list(dict.fromkeys(analyze(query, expand=False).words))  # as written
     numbers = set(document_numbers(query))
     weight = {term: _idf(document_frequency(term), passages) for term in words}
     held = {term for term, _, _ in term_spans(first_text)} if first_text else set()

@@ -68,7 +68,7 @@ _STOP_WORDS = frozenset((
     "những", "mình", "tôi", "cần", "tìm", "giúp", "câu", "đoạn", "nói", "viết", "nguyên", "văn",
     "ra", "đó", "này", "ở", "tại", "từ", "nay", "hiện", "thì", "lại", "bị", "vào", "năm", "số",
     "lượng", "tỷ", "tỉ", "lệ", "phần", "trăm", "lâu", "như", "hay", "hoặc", "còn", "mà", "nêu",
-    "ghi", "chỉ", "riêng", "tính",
+    "ghi", "chỉ", "riêng", "tính", "đến",
 ))  # fmt: skip
 
 # Ways of saying the same thing; the question is read with the reports' usual wording.
@@ -671,9 +671,24 @@ def _hit_candidates(
                 near = max(near, _coverage(question, _terms(label, question.folded)))
                 unit = max(unit, _label_unit(question, label))
             pin = _pin(question, view, a, b)
-            fit = scope_fit(asked, fact.scope) if fact is not None else evidence.scope
+            fit = _fit(asked, fact, sentence, (a, b), evidence.scope)
             found = replace(evidence, near=near, unit=unit, fit=1.0, pin=pin, scope=fit)
             yield _Candidate(hit, (start, end), (start + a, start + b), found, fact)
+
+
+def _fit(asked: Asked, fact: Fact | None, sentence: str, span: tuple[int, int], sentence_fit: float) -> float:
+    """How well a value's scope fits the one asked: its fact's scope, with a place the
+    question names written in its clause ("… ở thôn Plei Sar, xã Ia Chim"); a value with no
+    fact fits as its sentence does."""
+    if fact is None:
+        return sentence_fit
+    scope = fact.scope
+    start, end = _span_between(_CLAUSE_BREAK_RE, sentence, *span)
+    clause = sentence[start:end].lower()
+    written = [p for p in asked.places if p.lower() in clause]
+    if written and not any(p.lower() in scope.place.lower() for p in asked.places):
+        scope = replace(scope, place=f"{written[0]}, {scope.place}")
+    return scope_fit(asked, scope)
 
 
 def _item(view: str, start: int, end: int) -> str:
@@ -1049,7 +1064,7 @@ def _unit_score(question: _Question, sentence: str, start: int, end: int, percen
     keys = [_normal(w.group(), question.folded) for w in _thing_words(sentence, end, start)]
     asked = question.unit
     if question.percent and (not asked or asked[0] in ("%", "phần", "phan")):
-        return 1.0 if percent else 0.0
+        return 1.0 if percent else -1.0  # "300 ngàn đồng" is no "tỷ lệ"
     if not asked:  # "thu ngân sách … đạt bao nhiêu?": money, though no unit is asked
         if percent != question.percent:
             return 0.0
@@ -1187,6 +1202,12 @@ def _label_match(question: _Question, label: str | None) -> float | None:
     words = {w for w in _terms(label, question.folded).words if w not in stop and not acronym_words(w)}
     asked = set(question.weights)
     return len(words & asked) / len(words | asked) if words else None
+
+
+def _within(candidate: _Candidate, answer: _Candidate) -> bool:
+    """Whether ``candidate`` is a value the answer holds (grown over both asked values)."""
+    (start, end), (a, b) = candidate.span, answer.span
+    return candidate.hit is answer.hit and a <= start and end <= b and (start, end) != (a, b)
 
 
 def _has_rival(
@@ -1444,8 +1465,12 @@ def _slot_match(question: _Question, slot: tuple[str, ...], candidate: _Candidat
         return 1.0 if fact.kind == "reference" else 0.0
     if fact.kind != "quantity":
         return 0.0
-    value = candidate.hit.passage.text[candidate.span[0] : candidate.span[1]]
+    text = candidate.hit.passage.text
+    value = text[candidate.span[0] : candidate.span[1]]
     words = [_normal(w, question.folded) for w in _WORD_RE.findall(value)]
+    if not words and fact.unit == "":  # "115 “Làng 5 không, 3 sạch”": the thing follows, quoted
+        following = text[candidate.span[1] : min(candidate.span[1] + 30, candidate.sentence_span[1])]
+        words = [_normal(w, question.folded) for w in _WORD_RE.findall(following)[:3]]
     money = {_normal(w, question.folded) for w in (*_MONEY_WORDS, "giá", "trị giá")}
     if money & {*before, *after[:1]}:
         return 1.0 if {_normal(u, question.folded) for u in _MONEY_UNITS} & set(words) else 0.0
@@ -1530,8 +1555,10 @@ def extract_answer(
     joined = {id(f) for f in _levels_joined(best, facts, asked)}  # they answer together
     others = [c for c in candidates if c.fact is None or id(c.fact) not in joined]
     score = _confidence(best.evidence, _margin(best, others, settings), strict, settings.unnamed)
-    score -= settings.rival * _has_rival(parsed, best, others, settings)
-    score -= settings.led * _better_led(parsed, best, others, settings)
+    grown, whole = _whole_answer(parsed, best, candidates)
+    apart = [c for c in others if not _within(c, grown)]  # "07 căn nhà, đổ sập 92 căn": one answer
+    score -= settings.rival * _has_rival(parsed, best, apart, settings)
+    score -= settings.led * _better_led(parsed, best, apart, settings)
     if not best.evidence.fit and (_asks_name(parsed) or parsed.kind in ("quantity", "when")
                                   or parsed.item is not None):  # fmt: skip
         # a sentence is not a name, a number or a date
@@ -1542,7 +1569,7 @@ def extract_answer(
         score = min(score, settings.threshold - 1.0)
     if _number_unsaid(parsed, best):  # "sản phẩm OCOP đạt 5 sao": no "5" in the sentence
         score = min(score, settings.threshold - 0.5)
-    best, whole = _whole_answer(parsed, best, candidates)
+    best = grown
     if not whole:  # half an answer is never given as the answer
         score = min(score, settings.threshold - 0.5)
     if note is None and strict and facts and not any(f.matches for f in facts):

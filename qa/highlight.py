@@ -67,7 +67,7 @@ class Vocabulary:
         exact = not is_unaccented(query)
         unmarked = UNMARKED if exact else _FOLDED
         found: set[int] = set()
-        for word in _keys(analyze(query).words, exact):
+        for word in _keys(analyze(query, expand=False).words, exact):
             if word not in unmarked:
                 found.update(self._postings.get(word if exact else "~" + word, ()))
         return found
@@ -157,7 +157,7 @@ def _query_marks(query: str, common: frozenset[str]) -> _QueryMarks:
         phrases.append((tuple(_keys([t for t, _, _ in term_spans(phrase)], exact)), exact))
     rest = _QUOTED_RE.sub(" ", query)
     exact = not is_unaccented(query)
-    words = _keys(analyze(rest).words, exact)
+    words = _keys(analyze(rest, expand=False).words, exact)
     unmarked = UNMARKED if exact else _FOLDED
     if exact:
         common = {term for term in common if not term.startswith("~")} | unmarked

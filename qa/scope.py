@@ -37,6 +37,7 @@ _YEARLY_RE = re.compile(r"(?:hằng|hàng|mỗi|một) năm|(?:bình quân|trung
 _TARGET_RE = re.compile(r"mục tiêu|phấn đấu|chỉ tiêu|kế hoạch đến|dự kiến|định hướng")
 _SINCE_RE = re.compile(r"đến nay|tổng (?:cộng|số)|cả nhiệm kỳ|lũy kế|từ năm|trong nhiệm kỳ|"
                        r"nhiệm kỳ|giai đoạn|trong \d+ năm|mấy năm")  # fmt: skip
+_UNTIL_RE = re.compile(r"(?:tính )?đến (?:cuối |hết )?năm \d{4}")
 _LEVEL_RE = re.compile(r"(?:cấp|ở cấp)\s+(tỉnh|huyện|xã|cơ sở|thôn)")
 _LEVELS = {"tỉnh": "tỉnh", "huyện": "huyện", "xã": "xã", "cơ sở": "xã", "thôn": "thôn"}
 _PLACE_RE = re.compile(
@@ -55,6 +56,7 @@ class Asked:
     yearly: bool = False  # "hằng năm", "mỗi năm", "bình quân"
     target: bool = False  # "mục tiêu", "phấn đấu", "đến năm 2025"
     total: bool = False  # "đến nay", "tổng cộng", "cả nhiệm kỳ"
+    until: bool = False  # "đến năm 2020", "tính đến cuối năm 2020": what was reached by then
     provinces: frozenset[str] = frozenset()  # any province named
     places: tuple[str, ...] = ()  # districts, communes named: "huyện Hòn Đất"
     level: str = ""  # "tỉnh", "huyện", "xã", "thôn"
@@ -100,6 +102,7 @@ def read_scope(question: str, known_places: Iterable[str] = ()) -> Asked:
         yearly=_says(_YEARLY_RE, lower, folded),
         target=_says(_TARGET_RE, lower, folded),
         total=_says(_SINCE_RE, lower, folded),
+        until=_says(_UNTIL_RE, lower, folded),
         provinces=frozenset(_provinces(text, folded)),
         places=_places(text, folded, known_places),
         level=_level(lower, folded),
@@ -158,6 +161,8 @@ def time_fit(asked: Asked, scope: Scope) -> float:
         return 1.0
     if not years:
         return 0.3
+    if asked.until and scope.time in ("inherited", "period", "since") and max(years) == max(asked.years):
+        return 1.0  # "đến năm 2020 … bao nhiêu ha": the count of a term ending in 2020
     if asked.since:  # "từ năm 2014 đến nay": a count since that year, not one year's
         if scope.time in ("since", "period") and min(years) == min(asked.years):
             return 1.0

@@ -212,3 +212,17 @@ def test_a_dated_document_keeps_the_period_it_is_cited_in(seed_facts):
     # "Kế hoạch số 12-KH/TU, ngày 03-8-2016 … quy hoạch nhiệm kỳ 2015-2020": 2016 and the term
     plan = next(f for f in seed_facts["003"] if f.kind == "reference" and "12-KH/TU" in f.value)
     assert 2016 in plan.scope.years and len(plan.scope.years) > 1
+
+
+def test_a_level_in_what_a_value_counts_is_its_level(seed_facts):
+    # "… 102/102 đơn vị hành chính cấp xã": the level after the number, not one before it
+    communes = [f for f in seed_facts["004"] if f.value.startswith("102/102")]
+    assert [f.scope.level for f in communes] == ["xã"]
+
+
+def test_the_year_a_figure_is_compared_with_is_not_its_time():
+    from baocao.corpus.facts import _time_matches
+
+    found = [words for *_, words, _ in _time_matches("diện tích cà phê 21.619 ha, tăng 8.000 ha "
+                                                      "so với năm 2015; năm 2020 đạt 98%")]  # fmt: skip
+    assert found == ["năm 2020"]

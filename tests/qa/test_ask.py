@@ -883,10 +883,9 @@ def test_a_figure_whose_own_words_say_less_is_no_rival(bundled_index):
 
 
 def test_a_value_led_by_fewer_of_the_questions_words_is_a_guess(bundled_index):
-    # "Các cơ quan, đơn vị … đã tiếp 2.563 lượt/2.964 người (trong đó, UBND các huyện …
-    # 1.018 lượt/1.379 người …)": the question's bodies lead the part, not the total
-    question = ("UBND các huyện, thành phố ở Kon Tum đã tiếp bao nhiêu lượt, bao nhiêu người đến "
-                "khiếu nại, tố cáo?")  # fmt: skip
+    # "Các cơ quan, đơn vị … đã tiếp 2.563 lượt/2.964 người …; UBND các xã, phường, thị trấn
+    # tiếp 859 lượt/864 người": the question's bodies lead the part, not the total
+    question = "cac xa phuong o kon tum tiep bao nhieu luot, bao nhieu nguoi den khieu nai to cao"
     checked = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, led=1.0))
     unchecked = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, led=0.0))
     assert "2.563" in unchecked.text
@@ -950,3 +949,29 @@ def test_the_kind_of_document_asked(bundled_index, question, expected):
     answer = ask(bundled_index, question, settings=ANY_CONFIDENCE)
     assert expected in answer.text
     assert not answer.text.startswith(("Chương trình", "Quy định 101"))
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # "cuốn trôi 07 căn nhà, đổ sập 92 căn, tốc mái 161 căn": the two values asked are one
+        # answer, not rivals of each other
+        ("Mưa bão, triều cường năm 2019 cuốn trôi bao nhiêu căn nhà và làm đổ sập bao nhiêu "
+         "căn?", ("07 căn", "92 căn")),
+        # "… 06 xã đạt từ 15-18 tiêu chí; 43 xã đạt từ 10-14 tiêu chí": the numbers the
+        # question gives tell the clauses apart ("đến" is no word of the thing)
+        ("Bao nhiêu xã của Kon Tum đạt từ 10 đến 14 tiêu chí nông thôn mới?", ("43 xã",)),
+        # "1.080 đoạn đường do phụ nữ tự quản, 115 “Làng 5 không, 3 sạch”": the second value's
+        # thing is quoted after it
+        ("Hội Phụ nữ Kon Tum lập được bao nhiêu đoạn đường do phụ nữ tự quản và bao nhiêu “Làng "
+         "5 không, 3 sạch”?", ("1.080 đoạn đường", "115")),
+        # "đến năm 2020": what the 2015-2020 term reached
+        ("Đến năm 2020 Kon Tum đã phát triển được bao nhiêu ha sâm Ngọc Linh?", ("630 ha",)),
+        # a place the question names, written in the value's clause
+        ("Vụ bắt giữ người trái pháp luật ở thôn Plei Sar, xã Ia Chim xảy ra ngày nào?",
+         ("11-5-2019",)),
+    ],
+)  # fmt: skip
+def test_scope_and_compound_answers_given_confidently(bundled_index, question, expected):
+    answer = ask(bundled_index, question)
+    assert answer.confident and all(part in answer.text for part in expected), answer.text
