@@ -63,6 +63,7 @@ ACRONYMS = {
     "LĐLĐ": "liên đoàn lao động", "BTV": "ban thường vụ", "BCH": "ban chấp hành",
     "THCS": "trung học cơ sở", "THPT": "trung học phổ thông", "QCDC": "quy chế dân chủ",
 }  # fmt: skip
+_EXPANSIONS = {acronym: tuple(canonical(words).split()) for acronym, words in ACRONYMS.items()}
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def analyze(text: str, expand: bool = True) -> Terms:
         if previous_syllable is not None and text[previous_end:start].isspace():
             bigrams.append(previous_syllable + BIGRAM_JOINER + term)
         previous_syllable, previous_end = term, end
-        expansion = _expansions().get(text[start:end]) if expand else None
+        expansion = _EXPANSIONS.get(text[start:end]) if expand else None
         if expansion:  # the words an acronym stands for, as if written after it
             words.extend(expansion)
             bigrams.extend(a + BIGRAM_JOINER + b for a, b in zip(expansion, expansion[1:]))
@@ -102,14 +103,9 @@ def analyze(text: str, expand: bool = True) -> Terms:
     return Terms(words, bigrams)
 
 
-@functools.cache
-def _expansions() -> dict[str, tuple[str, ...]]:
-    return {acronym: tuple(canonical(words).split()) for acronym, words in ACRONYMS.items()}
-
-
 def acronym_words(term: str) -> tuple[str, ...]:
     """The words an acronym term stands for ("htxsnv" -> "hoàn", "thành", …), else ()."""
-    return _expansions().get(term.upper(), ())
+    return _EXPANSIONS.get(term.upper(), ())
 
 
 def term_spans(text: str) -> list[tuple[str, int, int]]:

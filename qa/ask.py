@@ -326,7 +326,10 @@ def _fold_all(words: frozenset[str]) -> frozenset[str]:
     return frozenset(fold_diacritics(w) for w in words)
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _terms(text: str, folded: bool) -> _Terms:
+    """The words and bigrams of ``text`` (acronyms spelled out), folded for an unaccented
+    question; cached: a passage's sentences are read again for each question."""
     analysed = analyze(text)
     words, bigrams = analysed.words, analysed.bigrams
     if folded:
@@ -617,8 +620,13 @@ def _spelled_out(question: _Question, term: str) -> list[str]:
 
 
 def _words(question: _Question, text: str) -> list[str]:
+    return list(_written_words(text, question.folded))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _written_words(text: str, folded: bool) -> tuple[str, ...]:
     words = analyze(text, expand=False).words
-    return [fold_diacritics(w) for w in words] if question.folded else words
+    return tuple(fold_diacritics(w) for w in words) if folded else tuple(words)
 
 
 def _with_footnotes(hits: Sequence[Hit], index: SearchIndex) -> Iterator[tuple[int, Hit]]:
