@@ -69,8 +69,8 @@ PERIOD_RE = re.compile(r"\b((?:19|20)\d\d)\s?[-–]\s?((?:19|20)\d\d)\b")
 REFERENCE_RE = re.compile(
     r"(?P<kind>(?:Kế hoạch|Quyết định|Nghị quyết|Chỉ thị|Kết luận|Quy định|Chương trình|"
     r"Thông báo(?: kết luận)?|Công văn|Văn bản|Tờ trình|Hướng dẫn|Nghị định|Thông tư|Luật|"
-    r"Pháp lệnh|Đề án|Báo cáo|Thông tri|Quy chế)(?:\s+liên tịch)?)\s+(?:số\s+)?(?P<number>\d+(?:/\d+)*[-/][A-ZĐ][\w&]*"
-    r"(?:[-/][\w&]+)*)(?:,?\s+ngày\s+(?P<date>\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?\d{4}"
+    r"Pháp lệnh|Đề án|Báo cáo|Thông tri|Quy chế)(?:\s+liên tịch)?)\s+(?:số\s+)?"
+    r"(?P<number>\d+(?:/\d+)*[-/][A-ZĐ][\w&]*(?:[-/][\w&]+)*)(?:,?\s+ngày\s+(?P<date>\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?\d{4}"
     r"|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?"
 )
 _WORD_RE = re.compile(r"[^\W\d_]+[23]?(?!\w)")
@@ -510,7 +510,9 @@ def passage_facts(passage: Passage, coverage: Coverage) -> list[Fact]:
     return facts
 
 
-_DAY_YEAR_RE = re.compile(r"\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?(\d{4})|tháng\s+\d{1,2}\s+năm\s+(\d{4})")
+_DAY_YEAR_RE = re.compile(
+    r"\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?(\d{4})|tháng\s+\d{1,2}\s+năm\s+(\d{4})"
+)
 
 
 def _own_date_scope(value: str, scope: Scope) -> Scope:
@@ -752,8 +754,10 @@ def _scope(marks: _Marks, at: int, section: Scope, coverage: Coverage, context: 
     of each kind; level and place within its clause), else time words right after it in its
     segment, else those of the sentence a footnote annotates, else the section's."""
     time = marks.time_at(at) or context.time_at(context.end)
-    level = marks.level_named_after(at) or marks.last_before(marks.levels, at) or context.last_before(
-        context.levels, context.end, clause_only=False
+    level = (
+        marks.level_named_after(at)
+        or marks.last_before(marks.levels, at)
+        or context.last_before(context.levels, context.end, clause_only=False)
     )
     place = marks.last_before(marks.places, at) or marks.first_after(marks.places, at)
     years, kind, words, inherited = section.years, section.time, section.period, True

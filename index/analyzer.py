@@ -98,7 +98,8 @@ def analyze(text: str, expand: bool = True) -> Terms:
         expansion = _EXPANSIONS.get(text[start:end]) if expand else None
         if expansion:  # the words an acronym stands for, as if written after it
             words.extend(expansion)
-            bigrams.extend(a + BIGRAM_JOINER + b for a, b in zip(expansion, expansion[1:]))
+            pairs = zip(expansion, expansion[1:], strict=False)
+            bigrams.extend(a + BIGRAM_JOINER + b for a, b in pairs)
             previous_syllable = expansion[-1]
     return Terms(words, bigrams)
 

@@ -303,7 +303,9 @@ def _slots(text: str, folded: bool) -> tuple[tuple[str, ...], ...]:
         # "bao nhiêu tổ chức và cá nhân": the second value counted by its own word
         # … but not "bao nhiêu đơn vị thuộc Sở Giáo dục và Đào tạo"; "thoát nghèo và thoát
         # cận nghèo" repeats its verb
-        parallel = joined and joined[0] + 1 < len(after) and after[joined[0] + 1] in after[: joined[0]]
+        parallel = (
+            joined and joined[0] + 1 < len(after) and after[joined[0] + 1] in after[: joined[0]]
+        )
         if joined and alone and (joined[0] <= 3 or parallel) and joined[0] + 1 < len(after):
             rest = after[joined[0] + 1 :][:2]
             slots.append((*before[-2:], match.group(), *rest, *after[:1]))
@@ -615,8 +617,12 @@ def _nearness(distance: int) -> float:
 
 def _spelled_out(question: _Question, term: str) -> list[str]:
     """The words and bigrams an acronym term stands for, folded like the question."""
-    words = [fold_diacritics(w) for w in acronym_words(term)] if question.folded else list(acronym_words(term))
-    return words + ["_".join(pair) for pair in zip(words, words[1:])]
+    words = (
+        [fold_diacritics(w) for w in acronym_words(term)]
+        if question.folded
+        else list(acronym_words(term))
+    )
+    return words + ["_".join(pair) for pair in zip(words, words[1:], strict=False)]
 
 
 def _words(question: _Question, text: str) -> list[str]:
@@ -684,7 +690,9 @@ def _hit_candidates(
             yield _Candidate(hit, (start, end), (start + a, start + b), found, fact)
 
 
-def _fit(asked: Asked, fact: Fact | None, sentence: str, span: tuple[int, int], sentence_fit: float) -> float:
+def _fit(
+    asked: Asked, fact: Fact | None, sentence: str, span: tuple[int, int], sentence_fit: float
+) -> float:
     """How well a value's scope fits the one asked: its fact's scope, with a place the
     question names written in its clause ("… ở thôn Plei Sar, xã Ia Chim"); a value with no
     fact fits as its sentence does."""
@@ -784,7 +792,7 @@ def _answer_spans(
             named = number is not None and canonical_doc_id(number.group()) in given
             if fact.kind == "reference" and not named:  # not the document the question names
                 a, b = fact.span[0] - offset, fact.span[1] - offset
-                kind = _normal(fact.value.split(" số")[0], question.folded)
+                kind = _normal(_document_kind(fact), question.folded)
                 # "Thông báo kết luận số …" is the "thông báo số mấy" asked
                 asked_kind = any(kind == k or kind.startswith(k + " ") for k in asked_kinds)
                 yield a, b, 1.0 if asked_kind else 0.5 if not asked_kinds else 0.2, fact
@@ -798,7 +806,8 @@ def _answer_spans(
 
 _DOCUMENT_WORDS = (
     "kế hoạch", "quyết định", "nghị quyết", "chỉ thị", "kết luận", "quy định", "chương trình",
-    "thông báo kết luận", "thông báo", "công văn", "hướng dẫn", "nghị định", "thông tư", "văn bản", "đề án", "số hiệu",
+    "thông báo kết luận", "thông báo", "công văn", "hướng dẫn", "nghị định", "thông tư",
+    "văn bản", "đề án", "số hiệu",
 )  # fmt: skip
 _PERSON_RE = re.compile(
     r"(?:đồng chí|ông|bà|anh|chị|Bí thư|Chủ tịch|Phó Chủ tịch|Giám đốc|Trưởng ban)\s+"
@@ -1207,7 +1216,9 @@ def _label_match(question: _Question, label: str | None) -> float | None:
     if label is None:
         return None
     stop = _fold_all(_STOP_WORDS) if question.folded else _STOP_WORDS
-    words = {w for w in _terms(label, question.folded).words if w not in stop and not acronym_words(w)}
+    words = {
+        w for w in _terms(label, question.folded).words if w not in stop and not acronym_words(w)
+    }
     asked = set(question.weights)
     return len(words & asked) / len(words | asked) if words else None
 
@@ -1251,11 +1262,17 @@ def _says_less(question: _Question, best: _Candidate, other: _Candidate) -> bool
     return False
 
 
-def _asked_words_around(question: _Question, candidate: _Candidate, breaks: re.Pattern[str]) -> set[str]:
+def _asked_words_around(
+    question: _Question, candidate: _Candidate, breaks: re.Pattern[str]
+) -> set[str]:
     text, (start, end) = candidate.hit.passage.text, candidate.sentence_span
     a, b = _span_between(breaks, text[:end], candidate.span[0], candidate.span[1])
     words = _words(question, text[max(a, start) : b])
-    return {w for w in words + [s for w in words for s in _spelled_out(question, w)] if w in question.weights}
+    return {
+        w
+        for w in words + [s for w in words for s in _spelled_out(question, w)]
+        if w in question.weights
+    }
 
 
 def _labelled_less(question: _Question, other: _Candidate, label: float | None) -> bool:
@@ -1370,7 +1387,9 @@ _OPENING_DATE_RE = re.compile(r"\W*(?:Ngày|ngày|Ngay|ngay)\s+" + _FULL_DATE_RE
 _DATED_DOCUMENT_MAX_CHARS = 100
 
 
-def _with_opening_date(text: str, sentence: tuple[int, int], span: tuple[int, int]) -> tuple[int, int]:
+def _with_opening_date(
+    text: str, sentence: tuple[int, int], span: tuple[int, int]
+) -> tuple[int, int]:
     """A cited document without its own date, grown back to the date that opens its
     sentence — when it is the first document of the sentence and the whole stays short."""
     start, end = span
@@ -1477,7 +1496,9 @@ def _slot_match(question: _Question, slot: tuple[str, ...], candidate: _Candidat
     value = text[candidate.span[0] : candidate.span[1]]
     words = [_normal(w, question.folded) for w in _WORD_RE.findall(value)]
     if not words and fact.unit == "":  # "115 “Làng 5 không, 3 sạch”": the thing follows, quoted
-        following = text[candidate.span[1] : min(candidate.span[1] + 30, candidate.sentence_span[1])]
+        following = text[
+            candidate.span[1] : min(candidate.span[1] + 30, candidate.sentence_span[1])
+        ]
         words = [_normal(w, question.folded) for w in _WORD_RE.findall(following)[:3]]
     money = {_normal(w, question.folded) for w in (*_MONEY_WORDS, "giá", "trị giá")}
     if money & {*before, *after[:1]}:

@@ -161,7 +161,11 @@ def time_fit(asked: Asked, scope: Scope) -> float:
         return 1.0
     if not years:
         return 0.3
-    if asked.until and scope.time in ("inherited", "period", "since") and max(years) == max(asked.years):
+    if (
+        asked.until
+        and scope.time in ("inherited", "period", "since")
+        and max(years) == max(asked.years)
+    ):
         return 1.0  # "đến năm 2020 … bao nhiêu ha": the count of a term ending in 2020
     if asked.since:  # "từ năm 2014 đến nay": a count since that year, not one year's
         if scope.time in ("since", "period") and min(years) == min(asked.years):

@@ -26,24 +26,24 @@ from baocao.eval.metrics import evaluate
 from baocao.eval.trec import export_beir, read_run
 
 # The gate runs on the test split (gold test 40% + blind4: 295 questions, 253 with evidence a
-# passage holds), never on the questions ask's settings were tuned on. Set anew when blind4
-# became the test set (76d653d), a little under the values measured then: adaptive recall@5
-# .976, mrr@10 .903; hybrid .976 / .907; bm25 .980 / .904; dense recall@5 .783. Raise them as
-# the system improves, never lower them to make a change pass.
+# passage holds), never on the questions ask's settings were tuned on. Raised a little under
+# the values measured at the round after blind4's (3a89680, acronyms spelled out by the
+# analyzer): adaptive recall@5 .984, mrr@10 .908; hybrid .984 / .912; bm25 .984 / .908; dense
+# recall@5 .783. Raise them as the system improves, never lower them to make a change pass.
 FLOORS = {
-    "adaptive": {"recall@5": 0.96, "mrr@10": 0.88},
-    "hybrid": {"recall@5": 0.96, "mrr@10": 0.89},
-    "bm25": {"recall@5": 0.96, "mrr@10": 0.89},
+    "adaptive": {"recall@5": 0.97, "mrr@10": 0.89},
+    "hybrid": {"recall@5": 0.97, "mrr@10": 0.89},
+    "bm25": {"recall@5": 0.97, "mrr@10": 0.89},
     "dense": {"recall@5": 0.75},
 }
-# ask on the test split. Measured at the first look at blind4 (e4db11b, nobody had seen its
-# answers): 295 questions, 149 confident, 166 right, 18 confidently wrong. After the round that
-# blind4 judged (76d653d, rules chosen on tune only): 145 confident, 164 right (.556, confident
-# .890), 16 confidently wrong (5.4%); numeric .574; unanswerable 35/35; net right (right − 5 ×
-# wrong) 76 -> 84. Far from the targets (.85, at most 2% confidently wrong).
-ASK_FLOORS = {"accuracy": 0.53, "confident_accuracy": 0.86, "numeric accuracy": 0.55}
-ASK_MOST_CONFIDENT_WRONG = 18
-ASK_NET_FLOOR = 75.0
+# ask on the test split. First look at blind4 (e4db11b, nobody had seen its answers): 149
+# confident, 166 right, 18 confidently wrong. At 76d653d: 164 right, 16 wrong. At 3a89680
+# (rules chosen on tune only; test looked at once, after they were fixed): 171 confident, 192
+# right (.651, confident .918), 14 confidently wrong (4.7%); numeric .681; unanswerable 35/35;
+# net right (right − 5 × wrong) 84 -> 122. Still short of the targets (.85, at most 2% wrong).
+ASK_FLOORS = {"accuracy": 0.62, "confident_accuracy": 0.89, "numeric accuracy": 0.65}
+ASK_MOST_CONFIDENT_WRONG = 16
+ASK_NET_FLOOR = 110.0
 UNANSWERABLE_FLOOR = 0.9
 HEADLINE = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 

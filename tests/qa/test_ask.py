@@ -852,7 +852,9 @@ def test_the_year_a_figure_is_compared_with_is_not_its_year(bundled_index, quest
 
 def test_a_document_is_given_with_the_date_that_opens_its_sentence(bundled_index):
     # "Ngày 09-9-2019, Ban Thường vụ Tỉnh ủy ban hành Quyết định số 1451-QĐ/TU thành lập …"
-    answer = ask(bundled_index, "Ban Chỉ đạo 35 của tỉnh Kon Tum được thành lập theo quyết định nào?")
+    answer = ask(
+        bundled_index, "Ban Chỉ đạo 35 của tỉnh Kon Tum được thành lập theo quyết định nào?"
+    )
     assert answer.confident
     assert "1451-QĐ/TU" in answer.text and "09-9-2019" in answer.text
 
@@ -867,7 +869,9 @@ def test_a_document_is_given_with_the_date_that_opens_its_sentence(bundled_index
         ("Năm 2017 tỷ lệ tổ chức cơ sở đảng trong sạch vững mạnh là bao nhiêu?", "54,18%"),
     ],
 )
-def test_a_table_row_of_acronyms_answers_the_words_they_stand_for(bundled_index, question, expected):
+def test_a_table_row_of_acronyms_answers_the_words_they_stand_for(
+    bundled_index, question, expected
+):
     answer = ask(bundled_index, question)
     assert answer.confident and answer.text == expected
 
