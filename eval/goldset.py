@@ -4,9 +4,10 @@
 **tune** (60%: every weight, threshold and rule of ``ask`` is chosen on it) and **test** (40%).
 The other sets were written from the reports alone by someone who never saw an answer; once
 their answers are studied to change a rule, a set moves to tune and a new blind set is written.
-``scope_questions.jsonl`` (ids "s…"), ``blind_questions.jsonl`` ("b…") and
-``blind2_questions.jsonl`` ("c…") and ``blind3_questions.jsonl`` ("d…") are tune now;
-``blind4_questions.jsonl`` ("e…") is test.
+``scope_questions.jsonl`` (ids "s…"), ``blind_questions.jsonl`` ("b…"),
+``blind2_questions.jsonl`` ("c…"), ``blind3_questions.jsonl`` ("d…") and
+``blind4_questions.jsonl`` ("e…", whose answers were read after two rounds) are tune now;
+``blind5_questions.jsonl`` ("f…") is test.
 Quality figures are reported on the test split.
 
 A passage is relevant to a question when its source spans cover most of the question's
@@ -31,9 +32,12 @@ SCOPE_FILE = GOLD_DIR / "scope_questions.jsonl"  # written blind, answers studie
 BLIND_FILE = GOLD_DIR / "blind_questions.jsonl"  # written blind, answers studied: tune
 BLIND2_FILE = GOLD_DIR / "blind2_questions.jsonl"  # written blind, answers studied: tune
 BLIND3_FILE = GOLD_DIR / "blind3_questions.jsonl"  # written blind, answers studied: tune
-BLIND4_FILE = GOLD_DIR / "blind4_questions.jsonl"  # written blind, never tuned on: test
-GOLD_FILES = (GOLD_FILE, SCOPE_FILE, BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE)
-_TUNE_SETS, _TEST_SETS = ("s", "b", "c", "d"), ("e",)  # id prefixes of the blind sets
+BLIND4_FILE = GOLD_DIR / "blind4_questions.jsonl"  # written blind, answers read: tune
+BLIND5_FILE = GOLD_DIR / "blind5_questions.jsonl"  # written blind, never tuned on: test
+GOLD_FILES = (
+    GOLD_FILE, SCOPE_FILE, BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE, BLIND5_FILE
+)  # fmt: skip
+_TUNE_SETS, _TEST_SETS = ("s", "b", "c", "d", "e"), ("f",)  # id prefixes of the blind sets
 QUESTION_TYPES = ("numeric", "fact", "wording", "list")
 QUESTION_CLASSES = ("scope", "unanswerable", "compound", "short_span", "other")
 SPLITS = ("tune", "test", "all")

@@ -150,7 +150,7 @@ class AskSettings:
 
     cover: float = 0.5
     near: float = 1.0
-    unit: float = 0.5
+    unit: float = 1.0
     fit: float = 1.0
     prior: float = 0.2
     place: float = 1.0

@@ -25,25 +25,26 @@ from baocao.eval.harness import (
 from baocao.eval.metrics import evaluate
 from baocao.eval.trec import export_beir, read_run
 
-# The gate runs on the test split (gold test 40% + blind4: 295 questions, 253 with evidence a
-# passage holds), never on the questions ask's settings were tuned on. Raised a little under
-# the values measured at the round after blind4's (3a89680, acronyms spelled out by the
-# analyzer): adaptive recall@5 .984, mrr@10 .908; hybrid .984 / .912; bm25 .984 / .908; dense
-# recall@5 .783. Raise them as the system improves, never lower them to make a change pass.
+# The gate runs on the test split (gold test 40% + blind5: 223 questions, 197 with evidence a
+# passage holds), never on the questions ask's settings were tuned on. Set when blind5 became
+# the test set (its first look, at 90693a5), a little under the values measured then: adaptive
+# recall@5 .980, mrr@10 .909; hybrid .980 / .917; bm25 .980 / .900; dense recall@5 .766.
+# Raise them as the system improves, never lower them to make a change pass.
 FLOORS = {
-    "adaptive": {"recall@5": 0.97, "mrr@10": 0.89},
-    "hybrid": {"recall@5": 0.97, "mrr@10": 0.89},
-    "bm25": {"recall@5": 0.97, "mrr@10": 0.89},
-    "dense": {"recall@5": 0.75},
+    "adaptive": {"recall@5": 0.96, "mrr@10": 0.89},
+    "hybrid": {"recall@5": 0.96, "mrr@10": 0.89},
+    "bm25": {"recall@5": 0.96, "mrr@10": 0.88},
+    "dense": {"recall@5": 0.74},
 }
-# ask on the test split. First look at blind4 (e4db11b, nobody had seen its answers): 149
-# confident, 166 right, 18 confidently wrong. At 76d653d: 164 right, 16 wrong. At 3a89680
-# (rules chosen on tune only; test looked at once, after they were fixed): 171 confident, 192
-# right (.651, confident .918), 14 confidently wrong (4.7%); numeric .681; unanswerable 35/35;
-# net right (right − 5 × wrong) 84 -> 122. Still short of the targets (.85, at most 2% wrong).
-ASK_FLOORS = {"accuracy": 0.62, "confident_accuracy": 0.89, "numeric accuracy": 0.65}
-ASK_MOST_CONFIDENT_WRONG = 16
-ASK_NET_FLOOR = 110.0
+# ask on the test split, first look at blind5 (90693a5; rules chosen on tune only, nobody had
+# seen an answer to blind5): 223 questions, 110 confident, 123 right (.552, confident .891),
+# 12 confidently wrong (5.4%); numeric .580; unanswerable 25/26; net right (right − 5 ×
+# wrong) 63. With unit 1.0, which `tune ask` chose on tune before blind5 existed: 125 right
+# (.561, confident .900), 11 wrong, numeric .587, unanswerable 26/26, net 70. Far from the
+# targets (.85, at most 2% confidently wrong).
+ASK_FLOORS = {"accuracy": 0.52, "confident_accuracy": 0.86, "numeric accuracy": 0.55}
+ASK_MOST_CONFIDENT_WRONG = 14
+ASK_NET_FLOOR = 55.0
 UNANSWERABLE_FLOOR = 0.9
 HEADLINE = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 
@@ -82,7 +83,8 @@ def test_regression_gate_for_answers(answers, gold_eval_set):
 def test_subsets_cover_types_footnotes_and_unaccented_questions(gold_eval_set, results):
     subsets = gold_eval_set.subsets
     assert {"type: numeric", "type: fact", "type: wording", "type: list"} <= set(subsets)
-    assert len(subsets["answer in a footnote"]) >= len(gold_eval_set.queries) // 4
+    # a fifth at least (48 of the 197 since blind5, 24%: its writer put 23% in footnotes)
+    assert len(subsets["answer in a footnote"]) >= len(gold_eval_set.queries) // 5
     assert len(subsets["typed without diacritics"]) >= len(gold_eval_set.queries) // 10
     unaccented = results["hybrid"].subsets["typed without diacritics"]["recall@5"]
     assert unaccented >= 0.85

@@ -1,7 +1,7 @@
 """The question sets written blind (eval/gold/scope_questions.jsonl, ids "s…",
 eval/gold/blind_questions.jsonl, ids "b…", and eval/gold/blind2_questions.jsonl, ids "c…", and
-eval/gold/blind3_questions.jsonl, ids "d…", now tune; eval/gold/blind4_questions.jsonl, ids "e…",
-test) are well formed and agree with the corpus.
+eval/gold/blind3_questions.jsonl, ids "d…", eval/gold/blind4_questions.jsonl, ids "e…", now tune;
+eval/gold/blind5_questions.jsonl, ids "f…", test) are well formed and agree with the corpus.
 
 All were written from the report texts alone, before looking at any system answer. It tests
 whether an answer keeps to the scope the question asks for (year, level, province, term average
@@ -38,6 +38,7 @@ SETS = {
     "blind2": (GOLD / "blind2_questions.jsonl", r"c\d{3,}", False),
     "blind3": (GOLD / "blind3_questions.jsonl", r"d\d{3,}", False),
     "blind4": (GOLD / "blind4_questions.jsonl", r"e\d{3,}", False),
+    "blind5": (GOLD / "blind5_questions.jsonl", r"f\d{3,}", False),
 }
 # A part may lie just past its evidence: a page's footnotes can split a document number from
 # its date ("Quyết định số 1018/QĐ-UBND" … "ngày 03-5-2019").

@@ -654,8 +654,9 @@ def test_a_guess_between_parallel_figures_is_not_confident(bundled_index):
     # "Trụ sở Tiếp công dân tỉnh tiếp 907 lượt/948 người; UBND các huyện, thành phố tiếp 1.018
     # lượt/1.379 người; …": nothing tells the clauses apart well enough, so no answer is given
     question = "UBND các huyện, thành phố ở Kon Tum tiếp bao nhiêu lượt công dân?"
-    unsure = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, rival=1.0))
-    unchecked = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, rival=0.0))
+    weighed = replace(ANY_CONFIDENCE, unit=0.5)  # the unit's weight that picks a rival figure
+    unsure = ask(bundled_index, question, settings=replace(weighed, rival=1.0))
+    unchecked = ask(bundled_index, question, settings=replace(weighed, rival=0.0))
     assert unsure.score == pytest.approx(unchecked.score - 1.0)
     assert not ask(bundled_index, question).confident
 
@@ -788,8 +789,7 @@ def test_a_name_the_sentence_does_not_write_lowers_confidence(bundled_index):
     question = "Bộ đội Biên phòng tỉnh Kon Tum đóng góp bao nhiêu ngày công giúp dân?"
     checked = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, unnamed=0.6))
     unchecked = ask(bundled_index, question, settings=replace(ANY_CONFIDENCE, unnamed=0.0))
-    assert checked.score < unchecked.score
-    assert not ask(bundled_index, question).confident
+    assert checked.score <= unchecked.score - 0.15  # "Biên phòng" unwritten: 0.6 × 1/3
 
 
 def test_a_guess_between_documents_of_a_list_is_not_confident(bundled_index):
