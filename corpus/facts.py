@@ -112,7 +112,9 @@ _TIME_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
                         rf"{_YEAR}\)", re.I)),
 )  # fmt: skip
 # the time a figure is compared with: "tăng 8.000 ha so với năm 2015"
-_COMPARED_RE = re.compile(rf"so với\s+(?:cùng kỳ\s+)?(?:(?:cuối|đầu)\s+)?(?:năm\s+)?{_YEAR}", re.I)
+COMPARED_YEAR_RE = re.compile(
+    rf"so với\s+(?:cùng kỳ\s+)?(?:(?:cuối|đầu)\s+)?(?:năm\s+)?{_YEAR}", re.I
+)
 _LEVEL_RE = re.compile(r"(?:cấp|ở cấp)\s+(tỉnh|huyện|xã|cơ sở|thôn)|(toàn tỉnh)", re.I)
 _LEVEL_WORDS = {"tỉnh": "tỉnh", "toàn tỉnh": "tỉnh", "huyện": "huyện", "xã": "xã",
                 "cơ sở": "xã", "thôn": "thôn"}  # fmt: skip
@@ -788,7 +790,7 @@ def _time_matches(text: str) -> list[tuple[int, int, str, str, tuple[int, ...]]]
     """(start, end, kind, words, years) of every time expression in ``text``; where two
     overlap, the first kind listed wins ("từ năm 2014 đến nay" is not "năm 2014")."""
     found: list[tuple[int, int, str, str, tuple[int, ...]]] = []
-    compared = [m.span() for m in _COMPARED_RE.finditer(text)]  # no time of the figure
+    compared = [m.span() for m in COMPARED_YEAR_RE.finditer(text)]  # no time of the figure
     for kind, pattern in _TIME_RES:
         for match in pattern.finditer(text):
             taken = [(a, b) for a, b, *_ in found] + compared

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from baocao.corpus.facts import (
+    COMPARED_YEAR_RE,
     DATE_RE,
     DOC_NUMBER_RE,
     PERIOD_RE,
@@ -577,12 +578,6 @@ def _placed_terms(question: _Question, text: str, reverse: bool) -> Iterator[tup
         distance += len(words) + _BREAK_DISTANCE
 
 
-# the year a figure is compared with is not the figure's year: "giảm 1,45% so với năm 2018"
-_COMPARED_YEAR_RE = re.compile(
-    r"(?:so với|so voi)\s+(?:cùng kỳ\s+|cung ky\s+)?(?:(?:cuối |đầu |cuoi |dau )?năm\s+|nam\s+)?"
-    r"\d{4}\b", re.IGNORECASE)  # fmt: skip
-
-
 def _pin(question: _Question, sentence: str, start: int, end: int) -> float:
     """Whether the candidate at [start, end) is about the fact the question's numbers pin.
 
@@ -592,7 +587,8 @@ def _pin(question: _Question, sentence: str, start: int, end: int) -> float:
     repeats a number of the question, 0 when it has only other years, and else 0.5.
     """
     asks_year = bool(question.years)
-    sentence = _COMPARED_YEAR_RE.sub(lambda m: " " * len(m.group()), sentence)
+    # the year a figure is compared with is not its year: "giảm 1,45% so với năm 2018"
+    sentence = COMPARED_YEAR_RE.sub(lambda m: " " * len(m.group()), sentence)
     segment = _years(sentence, *_span_between(_SEGMENT_BREAK_RE, sentence, start, end))
     bracket = _BRACKETED_YEAR_RE.match(sentence, end)
     for years in (segment, {bracket.group(1)} if bracket else set()):
