@@ -30,7 +30,7 @@ from .vietnamese import canonical, canonical_number
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 4
+FACTS_VERSION = 6
 TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
@@ -42,6 +42,9 @@ _PAIR_RE = re.compile(
     rf"(?<![\w.,/-])(?P<a>{_NUM})\s?(?P<ua>[^\W\d_]+(?: [^\W\d_]+)?)/(?P<b>{_NUM})\s?"
     rf"(?P<ub>[^\W\d_]+)"
 )
+# "1 tỷ 421 triệu đồng": one amount written in two units.
+MONEY_SUM = rf"{_NUM}\s+tỷ\s+{_NUM}\s+triệu"
+_MONEY_SUM_RE = re.compile(rf"(?<![\w.,/-]){_QUALIFIER}?(?P<number>{MONEY_SUM})(?:\s+đồng)?", re.I)
 # "từ 10 đến 14 tiêu chí", "từ 10 - 14": a range kept whole.
 _RANGE_RE = re.compile(  # "từ trang 6 đến trang 7" whole
     rf"(?<![\w.,/-])từ\s+(?:(?P<w>[^\W\d_]+)\s+)?(?P<a>{_NUM})\s*(?:đến|tới|-|–)\s*"
@@ -76,12 +79,14 @@ REFERENCE_RE = re.compile(
 _WORD_RE = re.compile(r"[^\W\d_]+[23]?(?!\w)")
 # Units and measure words as written after a number; where one starts another, longest first.
 UNITS = (
-    "tỷ đồng", "triệu đồng", "nghìn đồng", "ngàn đồng", "triệu USD", "USD", "đồng", "km2", "km",
+    "tỷ đồng", "tỉ đồng", "triệu đồng", "nghìn đồng", "ngàn đồng", "triệu USD", "USD",
+    "đồng chí", "đồng", "km2", "km",
     "m2", "m3", "ha", "tấn", "kg", "lượt người", "lượt", "người", "hộ", "cuộc", "đảng viên",
     "hội viên", "đoàn viên", "công dân", "cán bộ", "suất quà", "suất", "con", "xã", "thôn",
     "lớp", "ngày công", "trường hợp", "đơn", "căn", "bị cáo", "đầu mối", "tháng", "lần",
     "mô hình", "doanh nghiệp", "dự án", "buổi", "tổ chức", "cá nhân", "sản phẩm", "tiêu chí",
     "phòng", "học sinh", "sinh viên", "giảng viên", "học viên", "đề tài", "bài báo", "vụ",
+    "biên chế",
     "đợt", "hội nghị", "chi bộ", "đảng bộ", "tổ", "nhà", "km đường", "công trình",
 )  # fmt: skip
 # Words that end the counted thing: "673 cuộc đối thoại | với 2.035 tổ chức".
@@ -519,13 +524,14 @@ _DAY_YEAR_RE = re.compile(
 
 def _own_date_scope(value: str, scope: Scope) -> Scope:
     """A date, or a document cited with its date, is of its own year too — the period it
-    stands in may be what it is about ("Kế hoạch … quy hoạch nhiệm kỳ 2015-2020") — and is no
-    target ("Quyết định số 1826-QĐ/TU, ngày 03-5-2019" under "Chương trình … năm 2020")."""
+    stands in may be what it is about ("Kế hoạch … quy hoạch nhiệm kỳ 2015-2020"), and so may
+    the year that cites it ("Quyết định số 1826-QĐ/TU, ngày 03-5-2019" carried on by the
+    "Chương trình … năm 2020")."""
     day = _DAY_YEAR_RE.search(value)
     if day is None:
         return scope
     year = int(day.group(1) or day.group(2))
-    if scope.time == "target" or not scope.years:
+    if not scope.years:
         return replace(scope, years=(year,), time="year", period=f"năm {year}", inherited=False)
     return replace(scope, years=tuple(sorted({*scope.years, year})), time="year")
 
@@ -595,6 +601,10 @@ def _values(text: str, start: int, end: int) -> Iterator[tuple[str, tuple[int, i
         if not _overlaps(match.span(), taken):
             found.append(("date", match.span(), match.end()))
     taken += [s for k, s, _ in found if k == "date"]
+    for match in _MONEY_SUM_RE.finditer(sentence):
+        if not _overlaps(match.span(), taken):
+            found.append(("quantity", match.span(), match.end("number")))
+            taken.append(match.span())
     for match in _PAIR_RE.finditer(sentence):
         if not _overlaps(match.span(), taken) and _is_unit(match.group("ua").split()[0]):
             found.append(("quantity", match.span(), match.end()))

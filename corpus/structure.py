@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -168,11 +169,15 @@ def _sections(blocks: list[Block], doc_id: str) -> tuple[list[Section], list[_Pl
             continue
         if heading is None and is_unnumbered_heading(text, _next(texts, i), not numbered):
             heading = HeadingMatch("", ROMAN_LEVEL, text, True)
+        if heading is None and _quotes_a_target(text, _next(texts, i)):
+            heading = HeadingMatch("", ITEM_LEVEL, text, False, "quoted")
         if heading is not None:
             rank, level = _place(heading, stack)
             while stack and stack[-1].rank >= rank:
                 stack.pop()
-            title = section_title(heading, text)
+            title = (
+                _quoted_title(text) if heading.kind == "quoted" else section_title(heading, text)
+            )
             bare = heading.kind == "part" or (
                 heading.kind in _TITLED_BY_NEXT_LINE and not heading.rest
             )
@@ -231,6 +236,31 @@ def _keep_empty_headings_as_text(placed: list[_Placed]) -> None:
         following = placed[i + 1].path if i + 1 < len(placed) else ()
         if following[: len(item.path)] != item.path:  # nothing inside this section
             item.block.role = "body"
+
+
+# "“… tuyển chọn, gọi công dân nhập ngũ đạt 100% chỉ tiêu”" on its own line, then "- Năm
+# 2015: 400 công dân; …": a resolution's target quoted, and the bullets that report on it
+_QUOTED_TARGET_RE = re.compile(r"\s*[“\"][^\n]{20,}[”\"][.:]?\s*")
+_BULLET_RE = re.compile(r"\s*[-+–]\s")
+_MAX_TARGET_WORDS = 80
+
+
+def _quotes_a_target(text: str, following: str | None) -> bool:
+    """Whether a paragraph is only a quoted statement and the next one is a bullet: the
+    quote titles the bullets."""
+    return (
+        following is not None
+        and _BULLET_RE.match(following) is not None
+        and _QUOTED_TARGET_RE.fullmatch(text) is not None
+    )
+
+
+def _quoted_title(text: str) -> str:
+    """A quoted target as a section title: whole, or its first _MAX_TARGET_WORDS words."""
+    found = list(re.finditer(r"\S+", text))
+    if len(found) <= _MAX_TARGET_WORDS:
+        return text.strip()
+    return text[found[0].start() : found[_MAX_TARGET_WORDS - 1].end()] + "…"
 
 
 def _next(texts: list[str], i: int) -> str | None:

@@ -22,6 +22,7 @@ from baocao.corpus.facts import (
     COMPARED_YEAR_RE,
     DATE_RE,
     DOC_NUMBER_RE,
+    MONEY_SUM,
     PERIOD_RE,
     PLACE_RE,
     UNIT_STOP,
@@ -158,6 +159,7 @@ class AskSettings:
     pin: float = 1.0
     named: float = 1.0
     scope: float = 0.5  # how much a fact whose scope fits counts when picking
+    lead: float = 1.0  # how much the words before "bao nhiêu" written before a value count
     threshold: float = 0.7  # confidence below this: no answer, only evidence
     # a whole sentence given for a question that asks a number, date, name or list: less sure
     sentence_doubt: float = 0.4
@@ -168,9 +170,12 @@ class AskSettings:
     # the question's words before "bao nhiêu" (by led_gap: who acted): less sure
     led: float = 1.0
     led_margin: float = 0.5
-    led_gap: float = 0.3
+    led_gap: float = 0.2
     # a name of the question ("Bộ đội Biên phòng") not in the sentence nor its header: less sure
     unnamed: float = 0.6
+    # every value a compound question asks found together ("bao nhiêu lượt, bao nhiêu người"):
+    # surer
+    whole: float = 0.2
     facts_shown: int = 5  # facts listed beside the answer
     facts_margin: float = 0.5  # listed: facts whose "what" score is this close to the best
 
@@ -295,6 +300,8 @@ def _slots(text: str, folded: bool) -> tuple[tuple[str, ...], ...]:
         before = _WORD_RE.findall(re.split(r"[,;]", text[start : match.start()])[-1])[-4:]
         after = _WORD_RE.findall(re.split(r"[,;?]", text[match.end() : end])[0])
         alone = len(matches) == 1  # "X và Y" around the only question word asks two values
+        if not alone and i + 1 < len(matches):  # "diện tích bao nhiêu và sản lượng … bao nhiêu"
+            after = after[: next((k for k, w in enumerate(after) if w in both), len(after))]
         joined = [i for i, w in enumerate(before) if w in both]
         if joined and alone:  # "phát hiện và khởi tố bao nhiêu vụ": two values of one unit
             slots.append((*before[: joined[-1]][-2:], match.group(), *after[:3]))
@@ -694,6 +701,8 @@ def _fit(
     fact fits as its sentence does."""
     if fact is None:
         return sentence_fit
+    if fact.kind == "reference":  # "năm 2020 … tổng kết chỉ thị nào": issued then, or cited then
+        return max(scope_fit(asked, fact.scope), sentence_fit)
     scope = fact.scope
     start, end = _span_between(_CLAUSE_BREAK_RE, sentence, *span)
     clause = sentence[start:end].lower()
@@ -998,7 +1007,9 @@ def _asked_change(question: _Question) -> tuple[str, ...]:
 
 
 # the number a unit follows: "673", "28/86" (of 86), "10-14", "98,5%"
-_FIRST_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*(?:\s?[-–/]\s?\d+(?:[.,]\d+)*)?(?:\s?%)?")
+_FIRST_NUMBER_RE = re.compile(
+    rf"{MONEY_SUM}|\d+(?:[.,]\d+)*(?:\s?[-–/]\s?\d+(?:[.,]\d+)*)?(?:\s?%)?"
+)
 
 
 def _words_after(sentence: str, start: int) -> list[re.Match[str]]:
@@ -1325,7 +1336,7 @@ def _span_text(candidate: _Candidate) -> str:
 # -- answers of several values --------------------------------------------------------------
 
 _SHARE_AFTER_RE = re.compile(
-    r"[\s,(]*(?:đạt|chiếm|bằng|tỷ lệ|tỉ lệ)?\s*(?:khoảng |gần |trên |hơn )?\d+(?:,\d+)?\s?%"
+    r"[\s,(]*(?:đạt|chiếm|bằng)?\s*(?:tỷ lệ|tỉ lệ)?\s*(?:khoảng |gần |trên |hơn )?\d+(?:,\d+)?\s?%"
 )
 _FRACTION_BEFORE_RE = re.compile(
     r"\d+(?:\.\d+)*/\d+(?:\.\d+)*(?:\s+[^\W\d_]+){0,4}[\s,(]*(?:đạt|chiếm|bằng)?\s*$"
@@ -1358,7 +1369,15 @@ def _whole_answer(
     slots = list(question.slots)
     if len(slots) < 2 or not best.evidence.fit or _written_paired(question, best):
         return best, True
-    slots.remove(max(slots, key=lambda slot: _slot_match(question, slot, best)))
+    slots.remove(
+        max(
+            slots,
+            key=lambda slot: (  # the slot the best value fills: ties go to
+                _slot_match(question, slot, best),  # the one whose acting words precede it
+                _acts_found(question, _slot_words(question, slot)[0], best)[1],
+            ),
+        )
+    )
     spans = [best.span]
     held = _values_held(best) + _share_held(best)
     for _ in range(held - 1):
@@ -1366,15 +1385,38 @@ def _whole_answer(
             slots.pop(0)
     same = [c for c in candidates if c.hit is best.hit and c.sentence_span == best.sentence_span
             and c.evidence.fit and c.span != best.span]  # fmt: skip
+    beside = _beside(best, candidates) if len(question.slots) == 2 else []
     for slot in slots:
         span = _slot_span(question, slot, text, best, same, spans)
+        if span is None:  # "… 610 đồng chí. Trong đó, tín nhiệm cao 483 đồng chí"
+            span = _slot_span(question, slot, text, best, beside, spans, strict=True)
         if span is None:
             return best, False
         spans.append(span)
     start, end = min(a for a, _ in spans), max(b for _, b in spans)
     if end - start > _MAX_ANSWER_CHARS:
         return best, False
-    return replace(best, span=(start, end)), True
+    sentence = min(start, best.sentence_span[0]), max(end, best.sentence_span[1])
+    if sentence != best.sentence_span:
+        sentence = _sentence_around(best.hit.passage, sentence)
+    return replace(best, span=(start, end), sentence_span=sentence), True
+
+
+def _beside(best: _Candidate, candidates: Sequence[_Candidate]) -> list[_Candidate]:
+    """The values of the sentences right before and after the best one's, in its passage."""
+    spans = _sentences(best.hit.passage)
+    at = spans.index(best.sentence_span) if best.sentence_span in spans else None
+    if at is None:
+        return []
+    near = {spans[i] for i in (at - 1, at + 1) if 0 <= i < len(spans)}
+    return [c for c in candidates if c.hit is best.hit and c.sentence_span in near
+            and c.evidence.fit and c.fact is not None]  # fmt: skip
+
+
+def _sentence_around(passage: Passage, span: tuple[int, int]) -> tuple[int, int]:
+    """The sentences of ``passage`` that [start, end) touches, as one span."""
+    touched = [(a, b) for a, b in _sentences(passage) if a < span[1] and span[0] < b]
+    return (touched[0][0], touched[-1][1]) if touched else span
 
 
 # "Ngày 09-9-2019, Ban Thường vụ Tỉnh ủy ban hành Quyết định số 1451-QĐ/TU …": the date that
@@ -1503,21 +1545,45 @@ def _slot_match(question: _Question, slot: tuple[str, ...], candidate: _Candidat
         return 0.0
     if after and (after[0] in words or after[-1] in words):
         return 1.0
+    if after[:1] == [_normal("người", question.folded)] and _counts_people(fact.unit):
+        return 1.0  # "bao nhiêu người đạt tín nhiệm cao" -> "483 đồng chí"
+    label = _own_label(candidate)
+    if after and label and after[:2] == _words(question, label)[-2:][: len(after[:2])]:
+        return 1.0  # "bao nhiêu cấp trưởng" -> "cấp trưởng 47 đồng chí"
     return 0.5 if not after or after[0] in UNIT_STOP else 0.0
+
+
+# units that count people: "bao nhiêu người" is answered by "483 đồng chí", "04 cán bộ"
+_PEOPLE_UNITS = frozenset(("người", "lượt người", "đồng chí", "cán bộ", "công dân", "đảng viên",
+                           "hội viên", "đoàn viên", "học sinh", "sinh viên", "học viên",
+                           "giảng viên", "bị cáo", "cá nhân"))  # fmt: skip
+
+
+def _counts_people(unit: str) -> bool:
+    return unit.lower() in _PEOPLE_UNITS
 
 
 def _acts_near(question: _Question, before: Sequence[str], candidate: _Candidate) -> bool:
     """Whether the words the question puts before its "bao nhiêu" ("đã giải quyết bao nhiêu
     đơn") are written around the value: "530 đơn thuộc thẩm quyền" does not answer it."""
+    content, found = _acts_found(question, before, candidate)
+    return not content or found > 0
+
+
+def _acts_found(
+    question: _Question, before: Sequence[str], candidate: _Candidate
+) -> tuple[list[str], int]:
+    """The content words of ``before`` and how many of them are written just before the
+    value (within 60 characters of its sentence)."""
     stop = _fold_all(_STOP_WORDS) if question.folded else _STOP_WORDS
     names = {_normal(n, question.folded) for n in question.names}
     content = [w for w in before if w not in stop and w not in names]
     if not content:
-        return True
+        return content, 0
     text = candidate.hit.passage.text
     start = max(candidate.sentence_span[0], candidate.span[0] - 60)
     around = _words(question, text[start : candidate.span[1]])
-    return any(w in around for w in content)
+    return content, sum(w in around for w in content)
 
 
 def _slot_span(
@@ -1527,20 +1593,27 @@ def _slot_span(
     best: _Candidate,
     same: Sequence[_Candidate],
     taken: list[tuple[int, int]],
+    strict: bool = False,
 ) -> tuple[int, int] | None:
     """Where the sentence gives one more asked value: the candidate that fits it best (the
-    closest of equals); "nhiệm kỳ nào" the term written after the answer."""
+    closest of equals; ``strict``: only one that fits it fully); "nhiệm kỳ nào" the term
+    written after the answer."""
     words = " ".join(slot)
     if "nhiệm kỳ nào" in words or (slot[-1:] == ("nào",) and "nhiệm" in words):
         term = _TERM_AFTER_RE.match(text, best.span[1], best.sentence_span[1])
         if term:
             return term.span(1)
     free = [c for c in same if not any(c.span[0] < b and a < c.span[1] for a, b in taken)]
-    scored = [(_slot_match(question, slot, c), -abs(c.span[0] - best.span[0]), c) for c in free]
-    scored = [s for s in scored if s[0] > 0]
+    clause = _span_between(_CLAUSE_BREAK_RE, text, *best.span)
+    scored = [
+        (_slot_match(question, slot, c), clause[0] <= c.span[0] < clause[1],
+         -abs(c.span[0] - best.span[0]), c)
+        for c in free
+    ]  # fmt: skip
+    scored = [s for s in scored if s[0] >= (1.0 if strict else 1e-9)]
     if not scored:
         return None
-    return max(scored, key=lambda s: s[:2])[2].span
+    return max(scored, key=lambda s: s[:3])[3].span
 
 
 def extract_answer(
@@ -1581,6 +1654,8 @@ def extract_answer(
     others = [c for c in candidates if c.fact is None or id(c.fact) not in joined]
     score = _confidence(best.evidence, _margin(best, others, settings), strict, settings.unnamed)
     grown, whole = _whole_answer(parsed, best, candidates)
+    if whole and len(parsed.slots) > 1 and best.evidence.fit:
+        score += settings.whole
     apart = [c for c in others if not _within(c, grown)]  # "07 căn nhà, đổ sập 92 căn": one answer
     score -= settings.rival * _has_rival(parsed, best, apart, settings)
     score -= settings.led * _better_led(parsed, best, apart, settings)

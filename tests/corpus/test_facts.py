@@ -200,12 +200,12 @@ def test_more_kinds_of_documents_are_references(text, kind):
     assert REFERENCE_RE.search(text).group("kind") == kind
 
 
-def test_a_dated_document_is_of_its_own_year_even_in_a_plans_section(seed_facts):
-    # Kiên Giang's "CHƯƠNG TRÌNH CÔNG TÁC DÂN VẬN NĂM 2020" cites "Quyết định số 1826-QĐ/TU,
-    # ngày 03-5-2019": a document of 2019, no 2020 target
+def test_a_dated_document_is_of_its_own_year_and_of_the_plan_citing_it(seed_facts):
+    # Kiên Giang's "CHƯƠNG TRÌNH CÔNG TÁC DÂN VẬN NĂM 2020" carries on "Quyết định số
+    # 1826-QĐ/TU, ngày 03-5-2019": issued in 2019, answering for 2020's programme too
     decision = next(f for f in seed_facts["001"] if f.kind == "reference"
                     and "1826-QĐ/TU" in f.value)  # fmt: skip
-    assert decision.scope.time == "year" and decision.scope.years == (2019,)
+    assert decision.scope.time == "year" and decision.scope.years == (2019, 2020)
 
 
 def test_a_dated_document_keeps_the_period_it_is_cited_in(seed_facts):
@@ -226,3 +226,22 @@ def test_the_year_a_figure_is_compared_with_is_not_its_time():
     found = [words for *_, words, _ in _time_matches("diện tích cà phê 21.619 ha, tăng 8.000 ha "
                                                       "so với năm 2015; năm 2020 đạt 98%")]  # fmt: skip
     assert found == ["năm 2020"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        # an amount in two units is one value (not "421 triệu đồng")
+        ("xuất ngân sách 1 tỷ 421 triệu đồng hỗ trợ 4.738 hộ", "1 tỷ 421 triệu đồng", "đồng"),
+        # "đồng chí" counts people, it is no money
+        ("lấy phiếu tín nhiệm đối với 610 đồng chí.", "610 đồng chí", "đồng chí"),
+        # "tỉ" is the older spelling of "tỷ"
+        ("huy động hơn 7 tỉ đồng giúp hơn 200 hộ nghèo", "hơn 7 tỉ đồng", "tỉ đồng"),
+        ("được giao hiện nay là 1.077 biên chế (gồm", "1.077 biên chế", "biên chế"),
+    ],
+)
+def test_amounts_and_measure_words(text, value, unit):
+    document = Document("d", "Báo cáo", "d.txt", "0" * 64, "báo cáo")
+    passage = Passage("d:p0001", "d", text, "body", (), None, (), 1, 1, 0, len(text))
+    first = extract_facts(document, [passage])[0]
+    assert (first.value, first.unit) == (value, unit)

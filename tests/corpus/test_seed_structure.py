@@ -212,3 +212,20 @@ def test_passages_are_sized_and_cited(seed_files, short):
             assert count_tokens(p.text) <= 256 + 8, p.passage_id  # merged paragraphs fit the budget
         first_line = seed_files[short].text.split("\n")[p.line_start - 1]
         assert first_line.strip(), f"{p.passage_id} starts on a blank line"
+
+
+def test_a_quoted_target_titles_the_bullets_that_report_on_it(seed_files):
+    # 003's defence report quotes each target of the congress resolution on its own line, then
+    # reports on it in "- " bullets: "- Năm 2015: 400 công dân; …" is the recruits of
+    # "“… tuyển chọn, gọi công dân nhập ngũ đạt 100% chỉ tiêu”"
+    parsed = seed_files["003"]
+    series = passage_with(parsed, "năm 2018: 803 công dân")
+    assert series.section_path[-1].startswith("“Chất lượng tổng hợp")
+    assert series.section_path[-1].endswith("gọi công dân nhập ngũ đạt 100% chỉ tiêu”")
+    # the next quoted target closes it: the trials fall under "“An ninh biên giới …"
+    trial = passage_with(parsed, "Ngày 27-4-2020, Tòa án nhân dân thành phố Kon Tum")
+    assert trial.section_path[-1].startswith("“An ninh biên giới được bảo đảm")
+    assert trial.section_path[-1].endswith("…")  # longer than a title: cut after 80 words
+    assert trial.section_path[:-1] == series.section_path[:-1]
+    # the quote stays text of its section too
+    assert passage_with(parsed, "“Chất lượng tổng hợp").kind == "body"
