@@ -30,7 +30,7 @@ from .vietnamese import canonical, canonical_number
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 6
+FACTS_VERSION = 7
 TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
@@ -536,6 +536,9 @@ def _own_date_scope(value: str, scope: Scope) -> Scope:
     return replace(scope, years=tuple(sorted({*scope.years, year})), time="year")
 
 
+_OWN_YEAR_CHARS = 40  # "58/63 tỉnh, thành phố (năm 2015)": how far a value's own year may be
+
+
 class _Marks:
     """The scope words of one sentence with their offsets: time, level, place, clause ends."""
 
@@ -544,13 +547,19 @@ class _Marks:
         self.end = end
         self.times = [(start + a, start + b, kind, words, years)
                       for a, b, kind, words, years in _time_matches(sentence)]  # fmt: skip
+        self.bracketed = [t for t in self.times if t[2] == "year" and t[3].startswith("(")]
         self.levels = [(start + m.start(), m) for m in _LEVEL_RE.finditer(sentence)]
         self.places = [(start + m.start(), m) for m in PLACE_RE.finditer(sentence)]
         self.clauses = [start + m.end() for m in _CLAUSE_BREAK_RE.finditer(sentence)]
         self.segments = [start + m.start() for m in _SEGMENT_BREAK_RE.finditer(sentence)]
 
     def time_at(self, at: int) -> tuple[str, str, tuple[int, ...]] | None:
-        """The nearest time words before ``at``, else the first after it in its segment."""
+        """A year in brackets right after the value ("vị trí thứ 58/63 tỉnh, thành phố (năm
+        2015)"), else the nearest time words before ``at``, else the first after it in its
+        segment."""
+        own = [t for t in self.bracketed if at < t[0] <= at + _OWN_YEAR_CHARS]
+        if own:
+            return own[0][2:]
         before = [t for t in self.times if t[1] <= at]
         if before:
             return before[-1][2:]

@@ -57,7 +57,7 @@ _KIND_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("list", ("những .*nào", "các .*nào", "gồm những", "gồm .*gì", "những gì")),
     ("who", ("ai", "người nào")),
     ("which", ("nào", "đâu")),
-    ("what", ("gì",)),
+    ("what", ("gì", "^(?:chủ đề|phương châm|khẩu hiệu|tên gọi)")),  # "chủ đề công tác năm 2020"
 )  # fmt: skip
 _PERCENT_WORDS = ("tỷ lệ", "tỉ lệ", "phần trăm", "tỷ trọng", "chiếm")  # ... and "%"
 _ASKED_RE = "(?:bao nhiêu|mấy|^số)"  # what follows names what is counted
@@ -511,6 +511,26 @@ def _named(question: _Question, sentence: str, header: str) -> float:
     return sum(found) / len(found)
 
 
+_INDEX_NAME_RE = re.compile(r"[A-ZĐ]{4,}")  # "PAPI", "SIPAS": what one clause is about
+
+
+def _clause_named(
+    question: _Question, sentence: str, span: tuple[int, int], header: str
+) -> float:
+    """Share of the question's capitalised names ("PAPI", not a report acronym) that the
+    sentence writes (and its header does not) found in the value's own clause: "Chỉ số PAPI … 42/63 (năm 2018) …; Chỉ số SIPAS … 17/63" — a
+    SIPAS question is not answered from the PAPI clause."""
+    header = canonical(header)
+    names = [n for n in question.names if _INDEX_NAME_RE.fullmatch(n) and not acronym_words(n)
+             and not _has(header, re.escape(n), False)
+             and _has(canonical(sentence), re.escape(n), False)]  # fmt: skip
+    if not names:
+        return 1.0
+    start, end = _span_between(_CLAUSE_BREAK_RE, sentence, *span)
+    clause = canonical(sentence[start:end])
+    return sum(_has(clause, re.escape(n), False) for n in names) / len(names)
+
+
 def _spelled_in(name: str, sentence: str) -> bool:
     """Whether an acronym of the question ("THCS") is written out in the sentence."""
     words = acronym_words(name) if name.isupper() else ()
@@ -689,7 +709,9 @@ def _hit_candidates(
                 unit = max(unit, _label_unit(question, label))
             pin = _pin(question, view, a, b)
             fit = _fit(asked, fact, sentence, (a, b), evidence.scope)
-            found = replace(evidence, near=near, unit=unit, fit=1.0, pin=pin, scope=fit)
+            named = min(evidence.named, _clause_named(question, sentence, (a, b), header))
+            found = replace(evidence, near=near, unit=unit, fit=1.0, pin=pin, scope=fit,
+                            named=named)  # fmt: skip
             yield _Candidate(hit, (start, end), (start + a, start + b), found, fact)
 
 
@@ -786,7 +808,9 @@ def _answer_spans(
         yield from _quantities(question, sentence, offset, facts)
         if _has(question.text, "(?:thứ|loại) mấy", question.folded):
             for match in _ORDINAL_RE.finditer(sentence):
-                yield _named_start(question, sentence, match.start()), match.end(), 1.0, None
+                at = next((f for f in facts if f.span[0] - offset < match.end()
+                           and match.start() < f.span[1] - offset), None)  # fmt: skip
+                yield _named_start(question, sentence, match.start()), match.end(), 1.0, at
     elif question.kind == "when":
         yield from _dates(question, sentence, offset, facts)
     if _asks_document(question):
@@ -915,6 +939,12 @@ _NAME_ASKED = (r"(?:tên|gì|chủ đề|phương châm|khẩu hiệu|mô hình|
                r"chương trình|diễn đàn|trang|tội)")  # fmt: skip
 
 
+# a name written unquoted after the words that introduce it: "với tên gọi Ngọc Linh Xanh"
+_CALLED_RE = re.compile(
+    r"(?:tên gọi|mang tên|có tên|tên là|gọi là)\s+(?:là\s+)?([A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*){0,5})"
+)
+
+
 def _name_spans(question: _Question, sentence: str) -> Iterator[tuple[int, int, float, None]]:
     """Names a who/which/what question may ask for: a titled person, a quoted name."""
     if question.kind == "who":
@@ -922,6 +952,8 @@ def _name_spans(question: _Question, sentence: str) -> Iterator[tuple[int, int, 
             yield match.start(), match.end(), 1.0, None
     if not _has(question.text, _NAME_ASKED, question.folded):
         return
+    for match in _CALLED_RE.finditer(sentence):  # "với tên gọi Ngọc Linh Xanh"
+        yield match.start(1), match.end(1), 1.0, None
     quoted = [m for m in _QUOTED_RE.finditer(sentence)
               if _normal(m.group(1), question.folded) not in question.text]  # fmt: skip
     if question.kind == "list" and quoted:  # "“A”, “B” và “C”": all of them
@@ -991,7 +1023,16 @@ def _quantities(
         unit = _unit_score(question, sentence, a, number_end, percent)
         if change and fact.change not in change:  # "giảm bao nhiêu" is not the total
             unit -= 0.5
+        if _RANK_BEFORE_RE.search(sentence[max(0, a - 12) : a]) and not _asks_rank(question):
+            unit -= 0.5  # "lên thứ 17/63" is a rank, not what "đạt bao nhiêu" asks
         yield a, b, unit, fact
+
+
+_RANK_BEFORE_RE = re.compile(r"(?:thứ|hạng)\s*$", re.I)
+
+
+def _asks_rank(question: _Question) -> bool:
+    return _has(question.text, r"thứ mấy|thứ bao nhiêu|hạng|vị trí|xếp", question.folded)
 
 
 _CHANGES = {"tăng": ("tăng", "tăng thêm", "tăng lên"), "giảm": ("giảm", "giảm còn", "giảm xuống")}

@@ -245,3 +245,12 @@ def test_amounts_and_measure_words(text, value, unit):
     passage = Passage("d:p0001", "d", text, "body", (), None, (), 1, 1, 0, len(text))
     first = extract_facts(document, [passage])[0]
     assert (first.value, first.unit) == (value, unit)
+
+
+def test_a_year_in_brackets_after_a_value_is_its_own(seed_facts):
+    # "tăng từ vị trí thứ 58/63 tỉnh, thành phố (năm 2015) lên vị trí thứ 42/63 tỉnh, thành
+    # phố (năm 2018)": each rank of its year, not of the bracket before it
+    ranks = {f.value: f.scope for f in seed_facts["000"] + seed_facts["003"]
+             if f.value in ("58/63", "42/63", "63/63")}  # fmt: skip
+    assert ranks["58/63"].years == (2015,) and ranks["42/63"].years == (2018,)
+    assert ranks["63/63"].years == (2017,)

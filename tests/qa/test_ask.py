@@ -1045,3 +1045,53 @@ def test_a_value_asked_before_another_is_asked_alone():
     parsed = _parse_question("Mục tiêu cây cao su của Kon Tum đến năm 2025: diện tích bao nhiêu "
                              "và sản lượng mủ bao nhiêu?")  # fmt: skip
     assert parsed.slots == (("diện", "tích", "bao nhiêu"), ("lượng", "mủ", "bao nhiêu"))
+
+
+def test_a_name_written_after_ten_goi_is_the_answer(bundled_index):
+    # "(Đã thành lập diễn đàn đấu tranh trên mạng xã hội với tên gọi Ngọc Linh Xanh; …"
+    answer = ask(bundled_index, "dien dan dau tranh tren mang xa hoi cua kon tum ten la gi",
+                 settings=ANY_CONFIDENCE)  # fmt: skip
+    assert answer.text == "Ngọc Linh Xanh"
+
+
+def test_a_theme_asked_without_a_question_word_is_a_span(bundled_index):
+    # "Chủ đề công tác năm 2020: “Năm Dân vận khéo”, …": the quoted theme, not the sentence
+    answer = ask(bundled_index, "chu de cong tac dan van nam 2020 cua kien giang",
+                 settings=ANY_CONFIDENCE)  # fmt: skip
+    assert answer.text == "Năm Dân vận khéo"
+
+
+@pytest.mark.parametrize(
+    ("question", "rank"),
+    [
+        # "tăng từ vị trí thứ 58/63 tỉnh, thành phố (năm 2015) lên vị trí thứ 42/63 … (năm
+        # 2018) …; Chỉ số SIPAS tăng từ thứ 63/63 … (năm 2017) lên thứ 17/63 … (năm 2019)"
+        ("Năm 2015 chỉ số PAPI của tỉnh Kon Tum xếp thứ mấy?", "58/63"),
+        ("chi so SIPAS cua kon tum nam 2017 dung thu may", "63/63"),
+        ("Chỉ số SIPAS của Kon Tum năm 2019 đứng thứ mấy?", "17/63"),
+    ],
+)
+def test_a_rank_is_of_the_year_in_brackets_after_it(bundled_index, question, rank):
+    answer = ask(bundled_index, question)
+    assert answer.confident and rank in answer.text, (answer.text, answer.score)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the 2019 rank written is SIPAS's, in its own clause; no PAPI rank for 2019
+        "Năm 2019 Kon Tum xếp hạng PAPI thứ mấy?",
+        # … and the 2018 one is PAPI's
+        "Chỉ số SIPAS của Kon Tum năm 2018 đứng thứ mấy?",
+    ],
+)
+def test_a_value_answers_for_the_index_its_clause_names(bundled_index, question):
+    answer = ask(bundled_index, question)
+    assert not answer.confident, answer.text
+
+
+def test_a_rank_does_not_answer_what_an_index_reached(bundled_index):
+    # "… lên thứ 17/63 tỉnh, thành phố (năm 2019) đạt 86,94%": "đạt bao nhiêu" is the score
+    answer = ask(bundled_index, "Chỉ số SIPAS của Kon Tum năm 2019 đạt bao nhiêu?",
+                 settings=ANY_CONFIDENCE)  # fmt: skip
+    assert answer.text == "86,94%"
