@@ -518,8 +518,9 @@ def _clause_named(
     question: _Question, sentence: str, span: tuple[int, int], header: str
 ) -> float:
     """Share of the question's capitalised names ("PAPI", not a report acronym) that the
-    sentence writes (and its header does not) found in the value's own clause: "Chỉ số PAPI … 42/63 (năm 2018) …; Chỉ số SIPAS … 17/63" — a
-    SIPAS question is not answered from the PAPI clause."""
+    sentence writes (and its header does not) found in the value's own clause: "Chỉ số PAPI
+    … 42/63 (năm 2018) …; Chỉ số SIPAS … 17/63" — a SIPAS question is not answered from the
+    PAPI clause."""
     header = canonical(header)
     names = [n for n in question.names if _INDEX_NAME_RE.fullmatch(n) and not acronym_words(n)
              and not _has(header, re.escape(n), False)
@@ -941,7 +942,8 @@ _NAME_ASKED = (r"(?:tên|gì|chủ đề|phương châm|khẩu hiệu|mô hình|
 
 # a name written unquoted after the words that introduce it: "với tên gọi Ngọc Linh Xanh"
 _CALLED_RE = re.compile(
-    r"(?:tên gọi|mang tên|có tên|tên là|gọi là)\s+(?:là\s+)?([A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*){0,5})"
+    r"(?:tên gọi|mang tên|có tên|tên là|gọi là)\s+(?:là\s+)?"
+    r"([A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*){0,5})"
 )
 
 
