@@ -514,9 +514,7 @@ def _named(question: _Question, sentence: str, header: str) -> float:
 _INDEX_NAME_RE = re.compile(r"[A-ZĐ]{4,}")  # "PAPI", "SIPAS": what one clause is about
 
 
-def _clause_named(
-    question: _Question, sentence: str, span: tuple[int, int], header: str
-) -> float:
+def _clause_named(question: _Question, sentence: str, span: tuple[int, int], header: str) -> float:
     """Share of the question's capitalised names ("PAPI", not a report acronym) that the
     sentence writes (and its header does not) found in the value's own clause: "Chỉ số PAPI
     … 42/63 (năm 2018) …; Chỉ số SIPAS … 17/63" — a SIPAS question is not answered from the
