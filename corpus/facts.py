@@ -30,7 +30,7 @@ from .vietnamese import canonical, canonical_number
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 7
+FACTS_VERSION = 8
 TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
@@ -649,10 +649,21 @@ def _is_unit(word: str) -> bool:
     return any(unit.split()[0].lower() == word.lower() for unit in UNITS)
 
 
+# "có 40/70 (57,1%) xã có đồng bào …": a share in brackets between a count and what it counts
+_BRACKETED_SHARE_RE = re.compile(r"\s*\(\s*\d+(?:,\d+)?\s?%\s*\)")
+
+
+def past_share(text: str, at: int) -> int:
+    """Where the words after a count start: past a bracketed share right after it."""
+    share = _BRACKETED_SHARE_RE.match(text, at)
+    return share.end() if share else at
+
+
 def _words_after(text: str, start: int, limit: int) -> list[re.Match[str]]:
-    """Up to ``limit`` words right after ``start``, up to punctuation or a number."""
+    """Up to ``limit`` words right after ``start`` (past a bracketed share), up to
+    punctuation or a number."""
     words: list[re.Match[str]] = []
-    end = start
+    start = end = past_share(text, start)
     for word in _WORD_RE.finditer(text, start):
         gap = text[end : word.start()]
         if len(words) == limit or gap.strip() or "\n" in gap:  # a line ends the thing
@@ -735,7 +746,8 @@ def _unit_of(value: str, number_part: str) -> str:
     glued = _GLUED_RE.fullmatch(value)
     if glued:
         return glued.group("unit")
-    rest = value[len(number_part) :].strip() if value.startswith(number_part) else ""
+    rest = value[len(number_part) :] if value.startswith(number_part) else ""
+    rest = _BRACKETED_SHARE_RE.sub("", rest, count=1).strip()
     if rest:
         return rest
     pair = _PAIR_RE.fullmatch(value)

@@ -32,6 +32,7 @@ from baocao.corpus.facts import (
     Scope,
     describe,
     is_year,
+    past_share,
     sentence_spans,
 )
 from baocao.corpus.model import Document, Passage
@@ -699,7 +700,7 @@ def _hit_candidates(
         in_sentence = [f for f in facts if f.sentence_span == (start, end)]
         for a, b, unit, fact in _answer_spans(question, sentence, start, in_sentence):
             view = _item_view(sentence, start, fact, in_sentence) if fact else sentence
-            near = _near(question, view, a, b)
+            near = _near(question, view, a, past_share(view, b))  # "68/117 xã (58,1%) đạt …"
             if fact is not None and fact.kind == "reference":  # "Kế hoạch số … về <what>"
                 near = max(near, _coverage(question, _terms(_item(view, a, b), question.folded)))
             label = _label_of(sentence, a, b)
@@ -1054,9 +1055,10 @@ _FIRST_NUMBER_RE = re.compile(
 
 
 def _words_after(sentence: str, start: int) -> list[re.Match[str]]:
-    """Up to four words right after ``start``, up to punctuation or a number."""
+    """Up to four words right after ``start`` (past a bracketed share), up to punctuation or
+    a number."""
     words: list[re.Match[str]] = []
-    end = start
+    start = end = past_share(sentence, start)
     for word in _WORD_RE.finditer(sentence, start):
         if len(words) == _MAX_UNIT_WORDS or sentence[end : word.start()].strip():
             break
@@ -1377,7 +1379,8 @@ def _span_text(candidate: _Candidate) -> str:
 # -- answers of several values --------------------------------------------------------------
 
 _SHARE_AFTER_RE = re.compile(
-    r"[\s,(]*(?:đạt|chiếm|bằng)?\s*(?:tỷ lệ|tỉ lệ)?\s*(?:khoảng |gần |trên |hơn )?\d+(?:,\d+)?\s?%"
+    r"[\s,]*(\()?\s*(?:đạt|chiếm|bằng)?\s*(?:tỷ lệ|tỉ lệ)?\s*(?:khoảng |gần |trên |hơn )?"
+    r"\d+(?:,\d+)?\s?%(?(1)\))"  # "(đạt 89,8%)" whole
 )
 _FRACTION_BEFORE_RE = re.compile(
     r"\d+(?:\.\d+)*/\d+(?:\.\d+)*(?:\s+[^\W\d_]+){0,4}[\s,(]*(?:đạt|chiếm|bằng)?\s*$"

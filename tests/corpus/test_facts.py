@@ -254,3 +254,12 @@ def test_a_year_in_brackets_after_a_value_is_its_own(seed_facts):
              if f.value in ("58/63", "42/63", "63/63")}  # fmt: skip
     assert ranks["58/63"].years == (2015,) and ranks["42/63"].years == (2018,)
     assert ranks["63/63"].years == (2017,)
+
+
+def test_a_bracketed_share_between_a_count_and_its_thing_stays_with_it():
+    # "có 40/70 (57,1%) xã có đồng bào dân tộc thiểu số": 40/70 counts xã
+    text = "Đến nay toàn tỉnh có 68/117 xã (58,1%) đạt chuẩn nông thôn mới, có 40/70 (57,1%) xã."
+    document = Document("d", "Báo cáo", "d.txt", "0" * 64, "báo cáo")
+    passage = Passage("d:p0001", "d", text, "body", (), None, (), 1, 1, 0, len(text))
+    counts = {f.value: f.unit for f in extract_facts(document, [passage]) if f.unit != "%"}
+    assert counts == {"68/117 xã": "xã", "40/70 (57,1%) xã": "xã"}

@@ -1095,3 +1095,18 @@ def test_a_rank_does_not_answer_what_an_index_reached(bundled_index):
     answer = ask(bundled_index, "Chỉ số SIPAS của Kon Tum năm 2019 đạt bao nhiêu?",
                  settings=ANY_CONFIDENCE)  # fmt: skip
     assert answer.text == "86,94%"
+
+
+@pytest.mark.parametrize(
+    ("question", "count"),
+    [
+        # "Đến nay toàn tỉnh có 68/117 xã (58,1%) đạt chuẩn nông thôn mới, có 40/70 (57,1%) xã
+        # có đồng bào dân tộc thiểu số": the words after the bracketed share are the count's
+        ("Đến cuối năm 2019 Kiên Giang có bao nhiêu xã đạt chuẩn nông thôn mới?", "68/117 xã"),
+        ("Kiên Giang có bao nhiêu xã có đồng bào dân tộc thiểu số đạt chuẩn nông thôn mới?",
+         "40/70 (57,1%) xã"),
+    ],
+)  # fmt: skip
+def test_a_count_with_its_share_in_brackets(bundled_index, question, count):
+    answer = ask(bundled_index, question, settings=ANY_CONFIDENCE)
+    assert answer.text.startswith(count), answer.text
