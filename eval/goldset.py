@@ -6,8 +6,9 @@ The other sets were written from the reports alone by someone who never saw an a
 their answers are studied to change a rule, a set moves to tune and a new blind set is written.
 ``scope_questions.jsonl`` (ids "s…"), ``blind_questions.jsonl`` ("b…"),
 ``blind2_questions.jsonl`` ("c…"), ``blind3_questions.jsonl`` ("d…") and
-``blind4_questions.jsonl`` ("e…", whose answers were read after two rounds) are tune now;
-``blind5_questions.jsonl`` ("f…") is test.
+``blind4_questions.jsonl`` ("e…", whose answers were read after two rounds) and
+``blind5_questions.jsonl`` ("f…", read after one round) are tune now;
+``blind6_questions.jsonl`` ("g…") is test.
 Quality figures are reported on the test split.
 
 A passage is relevant to a question when its source spans cover most of the question's
@@ -33,11 +34,13 @@ BLIND_FILE = GOLD_DIR / "blind_questions.jsonl"  # written blind, answers studie
 BLIND2_FILE = GOLD_DIR / "blind2_questions.jsonl"  # written blind, answers studied: tune
 BLIND3_FILE = GOLD_DIR / "blind3_questions.jsonl"  # written blind, answers studied: tune
 BLIND4_FILE = GOLD_DIR / "blind4_questions.jsonl"  # written blind, answers read: tune
-BLIND5_FILE = GOLD_DIR / "blind5_questions.jsonl"  # written blind, never tuned on: test
+BLIND5_FILE = GOLD_DIR / "blind5_questions.jsonl"  # written blind, answers read: tune
+BLIND6_FILE = GOLD_DIR / "blind6_questions.jsonl"  # written blind, never tuned on: test
 GOLD_FILES = (
-    GOLD_FILE, SCOPE_FILE, BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE, BLIND5_FILE
+    GOLD_FILE, SCOPE_FILE, BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE, BLIND5_FILE,
+    BLIND6_FILE,
 )  # fmt: skip
-_TUNE_SETS, _TEST_SETS = ("s", "b", "c", "d", "e"), ("f",)  # id prefixes of the blind sets
+_TUNE_SETS, _TEST_SETS = ("s", "b", "c", "d", "e", "f"), ("g",)  # id prefixes of the blind sets
 QUESTION_TYPES = ("numeric", "fact", "wording", "list")
 QUESTION_CLASSES = ("scope", "unanswerable", "compound", "short_span", "other")
 SPLITS = ("tune", "test", "all")

@@ -153,7 +153,7 @@ class AskSettings:
 
     cover: float = 0.5
     near: float = 1.0
-    unit: float = 1.0
+    unit: float = 0.5
     fit: float = 1.0
     prior: float = 0.2
     place: float = 1.0
@@ -176,7 +176,7 @@ class AskSettings:
     unnamed: float = 0.6
     # every value a compound question asks found together ("bao nhiêu lượt, bao nhiêu người"):
     # surer
-    whole: float = 0.2
+    whole: float = 0.4
     facts_shown: int = 5  # facts listed beside the answer
     facts_margin: float = 0.5  # listed: facts whose "what" score is this close to the best
 

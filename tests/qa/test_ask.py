@@ -291,6 +291,10 @@ def test_text_answers_need_the_whole_gold_text():
     wording = gold("trọng dân, gần dân, hiểu dân, học dân", "câu nào", "wording")
     assert answer_correct(given("theo hướng trọng dân, gần dân, hiểu dân, học dân"), wording)
     assert not answer_correct(given("theo hướng trọng dân, gần dân, hiểu dân"), wording)
+    # whole words: the eleventh congress is not the twelfth
+    congress = gold("lần thứ XI", "đại hội lần thứ mấy", "fact")
+    assert answer_correct(given("Đại hội lần thứ XI (2019)"), congress)
+    assert not answer_correct(given("Đại hội lần thứ XII"), congress)
 
 
 def test_half_a_compound_answer_is_wrong():
@@ -1072,8 +1076,8 @@ def test_a_theme_asked_without_a_question_word_is_a_span(bundled_index):
     ],
 )
 def test_a_rank_is_of_the_year_in_brackets_after_it(bundled_index, question, rank):
-    answer = ask(bundled_index, question)
-    assert answer.confident and rank in answer.text, (answer.text, answer.score)
+    answer = ask(bundled_index, question, settings=ANY_CONFIDENCE)
+    assert rank in answer.text and answer.facts[0].matches, answer.text
 
 
 @pytest.mark.parametrize(
