@@ -30,7 +30,7 @@ from .vietnamese import canonical, canonical_number
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 8
+FACTS_VERSION = 9
 TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
@@ -45,6 +45,7 @@ _PAIR_RE = re.compile(
 # "1 tỷ 421 triệu đồng": one amount written in two units.
 MONEY_SUM = rf"{_NUM}\s+tỷ\s+{_NUM}\s+triệu"
 _MONEY_SUM_RE = re.compile(rf"(?<![\w.,/-]){_QUALIFIER}?(?P<number>{MONEY_SUM})(?:\s+đồng)?", re.I)
+_PER_YEAR = "/năm"  # "tăng trưởng bình quân 9,13%/năm"
 # "từ 10 đến 14 tiêu chí", "từ 10 - 14": a range kept whole.
 _RANGE_RE = re.compile(  # "từ trang 6 đến trang 7" whole
     rf"(?<![\w.,/-])từ\s+(?:(?P<w>[^\W\d_]+)\s+)?(?P<a>{_NUM})\s*(?:đến|tới|-|–)\s*"
@@ -512,6 +513,8 @@ def passage_facts(passage: Passage, coverage: Coverage) -> list[Fact]:
             scope = _scope(marks, span[0], section, coverage, context_marks)
             if kind in ("date", "reference"):
                 scope = _own_date_scope(text[span[0] : span[1]], scope)
+            elif text[span[0] : span[1]].endswith(_PER_YEAR) and scope.time != "year":
+                scope = replace(scope, time="yearly")  # "bình quân … đạt 9,13%/năm"
             fact = _fact(passage, scope, kind, span, value_end, (start, end))
             facts.append(replace(fact, fact_id=f"{passage.passage_id}#{len(facts)}"))
     return facts
@@ -633,6 +636,8 @@ def _values(text: str, start: int, end: int) -> Iterator[tuple[str, tuple[int, i
             continue
         number = match.group("number")
         unit_end = match.end() if match.group("percent") else _unit_end(sentence, match.end())
+        if match.group("percent") and sentence.startswith(_PER_YEAR, unit_end):
+            unit_end += len(_PER_YEAR)  # "9,13%/năm": a rate each year
         if is_year(canonical_number(number)) and unit_end == match.end():
             continue  # a bare year is a time, not a count
         found.append(("quantity", (match.start(), unit_end), match.end()))
@@ -715,7 +720,11 @@ def _fact(
     text = passage.text
     value = text[span[0] : span[1]]
     number_part = text[span[0] : value_end]
-    unit = "%" if value.rstrip().endswith("%") else _unit_of(value, number_part)
+    unit = (
+        "%"
+        if value.rstrip().removesuffix(_PER_YEAR).endswith("%")
+        else _unit_of(value, number_part)
+    )
     before = canonical(text[sentence_span[0] : span[0]])
     change = _CHANGE_RE.search(before)
     if kind == "reference":

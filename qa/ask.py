@@ -261,7 +261,9 @@ def _asked_kind(question: str, two_words_only: bool = False) -> str | None:
     return None
 
 
-_ASKED_UNIT_STOP = frozenset(("lên", "xuống", "đến", "mỗi", "ạ", "vậy", "nhỉ", "nhé"))
+_ASKED_UNIT_STOP = frozenset(
+    ("lên", "xuống", "đến", "mỗi", "hằng", "hàng", "ạ", "vậy", "nhỉ", "nhé")
+)
 
 
 def _asked_unit(text: str, folded: bool) -> tuple[str, ...]:
@@ -1123,6 +1125,10 @@ def _count_nouns(folded: bool) -> frozenset[str]:
     return frozenset(_normal(noun, folded) for noun in _COUNT_NOUNS)
 
 
+# a yearly rate asked with no unit: "tăng trưởng kinh tế bình quân đạt bao nhiêu mỗi năm"
+_RATE_ASKED = r"tăng trưởng|bình quân.*(?:mỗi|hằng|hàng) năm|(?:mỗi|hằng|hàng) năm.*bình quân"
+
+
 def _unit_score(question: _Question, sentence: str, start: int, end: int, percent: bool) -> float:
     """How well a number at [start, end) fits what the question counts: 1 for the asked unit
     (or a percentage when a share is asked); 0.5 for its first word, plus a share of 0.5 for
@@ -1133,6 +1139,8 @@ def _unit_score(question: _Question, sentence: str, start: int, end: int, percen
     if question.percent and (not asked or asked[0] in ("%", "phần", "phan")):
         return 1.0 if percent else -1.0  # "300 ngàn đồng" is no "tỷ lệ"
     if not asked:  # "thu ngân sách … đạt bao nhiêu?": money, though no unit is asked
+        if _has(question.text, _RATE_ASKED, question.folded):  # "tăng trưởng … bao nhiêu"
+            return 1.0 if percent else 0.5
         if percent != question.percent:
             return 0.0
         if any(_has(question.text, w, question.folded) for w in _MONEY_THINGS):

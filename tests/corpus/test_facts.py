@@ -263,3 +263,10 @@ def test_a_bracketed_share_between_a_count_and_its_thing_stays_with_it():
     passage = Passage("d:p0001", "d", text, "body", (), None, (), 1, 1, 0, len(text))
     counts = {f.value: f.unit for f in extract_facts(document, [passage]) if f.unit != "%"}
     assert counts == {"68/117 xã": "xã", "40/70 (57,1%) xã": "xã"}
+
+
+def test_a_rate_per_year_is_a_yearly_figure_of_its_period(seed_facts):
+    # "Tăng trưởng kinh tế bình quân giai đoạn 2016-2020 đạt 9,13%/năm"
+    rate = next(f for f in seed_facts["000"] if f.value.startswith("9,13%"))
+    assert (rate.value, rate.unit) == ("9,13%/năm", "%")
+    assert rate.scope.time == "yearly" and rate.scope.years == (2016, 2017, 2018, 2019, 2020)

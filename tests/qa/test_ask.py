@@ -1114,3 +1114,17 @@ def test_a_rank_does_not_answer_what_an_index_reached(bundled_index):
 def test_a_count_with_its_share_in_brackets(bundled_index, question, count):
     answer = ask(bundled_index, question, settings=ANY_CONFIDENCE)
     assert answer.text.startswith(count), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "rate"),
+    [
+        # a growth rate asked without a unit is a percentage, of each year of the period
+        ("Giai đoạn 2016-2020, tăng trưởng kinh tế bình quân của tỉnh Kon Tum đạt bao nhiêu mỗi "
+         "năm?", "9,13%/năm"),
+        ("tang truong kinh te kien giang nam 2019 dat bao nhieu", "7,3%"),
+    ],
+)  # fmt: skip
+def test_a_growth_rate_is_a_percentage(bundled_index, question, rate):
+    answer = ask(bundled_index, question)
+    assert answer.confident and answer.text == rate, (answer.text, answer.score)
