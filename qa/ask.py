@@ -1015,7 +1015,7 @@ def _quantities(
     give; a plain number's span grows over the words the question counts."""
     change = _asked_change(question)
     for fact in facts:
-        if fact.kind != "quantity" or set(fact.numbers) <= question.numbers:
+        if fact.kind != "quantity" or _given(question, fact):
             continue
         a, b = fact.span[0] - offset, fact.span[1] - offset
         number = _FIRST_NUMBER_RE.search(sentence, a, b)
@@ -1038,6 +1038,18 @@ def _asks_rank(question: _Question) -> bool:
     return _has(question.text, r"thứ mấy|thứ bao nhiêu|hạng|vị trí|xếp", question.folded)
 
 
+def _given(question: _Question, fact: Fact) -> bool:
+    """Whether the question itself gives the fact's number — of the same thing: "ngoài giảm
+    35 đầu mối, … giảm bao nhiêu trưởng phòng" does not give "35 trưởng phòng"."""
+    if not set(fact.numbers) <= question.numbers:
+        return False
+    unit = _normal(fact.unit or fact.thing, question.folded).split()[:1]
+    counted = {canonical_number(m.group(1)): m.group(2)
+               for m in _COUNTED_RE.finditer(question.text)}  # fmt: skip
+    return not unit or any(counted.get(n) in (None, unit[0]) for n in fact.numbers)
+
+
+_COUNTED_RE = re.compile(r"(\d+(?:[.,]\d+)*)\s+([^\W\d_]+)")
 _CHANGES = {"tăng": ("tăng", "tăng thêm", "tăng lên"), "giảm": ("giảm", "giảm còn", "giảm xuống")}
 
 

@@ -1128,3 +1128,12 @@ def test_a_count_with_its_share_in_brackets(bundled_index, question, count):
 def test_a_growth_rate_is_a_percentage(bundled_index, question, rate):
     answer = ask(bundled_index, question)
     assert answer.confident and answer.text == rate, (answer.text, answer.score)
+
+
+def test_a_number_the_question_gives_of_another_thing_can_answer(bundled_index):
+    # "Đã giảm được 35 đầu mối …, giảm 35 trưởng phòng và 06 biên chế": the 35 the question
+    # gives counts đầu mối, the 35 asked counts trưởng phòng
+    answer = ask(bundled_index, "Ngoài giảm 35 đầu mối, việc sắp xếp bộ máy các cơ quan cấp tỉnh "
+                 "của Kon Tum còn giảm được bao nhiêu trưởng phòng và bao nhiêu biên chế?",
+                 settings=ANY_CONFIDENCE)  # fmt: skip
+    assert answer.text == "35 trưởng phòng và 06 biên chế"
