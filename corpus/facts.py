@@ -30,7 +30,7 @@ from .vietnamese import canonical, canonical_number
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 9
+FACTS_VERSION = 10
 TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
@@ -43,7 +43,7 @@ _PAIR_RE = re.compile(
     rf"(?P<ub>[^\W\d_]+)"
 )
 # "1 tỷ 421 triệu đồng": one amount written in two units.
-MONEY_SUM = rf"{_NUM}\s+tỷ\s+{_NUM}\s+triệu"
+MONEY_SUM = rf"{_NUM}\s+t[ỷỉ]\s+{_NUM}\s+triệu"
 _MONEY_SUM_RE = re.compile(rf"(?<![\w.,/-]){_QUALIFIER}?(?P<number>{MONEY_SUM})(?:\s+đồng)?", re.I)
 _PER_YEAR = "/năm"  # "tăng trưởng bình quân 9,13%/năm"
 # "từ 10 đến 14 tiêu chí", "từ 10 - 14": a range kept whole.
@@ -513,7 +513,10 @@ def passage_facts(passage: Passage, coverage: Coverage) -> list[Fact]:
             scope = _scope(marks, span[0], section, coverage, context_marks)
             if kind in ("date", "reference"):
                 scope = _own_date_scope(text[span[0] : span[1]], scope)
-            elif text[span[0] : span[1]].endswith(_PER_YEAR) and scope.time != "year":
+            elif text[span[0] : span[1]].endswith(_PER_YEAR) and scope.time not in (
+                "year",
+                "target",
+            ):
                 scope = replace(scope, time="yearly")  # "bình quân … đạt 9,13%/năm"
             fact = _fact(passage, scope, kind, span, value_end, (start, end))
             facts.append(replace(fact, fact_id=f"{passage.passage_id}#{len(facts)}"))
@@ -540,6 +543,7 @@ def _own_date_scope(value: str, scope: Scope) -> Scope:
 
 
 _OWN_YEAR_CHARS = 40  # "58/63 tỉnh, thành phố (năm 2015)": how far a value's own year may be
+_BETWEEN_RE = re.compile(r"[;()]|\d\S*\s+\D*\d")  # … and no clause break nor other value between
 
 
 class _Marks:
@@ -547,7 +551,7 @@ class _Marks:
 
     def __init__(self, text: str, start: int, end: int) -> None:
         sentence = text[start:end]
-        self.end = end
+        self.text, self.end = text, end
         self.times = [(start + a, start + b, kind, words, years)
                       for a, b, kind, words, years in _time_matches(sentence)]  # fmt: skip
         self.bracketed = [t for t in self.times if t[2] == "year" and t[3].startswith("(")]
@@ -560,7 +564,8 @@ class _Marks:
         """A year in brackets right after the value ("vị trí thứ 58/63 tỉnh, thành phố (năm
         2015)"), else the nearest time words before ``at``, else the first after it in its
         segment."""
-        own = [t for t in self.bracketed if at < t[0] <= at + _OWN_YEAR_CHARS]
+        own = [t for t in self.bracketed if at < t[0] <= at + _OWN_YEAR_CHARS
+               and not _BETWEEN_RE.search(self.text, at, t[0])]  # fmt: skip
         if own:
             return own[0][2:]
         before = [t for t in self.times if t[1] <= at]

@@ -55,7 +55,7 @@ def _number_found(number: str, percent: bool, unit: str, found: list) -> bool:
 def _part_found(part: str, answer: str, question: str) -> bool:
     """A part is in the answer: as written (whole words: "khóa XI" is not in "khóa XII"), or
     (a number) canonical with its % and unit."""
-    if re.search(rf"(?<!\w){re.escape(_normal(part))}(?!\w)", _normal(answer)):
+    if re.search(rf"(?<![\w.,]){re.escape(_normal(part))}(?!\w|[.,]\d)", _normal(answer)):
         return True
     wanted = [n for n in _numbers(part) if n[0] not in {g for g, _, _ in _numbers(question)}]
     found = _numbers(answer)

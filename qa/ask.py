@@ -153,14 +153,13 @@ class AskSettings:
 
     cover: float = 0.5
     near: float = 1.0
-    unit: float = 0.5
+    unit: float = 1.0
     fit: float = 1.0
     prior: float = 0.2
     place: float = 1.0
     pin: float = 1.0
     named: float = 1.0
     scope: float = 0.5  # how much a fact whose scope fits counts when picking
-    lead: float = 1.0  # how much the words before "bao nhiêu" written before a value count
     threshold: float = 0.7  # confidence below this: no answer, only evidence
     # a whole sentence given for a question that asks a number, date, name or list: less sure
     sentence_doubt: float = 0.4
@@ -176,7 +175,7 @@ class AskSettings:
     unnamed: float = 0.6
     # every value a compound question asks found together ("bao nhiêu lượt, bao nhiêu người"):
     # surer
-    whole: float = 0.4
+    whole: float = 0.2
     facts_shown: int = 5  # facts listed beside the answer
     facts_margin: float = 0.5  # listed: facts whose "what" score is this close to the best
 
@@ -261,9 +260,7 @@ def _asked_kind(question: str, two_words_only: bool = False) -> str | None:
     return None
 
 
-_ASKED_UNIT_STOP = frozenset(
-    ("lên", "xuống", "đến", "mỗi", "hằng", "hàng", "ạ", "vậy", "nhỉ", "nhé")
-)
+_ASKED_UNIT_STOP = frozenset(("lên", "xuống", "đến", "mỗi", "hằng", "ạ", "vậy", "nhỉ", "nhé"))
 
 
 def _asked_unit(text: str, folded: bool) -> tuple[str, ...]:
@@ -1046,7 +1043,11 @@ def _given(question: _Question, fact: Fact) -> bool:
     unit = _normal(fact.unit or fact.thing, question.folded).split()[:1]
     counted = {canonical_number(m.group(1)): m.group(2)
                for m in _COUNTED_RE.finditer(question.text)}  # fmt: skip
-    return not unit or any(counted.get(n) in (None, unit[0]) for n in fact.numbers)
+    people = _normal("người", question.folded)
+    return not unit or any(
+        counted.get(n) in (None, unit[0]) or (counted[n] == people and _counts_people(fact.unit))
+        for n in fact.numbers
+    )
 
 
 _COUNTED_RE = re.compile(r"(\d+(?:[.,]\d+)*)\s+([^\W\d_]+)")
@@ -1151,13 +1152,13 @@ def _unit_score(question: _Question, sentence: str, start: int, end: int, percen
     if question.percent and (not asked or asked[0] in ("%", "phần", "phan")):
         return 1.0 if percent else -1.0  # "300 ngàn đồng" is no "tỷ lệ"
     if not asked:  # "thu ngân sách … đạt bao nhiêu?": money, though no unit is asked
+        if any(_has(question.text, w, question.folded) for w in _MONEY_THINGS):
+            money = _normal(" ".join(_MONEY_UNITS), question.folded).split()
+            return 1.0 if any(k in money for k in keys[:3]) else 0.5
         if _has(question.text, _RATE_ASKED, question.folded):  # "tăng trưởng … bao nhiêu"
             return 1.0 if percent else 0.5
         if percent != question.percent:
             return 0.0
-        if any(_has(question.text, w, question.folded) for w in _MONEY_THINGS):
-            money = _normal(" ".join(_MONEY_UNITS), question.folded).split()
-            return 1.0 if any(k in money for k in keys[:3]) else 0.5
         return 0.5
     if percent and not question.percent:  # "88,6% dịch vụ" does not count "bao nhiêu dịch vụ"
         return 0.0
@@ -1398,9 +1399,9 @@ def _span_text(candidate: _Candidate) -> str:
 
 # -- answers of several values --------------------------------------------------------------
 
-_SHARE_AFTER_RE = re.compile(
-    r"[\s,]*(\()?\s*(?:đạt|chiếm|bằng)?\s*(?:tỷ lệ|tỉ lệ)?\s*(?:khoảng |gần |trên |hơn )?"
-    r"\d+(?:,\d+)?\s?%(?(1)\))"  # "(đạt 89,8%)" whole
+_SHARE_AFTER_RE = re.compile(  # "(đạt 89,8%)" whole; "(đạt 89,8%, vượt …" up to the share
+    r"[\s,]*(\()?(?:\s*(?:đạt|chiếm|bằng))?(?:\s*t[ỷỉ] lệ)?(?:\s*(?:khoảng|gần|trên|hơn))?"
+    r"\s*\d+(?:,\d+)?\s?%(?(1)\)?)"
 )
 _FRACTION_BEFORE_RE = re.compile(
     r"\d+(?:\.\d+)*/\d+(?:\.\d+)*(?:\s+[^\W\d_]+){0,4}[\s,(]*(?:đạt|chiếm|bằng)?\s*$"
@@ -1474,7 +1475,7 @@ def _beside(best: _Candidate, candidates: Sequence[_Candidate]) -> list[_Candida
         return []
     near = {spans[i] for i in (at - 1, at + 1) if 0 <= i < len(spans)}
     return [c for c in candidates if c.hit is best.hit and c.sentence_span in near
-            and c.evidence.fit and c.fact is not None]  # fmt: skip
+            and c.fact is not None and c.evidence.scope >= best.evidence.scope]  # fmt: skip
 
 
 def _sentence_around(passage: Passage, span: tuple[int, int]) -> tuple[int, int]:
@@ -1612,7 +1613,7 @@ def _slot_match(question: _Question, slot: tuple[str, ...], candidate: _Candidat
     if after[:1] == [_normal("người", question.folded)] and _counts_people(fact.unit):
         return 1.0  # "bao nhiêu người đạt tín nhiệm cao" -> "483 đồng chí"
     label = _own_label(candidate)
-    if after and label and after[:2] == _words(question, label)[-2:][: len(after[:2])]:
+    if after and label and _words(question, label)[-len(after[:2]) :] == after[:2]:
         return 1.0  # "bao nhiêu cấp trưởng" -> "cấp trưởng 47 đồng chí"
     return 0.5 if not after or after[0] in UNIT_STOP else 0.0
 
