@@ -25,26 +25,26 @@ from baocao.eval.harness import (
 from baocao.eval.metrics import evaluate
 from baocao.eval.trec import export_beir, read_run
 
-# The gate runs on the test split (gold test 40% + blind5: 223 questions, 197 with evidence a
-# passage holds), never on the questions ask's settings were tuned on. Set when blind5 became
-# the test set (its first look, at 90693a5), a little under the values measured then: adaptive
-# recall@5 .980, mrr@10 .909; hybrid .980 / .917; bm25 .980 / .900; dense recall@5 .766.
-# Raise them as the system improves, never lower them to make a change pass.
+# The gate runs on the test split (gold test 40% + blind7: 223 questions, 194 with evidence a
+# passage holds), never on the questions ask's settings were tuned on. Set when blind7 became
+# the test set (its first look, at the commit that recorded it), a little under the values
+# measured then: adaptive recall@5 .985, mrr@10 .895; hybrid .985 / .898; bm25 .979 / .887;
+# dense recall@5 .732. Raise them as the system improves, never lower them to make a change
+# pass.
 FLOORS = {
-    "adaptive": {"recall@5": 0.96, "mrr@10": 0.89},
-    "hybrid": {"recall@5": 0.96, "mrr@10": 0.89},
-    "bm25": {"recall@5": 0.96, "mrr@10": 0.88},
-    "dense": {"recall@5": 0.74},
+    "adaptive": {"recall@5": 0.96, "mrr@10": 0.87},
+    "hybrid": {"recall@5": 0.96, "mrr@10": 0.87},
+    "bm25": {"recall@5": 0.95, "mrr@10": 0.86},
+    "dense": {"recall@5": 0.71},
 }
-# ask on the test split, first look at blind5 (90693a5; rules chosen on tune only, nobody had
-# seen an answer to blind5): 223 questions, 110 confident, 123 right (.552, confident .891),
-# 12 confidently wrong (5.4%); numeric .580; unanswerable 25/26; net right (right − 5 ×
-# wrong) 63. With unit 1.0, which `tune ask` chose on tune before blind5 existed: 125 right
-# (.561, confident .900), 11 wrong, numeric .587, unanswerable 26/26, net 70. Far from the
-# targets (.85, at most 2% confidently wrong).
-ASK_FLOORS = {"accuracy": 0.52, "confident_accuracy": 0.86, "numeric accuracy": 0.55}
-ASK_MOST_CONFIDENT_WRONG = 14
-ASK_NET_FLOOR = 55.0
+# ask on the test split, first look at blind7 (rules chosen on the 1225 tune questions, nobody
+# had seen an answer to blind7): 223 questions, 110 confident, 116 right (.520, confident
+# .827), 19 confidently wrong (8.5%); numeric .631; unanswerable 25/26; net right (right − 5 ×
+# wrong) 21. The code of the session before scored 113 right / 19 wrong on the same questions.
+# Far from the targets (.85, at most 2% confidently wrong).
+ASK_FLOORS = {"accuracy": 0.50, "confident_accuracy": 0.80, "numeric accuracy": 0.60}
+ASK_MOST_CONFIDENT_WRONG = 21
+ASK_NET_FLOOR = 10.0
 UNANSWERABLE_FLOOR = 0.9
 HEADLINE = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 
@@ -83,7 +83,7 @@ def test_regression_gate_for_answers(answers, gold_eval_set):
 def test_subsets_cover_types_footnotes_and_unaccented_questions(gold_eval_set, results):
     subsets = gold_eval_set.subsets
     assert {"type: numeric", "type: fact", "type: wording", "type: list"} <= set(subsets)
-    # a fifth at least (48 of the 197 since blind5, 24%: its writer put 23% in footnotes)
+    # a fifth at least (blind7's writer put 32 of its 124 answerable questions in footnotes)
     assert len(subsets["answer in a footnote"]) >= len(gold_eval_set.queries) // 5
     assert len(subsets["typed without diacritics"]) >= len(gold_eval_set.queries) // 10
     unaccented = results["hybrid"].subsets["typed without diacritics"]["recall@5"]
