@@ -26,6 +26,14 @@ _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 _PAIRS = (("o", "a"), ("o", "e"), ("u", "y"))
 
 
+# A regex class of every capital a Vietnamese word can start with ("Ủy", "Ấp", "Ông", "Đăk"):
+# A–Z, Đ and each capital vowel with its marks, precomposed (text is NFC).
+CAPITAL = "[A-Z" + "".join(sorted({
+    unicodedata.normalize("NFC", base + marks)
+    for base in "AĂÂEÊIOÔƠUƯY" for marks in ("", *"\u0300\u0301\u0303\u0309\u0323")
+} - set("AEIOUY") | {"Đ"})) + "]"  # fmt: skip
+
+
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 

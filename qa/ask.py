@@ -36,7 +36,7 @@ from baocao.corpus.facts import (
     sentence_spans,
 )
 from baocao.corpus.model import Document, Passage
-from baocao.corpus.vietnamese import canonical, canonical_number, fold_diacritics
+from baocao.corpus.vietnamese import CAPITAL, canonical, canonical_number, fold_diacritics
 from baocao.index.analyzer import acronym_words, analyze, canonical_doc_id, is_unaccented
 from baocao.index.backends import SearchIndex
 from baocao.index.hit import Hit
@@ -839,7 +839,7 @@ _DOCUMENT_WORDS = (
 )  # fmt: skip
 _PERSON_RE = re.compile(
     r"(?:đồng chí|ông|bà|anh|chị|Bí thư|Chủ tịch|Phó Chủ tịch|Giám đốc|Trưởng ban)\s+"
-    r"([A-ZĐ][\w’']*(?:\s+[A-ZĐ][\w’']*){1,3})"
+    rf"({CAPITAL}[\w’']*(?:\s+{CAPITAL}[\w’']*){{1,3}})"
 )
 _QUOTED_RE = re.compile(r"[“\"«]([^”\"»]{2,80})[”\"»]")
 
@@ -941,7 +941,7 @@ _NAME_ASKED = (r"(?:tên|gì|chủ đề|phương châm|khẩu hiệu|mô hình|
 # a name written unquoted after the words that introduce it: "với tên gọi Ngọc Linh Xanh"
 _CALLED_RE = re.compile(
     r"(?:tên gọi|mang tên|có tên|tên là|gọi là)\s+(?:là\s+)?"
-    r"([A-ZĐ][\w’'-]*(?:\s+[A-ZĐ][\w’'-]*){0,5})"
+    rf"({CAPITAL}[\w’'-]*(?:\s+{CAPITAL}[\w’'-]*){{0,5}})"
 )
 
 
@@ -969,7 +969,8 @@ _PLACE_CHAIN_RE = re.compile(rf"{PLACE_RE.pattern}(?:,\s*{PLACE_RE.pattern})*")
 _LEVELS_ASKED = ("xã", "huyện", "thôn", "làng", "thị trấn", "phường", "tỉnh")
 # "03 huyện nghèo (Kon Plông, Tu Mơ Rông, Ia H'Drai)": the places of a level, listed in brackets
 _BRACKETED_PLACES_RE = re.compile(
-    r"(?<!\w)(huyện|xã|tỉnh|thôn|làng|phường)\b[^()\d;.]{0,40}\(((?:[A-ZĐÂĂÊÔƠƯ][^()]{1,120}))\)"
+    r"(?<!\w)(huyện|xã|tỉnh|thôn|làng|phường)\b[^()\d;.]{0,40}\("
+    rf"((?:{CAPITAL}[^()]{{1,120}}))\)"
 )
 
 
@@ -994,7 +995,7 @@ def _place_spans(question: _Question, sentence: str) -> Iterator[tuple[int, int,
 
 
 _MORE_NAMES_RE = re.compile(
-    r"(?:,\s*|\s+và\s+)(?:[^\W\d_]+\s+)?(?:[A-ZĐ][\w’'-]*)(?:\s+[A-ZĐ][\w’'-]*){0,3}"
+    rf"(?:,\s*|\s+và\s+)(?:[^\W\d_]+\s+)?(?:{CAPITAL}[\w’'-]*)(?:\s+{CAPITAL}[\w’'-]*){{0,3}}"
 )
 
 

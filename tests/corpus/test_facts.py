@@ -7,6 +7,7 @@ import pytest
 
 from baocao.corpus.facts import (
     FACTS_VERSION,
+    PLACE_RE,
     REFERENCE_RE,
     Coverage,
     Fact,
@@ -270,3 +271,10 @@ def test_a_rate_per_year_is_a_yearly_figure_of_its_period(seed_facts):
     rate = next(f for f in seed_facts["000"] if f.value.startswith("9,13%"))
     assert (rate.value, rate.unit) == ("9,13%/năm", "%")
     assert rate.scope.time == "yearly" and rate.scope.years == (2016, 2017, 2018, 2019, 2020)
+
+
+def test_a_place_whose_name_opens_with_a_toned_capital_is_read_whole():
+    # "xã Ia Chim" was read before; "xã Ô Lâm", "thôn Ấp Bắc" lost their names to [A-ZĐ]
+    for text, name in (("tại xã Ô Lâm có 12 hộ", "Ô Lâm"), ("ở thôn Ấp Bắc, 5 hộ", "Ấp Bắc"),
+                       ("huyện Ia H'Drai", "Ia H'Drai")):  # fmt: skip
+        assert PLACE_RE.search(text).group(2) == name

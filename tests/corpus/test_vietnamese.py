@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from baocao.corpus.vietnamese import canonical, clean, fold_diacritics, unify_tone_marks
+from baocao.corpus.vietnamese import CAPITAL, canonical, clean, fold_diacritics, unify_tone_marks
 
 OLD_STYLE_END = re.compile(r"(?<!q)(?:uỷ|hoá|hoà|oẻ|uý|uỳ)(?!\w)", re.IGNORECASE)
 SEED_003 = Path(__file__).resolve().parents[2] / "corpus/sample/003_29c47c2db6e3739b.txt"
@@ -166,3 +166,11 @@ def test_canonical_is_idempotent(s: str) -> None:
 def test_canonical_only_moves_tone_marks(s: str) -> None:
     assert fold_diacritics(canonical(s)) == fold_diacritics(clean(s))
     assert len(canonical(s)) == len(clean(s))
+
+
+def test_capital_holds_every_capital_a_vietnamese_word_starts_with():
+    capital = re.compile(CAPITAL)
+    for word in ("Ủy", "Ấp", "Ông", "Ơn", "Ưng", "Đăk", "Ê", "Ỷ", "Kon"):
+        assert capital.match(word), word
+    for word in ("ủy", "ấp", "đăk", "1", "-"):
+        assert not capital.match(word), word

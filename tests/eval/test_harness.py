@@ -25,27 +25,25 @@ from baocao.eval.harness import (
 from baocao.eval.metrics import evaluate
 from baocao.eval.trec import export_beir, read_run
 
-# The gate runs on the test split (gold test 40% + blind7: 223 questions, 194 with evidence a
-# passage holds), never on the questions ask's settings were tuned on. Set when blind7 became
-# the test set (its first look, at the commit that recorded it), a little under the values
-# measured then: adaptive recall@5 .985, mrr@10 .895; hybrid .985 / .898; bm25 .979 / .887;
-# dense recall@5 .732. Raise them as the system improves, never lower them to make a change
-# pass.
+# The gate runs on the test split (gold test 40% + blind8: 223 questions, 196 with evidence a
+# passage holds), never on the questions ask's settings were tuned on. Set when blind8 became
+# the test set (its first look, at 8630366), a little under the values measured then: adaptive
+# recall@5 .990, mrr@10 .935; hybrid .990 / .938; bm25 .990 / .938; dense recall@5 .796.
+# Raise them as the system improves, never lower them to make a change pass.
 FLOORS = {
-    "adaptive": {"recall@5": 0.96, "mrr@10": 0.87},
-    "hybrid": {"recall@5": 0.96, "mrr@10": 0.87},
-    "bm25": {"recall@5": 0.95, "mrr@10": 0.86},
-    "dense": {"recall@5": 0.71},
+    "adaptive": {"recall@5": 0.96, "mrr@10": 0.90},
+    "hybrid": {"recall@5": 0.96, "mrr@10": 0.90},
+    "bm25": {"recall@5": 0.96, "mrr@10": 0.90},
+    "dense": {"recall@5": 0.76},
 }
-# ask on the test split, first look at blind7 (rules chosen on the 1225 tune questions, nobody
-# had seen an answer to blind7): 223 questions, 110 confident, 116 right (.520, confident
-# .827), 19 confidently wrong (8.5%); numeric .631; unanswerable 25/26; net right (right − 5 ×
-# wrong) 21. The code of the session before scored 113 right / 19 wrong on the same questions.
-# Far from the targets (.85, at most 2% confidently wrong).
-ASK_FLOORS = {"accuracy": 0.50, "confident_accuracy": 0.80, "numeric accuracy": 0.60}
-ASK_MOST_CONFIDENT_WRONG = 21
-ASK_NET_FLOOR = 10.0
-UNANSWERABLE_FLOOR = 0.9
+# ask on the test split, first look at blind8 (8630366: rules chosen on the 1375 tune
+# questions, nobody had seen an answer to blind8): 223 questions, 112 confident, 113 right
+# (.507, confident .804), 22 confidently wrong (9.9%); numeric .587; unanswerable 23/26; net
+# right (right − 5 × wrong) 3. Far from the targets (.85, at most 2% confidently wrong).
+ASK_FLOORS = {"accuracy": 0.48, "confident_accuracy": 0.77, "numeric accuracy": 0.56}
+ASK_MOST_CONFIDENT_WRONG = 24
+ASK_NET_FLOOR = -10.0
+UNANSWERABLE_FLOOR = 0.85
 HEADLINE = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 
 
@@ -83,7 +81,7 @@ def test_regression_gate_for_answers(answers, gold_eval_set):
 def test_subsets_cover_types_footnotes_and_unaccented_questions(gold_eval_set, results):
     subsets = gold_eval_set.subsets
     assert {"type: numeric", "type: fact", "type: wording", "type: list"} <= set(subsets)
-    # a fifth at least (blind7's writer put 32 of its 124 answerable questions in footnotes)
+    # a fifth at least (blind8's writer put 31 of its 124 answerable questions in footnotes)
     assert len(subsets["answer in a footnote"]) >= len(gold_eval_set.queries) // 5
     assert len(subsets["typed without diacritics"]) >= len(gold_eval_set.queries) // 10
     unaccented = results["hybrid"].subsets["typed without diacritics"]["recall@5"]

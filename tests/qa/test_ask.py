@@ -16,6 +16,7 @@ from baocao.index.encoders import load_encoder
 from baocao.index.hit import Hit
 from baocao.index.hybrid import HybridIndex
 from baocao.qa.ask import (
+    _CALLED_RE,
     DEFAULT_SETTINGS,
     Answer,
     _asks_document,
@@ -1137,3 +1138,8 @@ def test_a_number_the_question_gives_of_another_thing_can_answer(bundled_index):
                  "của Kon Tum còn giảm được bao nhiêu trưởng phòng và bao nhiêu biên chế?",
                  settings=ANY_CONFIDENCE)  # fmt: skip
     assert answer.text == "35 trưởng phòng và 06 biên chế"
+
+
+def test_a_name_after_ten_goi_may_open_with_a_toned_capital():
+    sentence = "Xây dựng mô hình với tên gọi Ấp Văn Hóa Mới; kết quả tốt"
+    assert _CALLED_RE.search(sentence).group(1) == "Ấp Văn Hóa Mới"
