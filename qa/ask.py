@@ -1051,7 +1051,8 @@ def _given(question: _Question, fact: Fact) -> bool:
     )
 
 
-_COUNTED_RE = re.compile(r"(\d+(?:[.,]\d+)*)\s+([^\W\d_]+)")
+# a whole number only (no start inside one): linear on a 2,000-digit question, not 90 ms
+_COUNTED_RE = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)*)\s+([^\W\d_]+)")
 _CHANGES = {"tăng": ("tăng", "tăng thêm", "tăng lên"), "giảm": ("giảm", "giảm còn", "giảm xuống")}
 
 
