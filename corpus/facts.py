@@ -26,7 +26,7 @@ from .model import Document, Passage
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 from .sentences import split_sentences
-from .vietnamese import CAPITAL, canonical, canonical_number
+from .vietnamese import NAME_WORD, canonical, canonical_number
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
@@ -128,7 +128,7 @@ _CLAUSE_BREAK_RE = re.compile(r";")
 _LEVEL_AFTER_CHARS = 40
 PLACE_RE = re.compile(
     r"(?<!\w)(huyện|xã|thị xã|thành phố|thị trấn|phường|thôn|làng|tỉnh)\s+"
-    rf"((?:{CAPITAL}[\w’'-]*)(?:\s+{CAPITAL}[\w’'-]*){{0,3}})"
+    rf"({NAME_WORD}(?:\s+{NAME_WORD}){{0,3}})"
 )
 _CHANGE_RE = re.compile(
     r"(tăng|giảm|còn|vượt|đạt|chiếm|tăng thêm|giảm còn|tăng lên|giảm xuống)\s*(?:thêm\s+)?$",

@@ -27,11 +27,13 @@ _PAIRS = (("o", "a"), ("o", "e"), ("u", "y"))
 
 
 # A regex class of every capital a Vietnamese word can start with ("Ủy", "Ấp", "Ông", "Đăk"):
-# A–Z, Đ and each capital vowel with its marks, precomposed (text is NFC).
+# A–Z, Đ and each capital vowel with its tone marks, precomposed (text is NFC).
 CAPITAL = "[A-Z" + "".join(sorted({
-    unicodedata.normalize("NFC", base + marks)
-    for base in "AĂÂEÊIOÔƠUƯY" for marks in ("", *"\u0300\u0301\u0303\u0309\u0323")
+    unicodedata.normalize("NFC", base + mark)
+    for base in "AĂÂEÊIOÔƠUƯY" for mark in ("", *_TONE_MARKS)
 } - set("AEIOUY") | {"Đ"})) + "]"  # fmt: skip
+# One capitalised word of a name: "Ấp", "H'Drai", "Ia-Chim".
+NAME_WORD = rf"{CAPITAL}[\w’'-]*"
 
 
 def _nfc(text: str) -> str:

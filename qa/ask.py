@@ -36,7 +36,13 @@ from baocao.corpus.facts import (
     sentence_spans,
 )
 from baocao.corpus.model import Document, Passage
-from baocao.corpus.vietnamese import CAPITAL, canonical, canonical_number, fold_diacritics
+from baocao.corpus.vietnamese import (
+    CAPITAL,
+    NAME_WORD,
+    canonical,
+    canonical_number,
+    fold_diacritics,
+)
 from baocao.index.analyzer import acronym_words, analyze, canonical_doc_id, is_unaccented
 from baocao.index.backends import SearchIndex
 from baocao.index.hit import Hit
@@ -941,7 +947,7 @@ _NAME_ASKED = (r"(?:tên|gì|chủ đề|phương châm|khẩu hiệu|mô hình|
 # a name written unquoted after the words that introduce it: "với tên gọi Ngọc Linh Xanh"
 _CALLED_RE = re.compile(
     r"(?:tên gọi|mang tên|có tên|tên là|gọi là)\s+(?:là\s+)?"
-    rf"({CAPITAL}[\w’'-]*(?:\s+{CAPITAL}[\w’'-]*){{0,5}})"
+    rf"({NAME_WORD}(?:\s+{NAME_WORD}){{0,5}})"
 )
 
 
@@ -995,7 +1001,7 @@ def _place_spans(question: _Question, sentence: str) -> Iterator[tuple[int, int,
 
 
 _MORE_NAMES_RE = re.compile(
-    rf"(?:,\s*|\s+và\s+)(?:[^\W\d_]+\s+)?(?:{CAPITAL}[\w’'-]*)(?:\s+{CAPITAL}[\w’'-]*){{0,3}}"
+    rf"(?:,\s*|\s+và\s+)(?:[^\W\d_]+\s+)?{NAME_WORD}(?:\s+{NAME_WORD}){{0,3}}"
 )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from baocao.corpus.facts import Coverage, Scope
-from baocao.corpus.vietnamese import CAPITAL, canonical, fold_diacritics
+from baocao.corpus.vietnamese import NAME_WORD, canonical, fold_diacritics
 from baocao.index.analyzer import is_unaccented
 
 # The 63 provinces and cities before the 2025 merger (and the names staff still use).
@@ -42,7 +42,7 @@ _LEVEL_RE = re.compile(r"(?:cấp|ở cấp)\s+(tỉnh|huyện|xã|cơ sở|thô
 _LEVELS = {"tỉnh": "tỉnh", "huyện": "huyện", "xã": "xã", "cơ sở": "xã", "thôn": "thôn"}
 _PLACE_RE = re.compile(
     r"(?<!\w)((?i:huyện|xã|thị xã|thành phố|thị trấn|phường))\s+"
-    rf"((?:{CAPITAL}[\w’'-]*)(?:\s+{CAPITAL}[\w’'-]*){{0,3}})"
+    rf"({NAME_WORD}(?:\s+{NAME_WORD}){{0,3}})"
 )
 
 
