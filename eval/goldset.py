@@ -7,9 +7,9 @@ their answers are studied to change a rule, a set moves to tune and a new blind 
 ``scope_questions.jsonl`` (ids "s…"), ``blind_questions.jsonl`` ("b…"),
 ``blind2_questions.jsonl`` ("c…"), ``blind3_questions.jsonl`` ("d…") and
 ``blind4_questions.jsonl`` ("e…", whose answers were read after two rounds),
-``blind5_questions.jsonl`` ("f…"), ``blind6_questions.jsonl`` ("g…") and
-``blind7_questions.jsonl`` ("h…", each read after one round) are tune now;
-``blind8_questions.jsonl`` ("i…") is test.
+``blind5_questions.jsonl`` ("f…"), ``blind6_questions.jsonl`` ("g…"),
+``blind7_questions.jsonl`` ("h…") and ``blind8_questions.jsonl`` ("i…", each read after one
+round) are tune now; ``blind9_questions.jsonl`` ("j…") is test.
 Quality figures are reported on the test split.
 
 A passage is relevant to a question when its source spans cover most of the question's
@@ -38,12 +38,13 @@ BLIND4_FILE = GOLD_DIR / "blind4_questions.jsonl"  # written blind, answers read
 BLIND5_FILE = GOLD_DIR / "blind5_questions.jsonl"  # written blind, answers read: tune
 BLIND6_FILE = GOLD_DIR / "blind6_questions.jsonl"  # written blind, answers read: tune
 BLIND7_FILE = GOLD_DIR / "blind7_questions.jsonl"  # written blind, answers read: tune
-BLIND8_FILE = GOLD_DIR / "blind8_questions.jsonl"  # written blind, never tuned on: test
+BLIND8_FILE = GOLD_DIR / "blind8_questions.jsonl"  # written blind, answers read: tune
+BLIND9_FILE = GOLD_DIR / "blind9_questions.jsonl"  # written blind, never tuned on: test
 GOLD_FILES = (
     GOLD_FILE, SCOPE_FILE, BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE, BLIND5_FILE,
-    BLIND6_FILE, BLIND7_FILE, BLIND8_FILE,
+    BLIND6_FILE, BLIND7_FILE, BLIND8_FILE, BLIND9_FILE,
 )  # fmt: skip
-_TUNE_SETS, _TEST_SETS = ("s", "b", "c", "d", "e", "f", "g", "h"), ("i",)  # blind sets' id prefixes
+_TUNE_SETS, _TEST_SETS = ("s", "b", "c", "d", "e", "f", "g", "h", "i"), ("j",)  # blind sets' id prefixes
 QUESTION_TYPES = ("numeric", "fact", "wording", "list")
 QUESTION_CLASSES = ("scope", "unanswerable", "compound", "short_span", "other")
 SPLITS = ("tune", "test", "all")
