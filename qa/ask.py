@@ -177,6 +177,11 @@ class AskSettings:
     led: float = 1.0
     led_margin: float = 0.5
     led_gap: float = 0.2
+    # another value of the unit and scope scoring within covered_margin is written among
+    # more of the question's words (by covered_gap): less sure
+    covered: float = 1.0
+    covered_margin: float = 0.3
+    covered_gap: float = 0.05
     # a name of the question ("Bộ đội Biên phòng") not in the sentence nor its header: less sure
     unnamed: float = 0.6
     # every value a compound question asks found together ("bao nhiêu lượt, bao nhiêu người"):
@@ -221,6 +226,8 @@ class _Question:
     item: int | None  # "bài học thứ sáu": the sixth of an enumeration ("Sáu là, …")
     # the content words before the first "bao nhiêu": who did it ("UBND các huyện … đã tiếp")
     lead: frozenset[str]
+    # question words ("do ai … và bằng sự kiện gì": 2); 1 when typed without diacritics
+    asked_count: int
 
 
 @dataclass(frozen=True)
@@ -288,6 +295,12 @@ def _asked_unit(text: str, folded: bool) -> tuple[str, ...]:
 
 # Each value a question asks: "bao nhiêu", "mấy", "ngày nào", "nhiệm kỳ nào", "số mấy".
 _SLOT_RE = r"(?:bao nhiêu|mấy|(?:ngày|tháng|nhiệm kỳ|năm) nào)"
+# Every question word, a phrase counted once ("như thế nào", "khi nào", "ngày nào"): matched on
+# accented text only, since folded "đầu" reads as "đâu" and "toàn" as "nào".
+_QUESTION_WORD_RE = re.compile(
+    r"(?<!\w)(?:(?:như )?thế nào|ra sao|(?:khi|lúc|ngày|tháng|năm|nhiệm kỳ) nào|bao giờ|bao lâu"
+    r"|bao nhiêu|ai|gì|nào|mấy|đâu)(?!\w)"
+)
 _FROM_TO_ASKED = (
     r"(?:từ (?:\w+ ){0,2}(?:bao nhiêu|mấy) (?:lên|xuống|đến|còn)"
     r"|(?:tăng|giảm|thay đổi|chuyển dịch|biến động)[^?]{0,30}(?:ra sao|thế nào))"
@@ -383,6 +396,7 @@ def _parse_question(question: str) -> _Question:
         from_to=_has(text, _FROM_TO_ASKED, folded),
         item=_ordinal(_ASKED_ITEM_RE.search(fold_diacritics(text))),
         lead=_lead_words(question, folded, weights),
+        asked_count=1 if folded else len(_QUESTION_WORD_RE.findall(text)),
     )
 
 
@@ -1381,6 +1395,24 @@ def _better_led(
     )  # fmt: skip
 
 
+def _better_covered(best: _Candidate, others: Sequence[_Candidate], settings: AskSettings) -> bool:
+    """Whether another value of the best one's unit, close behind, is written among more of
+    the question's words: "tỷ lệ tổ chức cơ sở đảng … HTNV năm 2016" read from the footnote
+    on party members (ranked first) while the one on "TCCSĐ" holds the words asked."""
+    fact = best.fact
+    if fact is None or fact.kind != "quantity":
+        return False
+    floor = _choice(best, settings) - settings.covered_margin
+    return any(
+        c.fact is not None and c.fact.kind == "quantity" and c.fact.unit == fact.unit
+        and c.evidence.fit and c.evidence.unit >= best.evidence.unit
+        and c.evidence.scope >= best.evidence.scope
+        and c.evidence.cover >= best.evidence.cover + settings.covered_gap
+        and _choice(c, settings) >= floor
+        for c in others
+    )  # fmt: skip
+
+
 def _same_sentence_figure(fact: Fact, other: Fact) -> bool:
     """Whether ``other`` is a value of ``fact``'s kind and unit (a document: of its kind, as
     "Quyết định") in its sentence (or ``fact`` itself)."""
@@ -1732,6 +1764,7 @@ def extract_answer(
     apart = [c for c in others if not _within(c, grown)]  # "07 căn nhà, đổ sập 92 căn": one answer
     score -= settings.rival * _has_rival(parsed, best, apart, settings)
     score -= settings.led * _better_led(parsed, best, apart, settings)
+    score -= settings.covered * _better_covered(best, apart, settings)
     if not best.evidence.fit and (_asks_name(parsed) or parsed.kind in ("quantity", "when")
                                   or parsed.item is not None):  # fmt: skip
         # a sentence is not a name, a number or a date
@@ -1743,6 +1776,8 @@ def extract_answer(
     if _number_unsaid(parsed, best):  # "sản phẩm OCOP đạt 5 sao": no "5" in the sentence
         score = min(score, settings.threshold - 0.5)
     best = grown
+    if len(parsed.slots) < 2 and parsed.asked_count > 1:
+        whole = False  # "Nghị định nào … và Hướng dẫn nào": one span answers one of them
     if not whole:  # half an answer is never given as the answer
         score = min(score, settings.threshold - 0.5)
     if note is None and strict and facts and not any(f.matches for f in facts):

@@ -1143,3 +1143,41 @@ def test_a_number_the_question_gives_of_another_thing_can_answer(bundled_index):
 def test_a_name_after_ten_goi_may_open_with_a_toned_capital():
     sentence = "Xây dựng mô hình với tên gọi Ấp Văn Hóa Mới; kết quả tốt"
     assert _CALLED_RE.search(sentence).group(1) == "Ấp Văn Hóa Mới"
+
+
+@pytest.mark.parametrize(
+    ("question", "count"),
+    [
+        ("Tà đạo Hà Mòn do ai dựng lên và bằng sự kiện gì?", 2),
+        ("Kết luận 07-KL/TW là về tiếp tục thực hiện chỉ thị nào, về công tác gì?", 2),
+        ("Quy hoạch tỉnh là cho thời kỳ nào, tầm nhìn tới năm nào?", 2),
+        ("Tà đạo Hà Mòn phát sinh khi nào?", 1),  # "khi nào" is one question word
+        ("Công tác phản biện được nêu như thế nào?", 1),
+        ("Năm 2019 tổ chức bao nhiêu cuộc đối thoại?", 1),
+        ("Đầu năm 2020 toàn tỉnh làm gì?", 1),  # "đầu" is not "đâu", "toàn" not "nào"
+        ("ta dao ha mon do ai dung len va bang su kien gi", 1),  # folded: not counted
+    ],
+)
+def test_the_question_words_a_question_asks(question, count):
+    assert _parse_question(question).asked_count == count
+
+
+def test_two_questions_answered_by_one_span_are_not_confident(bundled_index):
+    both = ask(bundled_index, "Tà đạo Hà Mòn do ai dựng lên và bằng sự kiện gì?")
+    assert not both.confident and "Đức mẹ hiện hình" in both.sentence  # the evidence stays
+    one = ask(bundled_index, "Tà đạo Hà Mòn được dựng lên bằng sự kiện gì?")
+    assert one.confident and "Đức mẹ hiện hình" in one.text
+
+
+def test_a_value_among_fewer_of_the_questions_words_is_a_guess(bundled_index):
+    # the footnote on party members ranks first; the one on "TCCSĐ" (tổ chức cơ sở đảng)
+    # holds more of the question's words: 11,32% is a guess, 7,15% the answer
+    question = (
+        "Năm 2016, tỷ lệ tổ chức cơ sở đảng ở Kon Tum được xếp loại hoàn thành nhiệm vụ (HTNV) "
+        "là bao nhiêu?"
+    )
+    unchecked = ask(bundled_index, question, settings=replace(DEFAULT_SETTINGS, covered=0.0))
+    assert unchecked.confident and unchecked.text == "11,32%"
+    checked = ask(bundled_index, question)
+    assert not checked.confident
+    assert checked.score == pytest.approx(unchecked.score - DEFAULT_SETTINGS.covered)
