@@ -1775,6 +1775,8 @@ def extract_answer(
         score = min(score, settings.threshold - 1.0)
     if _number_unsaid(parsed, best):  # "sản phẩm OCOP đạt 5 sao": no "5" in the sentence
         score = min(score, settings.threshold - 0.5)
+    if _of_another_document(parsed, best):
+        score = min(score, settings.threshold - 0.5)
     best = grown
     if len(parsed.slots) < 2 and parsed.asked_count > 1:
         whole = False  # "Nghị định nào … và Hướng dẫn nào": one span answers one of them
@@ -1783,6 +1785,24 @@ def extract_answer(
     if note is None and strict and facts and not any(f.matches for f in facts):
         note = coverage_note(book.coverages, ["đúng phạm vi câu hỏi"])
     return _answer(question, best, score, hits, index, settings, facts, note, asked)
+
+
+def _of_another_document(question: _Question, best: _Candidate) -> bool:
+    """Whether the question names a document ("Kết luận 08-KL/TW … về vấn đề gì") and the
+    answer is written after another one in its clause: "… 290-QĐ/TW “về ban hành Quy chế …”"
+    in a list of documents and their subjects. (A count or a date is the document's work:
+    "bao nhiêu cuộc giám sát theo Quyết định 217-QĐ/TW" — "… 217-QĐ/TW, 218-QĐ/TW: 571 cuộc".)"""
+    given = {canonical_doc_id(m.group()) for m in DOC_NUMBER_RE.finditer(question.raw)}
+    if (
+        not given
+        or question.kind in ("quantity", "when")
+        or (best.fact is not None and best.fact.kind == "reference")
+    ):
+        return False
+    text = best.hit.passage.text
+    start, _ = _span_between(_CLAUSE_BREAK_RE, text, *best.span)
+    before = list(DOC_NUMBER_RE.finditer(text, max(start, best.sentence_span[0]), best.span[0]))
+    return bool(before) and canonical_doc_id(before[-1].group()) not in given
 
 
 # a number the question counts with ("đạt 5 sao"), folded: the word before it and the number

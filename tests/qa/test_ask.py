@@ -1181,3 +1181,17 @@ def test_a_value_among_fewer_of_the_questions_words_is_a_guess(bundled_index):
     checked = ask(bundled_index, question)
     assert not checked.confident
     assert checked.score == pytest.approx(unchecked.score - DEFAULT_SETTINGS.covered)
+
+
+def test_a_subject_written_after_another_document_is_not_the_named_ones(bundled_index):
+    # a footnote lists "… Quyết định 290-QĐ/TW … “về ban hành Quy chế công tác dân vận …”":
+    # that subject is 290-QĐ/TW's, not the Kết luận asked about
+    answer = ask(bundled_index, "Kết luận 08-KL/TW ngày 02-8-2011 của Ban Bí thư về vấn đề gì?")
+    assert not answer.confident or "cốt cán" in answer.text
+    assert "Quy chế công tác dân vận" not in (answer.text or "")
+    # a count the named document's work gives is still answered
+    counted = ask(
+        bundled_index,
+        "Kiên Giang năm 2019 tổ chức bao nhiêu cuộc giám sát theo Quyết định 217-QĐ/TW?",
+    )
+    assert counted.confident and "571 cuộc" in counted.text
