@@ -228,6 +228,7 @@ class _Question:
     lead: frozenset[str]
     # question words ("do ai … và bằng sự kiện gì": 2); 1 when typed without diacritics
     asked_count: int
+    parallel: bool  # one value asked of two subjects: "giáp Lào và giáp Campuchia … bao nhiêu"
 
 
 @dataclass(frozen=True)
@@ -339,6 +340,34 @@ def _slots(text: str, folded: bool) -> tuple[tuple[str, ...], ...]:
     return tuple(slots)
 
 
+_TOKEN_RE = re.compile(r"[^\W_]+")
+_PARALLEL_WINDOW = 12  # words before "và" where the first of two parallel subjects opens
+
+
+def _parallel(raw: str) -> bool:
+    """Whether the question asks one value of two parallel subjects, the second opening like
+    the first: "Đại hội Công đoàn và Đại hội Hội Nông dân … lần thứ mấy", "giáp Lào và giáp
+    Campuchia", "năm 2015 và năm 2020" — the same two words, or one word and then a name or
+    a number both times (not "Ban Dân vận và Ban cán sự", "tổng kết Nghị quyết … và Kết luận")."""
+    words = _TOKEN_RE.findall(raw)
+    for i, word in enumerate(words[:-2]):
+        if word.lower() not in ("và", "va"):
+            continue
+        head, second = words[i + 1].lower(), words[i + 2]
+        before = words[max(0, i - _PARALLEL_WINDOW) : i]
+        for j, opening in enumerate(before[:-1]):
+            follows = before[j + 1]
+            if opening.lower() == head and (
+                follows.lower() == second.lower() or (_is_named(follows) and _is_named(second))
+            ):
+                return True
+    return False
+
+
+def _is_named(word: str) -> bool:
+    return word[0].isdigit() or word[0].isupper()
+
+
 def _paired(text: str, folded: bool) -> str | None:
     """The "X và Y" right before the only question word: "mới và sửa" in "xây mới và sửa
     chữa được bao nhiêu căn" — two values, or one the report writes for both."""
@@ -377,6 +406,7 @@ def _parse_question(question: str) -> _Question:
     weights = {t: w for t, w in weights.items() if t not in stop}
     grains = [grain for words, grain in _GRAINS if _has(text, words, folded)]
     outside_periods = PERIOD_RE.sub(" ", question)
+    slots = _slots(text, folded)
     return _Question(
         raw=canonical(question),
         text=text,
@@ -391,12 +421,13 @@ def _parse_question(question: str) -> _Question:
         unit=_asked_unit(text, folded),
         percent="%" in text or any(_has(text, w, folded) for w in _PERCENT_WORDS),
         grain=grains[0] if grains else None,
-        slots=_slots(text, folded),
+        slots=slots,
         paired=_paired(text, folded),
         from_to=_has(text, _FROM_TO_ASKED, folded),
         item=_ordinal(_ASKED_ITEM_RE.search(fold_diacritics(text))),
         lead=_lead_words(question, folded, weights),
         asked_count=1 if folded else len(_QUESTION_WORD_RE.findall(text)),
+        parallel=len(slots) < 2 and _parallel(canonical(question)),
     )
 
 
@@ -1607,6 +1638,19 @@ def _values_held(candidate: _Candidate) -> int:
     return 2 if fact.kind == "quantity" and two_units and fact.unit != "%" else 1
 
 
+_VALUE_RE = re.compile(rf"{_NUM}|(?<!\w)[IVX]+(?!\w)")
+
+
+def _values_written(candidate: _Candidate) -> int:
+    """The numbers and Roman ordinals a number or ordinal answer writes ("lần thứ XIII, XIV":
+    two); any other answer counts as holding all it needs."""
+    fact = candidate.fact
+    if not candidate.evidence.fit or (fact is not None and fact.kind == "reference"):
+        return 2
+    text = DOC_NUMBER_RE.sub(" ", candidate.hit.passage.text[slice(*candidate.span)])
+    return len(set(_VALUE_RE.findall(text)))
+
+
 def _share_held(candidate: _Candidate) -> int:
     """1 when a count's answer carries its share too: "10/14 đơn, đạt 71,43%"."""
     fact = candidate.fact
@@ -1780,6 +1824,8 @@ def extract_answer(
     best = grown
     if len(parsed.slots) < 2 and parsed.asked_count > 1:
         whole = False  # "Nghị định nào … và Hướng dẫn nào": one span answers one of them
+    if parsed.parallel and _values_written(grown) < 2:
+        whole = False  # "năm 2015 và năm 2020": one value answers one of them
     if not whole:  # half an answer is never given as the answer
         score = min(score, settings.threshold - 0.5)
     if note is None and strict and facts and not any(f.matches for f in facts):

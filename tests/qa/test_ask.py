@@ -1195,3 +1195,30 @@ def test_a_subject_written_after_another_document_is_not_the_named_ones(bundled_
         "Kiên Giang năm 2019 tổ chức bao nhiêu cuộc giám sát theo Quyết định 217-QĐ/TW?",
     )
     assert counted.confident and "571 cuộc" in counted.text
+
+
+@pytest.mark.parametrize(
+    ("question", "parallel"),
+    [
+        ("Đại hội Mặt trận Tổ quốc tỉnh và Đại hội Đoàn tỉnh là lần thứ mấy?", True),
+        ("ty le tang dan so tu nhien nam 2015 va nam 2020", True),
+        ("Đại hội Công đoàn tỉnh và Đại hội Hội Nông dân tỉnh là lần thứ mấy?", True),
+        ("Kiên Giang tổng kết Nghị quyết 25-NQ/TW và Kết luận 62-KL/TW khi nào?", False),
+        ("Kế hoạch giữa Ban Dân vận Tỉnh ủy và Ban cán sự đảng UBND tỉnh số mấy?", False),
+        ("Kon Tum có bao nhiêu tổ chức hành nghề luật sư và bao nhiêu luật sư?", False),  # 2 slots
+    ],
+)
+def test_one_value_asked_of_two_parallel_subjects(question, parallel):
+    assert _parse_question(question).parallel is parallel
+
+
+def test_one_value_for_two_parallel_subjects_is_half_an_answer(bundled_index):
+    answer = ask(
+        bundled_index,
+        "Đại hội Công đoàn tỉnh và Đại hội Hội Nông dân tỉnh Kon Tum trong nhiệm kỳ 2015-2020 "
+        "là lần thứ mấy?",
+    )
+    assert not answer.confident or (
+        "VIII" in answer.text and "X" in answer.text.replace("VIII", "")
+    )
+    assert "lần thứ VIII" in answer.sentence and "lần thứ X" in answer.sentence  # the evidence
