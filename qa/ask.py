@@ -229,6 +229,7 @@ class _Question:
     # question words ("do ai … và bằng sự kiện gì": 2); 1 when typed without diacritics
     asked_count: int
     parallel: bool  # one value asked of two subjects: "giáp Lào và giáp Campuchia … bao nhiêu"
+    items: int | None  # "Hai huyện nào …": 2
 
 
 @dataclass(frozen=True)
@@ -341,6 +342,22 @@ def _slots(text: str, folded: bool) -> tuple[tuple[str, ...], ...]:
 
 
 _TOKEN_RE = re.compile(r"[^\W_]+")
+_COUNT_WORDS = ("hai", "ba", "bốn")
+# "Hai huyện nào …": how many things a which-question asks for, in words (accented text only:
+# folded "nam nao" is also "năm nào"; "năm" and digits count years: "tổng kết 20 năm chỉ thị nào")
+_COUNTED_ASKED_RE = re.compile(
+    rf"(?<!\w)({'|'.join(_COUNT_WORDS)})\s+(?:[^\W\d_]+\s+){{1,3}}?nào(?!\w)"
+)
+_ITEM_BREAK_RE = re.compile(r"\s*(?:[,;]|\svà\s)\s*")
+
+
+def _items_asked(text: str, folded: bool) -> int | None:
+    match = None if folded else _COUNTED_ASKED_RE.search(text)
+    if match is None:
+        return None
+    return _COUNT_WORDS.index(match.group(1)) + 2
+
+
 _PARALLEL_WINDOW = 12  # words before "và" where the first of two parallel subjects opens
 
 
@@ -428,6 +445,7 @@ def _parse_question(question: str) -> _Question:
         lead=_lead_words(question, folded, weights),
         asked_count=1 if folded else len(_QUESTION_WORD_RE.findall(text)),
         parallel=len(slots) < 2 and _parallel(canonical(question)),
+        items=_items_asked(text, folded),
     )
 
 
@@ -1638,6 +1656,12 @@ def _values_held(candidate: _Candidate) -> int:
     return 2 if fact.kind == "quantity" and two_units and fact.unit != "%" else 1
 
 
+def _items_written(candidate: _Candidate) -> int:
+    """The items a list answer names: "Đăk Hà, Sa Thầy" two."""
+    text = candidate.hit.passage.text[slice(*candidate.span)]
+    return len([item for item in _ITEM_BREAK_RE.split(text) if item.strip()])
+
+
 _VALUE_RE = re.compile(rf"{_NUM}|(?<!\w)[IVX]+(?!\w)")
 
 
@@ -1826,6 +1850,8 @@ def extract_answer(
         whole = False  # "Nghị định nào … và Hướng dẫn nào": one span answers one of them
     if parsed.parallel and _values_written(grown) < 2:
         whole = False  # "năm 2015 và năm 2020": one value answers one of them
+    if parsed.items and grown.evidence.fit and _items_written(grown) != parsed.items:
+        whole = False  # "Hai huyện nào": seven names answer something else
     if not whole:  # half an answer is never given as the answer
         score = min(score, settings.threshold - 0.5)
     if note is None and strict and facts and not any(f.matches for f in facts):

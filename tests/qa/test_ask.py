@@ -1222,3 +1222,24 @@ def test_one_value_for_two_parallel_subjects_is_half_an_answer(bundled_index):
         "VIII" in answer.text and "X" in answer.text.replace("VIII", "")
     )
     assert "lần thứ VIII" in answer.sentence and "lần thứ X" in answer.sentence  # the evidence
+
+
+@pytest.mark.parametrize(
+    ("question", "items"),
+    [
+        ("Hai huyện nào của Kon Tum diễn tập khu vực phòng thủ chỉ đạt loại Khá?", 2),
+        ("Ba tỉnh nào giáp Kon Tum?", 3),
+        ("Năm nào Kon Tum được thành lập lại?", None),  # "năm nào": which year
+        ("Kiên Giang tổng kết 20 năm chỉ thị nào của Bộ Chính trị?", None),
+        ("hai huyen nao dat loai kha", None),  # folded "nam nao" would read as a count too
+    ],
+)
+def test_how_many_things_a_which_question_asks_for(question, items):
+    assert _parse_question(question).items == items
+
+
+def test_a_list_of_another_length_than_asked_is_not_the_answer(bundled_index):
+    question = "Hai huyện nào của Kon Tum diễn tập khu vực phòng thủ chỉ đạt loại Khá?"
+    answer = ask(bundled_index, question)
+    assert not answer.confident or answer.text.count(",") == 1
+    assert "Đăk Hà, Sa Thầy" in answer.sentence
