@@ -417,7 +417,7 @@ def _parse_question(question: str) -> _Question:
     text = _normal(question, folded)
     stop = _fold_all(_STOP_WORDS) if folded else _STOP_WORDS
     terms = _terms(question, folded)
-    names = frozenset() if folded else _names(question)
+    names = _acronyms(question) if folded else _names(question)
     keys = {_normal(name, folded) for name in names}
     weights = {t: 2.0 if t[0].isdigit() or t in keys else 1.0 for t in terms.words}
     weights = {t: w for t, w in weights.items() if t not in stop}
@@ -490,6 +490,14 @@ def _names(question: str) -> frozenset[str]:
     """Capitalised syllables after the first word: "Kon", "Tum", "Nhôh", "DTTS"."""
     words = _WORD_RE.findall(canonical(question))[1:]
     return frozenset(w for w in words if w[0].isupper() and w not in _HONORIFIC)
+
+
+def _acronyms(question: str) -> frozenset[str]:
+    """A question typed without diacritics names only its acronyms, "PAPI", "DTTS" (and none
+    when it is typed in capitals)."""
+    words = _WORD_RE.findall(canonical(question))
+    capitals = [w for w in words if len(w) > 1 and w.isupper()]
+    return frozenset(capitals) if 2 * len(capitals) < len(words) else frozenset()
 
 
 def _numbers(text: str) -> list[str]:

@@ -1243,3 +1243,21 @@ def test_a_list_of_another_length_than_asked_is_not_the_answer(bundled_index):
     answer = ask(bundled_index, question)
     assert not answer.confident or answer.text.count(",") == 1
     assert "Đăk Hà, Sa Thầy" in answer.sentence
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("chi so PAPI nam 2019 cua kon tum xep thu may", {"PAPI"}),
+        ("ty le dong bao DTTS o kon tum", {"DTTS"}),
+        ("KON TUM CO BAO NHIEU DAN TOC", set()),  # typed in capitals: no names
+    ],
+)
+def test_a_question_typed_without_diacritics_names_its_acronyms(question, names):
+    assert _parse_question(question).names == names
+
+
+def test_an_index_typed_without_diacritics_is_read_from_its_own_clause(bundled_index):
+    # "Chỉ số PAPI … thứ 42/63 (năm 2018); Chỉ số SIPAS … thứ 17/63 (năm 2019)": no PAPI 2019
+    answer = ask(bundled_index, "chi so PAPI nam 2019 cua kon tum xep thu may")
+    assert not answer.confident or "17/63" not in answer.text
