@@ -187,6 +187,9 @@ class AskSettings:
     # every value a compound question asks found together ("bao nhiêu lượt, bao nhiêu người"):
     # surer
     whole: float = 0.2
+    # how surely a question names a document of the index ("Báo cáo của Tỉnh ủy Kon Tum …
+    # số hiệu gì") for its header to answer rather than a passage
+    named_document: float = 0.7
     facts_shown: int = 5  # facts listed beside the answer
     facts_margin: float = 0.5  # listed: facts whose "what" score is this close to the best
 
@@ -959,39 +962,101 @@ def _asks_signer(question: _Question) -> bool:
     )
 
 
+# "Báo cáo của Tỉnh ủy … mang số hiệu gì": the number of a document the question opens with,
+# which its header gives (metadata, not a passage); "(và) ký ngày nào" asks its date too
+_OWN_NUMBER_RE = r"số hiệu|số mấy|mang số|có số|số bao nhiêu|số là gì"
+_OWN_DATE_RE = r"(?:ký|ban hành|lập) (?:vào )?ngày nào|ngày ký|ngày ban hành"
+_ISSUED_KINDS = ("báo cáo", "công văn", "tờ trình", "chuyên đề", "thông báo", "văn bản")
+
+
+def _asked_own_kind(question: _Question) -> str | None:
+    """The kind of document whose own number the question asks ("báo cáo"), if it asks one
+    without writing a number itself."""
+    if DOC_NUMBER_RE.search(question.raw) or not _has(
+        question.text, _OWN_NUMBER_RE, question.folded
+    ):
+        return None
+    kinds = [_normal(kind, question.folded) for kind in _ISSUED_KINDS]
+    return next((kind for kind in kinds if question.text.startswith(kind + " ")), None)
+
+
 def _signer_answer(
     question: str, parsed: _Question, hits: Sequence[Hit], index: SearchIndex,
     settings: AskSettings,
 ) -> Answer:  # fmt: skip
-    """The signatory (or author) of the document the question names: the signed document
-    whose kind, title, place, issuer and number hold most of the question's words (the hits'
-    order breaks ties); confident when they hold enough and no other document as many."""
+    """The signatory (or author) of the document the question names."""
+    signed = [d for d in index.documents.values() if d.signatory]
+    document, score = _named_document(parsed, hits, signed)
+    if document is None or not document.signatory:
+        return Answer(question, None, False, None, None, None, None, None, None, tuple(hits), 0.0)
+    title = f" ({document.signatory_title})" if document.signatory_title else ""
+    said = f"Người ký: {document.signatory}{title} — {document.title}"
+    return _metadata_answer(
+        question, document, document.signatory, said, score, hits, index, settings, last=True
+    )  # the end of the document: the signature
+
+
+def _own_number_answer(
+    question: str, parsed: _Question, kind: str, hits: Sequence[Hit], index: SearchIndex,
+    settings: AskSettings,
+) -> Answer:  # fmt: skip
+    """The number (and, when asked, the date) a document of ``kind`` the question names is
+    issued under; none when its header writes no number ("Số: /UBND-KGVX", a draft)."""
+    of_kind = [d for d in index.documents.values() if _normal(d.kind, parsed.folded) == kind]
+    document, score = _named_document(parsed, hits, of_kind)
+    if document is None:
+        return Answer(question, None, False, None, None, None, None, None, None, tuple(hits), 0.0)
+    numbered = bool(document.number and document.number[0].isdigit())
+    text = f"Số {document.number}" if numbered else None
+    if text and document.date and _has(parsed.text, _OWN_DATE_RE, parsed.folded):
+        year, month, day = (int(part) for part in document.date.split("-"))
+        text += f", ngày {day:02d} tháng {month:02d} năm {year}"
+    said = f"Số hiệu: {text or 'không ghi số'} — {document.title}"
+    return _metadata_answer(question, document, text, said, score, hits, index, settings)
+
+
+def _named_document(
+    parsed: _Question, hits: Sequence[Hit], documents: Sequence[Document]
+) -> tuple[Document | None, float]:
+    """Of ``documents``, the one whose kind, title, place, issuer and number hold most of the
+    question's words (the hits' order breaks ties), and how sure that is: enough of them, and
+    no other document as many."""
     rank: dict[str, int] = {}
     for hit in hits:
         rank.setdefault(hit.passage.doc_id, hit.rank)
     scored = sorted(
         ((_coverage(parsed, _terms(_document_header(document), parsed.folded)),
-          -rank.get(doc_id, len(hits) + 1), doc_id)
-         for doc_id, document in index.documents.items() if document.signatory),
-        reverse=True,
+          -rank.get(document.doc_id, len(hits) + 1), document.doc_id, document)
+         for document in documents),
+        reverse=True, key=lambda row: row[:3],
     )  # fmt: skip
     if not scored:
-        return Answer(question, None, False, None, None, None, None, None, None, tuple(hits), 0.0)
-    (cover, _, doc_id), runner_up = scored[0], max((c for c, _, _ in scored[1:]), default=0.0)
-    score = cover + 0.1 * min(cover - runner_up, 1.0) - (0.5 if cover <= runner_up else 0.0)
-    hit = next((h for h in hits if h.passage.doc_id == doc_id), None)
-    document = index.documents[doc_id]
-    title = f" ({document.signatory_title})" if document.signatory_title else ""
-    confident = score >= settings.threshold
-    passages = list(index.passages_of(doc_id))
+        return None, 0.0
+    cover, document = scored[0][0], scored[0][3]
+    runner_up = max((row[0] for row in scored[1:]), default=0.0)
+    return document, cover + 0.1 * min(cover - runner_up, 1.0) - (
+        0.5 if cover <= runner_up else 0.0
+    )
+
+
+def _metadata_answer(
+    question: str, document: Document, text: str | None, said: str, score: float,
+    hits: Sequence[Hit], index: SearchIndex, settings: AskSettings, last: bool = False,
+) -> Answer:  # fmt: skip
+    """An answer read from a document's header or signature; its evidence is the document's
+    first (``last``: last) body passage."""
+    confident = text is not None and score >= settings.threshold
+    passages = list(index.passages_of(document.doc_id))
     body = [p for p in passages if p.kind == "body"] or passages
+    hit = next((h for h in hits if h.passage.doc_id == document.doc_id), None)
+    passage = (body[-1] if last else body[0]) if body else (hit.passage if hit else None)
     return Answer(
         question=question,
-        text=document.signatory if confident else None,
+        text=text if confident else None,
         confident=confident,
-        passage=body[-1] if body else (hit.passage if hit else None),  # the end: the signature
+        passage=passage,
         span=None,
-        sentence=f"Người ký: {document.signatory}{title} — {document.title}",
+        sentence=said,
         sentence_span=None,
         context=None,
         context_passage_id=None,
@@ -1810,6 +1875,11 @@ def extract_answer(
     hits = tuple(hits)
     if _asks_signer(parsed):
         return _signer_answer(question, parsed, hits, index, settings)
+    own_kind = _asked_own_kind(parsed)
+    if own_kind is not None:  # a document of the index, if the question names one surely
+        own = _own_number_answer(question, parsed, own_kind, hits, index, settings)
+        if own.score >= settings.named_document:  # its header answers, or says it has no number
+            return own
     book = fact_book(index)
     asked = read_scope(question, known_places(index))
     candidates = [

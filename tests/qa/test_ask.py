@@ -1261,3 +1261,32 @@ def test_an_index_typed_without_diacritics_is_read_from_its_own_clause(bundled_i
     # "Chỉ số PAPI … thứ 42/63 (năm 2018); Chỉ số SIPAS … thứ 17/63 (năm 2019)": no PAPI 2019
     answer = ask(bundled_index, "chi so PAPI nam 2019 cua kon tum xep thu may")
     assert not answer.confident or "17/63" not in answer.text
+
+
+def test_the_number_of_a_report_is_read_from_its_header(bundled_index):
+    answer = ask(
+        bundled_index,
+        "Báo cáo của Tỉnh ủy Kon Tum về kết quả thực hiện Nghị quyết Đại hội XV về công tác dân "
+        "vận mang số hiệu gì và ký ngày nào?",
+    )
+    assert answer.confident and answer.text == "Số 16-BC/TU, ngày 11 tháng 11 năm 2020"
+    assert answer.passage.doc_id.startswith("000_")  # cited: the report itself
+
+
+def test_a_draft_without_a_number_gets_no_number(bundled_index):
+    # the công văn is a draft: "Số: /UBND-KGVX"; the numbers in its text are of other documents
+    answer = ask(
+        bundled_index,
+        "Công văn của UBND tỉnh Kon Tum về nâng cao hiệu quả hoạt động công tác dân vận chính "
+        "quyền các cấp mang số mấy?",
+    )
+    assert not answer.confident and "không ghi số" in answer.sentence
+
+
+def test_a_document_a_report_cites_is_not_the_reports_own(bundled_index):
+    answer = ask(
+        bundled_index,
+        "Công văn của UBND tỉnh Kon Tum năm 2016 về tăng cường công tác dân vận trong cơ quan "
+        "hành chính nhà nước, chính quyền các cấp là công văn số mấy?",
+    )
+    assert answer.confident and "1276/UBND-KGVX" in answer.text
