@@ -344,7 +344,7 @@ def _slots(text: str, folded: bool) -> tuple[tuple[str, ...], ...]:
     return tuple(slots)
 
 
-_TOKEN_RE = re.compile(r"[^\W_]+")
+_TOKEN_RE = re.compile(r"[^\W_]+")  # a word or a number
 _COUNT_WORDS = ("hai", "ba", "bốn")
 # "Hai huyện nào …": how many things a which-question asks for, in words (accented text only:
 # folded "nam nao" is also "năm nào"; "năm" and digits count years: "tổng kết 20 năm chỉ thị nào")

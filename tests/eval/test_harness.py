@@ -25,25 +25,25 @@ from baocao.eval.harness import (
 from baocao.eval.metrics import evaluate
 from baocao.eval.trec import export_beir, read_run
 
-# The gate runs on the test split (gold test 40% + blind8: 223 questions, 196 with evidence a
-# passage holds), never on the questions ask's settings were tuned on. Set when blind8 became
-# the test set (its first look, at 8630366), a little under the values measured then: adaptive
-# recall@5 .990, mrr@10 .935; hybrid .990 / .938; bm25 .990 / .938; dense recall@5 .796.
+# The gate runs on the test split (gold test 40% + blind9: 223 questions, 190 with evidence a
+# passage holds), never on the questions ask's settings were tuned on. Set when blind9 became
+# the test set (its first look, at f8a8b98), a little under the values measured then: adaptive
+# recall@5 .989, mrr@10 .900; hybrid .989 / .903; bm25 .984 / .898; dense recall@5 .742.
 # Raise them as the system improves, never lower them to make a change pass.
 FLOORS = {
-    "adaptive": {"recall@5": 0.96, "mrr@10": 0.90},
-    "hybrid": {"recall@5": 0.96, "mrr@10": 0.90},
-    "bm25": {"recall@5": 0.96, "mrr@10": 0.90},
-    "dense": {"recall@5": 0.76},
+    "adaptive": {"recall@5": 0.96, "mrr@10": 0.88},
+    "hybrid": {"recall@5": 0.96, "mrr@10": 0.88},
+    "bm25": {"recall@5": 0.96, "mrr@10": 0.88},
+    "dense": {"recall@5": 0.72},
 }
-# ask on the test split, first look at blind8 (8630366: rules chosen on the 1375 tune
-# questions, nobody had seen an answer to blind8): 223 questions, 112 confident, 113 right
-# (.507, confident .804), 22 confidently wrong (9.9%); numeric .587; unanswerable 23/26; net
-# right (right − 5 × wrong) 3. Far from the targets (.85, at most 2% confidently wrong).
-ASK_FLOORS = {"accuracy": 0.48, "confident_accuracy": 0.77, "numeric accuracy": 0.56}
-ASK_MOST_CONFIDENT_WRONG = 24
-ASK_NET_FLOOR = -10.0
-UNANSWERABLE_FLOOR = 0.85
+# ask on the test split, first look at blind9 (f8a8b98: rules chosen on the 1525 tune
+# questions, nobody had seen an answer to blind9): 223 questions, 108 confident, 113 right
+# (.507, confident .806), 21 confidently wrong (9.4%); numeric .596; unanswerable 26/26; net
+# right (right − 5 × wrong) 8. Far from the targets (.85, at most 2% confidently wrong).
+ASK_FLOORS = {"accuracy": 0.48, "confident_accuracy": 0.78, "numeric accuracy": 0.57}
+ASK_MOST_CONFIDENT_WRONG = 23
+ASK_NET_FLOOR = 0.0
+UNANSWERABLE_FLOOR = 0.9
 HEADLINE = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 
 
@@ -81,7 +81,7 @@ def test_regression_gate_for_answers(answers, gold_eval_set):
 def test_subsets_cover_types_footnotes_and_unaccented_questions(gold_eval_set, results):
     subsets = gold_eval_set.subsets
     assert {"type: numeric", "type: fact", "type: wording", "type: list"} <= set(subsets)
-    # a fifth at least (blind8's writer put 31 of its 124 answerable questions in footnotes)
+    # a fifth at least (blind9's writer put 33 of its 124 answerable questions in footnotes)
     assert len(subsets["answer in a footnote"]) >= len(gold_eval_set.queries) // 5
     assert len(subsets["typed without diacritics"]) >= len(gold_eval_set.queries) // 10
     unaccented = results["hybrid"].subsets["typed without diacritics"]["recall@5"]
