@@ -44,7 +44,8 @@ GOLD_FILES = (
     GOLD_FILE, SCOPE_FILE, BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE, BLIND5_FILE,
     BLIND6_FILE, BLIND7_FILE, BLIND8_FILE, BLIND9_FILE,
 )  # fmt: skip
-_TUNE_SETS, _TEST_SETS = ("s", "b", "c", "d", "e", "f", "g", "h", "i"), ("j",)  # blind sets' id prefixes
+# the blind sets' id prefixes
+_TUNE_SETS, _TEST_SETS = ("s", "b", "c", "d", "e", "f", "g", "h", "i"), ("j",)
 QUESTION_TYPES = ("numeric", "fact", "wording", "list")
 QUESTION_CLASSES = ("scope", "unanswerable", "compound", "short_span", "other")
 SPLITS = ("tune", "test", "all")
