@@ -1011,7 +1011,7 @@ def _own_number_answer(
     if text and document.date and _has(parsed.text, _OWN_DATE_RE, parsed.folded):
         year, month, day = (int(part) for part in document.date.split("-"))
         text += f", ngày {day:02d} tháng {month:02d} năm {year}"
-    said = f"Số hiệu: {text or 'không ghi số'} — {document.title}"
+    said = f"{text or 'Không ghi số hiệu'} — {document.title}"
     return _metadata_answer(question, document, text, said, score, hits, index, settings)
 
 
