@@ -669,7 +669,7 @@ def past_share(text: str, at: int) -> int:
     return share.end() if share else at
 
 
-def _words_after(text: str, start: int, limit: int) -> list[re.Match[str]]:
+def words_after(text: str, start: int, limit: int) -> list[re.Match[str]]:
     """Up to ``limit`` words right after ``start`` (past a bracketed share), up to
     punctuation or a number."""
     words: list[re.Match[str]] = []
@@ -685,7 +685,7 @@ def _words_after(text: str, start: int, limit: int) -> list[re.Match[str]]:
 
 def _unit_end(text: str, start: int) -> int:
     """Where a known unit after a number ends ("cuộc", "tỷ đồng"); ``start`` when none."""
-    words = _words_after(text, start, 3)
+    words = words_after(text, start, 3)
     written = " ".join(w.group() for w in words).lower()
     for unit in UNITS:
         if f"{written} ".startswith(f"{unit.lower()} "):
@@ -695,7 +695,7 @@ def _unit_end(text: str, start: int) -> int:
 
 def _thing(text: str, value_end: int) -> str:
     """The counted thing: the unit and the words after it up to a function word."""
-    words = _words_after(text, value_end, _MAX_THING_WORDS + 2)
+    words = words_after(text, value_end, _MAX_THING_WORDS + 2)
     kept: list[str] = []
     for word in words:
         if word.group().lower() in UNIT_STOP or len(kept) == _MAX_THING_WORDS:

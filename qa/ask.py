@@ -34,6 +34,7 @@ from baocao.corpus.facts import (
     is_year,
     past_share,
     sentence_spans,
+    words_after,
 )
 from baocao.corpus.model import Document, Passage
 from baocao.corpus.vietnamese import (
@@ -1214,16 +1215,9 @@ _FIRST_NUMBER_RE = re.compile(
 
 
 def _words_after(sentence: str, start: int) -> list[re.Match[str]]:
-    """Up to four words right after ``start`` (past a bracketed share), up to punctuation or
-    a number."""
-    words: list[re.Match[str]] = []
-    start = end = past_share(sentence, start)
-    for word in _WORD_RE.finditer(sentence, start):
-        if len(words) == _MAX_UNIT_WORDS or sentence[end : word.start()].strip():
-            break
-        words.append(word)
-        end = word.end()
-    return words
+    """What could name the unit after ``start``: ``corpus.facts.words_after``, as many words
+    as a unit holds."""
+    return words_after(sentence, start, _MAX_UNIT_WORDS)
 
 
 _PARALLEL_RE = re.compile(rf",\s*(?:[^\W\d_]+\s+){{1,3}}{_NUM}\s*")
