@@ -47,6 +47,7 @@ from baocao.corpus.vietnamese import (
 from baocao.index.analyzer import acronym_words, analyze, canonical_doc_id, is_unaccented
 from baocao.index.backends import SearchIndex
 from baocao.index.hit import Hit
+from baocao.qa.citation import header_date
 from baocao.qa.factbook import fact_book, known_places
 from baocao.qa.scope import Asked, coverage_note, read_scope, scope_fit, uncovered
 from baocao.qa.search import Filters, Searcher, check_k, check_query, searcher_of
@@ -1010,8 +1011,7 @@ def _own_number_answer(
     numbered = bool(document.number and document.number[0].isdigit())
     text = f"Số {document.number}" if numbered else None
     if text and document.date and _has(parsed.text, _OWN_DATE_RE, parsed.folded):
-        year, month, day = (int(part) for part in document.date.split("-"))
-        text += f", ngày {day:02d} tháng {month:02d} năm {year}"
+        text += f", {header_date(document.date)}"
     said = f"{text or 'Không ghi số hiệu'} — {document.title}"
     return _metadata_answer(question, document, text, said, score, hits, index, settings)
 
@@ -1492,6 +1492,22 @@ def _labelled_less(question: _Question, other: _Candidate, label: float | None) 
     return match is not None and match < label
 
 
+def _close_behind(
+    best: _Candidate, others: Sequence[_Candidate], settings: AskSettings, margin: float
+) -> list[_Candidate]:
+    """The other values of the best one's unit, of its scope or a better one, scoring within
+    ``margin`` of it (none when the best is not a quantity)."""
+    fact = best.fact
+    if fact is None or fact.kind != "quantity":
+        return []
+    floor = _choice(best, settings) - margin
+    return [
+        c for c in others
+        if c.fact is not None and c.fact.kind == "quantity" and c.fact.unit == fact.unit
+        and c.evidence.scope >= best.evidence.scope and _choice(c, settings) >= floor
+    ]  # fmt: skip
+
+
 def _better_led(
     question: _Question, best: _Candidate, others: Sequence[_Candidate], settings: AskSettings
 ) -> bool:
@@ -1499,33 +1515,19 @@ def _better_led(
     more of the words the question puts before "bao nhiêu" — who acted: "UBND các huyện …
     tiếp bao nhiêu lượt" against "Các cơ quan, đơn vị … đã tiếp 2.563 lượt" (the total) and
     "UBND các huyện, thành phố tiếp 1.018 lượt" (its part)."""
-    fact = best.fact
-    if fact is None or fact.kind != "quantity" or not question.lead:
-        return False
-    floor, lead = _choice(best, settings) - settings.led_margin, _lead(question, best)
-    return any(
-        c.fact is not None and c.fact.kind == "quantity" and c.fact.unit == fact.unit
-        and c.evidence.scope >= best.evidence.scope and _choice(c, settings) >= floor
-        and _lead(question, c) >= lead + settings.led_gap
-        for c in others
-    )  # fmt: skip
+    behind = _close_behind(best, others, settings, settings.led_margin) if question.lead else []
+    lead = _lead(question, best) if behind else 0.0
+    return any(_lead(question, c) >= lead + settings.led_gap for c in behind)
 
 
 def _better_covered(best: _Candidate, others: Sequence[_Candidate], settings: AskSettings) -> bool:
     """Whether another value of the best one's unit, close behind, is written among more of
     the question's words: "tỷ lệ tổ chức cơ sở đảng … HTNV năm 2016" read from the footnote
     on party members (ranked first) while the one on "TCCSĐ" holds the words asked."""
-    fact = best.fact
-    if fact is None or fact.kind != "quantity":
-        return False
-    floor = _choice(best, settings) - settings.covered_margin
     return any(
-        c.fact is not None and c.fact.kind == "quantity" and c.fact.unit == fact.unit
-        and c.evidence.fit and c.evidence.unit >= best.evidence.unit
-        and c.evidence.scope >= best.evidence.scope
+        c.evidence.fit and c.evidence.unit >= best.evidence.unit
         and c.evidence.cover >= best.evidence.cover + settings.covered_gap
-        and _choice(c, settings) >= floor
-        for c in others
+        for c in _close_behind(best, others, settings, settings.covered_margin)
     )  # fmt: skip
 
 

@@ -35,6 +35,12 @@ def vietnamese_date(iso: str) -> str:
     return f"{day}/{month}/{year}"
 
 
+def header_date(iso: str) -> str:
+    """ "2020-11-11" -> "ngày 11 tháng 11 năm 2020" (as a report's header writes its date)."""
+    year, month, day = iso.split("-")
+    return f"ngày {day} tháng {month} năm {year}"
+
+
 @dataclass(frozen=True)
 class Citation:
     doc_id: str

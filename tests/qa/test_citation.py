@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from baocao.qa.citation import cite, cite_document, section_label, sentence_case
+from baocao.qa.citation import (
+    cite,
+    cite_document,
+    header_date,
+    section_label,
+    sentence_case,
+    vietnamese_date,
+)
 
 KON_TUM = "000_9c3704398cac95ef"
 
@@ -74,3 +81,8 @@ def test_capitals_read_as_a_sentence_but_acronyms_and_numerals_stay():
         "Chuyên đề về nghị quyết khóa XII của UBND"
     )
     assert sentence_case("Báo cáo tổng kết") == "Báo cáo tổng kết"
+
+
+def test_a_document_date_as_citations_and_headers_write_it():
+    assert vietnamese_date("2020-01-07") == "07/01/2020"
+    assert header_date("2020-01-07") == "ngày 07 tháng 01 năm 2020"
