@@ -30,7 +30,7 @@ from .vietnamese import NAME_WORD, canonical, canonical_number
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 11
+FACTS_VERSION = 12
 TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
@@ -67,14 +67,16 @@ DATE_RE = re.compile(
     re.IGNORECASE,
 )
 # Numbers that are no quantity: document numbers ("16-BC/TU", "02/2015/QĐ-UBND"), periods.
-DOC_NUMBER_RE = re.compile(r"\d+(?:/\d+)*[-/][A-ZĐ][\w&]*(?:[-/][\w&]+)*")
+# "16-BC/TU", "15/2020/NĐ-CP", "6888/VPCP-V.I" (a dotted part only in capitals: not a full stop)
+DOC_NUMBER_RE = re.compile(r"\d+(?:/\d+)*[-/][A-ZĐ][\w&]*(?:[-/][\w&]+|\.[A-ZĐ]+\b)*")
 PERIOD_RE = re.compile(r"\b((?:19|20)\d\d)\s?[-–]\s?((?:19|20)\d\d)\b")
 # A document cited by kind and number, with its date when given.
 REFERENCE_RE = re.compile(
     r"(?P<kind>(?:Kế hoạch|Quyết định|Nghị quyết|Chỉ thị|Kết luận|Quy định|Chương trình|"
     r"Thông báo(?: kết luận)?|Công văn|Văn bản|Tờ trình|Hướng dẫn|Nghị định|Thông tư|Luật|"
     r"Pháp lệnh|Đề án|Báo cáo|Thông tri|Quy chế)(?:\s+liên tịch)?)\s+(?:số\s+)?"
-    r"(?P<number>\d+(?:/\d+)*[-/][A-ZĐ][\w&]*(?:[-/][\w&]+)*)(?:,?\s+ngày\s+(?P<date>\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?\d{4}"
+    rf"(?P<number>{DOC_NUMBER_RE.pattern})"
+    r"(?:,?\s+ngày\s+(?P<date>\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?\d{4}"
     r"|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?"
 )
 _WORD_RE = re.compile(r"[^\W\d_]+[23]?(?!\w)")

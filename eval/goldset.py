@@ -8,8 +8,8 @@ their answers are studied to change a rule, a set moves to tune and a new blind 
 ``blind2_questions.jsonl`` ("c…"), ``blind3_questions.jsonl`` ("d…") and
 ``blind4_questions.jsonl`` ("e…", whose answers were read after two rounds),
 ``blind5_questions.jsonl`` ("f…"), ``blind6_questions.jsonl`` ("g…"),
-``blind7_questions.jsonl`` ("h…") and ``blind8_questions.jsonl`` ("i…", each read after one
-round) are tune now; ``blind9_questions.jsonl`` ("j…") is test.
+``blind7_questions.jsonl`` ("h…"), ``blind8_questions.jsonl`` ("i…") and
+``blind9_questions.jsonl`` ("j…", each read after one round) are tune now.
 Quality figures are reported on the test split.
 
 A passage is relevant to a question when its source spans cover most of the question's
@@ -39,13 +39,13 @@ BLIND5_FILE = GOLD_DIR / "blind5_questions.jsonl"  # written blind, answers read
 BLIND6_FILE = GOLD_DIR / "blind6_questions.jsonl"  # written blind, answers read: tune
 BLIND7_FILE = GOLD_DIR / "blind7_questions.jsonl"  # written blind, answers read: tune
 BLIND8_FILE = GOLD_DIR / "blind8_questions.jsonl"  # written blind, answers read: tune
-BLIND9_FILE = GOLD_DIR / "blind9_questions.jsonl"  # written blind, never tuned on: test
+BLIND9_FILE = GOLD_DIR / "blind9_questions.jsonl"  # written blind, answers read: tune
 GOLD_FILES = (
     GOLD_FILE, SCOPE_FILE, BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE, BLIND5_FILE,
     BLIND6_FILE, BLIND7_FILE, BLIND8_FILE, BLIND9_FILE,
 )  # fmt: skip
 # the blind sets' id prefixes
-_TUNE_SETS, _TEST_SETS = ("s", "b", "c", "d", "e", "f", "g", "h", "i"), ("j",)
+_TUNE_SETS, _TEST_SETS = ("s", "b", "c", "d", "e", "f", "g", "h", "i", "j"), ()
 QUESTION_TYPES = ("numeric", "fact", "wording", "list")
 QUESTION_CLASSES = ("scope", "unanswerable", "compound", "short_span", "other")
 SPLITS = ("tune", "test", "all")

@@ -893,7 +893,10 @@ def _answer_spans(
                            and match.start() < f.span[1] - offset), None)  # fmt: skip
                 yield _named_start(question, sentence, match.start()), match.end(), 1.0, at
     elif question.kind == "when":
-        yield from _dates(question, sentence, offset, facts)
+        # "Số hiệu và ngày ký của kế hoạch …": the reference, its number with its date
+        number_too = 0.5 if _asks_document(question) else 1.0
+        for start, end, fits, fact in _dates(question, sentence, offset, facts):
+            yield start, end, fits * number_too, fact
     if _asks_document(question):
         given = {canonical_doc_id(m.group()) for m in DOC_NUMBER_RE.finditer(question.raw)}
         asked_kinds = _asked_document_kinds(question)
@@ -919,9 +922,14 @@ _DOCUMENT_WORDS = (
     "thông báo kết luận", "thông báo", "công văn", "hướng dẫn", "nghị định", "thông tư",
     "văn bản", "đề án", "số hiệu",
 )  # fmt: skip
+# a capitalised word of a name, or of a title named in place of a person ("đồng chí Phó Bí thư
+# Thường trực Tỉnh ủy", whose lower-case halves would cut it short)
+_NAME_WORD = (rf"(?:Bí thư|Chủ tịch|Thường trực|Giám đốc|(?:Tỉnh|Huyện|Thành|Đảng) [ủu][ỷy]|"
+              rf"{CAPITAL}[\w’'-]*)")  # fmt: skip
+_TITLE_FIRST_RE = re.compile(r"(?:Phó |Trưởng |Thường trực |Bí thư|Chủ tịch|Giám đốc)")
 _PERSON_RE = re.compile(
     r"(?:đồng chí|ông|bà|anh|chị|Bí thư|Chủ tịch|Phó Chủ tịch|Giám đốc|Trưởng ban)\s+"
-    rf"({CAPITAL}[\w’']*(?:\s+{CAPITAL}[\w’']*){{1,3}})"
+    rf"({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}})"
 )
 _QUOTED_RE = re.compile(r"[“\"«]([^”\"»]{2,80})[”\"»]")
 
@@ -938,7 +946,9 @@ def _asked_document_kinds(question: _Question) -> set[str]:
     if question.kind == "other":
         asked += f"|{_OPENING_DOCUMENT}"
     pattern = re.compile(fold_diacritics(asked) if question.folded else asked)
-    return {m.group(1) or m.group(2) for m in pattern.finditer(question.text)}
+    kinds = {m.group(1) or m.group(2) for m in pattern.finditer(question.text)}
+    own = _asked_own_kind(question)  # "số hiệu … của báo cáo …": a báo cáo, not a kế hoạch
+    return kinds | {own} if own else kinds
 
 
 def _asks_document(question: _Question) -> bool:
@@ -956,6 +966,8 @@ def _asks_document(question: _Question) -> bool:
 # signature or byline, which is metadata, not a passage
 _SIGNER_RE = (r"(?:ai|người nào|những ai)\s+(?:đã\s+)?(?:ký|viết|trình bày|soạn)|người ký|"
               r"ký bởi|tác giả|ký tên")  # fmt: skip
+
+_SIGNER_TITLE_RE = r"chức danh|chức vụ|cương vị"
 
 
 def _asks_signer(question: _Question) -> bool:
@@ -979,7 +991,11 @@ def _asked_own_kind(question: _Question) -> str | None:
     ):
         return None
     kinds = [_normal(kind, question.folded) for kind in _ISSUED_KINDS]
-    return next((kind for kind in kinds if question.text.startswith(kind + " ")), None)
+    opening = next((kind for kind in kinds if question.text.startswith(kind + " ")), None)
+    # "Số hiệu và ngày ký của báo cáo …": the number asked first, then whose it is
+    pattern = rf"(?:{_OWN_NUMBER_RE})\b.{{0,30}}?\bcủa ({'|'.join(kinds)}) "
+    of_kind = re.match(fold_diacritics(pattern) if question.folded else pattern, question.text)
+    return opening or (of_kind.group(1) if of_kind else None)
 
 
 def _signer_answer(
@@ -993,8 +1009,11 @@ def _signer_answer(
         return Answer(question, None, False, None, None, None, None, None, None, tuple(hits), 0.0)
     title = f" ({document.signatory_title})" if document.signatory_title else ""
     said = f"Người ký: {document.signatory}{title} — {document.title}"
+    text = document.signatory
+    if _has(parsed.text, _SIGNER_TITLE_RE, parsed.folded):  # "do ai ký, với chức danh gì"
+        text = f"{text}{title}" if title else None  # half an answer is none
     return _metadata_answer(
-        question, document, document.signatory, said, score, hits, index, settings, last=True
+        question, document, text, said, score, hits, index, settings, last=True
     )  # the end of the document: the signature
 
 
@@ -1092,7 +1111,8 @@ def _name_spans(question: _Question, sentence: str) -> Iterator[tuple[int, int, 
     """Names a who/which/what question may ask for: a titled person, a quoted name."""
     if question.kind == "who":
         for match in _PERSON_RE.finditer(sentence):
-            yield match.start(), match.end(), 1.0, None
+            titled = _TITLE_FIRST_RE.match(match.group(1))  # "đồng chí Phó Bí thư …": no name
+            yield match.start(), match.end(), 0.5 if titled else 1.0, None
     if not _has(question.text, _NAME_ASKED, question.folded):
         return
     for match in _CALLED_RE.finditer(sentence):  # "với tên gọi Ngọc Linh Xanh"
@@ -1106,7 +1126,8 @@ def _name_spans(question: _Question, sentence: str) -> Iterator[tuple[int, int, 
 
 
 _WHERE = r"(?:ở|tại) đâu|nơi nào|địa bàn nào|(?:xã|huyện|thôn|làng|thị trấn|phường|tỉnh) nào"
-_PLACE_CHAIN_RE = re.compile(rf"{PLACE_RE.pattern}(?:,\s*{PLACE_RE.pattern})*")
+# "xã Phong Đông, huyện Vĩnh Thuận"; "thôn Nông Kon (xã Đăk Dục, huyện Ngọc Hồi, Kon Tum)"
+_PLACE_CHAIN_RE = re.compile(rf"{PLACE_RE.pattern}(?:(?:,\s*|\s+\(\s*){PLACE_RE.pattern})*")
 
 
 _LEVELS_ASKED = ("xã", "huyện", "thôn", "làng", "thị trấn", "phường", "tỉnh")
@@ -1130,6 +1151,9 @@ def _place_spans(question: _Question, sentence: str) -> Iterator[tuple[int, int,
         if all(_normal(p.group(2), True) in named for p in places):
             continue  # the question's own place
         end = _list_end(sentence, match.end()) if question.kind == "list" else match.end()
+        if match.group().count("(") > match.group().count(")"):  # through the bracket's end
+            closing = sentence.find(")", end, end + 40)
+            end = closing + 1 if closing >= 0 else end
         fits = level is None or places[0].group(1).lower() == level
         yield match.start(), end, 1.0 if fits else 0.2, None
     for match in _BRACKETED_PLACES_RE.finditer(sentence):
@@ -1917,7 +1941,7 @@ def extract_answer(
         score = min(score, settings.threshold - 1.0)
     if _number_unsaid(parsed, best):  # "sản phẩm OCOP đạt 5 sao": no "5" in the sentence
         score = min(score, settings.threshold - 0.5)
-    if _of_another_document(parsed, best):
+    if _of_another_document(parsed, best) or _of_another_kind(parsed, best):
         score = min(score, settings.threshold - 0.5)
     best = grown
     if len(parsed.slots) < 2 and parsed.asked_count > 1:
@@ -1931,6 +1955,16 @@ def extract_answer(
     if note is None and strict and facts and not any(f.matches for f in facts):
         note = coverage_note(book.coverages, ["đúng phạm vi câu hỏi"])
     return _answer(question, best, score, hits, index, settings, facts, note, asked)
+
+
+def _of_another_kind(question: _Question, best: _Candidate) -> bool:
+    """Whether the answer is a document of another kind than the one asked: "số hiệu … của
+    báo cáo …" answered with a Kế hoạch the report cites."""
+    asked = _asked_document_kinds(question) - {"văn bản", "van ban", "số hiệu", "so hieu"}
+    if not asked or best.fact is None or best.fact.kind != "reference":
+        return False
+    kind = _normal(_document_kind(best.fact), question.folded)
+    return not any(kind == k or kind.startswith(k + " ") for k in asked)
 
 
 def _of_another_document(question: _Question, best: _Candidate) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from baocao.corpus.facts import (
+    DOC_NUMBER_RE,
     FACTS_VERSION,
     PLACE_RE,
     REFERENCE_RE,
@@ -278,3 +279,11 @@ def test_a_place_whose_name_opens_with_a_toned_capital_is_read_whole():
     for text, name in (("tại xã Ô Lâm có 12 hộ", "Ô Lâm"), ("ở thôn Ấp Bắc, 5 hộ", "Ấp Bắc"),
                        ("huyện Ia H'Drai", "Ia H'Drai")):  # fmt: skip
         assert PLACE_RE.search(text).group(2) == name
+
+
+def test_a_document_number_keeps_a_dotted_capital_part():
+    # "Công văn số 6888/VPCP-V.I ngày 02/8/2019": "V.I" is part of the number, a full stop is not
+    text = "thực hiện Công văn số 6888/VPCP-V.I ngày 02/8/2019; theo Báo cáo số 16-BC/TU. Tiếp"
+    assert [m.group() for m in DOC_NUMBER_RE.finditer(text)] == ["6888/VPCP-V.I", "16-BC/TU"]
+    reference = next(REFERENCE_RE.finditer(text))
+    assert reference.group("number", "date") == ("6888/VPCP-V.I", "02/8/2019")

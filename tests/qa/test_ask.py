@@ -19,6 +19,7 @@ from baocao.qa.ask import (
     _CALLED_RE,
     DEFAULT_SETTINGS,
     Answer,
+    _asked_own_kind,
     _asks_document,
     _item_number,
     _lead_time,
@@ -1291,3 +1292,50 @@ def test_a_document_a_report_cites_is_not_the_reports_own(bundled_index):
         "hành chính nhà nước, chính quyền các cấp là công văn số mấy?",
     )
     assert answer.confident and "1276/UBND-KGVX" in answer.text
+
+
+# -- document numbers, signers' titles, titled people, places in brackets ----------------------
+
+
+def test_a_number_and_date_asked_together_get_the_reference_whole(bundled_index):
+    question = ("Số hiệu và ngày ban hành của kế hoạch điều động, luân chuyển cán bộ do BTV "
+                "Tỉnh ủy Kon Tum ban hành?")  # fmt: skip
+    answer = ask(bundled_index, question, settings=ANY_CONFIDENCE)
+    assert "61-KH/TU" in answer.text and "13-6-2018" in answer.text, answer.text
+
+
+def test_a_reports_own_number_asked_first_is_not_a_plan_it_cites(bundled_index):
+    # "Số hiệu … của báo cáo …": the report's number — the Kế hoạch 26-KH/BDVTW its first
+    # sentence cites is a document of another kind
+    question = ("Số hiệu và ngày ký của báo cáo tổng kết nhiệm kỳ 2015-2020 về công tác dân vận "
+                "do Ban Thường vụ Tỉnh ủy Kon Tum ban hành?")  # fmt: skip
+    assert _asked_own_kind(_parse_question(question)) == "báo cáo"
+    answer = ask(bundled_index, question)
+    assert not answer.confident or "16-BC/TU" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("Chuyên đề xây dựng Đảng, hệ thống chính trị gắn với Nghị quyết Trung ương 4 khóa XII "
+         "do ai trình bày và người đó giữ chức vụ gì?", ("Huỳnh Tấn Phục", "Trưởng Ban Tổ chức")),
+        ("Công văn UBND tỉnh Kon Tum về dân vận chính quyền do ai ký, với chức danh gì?",
+         ("Nguyễn Văn Hòa", "CHỦ TỊCH")),
+    ],
+)  # fmt: skip
+def test_a_signer_asked_with_a_title_is_answered_with_both(bundled_index, question, parts):
+    answer = ask(bundled_index, question)
+    assert answer.confident and all(part in answer.text for part in parts), answer.text
+
+
+def test_a_title_named_in_place_of_a_person_is_read_whole(bundled_index):
+    question = ("Ai làm Chủ tịch Hội đồng tuyển dụng cán bộ, công chức, viên chức khối Đảng, "
+                "đoàn thể ở Kon Tum?")  # fmt: skip
+    answer = ask(bundled_index, question, settings=ANY_CONFIDENCE)
+    assert "Phó Bí thư Thường trực Tỉnh ủy" in answer.text, answer.text
+
+
+def test_a_place_narrowed_in_brackets_is_one_answer(bundled_index):
+    question = "Ảnh bộ đội giao lưu với đồng bào Gié Triêng trong bài báo được chụp ở thôn, xã nào?"
+    answer = ask(bundled_index, question, settings=ANY_CONFIDENCE)
+    assert answer.text.startswith("thôn Nông Kon (xã Đăk Dục") and answer.text.endswith(")")
