@@ -22,7 +22,14 @@ from baocao.corpus.loader import load_reports, sample_corpus_dir
 from baocao.corpus.model import Document, Passage
 from baocao.eval.ask_eval import evaluate_ask, write_question_report
 from baocao.eval.beir import load_beir
-from baocao.eval.goldset import GOLD_FILE, GoldQuestion, gold_qrels, load_gold, load_split
+from baocao.eval.goldset import (
+    GOLD_FILE,
+    GoldQuestion,
+    gold_qrels,
+    load_gold,
+    load_split,
+    reports_of,
+)
 from baocao.eval.metrics import MEASURES, Run, per_query, run_from_rankings
 from baocao.eval.trec import write_qrels, write_run
 from baocao.index.analyzer import is_unaccented
@@ -63,7 +70,7 @@ def gold_set(
 ) -> EvalSet:
     """Gold questions over the reports in ``corpus_dir`` (default: the bundled ones): the file
     ``path`` whole, or one ``split`` ("tune", "test", "all") of the project's gold files."""
-    corpus_dir = corpus_dir or sample_corpus_dir()
+    corpus_dir = corpus_dir or (reports_of(path) if path is not None else sample_corpus_dir())
     if path is not None:
         questions = load_gold(path)
         name = "gold" if Path(path) == GOLD_FILE else f"gold ({Path(path).name})"
