@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from .metadata import PROVINCES, most_mentioned_province
 from .model import Document, Passage
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ from .vietnamese import NAME_WORD, canonical, canonical_number
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 12
+FACTS_VERSION = 14
 TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
@@ -197,12 +198,19 @@ class Fact:
 
 @dataclass(frozen=True)
 class Coverage:
-    """What a document has figures for: its province and the years it reports on."""
+    """What a document has figures for: its province (and the district or commune within it
+    that a district's or commune's report is about) and the years it reports on."""
 
     doc_id: str
     province: str
     years: tuple[int, ...]  # the reported period (targets excluded)
     period: str  # as the title or text writes it: "nhiệm kỳ 2015-2020", "năm 2019"
+    place: str = ""  # "huyện Hướng Hóa": a place within the province, else ""
+
+    @property
+    def where(self) -> str:
+        """ "huyện Hướng Hóa, Quảng Trị", or the province alone."""
+        return ", ".join(p for p in (self.place, self.province) if p)
 
     def to_dict(self) -> dict:
         return _shallow(self)
@@ -447,13 +455,14 @@ def is_year(number: str) -> bool:
 
 def document_coverage(document: Document, passages: Sequence[Passage]) -> Coverage:
     """The period a document reports on: the title's ("nhiệm kỳ 2015-2020", "năm 2019"), else
-    the period its text writes most often, else its years up to its date."""
+    the period its text writes most often, else its years up to its date; and where."""
+    province, place = _document_place(document, passages)
     title = canonical(document.title)
     for kind in ("period", "year"):
         for match in _TIME_RES[_time_index(kind)][1].finditer(title):
             years = _years_of(match)
             if years:
-                return Coverage(document.doc_id, document.place or "", years, match.group())
+                return Coverage(document.doc_id, province, years, match.group(), place)
     counts: dict[tuple[int, int], int] = {}
     for passage in passages:
         if passage.kind != "body" or _TARGET_SECTION_RE.search(" ".join(passage.section_path)):
@@ -469,9 +478,25 @@ def document_coverage(document: Document, passages: Sequence[Passage]) -> Covera
         counts = {p: n for p, n in counts.items() if p[1] <= dated}
     if counts:
         (a, b) = max(counts, key=lambda p: (counts[p], -p[0]))
-        return Coverage(document.doc_id, document.place or "", tuple(range(a, b + 1)), f"{a}-{b}")
+        return Coverage(document.doc_id, province, tuple(range(a, b + 1)), f"{a}-{b}", place)
     years = tuple(y for y in document.years if y <= dated) if dated else ()
-    return Coverage(document.doc_id, document.place or "", years, "")
+    return Coverage(document.doc_id, province, years, "", place)
+
+
+_LOCAL_ISSUER_RE = re.compile(r"\b(HUYỆN|THỊ XÃ|THÀNH PHỐ|QUẬN|XÃ|PHƯỜNG|THỊ TRẤN)\s+\S")
+
+
+def _document_place(document: Document, passages: Sequence[Passage]) -> tuple[str, str]:
+    """(province, place within it): a district's report ("ỦY BAN NHÂN DÂN HUYỆN HƯỚNG HÓA",
+    written at "Hướng Hóa") is about "huyện Hướng Hóa" in the province its text names most."""
+    written = document.place or ""
+    if not written or written in PROVINCES:
+        return written, ""
+    province = most_mentioned_province(" ".join(p.text for p in passages if p.kind == "body"))
+    if province is None:
+        return written, ""
+    local = _LOCAL_ISSUER_RE.search((document.issuer or "").upper())
+    return province, f"{local.group(1).lower()} {written}" if local else written
 
 
 def _time_index(kind: str) -> int:
@@ -512,7 +537,7 @@ def passage_facts(passage: Passage, coverage: Coverage) -> list[Fact]:
     for start, end in sentence_spans(text):
         marks = _Marks(words, start, end)
         for kind, span, value_end in _values(text, start, end):
-            scope = _scope(marks, span[0], section, coverage, context_marks)
+            scope = _scope(marks, span, section, coverage, context_marks)
             if kind in ("date", "reference"):
                 scope = _own_date_scope(text[span[0] : span[1]], scope)
             elif text[span[0] : span[1]].endswith(_PER_YEAR) and scope.time not in (
@@ -546,6 +571,11 @@ def _own_date_scope(value: str, scope: Scope) -> Scope:
 
 _OWN_YEAR_CHARS = 40  # "58/63 tỉnh, thành phố (năm 2015)": how far a value's own year may be
 _BETWEEN_RE = re.compile(r"[;()]|\d\S*\s+\D*\d")  # … and no clause break nor other value between
+# "giảm từ 1,424% năm 2015 xuống còn 1,2% năm 2020": each value of a change has its own year,
+# written right after it (a unit or "vào cuối" between), and the change's "xuống"/"lên" joins them
+_ADJACENT_RE = re.compile(r"\s*(?:[^\W\d_]+\s+){0,3}?(?:vào\s+)?(?:cuối\s+|đầu\s+)?")
+_TO_RE = re.compile(r"\s*,?\s*(?:(?:xuống|lên|đến|tới)(?:\s+còn)?|còn)\s+(?=\d)")
+_TO_BEFORE_RE = re.compile(r"(?:xuống|lên|đến|tới|còn)\s*$")
 
 
 class _Marks:
@@ -562,20 +592,36 @@ class _Marks:
         self.clauses = [start + m.end() for m in _CLAUSE_BREAK_RE.finditer(sentence)]
         self.segments = [start + m.start() for m in _SEGMENT_BREAK_RE.finditer(sentence)]
 
-    def time_at(self, at: int) -> tuple[str, str, tuple[int, ...]] | None:
-        """A year in brackets right after the value ("vị trí thứ 58/63 tỉnh, thành phố (năm
-        2015)"), else the nearest time words before ``at``, else the first after it in its
-        segment."""
+    def time_at(self, at: int, end: int | None = None) -> tuple[str, str, tuple[int, ...]] | None:
+        """A year in brackets right after the value [at, end) ("vị trí thứ 58/63 tỉnh, thành
+        phố (năm 2015)"), or right after it in a change ("từ 1,424% năm 2015 xuống …"), else
+        the nearest time words before ``at`` (not another value's own year in a change), else
+        the first after it in its segment."""
         own = [t for t in self.bracketed if at < t[0] <= at + _OWN_YEAR_CHARS
                and not _BETWEEN_RE.search(self.text, at, t[0])]  # fmt: skip
         if own:
             return own[0][2:]
-        before = [t for t in self.times if t[1] <= at]
+        if end is not None and (change := self._own_in_change(at, end)):
+            return change[2:]
+        before = [t for t in self.times if t[1] <= at
+                  and not (t[2] == "year" and _TO_RE.match(self.text, t[1]))]  # fmt: skip
         if before:
             return before[-1][2:]
         segment_end = next((s for s in self.segments if s >= at), self.end)
         after = [t for t in self.times if at <= t[0] < segment_end]
         return after[0][2:] if after else None
+
+    def _own_in_change(self, at: int, end: int):
+        """The year written right after a value that opens ("từ 1,424% năm 2015 xuống") or
+        closes ("xuống còn 1,2% năm 2020") a change."""
+        for time in self.times:
+            gap = _ADJACENT_RE.match(self.text, end, time[0])
+            if time[2] != "year" or time[0] < end or gap is None or gap.end() != time[0]:
+                continue
+            opens = _TO_RE.match(self.text, time[1]) is not None
+            closes = _TO_BEFORE_RE.search(self.text, max(0, at - 12), at) is not None
+            return time if opens or closes else None
+        return None
 
     def level_named_after(self, at: int):
         """A level in what the value counts, before the next comma: "102/102 đơn vị hành
@@ -786,23 +832,26 @@ def _section_scope(passage: Passage, coverage: Coverage) -> Scope:
         else:
             years = (years_in[-1],)
         if not coverage.years or max(years) > max(coverage.years):
-            return Scope(years, "target", path, True, coverage.province, coverage.province, "")
+            return Scope(years, "target", path, True, coverage.where, coverage.province, "")
     return Scope(
         coverage.years,
         "inherited",
         coverage.period,
         True,
-        coverage.province,
+        coverage.where,
         coverage.province,
         "",
     )
 
 
-def _scope(marks: _Marks, at: int, section: Scope, coverage: Coverage, context: _Marks) -> Scope:
-    """The scope of a value at ``at``: the scope words before it in its sentence (the nearest
-    of each kind; level and place within its clause), else time words right after it in its
-    segment, else those of the sentence a footnote annotates, else the section's."""
-    time = marks.time_at(at) or context.time_at(context.end)
+def _scope(
+    marks: _Marks, span: tuple[int, int], section: Scope, coverage: Coverage, context: _Marks
+) -> Scope:
+    """The scope of a value at ``span``: the scope words before it in its sentence (the
+    nearest of each kind; level and place within its clause), else time words right after it
+    in its segment, else those of the sentence a footnote annotates, else the section's."""
+    at = span[0]
+    time = marks.time_at(at, span[1]) or context.time_at(context.end)
     level = (
         marks.level_named_after(at)
         or marks.last_before(marks.levels, at)

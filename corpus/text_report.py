@@ -131,26 +131,47 @@ def split_documents(
 ) -> list[tuple[int, int]]:
     """Document ranges [a, b): a new one starts at a lone upper-case document type ("CHUYÊN
     ĐỀ", "QUY CHẾ") after body text or after the previous one's distribution list and signature,
-    unless a sentence follows it (then it is a section heading: "KẾT LUẬN")."""
-    starts, last_content, signed = [0], None, False
+    unless a sentence follows it (then it is a section heading: "KẾT LUẬN"). When a header
+    block ("ỦY BAN NHÂN DÂN / TỈNH … / CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Số …") comes
+    between, the new document starts there and keeps its own number, place and date."""
+    starts, last_content, last_body, signed, header = [0], None, None, False, None
     for i in range(end):
         text = lines[i].text
         if lines[i].blank or is_rule(text) or outside_flow(i):
             continue
-        long_or_ended = last_content is not None and (
-            len(words(last_content)) > 12 or is_terminated(last_content)
-        )
+        long_or_ended = last_content is not None and _long_or_ended(last_content)
+        if (
+            md.is_national_line(text)
+            and header is None
+            and (signed or (last_body is not None and _long_or_ended(last_body)))
+        ):  # the issuer's upper-case lines stand between the body and this line
+            header = _issuer_above(lines, i, starts[-1])
         if (
             md.doc_type(text)
-            and (long_or_ended or signed)
+            and (long_or_ended or signed or header is not None)
             and is_upper_text(text)
             and not _sentence_follows(lines, i, end, outside_flow)
         ):
-            starts.append(i)
-            signed = False
+            starts.append(i if header is None else header)
+            signed, header = False, None
+        elif header is not None and len(words(text)) > 12 and is_terminated(text):
+            header = None  # a sentence: the national line was quoted in the body
         signed = signed or bool(md.DISTRIBUTION.match(md.strip_emphasis(text)))
         last_content = text
+        last_body = last_body if is_upper_text(text) else text
     return list(zip(starts, [*starts[1:], end], strict=True))
+
+
+def _long_or_ended(text: str) -> bool:
+    return len(words(text)) > 12 or is_terminated(text)
+
+
+def _issuer_above(lines: list[Line], i: int, floor: int) -> int:
+    """The first line of the header block a national line ``i`` belongs to: the upper-case
+    issuer lines right above it ("ỦY BAN NHÂN DÂN", "TỈNH QUẢNG TRỊ")."""
+    while i - 1 > floor and not lines[i - 1].blank and is_upper_text(lines[i - 1].text):
+        i -= 1
+    return i
 
 
 def _sentence_follows(lines: list[Line], i: int, end: int, outside_flow) -> bool:

@@ -49,7 +49,7 @@ from baocao.index.backends import SearchIndex
 from baocao.index.hit import Hit
 from baocao.qa.citation import header_date
 from baocao.qa.factbook import fact_book, known_places
-from baocao.qa.scope import Asked, coverage_note, read_scope, scope_fit, uncovered
+from baocao.qa.scope import Asked, coverage_note, is_target, read_scope, scope_fit, uncovered
 from baocao.qa.search import Filters, Searcher, check_k, check_query, searcher_of
 
 QUESTION_KINDS = ("quantity", "when", "who", "which", "what", "list", "other")
@@ -306,7 +306,7 @@ _SLOT_RE = r"(?:bao nhiêu|mấy|(?:ngày|tháng|nhiệm kỳ|năm) nào)"
 # accented text only, since folded "đầu" reads as "đâu" and "toàn" as "nào".
 _QUESTION_WORD_RE = re.compile(
     r"(?<!\w)(?:(?:như )?thế nào|ra sao|(?:khi|lúc|ngày|tháng|năm|nhiệm kỳ) nào|bao giờ|bao lâu"
-    r"|bao nhiêu|ai|gì|nào|mấy|đâu)(?!\w)"
+    r"|bao nhiêu|ai|gì|nào|mấy|đâu|tăng hay giảm|giảm hay tăng)(?!\w)"
 )
 _FROM_TO_ASKED = (
     r"(?:từ (?:\w+ ){0,2}(?:bao nhiêu|mấy) (?:lên|xuống|đến|còn)"
@@ -763,7 +763,9 @@ def _hit_candidates(
     header = _header(passage, index)
     context = _terms(_surroundings(passage, header, index), question.folded)
     document = index.documents.get(passage.doc_id)
-    elsewhere = asked.provinces and (document is None or document.place not in asked.provinces)
+    coverage = book.coverage(passage.doc_id)  # a district's report: the district's province
+    province = coverage.province if coverage else document.place if document else None
+    elsewhere = asked.provinces and province not in asked.provinces
     place = 0.0 if elsewhere else 1.0
     facts = book.facts(passage.passage_id)
     document_scope = _document_scope(book, passage.doc_id)
@@ -796,14 +798,20 @@ def _hit_candidates(
             yield _Candidate(hit, (start, end), (start + a, start + b), found, fact)
 
 
+_PLANNED_FIT = 0.3  # a name in a plan's sentence, for a question that asks no plan
+
+
 def _fit(
     asked: Asked, fact: Fact | None, sentence: str, span: tuple[int, int], sentence_fit: float
 ) -> float:
     """How well a value's scope fits the one asked: its fact's scope, with a place the
     question names written in its clause ("… ở thôn Plei Sar, xã Ia Chim"); a value with no
     fact fits as its sentence does."""
-    if fact is None:
-        return sentence_fit
+    if fact is None:  # "Phấn đấu … có thêm 02 xã (Thuận, Hướng Tân) đạt chuẩn": a plan
+        clause = sentence[_span_between(_CLAUSE_BREAK_RE, sentence, *span)[0] : span[0]]
+        opening = re.match(r"\W*(?:\d+\.\s*)?(?:\w+\s+){0,2}", sentence)
+        planned = not asked.target and (is_target(clause) or is_target(opening.group()))
+        return min(sentence_fit, _PLANNED_FIT) if planned else sentence_fit
     if fact.kind == "reference":  # "năm 2020 … tổng kết chỉ thị nào": issued then, or cited then
         return max(scope_fit(asked, fact.scope), sentence_fit)
     scope = fact.scope
@@ -877,7 +885,7 @@ def _document_scope(book: FactBook, doc_id: str) -> Scope | None:
     coverage = book.coverage(doc_id)
     if coverage is None:
         return None
-    return Scope(coverage.years, "inherited", coverage.period, True, coverage.province,
+    return Scope(coverage.years, "inherited", coverage.period, True, coverage.where,
                  coverage.province, "")  # fmt: skip
 
 
@@ -1159,8 +1167,16 @@ def _place_spans(question: _Question, sentence: str) -> Iterator[tuple[int, int,
     for match in _BRACKETED_PLACES_RE.finditer(sentence):
         if level is not None and match.group(1).lower() == level:
             yield match.start(2), match.end(2), 1.0, None
+    for match in _LISTED_PLACES_RE.finditer(sentence):
+        if level is not None and match.group(1).lower() == level:
+            yield match.start(2), _list_end(sentence, match.end(2)), 1.0, None
 
 
+# "Các xã đạt chuẩn nông thôn mới gồm: Tân Hợp, Tân Liên và Tân Thành": the names a level lists
+_LISTED_PLACES_RE = re.compile(
+    r"(?<!\w)(?:[Cc]ác|[Nn]hững)\s+(huyện|xã|thôn|làng|phường)\b[^()\d;.:]{0,60}?(?:gồm|là)"
+    rf"\s*:?\s*({NAME_WORD}(?:\s+{NAME_WORD}){{0,3}})"
+)
 _MORE_NAMES_RE = re.compile(
     rf"(?:,\s*|\s+và\s+)(?:[^\W\d_]+\s+)?{NAME_WORD}(?:\s+{NAME_WORD}){{0,3}}"
 )
@@ -1356,20 +1372,28 @@ def _named_start(question: _Question, sentence: str, start: int) -> int:
     return start
 
 
+_EFFECT_ASKED = r"hiệu lực|thi hành từ|áp dụng từ"
+_EFFECT_BEFORE_RE = re.compile(r"(?:hiệu lực|thi hành|áp dụng)(?:\s+thi hành)?(?:\s+kể)?"
+                               r"(?:\s+từ)?(?:\s+ngày)?\s*$")  # fmt: skip
+
+
 def _dates(
     question: _Question, sentence: str, offset: int, facts: Sequence[Fact]
 ) -> Iterator[tuple[int, int, float, Fact]]:
     """(start, end, grain score, fact) of each date in the sentence the question does not give;
     when the question names a document ("Chương trình 75-CTr/TU … ngày nào"), its date."""
     cited = [canonical_doc_id(m.group()) for m in DOC_NUMBER_RE.finditer(question.raw)]
+    effect = _has(question.text, _EFFECT_ASKED, question.folded)
     for fact in facts:
         if fact.kind != "date" or set(fact.numbers) <= question.numbers:
             continue
         match = DATE_RE.fullmatch(fact.value) or DATE_RE.search(fact.value)
         grain = match.lastgroup if match else None
         fits = 1.0 if question.grain is None or grain == question.grain else 0.0
-        if cited:
-            before = sentence[max(0, fact.span[0] - offset - 30) : fact.span[0] - offset]
+        before = sentence[max(0, fact.span[0] - offset - 30) : fact.span[0] - offset]
+        if effect:  # "có hiệu lực từ ngày nào": the date "hiệu lực kể từ" writes, not the issue's
+            fits *= 1.0 if _EFFECT_BEFORE_RE.search(before) else 0.0
+        elif cited:
             named = {canonical_doc_id(m.group()) for m in DOC_NUMBER_RE.finditer(before)}
             # the document the question names first is the one it asks about
             fits *= 1.0 if cited[0] in named else 0.6 if named & set(cited) else 0.3
@@ -1478,6 +1502,7 @@ def _has_rival(
     return any(
         c.fact is not None and _same_sentence_figure(fact, c.fact)
         and _span_text(c) != text and _choice(c, settings) >= floor
+        and c.evidence.scope >= best.evidence.scope  # "cấp xã 74" asked: "toàn huyện 112" is not
         and (fact.kind != "date" or c.evidence.unit >= best.evidence.unit)
         and not _labelled_less(question, c, label) and not _says_less(question, best, c)
         for c in others
@@ -1598,6 +1623,11 @@ _TERM_AFTER_RE = re.compile(r"[^;.]{0,60}?(nhiệm kỳ\s+\d{4}\s?[-–]\s?\d{4}
 _MAX_ANSWER_CHARS = 200
 
 
+def _asks_share(question: _Question, slot: tuple[str, ...]) -> bool:
+    """ "đạt tỷ lệ bao nhiêu", "bao nhiêu phần trăm": a slot a percentage fills."""
+    return any(_has(" ".join(slot), w, question.folded) for w in _PERCENT_WORDS)
+
+
 def _whole_answer(
     question: _Question, best: _Candidate, candidates: Sequence[_Candidate]
 ) -> tuple[_Candidate, bool]:
@@ -1627,8 +1657,10 @@ def _whole_answer(
     )
     spans = [best.span]
     held = _values_held(best) + _share_held(best)
+    if "%" not in _span_text(best):  # "302/318 đơn" holds two numbers, not "tỷ lệ bao nhiêu"
+        slots.sort(key=lambda slot: _asks_share(question, slot))
     for _ in range(held - 1):
-        if slots:
+        if slots and not ("%" not in _span_text(best) and _asks_share(question, slots[0])):
             slots.pop(0)
     same = [c for c in candidates if c.hit is best.hit and c.sentence_span == best.sentence_span
             and c.evidence.fit and c.span != best.span]  # fmt: skip
@@ -1641,6 +1673,7 @@ def _whole_answer(
             return best, False
         spans.append(span)
     start, end = min(a for a, _ in spans), max(b for _, b in spans)
+    end = _with_share(text, best.sentence_span, (start, end))[1]  # "302/318 đơn, đạt 94,97%"
     if end - start > _MAX_ANSWER_CHARS:
         return best, False
     sentence = min(start, best.sentence_span[0]), max(end, best.sentence_span[1])

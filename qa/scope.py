@@ -13,22 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from baocao.corpus.facts import Coverage, Scope
+from baocao.corpus.metadata import PROVINCES
 from baocao.corpus.vietnamese import NAME_WORD, canonical, fold_diacritics
 from baocao.index.analyzer import is_unaccented
 
-# The 63 provinces and cities before the 2025 merger (and the names staff still use).
-PROVINCES = (
-    "An Giang", "Bà Rịa - Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh", "Bến Tre",
-    "Bình Định", "Bình Dương", "Bình Phước", "Bình Thuận", "Cà Mau", "Cần Thơ", "Cao Bằng",
-    "Đà Nẵng", "Đắk Lắk", "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai",
-    "Hà Giang", "Hà Nam", "Hà Nội", "Hà Tĩnh", "Hải Dương", "Hải Phòng", "Hậu Giang",
-    "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum", "Lai Châu", "Lâm Đồng",
-    "Lạng Sơn", "Lào Cai", "Long An", "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận",
-    "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị",
-    "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa",
-    "Thừa Thiên Huế", "Tiền Giang", "Hồ Chí Minh", "Trà Vinh", "Tuyên Quang", "Vĩnh Long",
-    "Vĩnh Phúc", "Yên Bái",
-)  # fmt: skip
+# how a question writes a province whose name alone means something else ("tư tưởng Hồ Chí Minh")
+_PROVINCE_WRITTEN = {"Thành phố Hồ Chí Minh": r"(?:thành phố|tp\.?)\s*hồ chí minh|tp\.?\s?hcm"}
 _YEAR = r"((?:19|20)\d\d)"
 _PERIOD_RE = re.compile(rf"{_YEAR}\s?[-–]\s?{_YEAR}|{_YEAR}\s+(?:đến|tới)\s+(?:năm\s+)?{_YEAR}")
 _SINCE_YEAR_RE = re.compile(rf"từ\s+(?:năm\s+)?{_YEAR}\s+(?:đến|tới)\s+nay")
@@ -116,6 +106,11 @@ def _places(text: str, folded: bool, known: Iterable[str]) -> tuple[str, ...]:
     return tuple(p for p in known if f" {fold_diacritics(p).lower()} " in key)
 
 
+def is_target(text: str) -> bool:
+    """Whether ``text`` states a target or plan: "Phấn đấu …", "chỉ tiêu …"."""
+    return _TARGET_RE.search(text.lower()) is not None
+
+
 def _says(pattern: re.Pattern[str], lower: str, folded: bool) -> bool:
     if folded:
         return re.search(fold_diacritics(pattern.pattern), lower) is not None
@@ -126,8 +121,8 @@ def _provinces(text: str, folded: bool) -> list[str]:
     key = fold_diacritics(text).lower() if folded else text.lower()
     found = []
     for province in PROVINCES:
-        name = fold_diacritics(province).lower() if folded else province.lower()
-        if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", key):
+        name = _PROVINCE_WRITTEN.get(province, re.escape(province.lower()))
+        if re.search(rf"(?<!\w)(?:{fold_diacritics(name) if folded else name})(?!\w)", key):
             found.append(province)
     return found
 
@@ -186,10 +181,23 @@ def place_fit(asked: Asked, scope: Scope) -> float:
     """1 for the place asked (or when none is asked), 0 for another."""
     if asked.provinces and scope.province not in asked.provinces:
         return 0.0
-    if asked.places:
-        place = scope.place.lower()
-        return 1.0 if any(p.lower() in place for p in asked.places) else 0.3
+    if asked.places:  # by name: "huyện Hướng Hóa" asked, a district report's place "Hướng Hóa"
+        return 1.0 if any(_names_place(p, scope) for p in asked.places) else 0.3
     return 1.0
+
+
+def _names_place(asked: str, scope: Scope) -> bool:
+    """Whether the place asked is the scope's: by name, but "thành phố Kon Tum" is not the
+    province of a fact that names no place within it."""
+    if scope.place == scope.province and scope.province in PROVINCES:
+        return asked.lower() in scope.place.lower()
+    return _place_name(asked).lower() in scope.place.lower()
+
+
+def _place_name(place: str) -> str:
+    """ "Hướng Hóa" of "huyện Hướng Hóa"."""
+    named = _PLACE_RE.fullmatch(place)
+    return named.group(2) if named else place
 
 
 def level_fit(asked: Asked, scope: Scope) -> float:

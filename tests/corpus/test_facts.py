@@ -258,6 +258,14 @@ def test_a_year_in_brackets_after_a_value_is_its_own(seed_facts):
     assert ranks["63/63"].years == (2017,)
 
 
+def test_each_value_of_a_change_has_the_year_written_after_it(seed_facts):
+    # "giảm từ 1,424% năm 2015 xuống còn 1,2% vào năm 2020", "giảm từ 23,7% năm 2015 xuống
+    # 20,9% năm 2020": the year before "xuống" is the first value's, not the second's
+    years = {f.value: f.scope.years for f in seed_facts["003"]
+             if f.value in ("1,424%", "1,2%", "23,7%", "20,9%")}  # fmt: skip
+    assert years == {"1,424%": (2015,), "1,2%": (2020,), "23,7%": (2015,), "20,9%": (2020,)}
+
+
 def test_a_bracketed_share_between_a_count_and_its_thing_stays_with_it():
     # "có 40/70 (57,1%) xã có đồng bào dân tộc thiểu số": 40/70 counts xã
     text = "Đến nay toàn tỉnh có 68/117 xã (58,1%) đạt chuẩn nông thôn mới, có 40/70 (57,1%) xã."
@@ -287,3 +295,24 @@ def test_a_document_number_keeps_a_dotted_capital_part():
     assert [m.group() for m in DOC_NUMBER_RE.finditer(text)] == ["6888/VPCP-V.I", "16-BC/TU"]
     reference = next(REFERENCE_RE.finditer(text))
     assert reference.group("number", "date") == ("6888/VPCP-V.I", "02/8/2019")
+
+
+@pytest.mark.parametrize(
+    ("place", "issuer", "province", "within"),
+    [
+        ("Hướng Hóa", "ỦY BAN NHÂN DÂN HUYỆN HƯỚNG HÓA", "Quảng Trị", "huyện Hướng Hóa"),
+        ("Quảng Trị", "TỈNH ỦY QUẢNG TRỊ", "Quảng Trị", ""),  # a province's report
+        ("Hướng Hóa", "HUYỆN ỦY", "Quảng Trị", "huyện Hướng Hóa"),  # the district's Party
+        ("Hướng Hóa", "BAN DÂN VẬN", "Quảng Trị", "Hướng Hóa"),  # no level in the issuer
+    ],
+)
+def test_a_district_report_is_about_the_district_in_its_province(place, issuer, province, within):
+    # written at "Hướng Hóa, ngày …" by a district: the province is the one its text names
+    text = "Hướng Hóa là huyện miền núi, biên giới phía Tây của tỉnh Quảng Trị, có 21 xã."
+    document = Document("d", "Báo cáo năm 2023", "d.txt", "0" * 64, "báo cáo", place=place,
+                        issuer=issuer)  # fmt: skip
+    passage = Passage("d:p0001", "d", text, "body", (), None, (), 1, 1, 0, len(text))
+    coverage = document_coverage(document, [passage])
+    assert (coverage.province, coverage.place) == (province, within)
+    assert coverage.where == ", ".join(p for p in (within, province) if p)
+    assert extract_facts(document, [passage])[0].scope.place == coverage.where

@@ -392,3 +392,13 @@ def test_a_bare_label_is_titled_by_the_line_after_it(tmp_path):
             (("PHỤ LỤC",), "Thời gian: 8 giờ 00\nĐịa điểm: Phòng họp số 1"),
         ],
     )  # fmt: skip
+
+
+def test_a_header_block_starts_the_next_document_of_a_file():
+    # a decision, its regulation and a plan, each under its own "ỦY BAN NHÂN DÂN / CỘNG HÒA …"
+    # block, no signature between: three documents, the plan with its own number and date
+    documents = parse("quyet_dinh_quy_che_ke_hoach.txt").documents
+    assert [d.document.kind for d in documents] == ["quyết định", "quy chế", "kế hoạch"]
+    plan = documents[2].document
+    assert (plan.number, plan.date) == ("58/KH-UBND", "2024-03-12")
+    assert all("ỦY BAN NHÂN DÂN" not in p.text for d in documents for p in d.passages)

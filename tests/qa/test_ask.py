@@ -1339,3 +1339,58 @@ def test_a_place_narrowed_in_brackets_is_one_answer(bundled_index):
     question = "Ảnh bộ đội giao lưu với đồng bào Gié Triêng trong bài báo được chụp ở thôn, xã nào?"
     answer = ask(bundled_index, question, settings=ANY_CONFIDENCE)
     assert answer.text.startswith("thôn Nông Kon (xã Đăk Dục") and answer.text.endswith(")")
+
+
+# -- shapes of other folders: a decision's effect, a list after "gồm:", a plan, a change -------
+
+OTHER_SHAPES = (
+    "Thực hiện Quyết định số 21/2024/QĐ-UBND ngày 05/3/2024 của UBND tỉnh ban hành Quy chế "
+    "tiếp công dân, các huyện đã tổ chức quán triệt.\n"
+    "Năm 2023, tiếp nhận 1.486 đơn, trong đó có 318 đơn thuộc thẩm quyền; đã giải quyết "
+    "302/318 đơn, đạt 94,97%.\n"
+    "Năm 2023, tội phạm về trật tự xã hội xảy ra 287 vụ, giảm 12 vụ so với năm 2022.\n"
+    "Các xã đạt chuẩn nông thôn mới gồm: Tân Hợp, Tân Liên, Hướng Phùng và Tân Thành.\n"
+    "Phấn đấu năm 2024 có thêm 02 xã (Thuận, Hướng Tân) đạt chuẩn nông thôn mới."
+)
+
+
+DECISION = """ỦY BAN NHÂN DÂN
+TỈNH NINH THUẬN
+Số: 21/2024/QĐ-UBND
+Ninh Thuận, ngày 05 tháng 3 năm 2024
+QUYẾT ĐỊNH
+Ban hành Quy chế tiếp công dân tại trụ sở Ủy ban nhân dân tỉnh
+Điều 1. Ban hành kèm theo Quyết định này Quy chế tiếp công dân tại trụ sở Ủy ban nhân dân tỉnh.
+Điều 2. Quyết định này có hiệu lực kể từ ngày 15 tháng 3 năm 2024.
+"""
+
+
+@pytest.fixture(scope="module")
+def shapes_index(tmp_path_factory) -> HybridIndex:
+    folder = tmp_path_factory.mktemp("shapes")
+    (folder / "qd.txt").write_text(DECISION, encoding="utf-8")
+    return small_index(folder, {"bc.txt": OTHER_SHAPES})
+
+
+def test_when_a_decision_takes_effect_is_not_when_it_was_signed(shapes_index):
+    answer = ask(shapes_index, "Quyết định 21/2024/QĐ-UBND có hiệu lực từ ngày nào?",
+                 settings=ANY_CONFIDENCE)  # fmt: skip
+    assert "15 tháng 3 năm 2024" in answer.text, answer.text
+
+
+def test_a_count_and_its_rate_asked_together_include_the_rate(shapes_index):
+    answer = ask(shapes_index, "Năm 2023 giải quyết được bao nhiêu đơn thuộc thẩm quyền, đạt "
+                 "tỷ lệ bao nhiêu?", settings=ANY_CONFIDENCE)  # fmt: skip
+    assert "302/318" in answer.text and "94,97%" in answer.text, answer.text
+
+
+def test_tang_hay_giam_is_a_second_question(shapes_index):
+    question = "Năm 2023 tội phạm về trật tự xã hội xảy ra bao nhiêu vụ, tăng hay giảm?"
+    assert _parse_question(question).asked_count == 2
+    answer = ask(shapes_index, question)
+    assert not answer.confident or "giảm 12 vụ" in answer.text, answer.text
+
+
+def test_the_places_a_level_lists_after_gom_are_the_answer_not_a_plans(shapes_index):
+    answer = ask(shapes_index, "Những xã nào đã đạt chuẩn nông thôn mới?", settings=ANY_CONFIDENCE)
+    assert answer.text == "Tân Hợp, Tân Liên, Hướng Phùng và Tân Thành", answer.text

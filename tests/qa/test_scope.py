@@ -135,3 +135,26 @@ def test_a_per_capita_average_is_not_a_yearly_question():
 )  # fmt: skip
 def test_places_with_capitals_and_without_diacritics(question, known, places):
     assert read_scope(question, known).places == places
+
+
+@pytest.mark.parametrize(
+    ("question", "provinces"),
+    [
+        ("Kiên Giang học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh thế nào?",
+         {"Kiên Giang"}),  # the man, not the city
+        ("Năm 2019 TP. Hồ Chí Minh tổ chức bao nhiêu cuộc?", {"Thành phố Hồ Chí Minh"}),
+        ("tp hcm nam 2019 to chuc bao nhieu cuoc", {"Thành phố Hồ Chí Minh"}),
+    ],
+)  # fmt: skip
+def test_a_city_is_asked_by_its_title_not_by_a_name_it_shares(question, provinces):
+    assert read_scope(question).provinces == provinces
+
+
+def test_a_place_asked_with_its_level_fits_a_district_report_by_name():
+    asked = read_scope("Năm 2023 huyện Hướng Hóa có bao nhiêu người có uy tín?")
+    district = scope(years=(2023,), province="Quảng Trị", place="huyện Hướng Hóa, Quảng Trị")
+    written = scope(years=(2023,), province="Hướng Hóa", place="Hướng Hóa")  # level not written
+    assert place_fit(asked, district) == 1.0 and place_fit(asked, written) == 1.0
+    # "thành phố Kon Tum" is not any fact of the province of that name
+    city = read_scope("Năm 2020 thành phố Kon Tum tinh giản bao nhiêu trường hợp?")
+    assert place_fit(city, scope(years=(2020,))) < 1.0
