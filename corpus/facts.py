@@ -31,7 +31,7 @@ from .vietnamese import NAME_WORD, canonical, canonical_number
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 14
+FACTS_VERSION = 16
 TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
@@ -490,13 +490,26 @@ def _document_place(document: Document, passages: Sequence[Passage]) -> tuple[st
     """(province, place within it): a district's report ("ỦY BAN NHÂN DÂN HUYỆN HƯỚNG HÓA",
     written at "Hướng Hóa") is about "huyện Hướng Hóa" in the province its text names most."""
     written = document.place or ""
+    body = " ".join(p.text for p in passages if p.kind == "body")
     if not written or written in PROVINCES:
-        return written, ""
-    province = most_mentioned_province(" ".join(p.text for p in passages if p.kind == "body"))
+        return written, _titled_place(document.title, body)
+    province = most_mentioned_province(body)
     if province is None:
         return written, ""
     local = _LOCAL_ISSUER_RE.search((document.issuer or "").upper())
     return province, f"{local.group(1).lower()} {written}" if local else written
+
+
+def _titled_place(title: str, body: str) -> str:
+    """A place within the province that the title names and the body writes with its level:
+    "Cam Lộ: “Dân vận khéo” …" and "huyện Cam Lộ" — an article about that district."""
+    title = canonical(title)
+    for match in PLACE_RE.finditer(canonical(body)):
+        level, name = match.group(1).lower(), match.group(2)
+        if level not in ("tỉnh", "thôn", "làng") and re.search(rf"(?<!\w){re.escape(name)}(?!\w)",
+                                                             title):  # fmt: skip
+            return f"{level} {name}"
+    return ""
 
 
 def _time_index(kind: str) -> int:
@@ -575,6 +588,7 @@ _BETWEEN_RE = re.compile(r"[;()]|\d\S*\s+\D*\d")  # … and no clause break nor 
 # written right after it (a unit or "vào cuối" between), and the change's "xuống"/"lên" joins them
 _ADJACENT_RE = re.compile(r"\s*(?:[^\W\d_]+\s+){0,3}?(?:vào\s+)?(?:cuối\s+|đầu\s+)?")
 _TO_RE = re.compile(r"\s*,?\s*(?:(?:xuống|lên|đến|tới)(?:\s+còn)?|còn)\s+(?=\d)")
+_AVERAGE_RE = re.compile(r"(?<!\w)(?:bình quân|trung bình)(?!\w)", re.I)
 _TO_BEFORE_RE = re.compile(r"(?:xuống|lên|đến|tới|còn)\s*$")
 
 
@@ -610,6 +624,17 @@ class _Marks:
         segment_end = next((s for s in self.segments if s >= at), self.end)
         after = [t for t in self.times if at <= t[0] < segment_end]
         return after[0][2:] if after else None
+
+    def yearly_before(self, at: int) -> bool:
+        """Whether the period before the value is one it is a yearly average of: "Hằng năm,
+        giai đoạn 2021-2023, …" or "giai đoạn 2019-2023, bình quân … 95 mô hình"."""
+        before = [t for t in self.times if t[1] <= at]
+        if not before or before[-1][2] != "period":
+            return False
+        start, end = before[-1][:2]
+        yearly = any(t[2] == "yearly" and re.fullmatch(r"[\s,]*", self.text[t[1] : start])
+                     for t in before[:-1])  # fmt: skip
+        return yearly or _AVERAGE_RE.search(self.text, end, at) is not None
 
     def _own_in_change(self, at: int, end: int):
         """The year written right after a value that opens ("từ 1,424% năm 2015 xuống") or
@@ -867,6 +892,8 @@ def _scope(
             years = tuple(range(years[0], max(years[0], last) + 1))
         if kind == "yearly" or (kind in ("period", "since") and not years):
             years = section.years if section.time == "target" else coverage.years
+        if kind == "period" and marks.yearly_before(at):
+            kind = "yearly"  # "Hằng năm, giai đoạn 2021-2023, bình quân …": a yearly average
         if kind == "year" and coverage.years and years and years[0] > max(coverage.years):
             kind = "target"  # "năm 2025" in a 2015-2020 report: a plan
         elif kind == "target" and coverage.years and years and years[-1] <= max(coverage.years):

@@ -791,7 +791,7 @@ def _hit_candidates(
                 near = max(near, _coverage(question, _terms(label, question.folded)))
                 unit = max(unit, _label_unit(question, label))
             pin = _pin(question, view, a, b)
-            fit = _fit(asked, fact, sentence, (a, b), evidence.scope)
+            fit = _fit(asked, fact, sentence, (a, b), evidence.scope, document_scope)
             named = min(evidence.named, _clause_named(question, sentence, (a, b), header))
             found = replace(evidence, near=near, unit=unit, fit=1.0, pin=pin, scope=fit,
                             named=named)  # fmt: skip
@@ -802,22 +802,29 @@ _PLANNED_FIT = 0.3  # a name in a plan's sentence, for a question that asks no p
 
 
 def _fit(
-    asked: Asked, fact: Fact | None, sentence: str, span: tuple[int, int], sentence_fit: float
-) -> float:
+    asked: Asked, fact: Fact | None, sentence: str, span: tuple[int, int], sentence_fit: float,
+    document_scope: Scope | None = None,
+) -> float:  # fmt: skip
     """How well a value's scope fits the one asked: its fact's scope, with a place the
     question names written in its clause ("… ở thôn Plei Sar, xã Ia Chim"); a value with no
     fact fits as its sentence does."""
-    if fact is None:  # "Phấn đấu … có thêm 02 xã (Thuận, Hướng Tân) đạt chuẩn": a plan
-        clause = sentence[_span_between(_CLAUSE_BREAK_RE, sentence, *span)[0] : span[0]]
-        opening = re.match(r"\W*(?:\d+\.\s*)?(?:\w+\s+){0,2}", sentence)
-        planned = not asked.target and (is_target(clause) or is_target(opening.group()))
-        return min(sentence_fit, _PLANNED_FIT) if planned else sentence_fit
-    if fact.kind == "reference":  # "năm 2020 … tổng kết chỉ thị nào": issued then, or cited then
-        return max(scope_fit(asked, fact.scope), sentence_fit)
-    scope = fact.scope
     start, end = _span_between(_CLAUSE_BREAK_RE, sentence, *span)
     clause = sentence[start:end].lower()
     written = [p for p in asked.places if p.lower() in clause]
+    if fact is None:  # "Phấn đấu … có thêm 02 xã (Thuận, Hướng Tân) đạt chuẩn": a plan
+        opening = re.match(r"\W*(?:\d+\.\s*)?(?:\w+\s+){0,2}", sentence)
+        planned = not asked.target and (
+            is_target(sentence[start : span[0]]) or is_target(opening.group())
+        )
+        if planned:
+            return min(sentence_fit, _PLANNED_FIT)
+        if written and document_scope is not None:  # "… cột mốc" ở xã Thanh": the place asked
+            named = replace(document_scope, place=f"{written[0]}, {document_scope.place}")
+            return max(sentence_fit, scope_fit(asked, named))
+        return sentence_fit
+    if fact.kind == "reference":  # "năm 2020 … tổng kết chỉ thị nào": issued then, or cited then
+        return max(scope_fit(asked, fact.scope), sentence_fit)
+    scope = fact.scope
     if written and not any(p.lower() in scope.place.lower() for p in asked.places):
         scope = replace(scope, place=f"{written[0]}, {scope.place}")
     return scope_fit(asked, scope)

@@ -316,3 +316,29 @@ def test_a_district_report_is_about_the_district_in_its_province(place, issuer, 
     assert (coverage.province, coverage.place) == (province, within)
     assert coverage.where == ", ".join(p for p in (within, province) if p)
     assert extract_facts(document, [passage])[0].scope.place == coverage.where
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("Hằng năm, giai đoạn 2021-2023, bình quân cấp xã tổ chức 58 cuộc đối thoại.", "yearly"),
+        ("Giai đoạn 2019-2023, bình quân toàn huyện công nhận 95 mô hình.", "yearly"),
+        ("Hàng năm, Mặt trận giám sát thường xuyên (Trong 5 năm qua, đã tổ chức 1.517 cuộc).",
+         "period"),  # the yearly words are not the bracket's
+        ("Giai đoạn 2019-2023, toàn huyện công nhận 475 mô hình.", "period"),
+    ],
+)  # fmt: skip
+def test_a_period_with_hang_nam_or_binh_quan_is_a_yearly_average(text, time):
+    document = Document("d", "Báo cáo năm 2023", "d.txt", "0" * 64, "báo cáo")
+    passage = Passage("d:p0001", "d", text, "body", (), None, (), 1, 1, 0, len(text))
+    count = [f for f in extract_facts(document, [passage]) if f.kind == "quantity"][-1]
+    assert count.scope.time == time, count
+
+
+def test_an_article_titled_with_a_district_is_about_that_district():
+    text = "Những năm qua, huyện Cam Lộ đẩy mạnh phong trào; riêng năm 2022 tổ chức 268 cuộc."
+    document = Document("d", "Cam Lộ: “Dân vận khéo” góp sức xây dựng nông thôn mới", "d.txt",
+                        "0" * 64, "bài báo", place="Quảng Trị")  # fmt: skip
+    passage = Passage("d:p0001", "d", text, "body", (), None, (), 1, 1, 0, len(text))
+    coverage = document_coverage(document, [passage])
+    assert (coverage.province, coverage.place) == ("Quảng Trị", "huyện Cam Lộ")

@@ -1394,3 +1394,16 @@ def test_tang_hay_giam_is_a_second_question(shapes_index):
 def test_the_places_a_level_lists_after_gom_are_the_answer_not_a_plans(shapes_index):
     answer = ask(shapes_index, "Những xã nào đã đạt chuẩn nông thôn mới?", settings=ANY_CONFIDENCE)
     assert answer.text == "Tân Hợp, Tân Liên, Hướng Phùng và Tân Thành", answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "place"),
+    [
+        ("Thị trấn nào của huyện Kon Plông được thành lập trong nhiệm kỳ 2015-2020?", "Măng Đen"),
+        ("Những thôn nào ở xã Ia Chim được Bí thư Tỉnh ủy và Chủ tịch UBND tỉnh Kon Tum đến "
+         "đối thoại?", "Plei Sar"),
+    ],
+)  # fmt: skip
+def test_a_name_whose_clause_writes_the_place_asked_fits_that_place(bundled_index, question, place):
+    answer = ask(bundled_index, question)
+    assert answer.confident and place in answer.text, (answer.text, answer.score)
