@@ -17,7 +17,7 @@ DOC_TYPES = (
 NATIONAL_LINES = ("ĐẢNG CỘNG SẢN VIỆT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ĐỘC LẬP")
 NUMBER = re.compile(r"^Số\s*:?\s*(\S*[\d/]\S*)\s*$")  # "Số 16-BC/TU", "Số: /UBND-KGVX"
 PLACE_DATE = re.compile(
-    r"^(?P<place>[^\d,]{2,40}?),\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?"
+    r"^(?P<place>[^\d,]{2,40}?),\s*(?:ngày\s*(?P<day>\d{1,2})?\s*)?tháng\s*(?P<month>\d{1,2})?"
     r"\s*năm\s*(?P<year>\d{4})?\s*$",
     re.IGNORECASE,
 )

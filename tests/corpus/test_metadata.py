@@ -43,6 +43,11 @@ def test_single_digit_day_and_month_are_padded():
     assert place_date("Rạch Giá, ngày 5 tháng 1 năm 2020") == (True, "Rạch Giá", "2020-01-05")
 
 
+def test_a_month_without_a_day_gives_the_place():
+    # a self-assessment report's cover: "Quảng Trị, tháng 6 năm 2023" — not part of its title
+    assert place_date("Quảng Trị, tháng 6 năm 2023") == (True, "Quảng Trị", None)
+
+
 def test_blank_date_of_a_draft_gives_place_only():
     assert place_date("Kon Tum, ngày tháng năm") == (True, "Kon Tum", None)
     assert place_date("Kon Tum, ngày    tháng    năm 2020") == (True, "Kon Tum", None)
