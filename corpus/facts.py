@@ -31,7 +31,7 @@ from .vietnamese import NAME_WORD, canonical, canonical_number
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 16
+FACTS_VERSION = 17
 TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
@@ -125,7 +125,8 @@ COMPARED_YEAR_RE = re.compile(
     rf"so với\s+(?:cùng kỳ\s+)?(?:(?:cuối|đầu)\s+)?(?:năm\s+)?{_YEAR}", re.I
 )
 _LEVEL_RE = re.compile(r"(?:cấp|ở cấp)\s+(tỉnh|huyện|xã|cơ sở|thôn)|(toàn tỉnh)", re.I)
-_LEVEL_WORDS = {"tỉnh": "tỉnh", "toàn tỉnh": "tỉnh", "huyện": "huyện", "xã": "xã",
+# "toàn tỉnh": the province's total over its levels, not what "cấp tỉnh" did
+_LEVEL_WORDS = {"tỉnh": "tỉnh", "toàn tỉnh": "toàn tỉnh", "huyện": "huyện", "xã": "xã",
                 "cơ sở": "xã", "thôn": "thôn"}  # fmt: skip
 _CLAUSE_BREAK_RE = re.compile(r";")
 _LEVEL_AFTER_CHARS = 40
@@ -939,7 +940,7 @@ def describe(scope: Scope) -> str:
     elif span:
         parts.append(f"năm {span}" + (" (kỳ báo cáo)" if scope.inherited else ""))
     if scope.level:
-        parts.append(f"cấp {scope.level}")
+        parts.append(scope.level if scope.level.startswith("toàn") else f"cấp {scope.level}")
     if scope.place:
         place = scope.place
         parts.append(place if " " in place and place.split()[0].islower() else f"tỉnh {place}")

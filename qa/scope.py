@@ -201,10 +201,11 @@ def _place_name(place: str) -> str:
 
 
 def level_fit(asked: Asked, scope: Scope) -> float:
-    """1 for the level asked (or none asked), 0.5 when the fact names none, 0 for another."""
+    """1 for the level asked (or none asked), 0.5 when the fact names none or is the
+    province's total ("toàn tỉnh" for "cấp tỉnh"), 0 for another."""
     if not asked.level:
         return 1.0
-    if not scope.level:
+    if not scope.level or scope.level == f"toàn {asked.level}":
         return 0.5
     return 1.0 if scope.level == asked.level else 0.0
 

@@ -158,3 +158,11 @@ def test_a_place_asked_with_its_level_fits_a_district_report_by_name():
     # "thành phố Kon Tum" is not any fact of the province of that name
     city = read_scope("Năm 2020 thành phố Kon Tum tinh giản bao nhiêu trường hợp?")
     assert place_fit(city, scope(years=(2020,))) < 1.0
+
+
+def test_the_provinces_total_is_not_what_its_province_level_did():
+    # "toàn tỉnh có 1.284 mô hình" (every level) against "được cấp tỉnh công nhận" (96)
+    asked = read_scope("Có bao nhiêu mô hình được cấp tỉnh công nhận năm 2022?")
+    assert level_fit(asked, scope(level="tỉnh")) == 1.0
+    assert level_fit(asked, scope(level="toàn tỉnh")) == 0.5
+    assert level_fit(read_scope("Năm 2022 có bao nhiêu mô hình?"), scope(level="toàn tỉnh")) == 1
