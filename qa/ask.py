@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from baocao.corpus.facts import (
@@ -994,18 +994,20 @@ def _asks_signer(question: _Question) -> bool:
 # "Báo cáo của Tỉnh ủy … mang số hiệu gì": the number of a document the question opens with,
 # which its header gives (metadata, not a passage); "(và) ký ngày nào" asks its date too
 _OWN_NUMBER_RE = r"số hiệu|số mấy|mang số|có số|số bao nhiêu|số là gì"
-_OWN_DATE_RE = r"(?:ký|ban hành|lập) (?:vào )?ngày nào|ngày ký|ngày ban hành"
+_OWN_DATE_RE = r"ngày nào|ngày ký|ngày ban hành|khi nào|bao giờ"
 _ISSUED_KINDS = ("báo cáo", "công văn", "tờ trình", "chuyên đề", "thông báo", "văn bản")
 
 
-def _asked_own_kind(question: _Question) -> str | None:
-    """The kind of document whose own number the question asks ("báo cáo"), if it asks one
-    without writing a number itself."""
+def _asked_own_kind(question: _Question, indexed: Iterable[str] = ()) -> str | None:
+    """The kind of document whose own number the question asks ("báo cáo"; any kind of
+    ``indexed`` documents: "Kế hoạch triển khai … mang số nào"), if it asks one without writing
+    a number itself."""
     if DOC_NUMBER_RE.search(question.raw) or not _has(
         question.text, _OWN_NUMBER_RE, question.folded
     ):
         return None
-    kinds = [_normal(kind, question.folded) for kind in _ISSUED_KINDS]
+    known = dict.fromkeys([*_ISSUED_KINDS, *(kind for kind in indexed if kind)])
+    kinds = sorted({_normal(kind, question.folded) for kind in known}, key=len, reverse=True)
     opening = next((kind for kind in kinds if question.text.startswith(kind + " ")), None)
     # "Số hiệu và ngày ký của báo cáo …": the number asked first, then whose it is
     pattern = rf"(?:{_OWN_NUMBER_RE})\b.{{0,30}}?\bcủa ({'|'.join(kinds)}) "
@@ -1935,7 +1937,7 @@ def extract_answer(
     hits = tuple(hits)
     if _asks_signer(parsed):
         return _signer_answer(question, parsed, hits, index, settings)
-    own_kind = _asked_own_kind(parsed)
+    own_kind = _asked_own_kind(parsed, {d.kind for d in index.documents.values()})
     if own_kind is not None:  # a document of the index, if the question names one surely
         own = _own_number_answer(question, parsed, own_kind, hits, index, settings)
         if own.score >= settings.named_document:  # its header answers, or says it has no number

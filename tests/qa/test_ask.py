@@ -1407,3 +1407,12 @@ def test_the_places_a_level_lists_after_gom_are_the_answer_not_a_plans(shapes_in
 def test_a_name_whose_clause_writes_the_place_asked_fits_that_place(bundled_index, question, place):
     answer = ask(bundled_index, question)
     assert answer.confident and place in answer.text, (answer.text, answer.score)
+
+
+def test_an_indexed_documents_own_number_is_asked_by_its_kind(shapes_index):
+    # a decision of the folder (not only a "báo cáo"): its header's number and date
+    question = ("Quyết định ban hành Quy chế tiếp công dân tại trụ sở Ủy ban nhân dân tỉnh Ninh "
+                "Thuận mang số nào, ngày nào?")  # fmt: skip
+    answer = ask(shapes_index, question)
+    assert answer.confident and "21/2024/QĐ-UBND" in answer.text, answer.text
+    assert "ngày 05 tháng 03 năm 2024" in answer.text, answer.text
