@@ -31,7 +31,7 @@ from .vietnamese import NAME_WORD, canonical, canonical_number
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 17
+FACTS_VERSION = 18
 TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
@@ -124,7 +124,9 @@ _TIME_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
 COMPARED_YEAR_RE = re.compile(
     rf"so với\s+(?:cùng kỳ\s+)?(?:(?:cuối|đầu)\s+)?(?:năm\s+)?{_YEAR}", re.I
 )
-_LEVEL_RE = re.compile(r"(?:cấp|ở cấp)\s+(tỉnh|huyện|xã|cơ sở|thôn)|(toàn tỉnh)", re.I)
+# "cấp xã", "toàn tỉnh"; "UBND các xã, thị trấn": the communes' People's Committees
+_LEVEL_RE = re.compile(r"(?:cấp|ở cấp|(?:UBND|[UỦ]ỷ ban nhân dân|Ủy ban nhân dân) các)\s+"
+                       r"(tỉnh|huyện|xã|cơ sở|thôn)|(toàn tỉnh)", re.I)  # fmt: skip
 # "toàn tỉnh": the province's total over its levels, not what "cấp tỉnh" did
 _LEVEL_WORDS = {"tỉnh": "tỉnh", "toàn tỉnh": "toàn tỉnh", "huyện": "huyện", "xã": "xã",
                 "cơ sở": "xã", "thôn": "thôn"}  # fmt: skip

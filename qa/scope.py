@@ -28,7 +28,8 @@ _TARGET_RE = re.compile(r"mục tiêu|phấn đấu|chỉ tiêu|kế hoạch đ�
 _SINCE_RE = re.compile(r"đến nay|tổng (?:cộng|số)|cả nhiệm kỳ|lũy kế|từ năm|trong nhiệm kỳ|"
                        r"nhiệm kỳ|giai đoạn|trong \d+ năm|mấy năm")  # fmt: skip
 _UNTIL_RE = re.compile(r"(?:tính )?đến (?:cuối |hết )?năm \d{4}")
-_LEVEL_RE = re.compile(r"(?:cấp|ở cấp)\s+(tỉnh|huyện|xã|cơ sở|thôn)")
+_LEVEL_RE = re.compile(r"(?:cấp|ở cấp|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) các)\s+"
+                       r"(tỉnh|huyện|xã|cơ sở|thôn)")  # fmt: skip
 _LEVELS = {"tỉnh": "tỉnh", "huyện": "huyện", "xã": "xã", "cơ sở": "xã", "thôn": "thôn"}
 _PLACE_RE = re.compile(
     r"(?<!\w)((?i:huyện|xã|thị xã|thành phố|thị trấn|phường))\s+"

@@ -342,3 +342,11 @@ def test_an_article_titled_with_a_district_is_about_that_district():
     passage = Passage("d:p0001", "d", text, "body", (), None, (), 1, 1, 0, len(text))
     coverage = document_coverage(document, [passage])
     assert (coverage.province, coverage.place) == ("Quảng Trị", "huyện Cam Lộ")
+
+
+def test_the_communes_peoples_committees_count_at_the_commune_level():
+    text = "Chủ tịch UBND huyện tổ chức 04 cuộc; UBND các xã, thị trấn tổ chức 63 cuộc đối thoại."
+    document = Document("d", "Báo cáo năm 2023", "d.txt", "0" * 64, "báo cáo")
+    passage = Passage("d:p0001", "d", text, "body", (), None, (), 1, 1, 0, len(text))
+    levels = {f.value: f.scope.level for f in extract_facts(document, [passage])}
+    assert levels["63 cuộc"] == "xã" and levels["04 cuộc"] == ""

@@ -166,3 +166,9 @@ def test_the_provinces_total_is_not_what_its_province_level_did():
     assert level_fit(asked, scope(level="tỉnh")) == 1.0
     assert level_fit(asked, scope(level="toàn tỉnh")) == 0.5
     assert level_fit(read_scope("Năm 2022 có bao nhiêu mô hình?"), scope(level="toàn tỉnh")) == 1
+
+
+def test_the_communes_peoples_committees_are_the_commune_level():
+    assert read_scope("UBND các xã, thị trấn tổ chức bao nhiêu cuộc đối thoại?").level == "xã"
+    assert read_scope("ubnd cac xa to chuc bao nhieu cuoc doi thoai").level == "xã"
+    assert read_scope("Các xã tổ chức bao nhiêu cuộc đối thoại?").level == ""  # no body named
