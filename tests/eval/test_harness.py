@@ -13,10 +13,12 @@ import pytest
 from baocao.benchmarks.tune import THRESHOLDS, threshold_table
 from baocao.eval.ask_eval import net_right
 from baocao.eval.beir import load_beir
+from baocao.eval.goldset import BLIND11_FILE
 from baocao.eval.harness import (
     MissingExtra,
     evaluate_answers,
     evaluate_index,
+    gold_set,
     published_results,
     pyplot,
     render,
@@ -24,26 +26,39 @@ from baocao.eval.harness import (
 )
 from baocao.eval.metrics import evaluate
 from baocao.eval.trec import export_beir, read_run
+from baocao.index.embedding_cache import default_embedding_cache
+from baocao.index.encoders import load_encoder
+from baocao.index.hybrid import HybridIndex
 
-# The gate runs on the test split (gold test 40% + blind9: 223 questions, 190 with evidence a
-# passage holds), never on the questions ask's settings were tuned on. Set when blind9 became
-# the test set (its first look, at f8a8b98), a little under the values measured then: adaptive
-# recall@5 .989, mrr@10 .900; hybrid .989 / .903; bm25 .984 / .898; dense recall@5 .742.
-# Raise them as the system improves, never lower them to make a change pass.
+# The gate runs on the test split, never on the questions ask's settings were tuned on: the
+# gold test 40% about the bundled reports (73 questions) and blind11, 100 questions about five
+# documents written for the evaluation (its own folder, indexed alone). Set at their first
+# look (50f8e30), a little under the values measured then. Raise them as the system improves,
+# never lower them to make a change pass.
+# Retrieval, gold test: adaptive recall@5 .986, mrr@10 .922; hybrid .986 / .929; bm25 .986 /
+# .922; dense recall@5 .726. blind11: adaptive .986 / .845; hybrid .986 / .845; bm25 .986 /
+# .843; dense .662.
 FLOORS = {
-    "adaptive": {"recall@5": 0.96, "mrr@10": 0.88},
-    "hybrid": {"recall@5": 0.96, "mrr@10": 0.88},
-    "bm25": {"recall@5": 0.96, "mrr@10": 0.88},
-    "dense": {"recall@5": 0.72},
+    "adaptive": {"recall@5": 0.96, "mrr@10": 0.89},
+    "hybrid": {"recall@5": 0.96, "mrr@10": 0.89},
+    "bm25": {"recall@5": 0.96, "mrr@10": 0.89},
+    "dense": {"recall@5": 0.70},
 }
-# ask on the test split, first look at blind9 (f8a8b98: rules chosen on the 1525 tune
-# questions, nobody had seen an answer to blind9): 223 questions, 108 confident, 113 right
-# (.507, confident .806), 21 confidently wrong (9.4%); numeric .596; unanswerable 26/26; net
-# right (right − 5 × wrong) 8. Far from the targets (.85, at most 2% confidently wrong).
-ASK_FLOORS = {"accuracy": 0.48, "confident_accuracy": 0.78, "numeric accuracy": 0.57}
-ASK_MOST_CONFIDENT_WRONG = 23
+UNSEEN_FLOORS = {
+    "adaptive": {"recall@5": 0.96, "mrr@10": 0.82},
+    "hybrid": {"recall@5": 0.96, "mrr@10": 0.82},
+    "bm25": {"recall@5": 0.96, "mrr@10": 0.82},
+    "dense": {"recall@5": 0.63},
+}
+# ask, gold test: 73 questions, 43 confident, 39 right (.534, confident .907), 4 confidently
+# wrong, numeric .553. blind11: 100 questions, 39 confident, 53 right (.530, confident .821),
+# 7 confidently wrong (7%), unanswerable 21/23. Far from the targets (.85, at most 2%).
+ASK_FLOORS = {"accuracy": 0.50, "confident_accuracy": 0.85, "numeric accuracy": 0.52}
+ASK_MOST_CONFIDENT_WRONG = 5
+UNSEEN_ASK_FLOORS = {"accuracy": 0.50, "confident_accuracy": 0.78, "numeric accuracy": 0.52}
+UNSEEN_MOST_CONFIDENT_WRONG = 8
 ASK_NET_FLOOR = 0.0
-UNANSWERABLE_FLOOR = 0.9
+UNANSWERABLE_FLOOR = 0.85
 HEADLINE = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 
 
@@ -67,12 +82,42 @@ def answers(bundled_index, gold_eval_set):
 
 @pytest.mark.slow
 def test_regression_gate_for_answers(answers, gold_eval_set):
-    measured = {**answers, "numeric accuracy": answers["by_type"]["numeric"]["accuracy"]}
-    for metric, floor in ASK_FLOORS.items():
-        assert measured[metric] >= floor, (metric, measured[metric])
-    assert answers["confident_wrong"] <= ASK_MOST_CONFIDENT_WRONG, answers["confident_wrong"]
-    assert net_right(answers["right"], answers["confident_wrong"]) >= ASK_NET_FLOOR, answers
+    assert_ask_floors(answers, ASK_FLOORS, ASK_MOST_CONFIDENT_WRONG)
     assert answers["questions"] == len(gold_eval_set.answers)
+
+
+def assert_ask_floors(answers: dict, floors: dict[str, float], most_wrong: int) -> None:
+    measured = {**answers, "numeric accuracy": answers["by_type"]["numeric"]["accuracy"]}
+    for metric, floor in floors.items():
+        assert measured[metric] >= floor, (metric, measured[metric])
+    assert answers["confident_wrong"] <= most_wrong, answers["confident_wrong"]
+    assert net_right(answers["right"], answers["confident_wrong"]) >= ASK_NET_FLOOR, answers
+
+
+# blind11: documents nobody tuned on, in the shapes users index (issue 16's "beyond the five
+# reports"), each question about its own folder
+@pytest.fixture(scope="module")
+def unseen_eval_set():
+    return gold_set(BLIND11_FILE)
+
+
+@pytest.fixture(scope="module")
+def unseen_index(unseen_eval_set):
+    return HybridIndex.build(unseen_eval_set.passages, unseen_eval_set.documents, load_encoder(),
+                             cache=default_embedding_cache(), progress=False)  # fmt: skip
+
+
+@pytest.mark.slow
+def test_regression_gate_on_documents_nobody_tuned_on(unseen_index, unseen_eval_set):
+    assert unseen_eval_set.qrels and all(
+        q.file.startswith("2") for q in unseen_eval_set.answers if q.file
+    )  # its own reports, not the bundled ones
+    results = evaluate_index(unseen_index, unseen_eval_set)
+    for mode, floors in UNSEEN_FLOORS.items():
+        for metric, floor in floors.items():
+            assert results[mode].metrics[metric] >= floor, (mode, metric, results[mode].metrics)
+    answers = evaluate_answers(unseen_index, unseen_eval_set)
+    assert_ask_floors(answers, UNSEEN_ASK_FLOORS, UNSEEN_MOST_CONFIDENT_WRONG)
     unanswerable = answers["by_class"]["unanswerable"]
     assert unanswerable["accuracy"] >= UNANSWERABLE_FLOOR, unanswerable  # no confident answer
 
@@ -101,7 +146,7 @@ def test_outputs_are_readable_by_other_tools(tmp_path, gold_eval_set, results, a
     assert any(line.startswith("| hybrid |") for line in lines)
     unaccented = len(gold_eval_set.subsets["typed without diacritics"])
     assert any(line.startswith(f"| typed without diacritics | {unaccented} |") for line in lines)
-    assert any(line.startswith("| class: unanswerable |") for line in lines)
+    assert any(line.startswith("| class: ") for line in lines)  # a row per question class
     assert json.loads((tmp_path / "report.json").read_text())["ask"]["misses"] == answers["misses"]
 
 
