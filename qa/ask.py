@@ -799,6 +799,7 @@ def _hit_candidates(
 
 
 _PLANNED_FIT = 0.3  # a name in a plan's sentence, for a question that asks no plan
+_OPENING_RE = re.compile(r"\W*(?:\d+\.\s*)?(?:\w+\s+){0,2}")  # "3. Phấn đấu giảm"
 
 
 def _fit(
@@ -812,9 +813,9 @@ def _fit(
     clause = sentence[start:end].lower()
     written = [p for p in asked.places if p.lower() in clause]
     if fact is None:  # "Phấn đấu … có thêm 02 xã (Thuận, Hướng Tân) đạt chuẩn": a plan
-        opening = re.match(r"\W*(?:\d+\.\s*)?(?:\w+\s+){0,2}", sentence)
+        opening = _OPENING_RE.match(sentence)  # always matches: it may match nothing
         planned = not asked.target and (
-            is_target(sentence[start : span[0]]) or is_target(opening.group())
+            is_target(sentence[start : span[0]]) or bool(opening and is_target(opening.group()))
         )
         if planned:
             return min(sentence_fit, _PLANNED_FIT)
