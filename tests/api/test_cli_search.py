@@ -119,7 +119,7 @@ def test_facts_lists_every_figure_with_its_scope(env, index_dir):
     assert rows[1][:3] == [
         "120 km",
         "km đường giao thông nông thôn",
-        "năm 2020 (kỳ báo cáo), cấp tỉnh",
+        "năm 2020 (kỳ báo cáo), toàn tỉnh",  # the province's total over its levels
     ]
     assert rows[1][3].endswith("roads.txt, dòng 5")
 

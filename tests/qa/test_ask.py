@@ -676,12 +676,19 @@ def test_a_time_opening_the_sentence_holds_for_its_later_clauses(
 def test_a_guess_between_parallel_figures_is_not_confident(bundled_index):
     # "Trụ sở Tiếp công dân tỉnh tiếp 907 lượt/948 người; UBND các huyện, thành phố tiếp 1.018
     # lượt/1.379 người; …": nothing tells the clauses apart well enough, so no answer is given
-    question = "UBND các huyện, thành phố ở Kon Tum tiếp bao nhiêu lượt công dân?"
+    question = "Các huyện, thành phố ở Kon Tum tiếp bao nhiêu lượt công dân?"
     weighed = replace(ANY_CONFIDENCE, unit=0.5)  # the unit's weight that picks a rival figure
     unsure = ask(bundled_index, question, settings=replace(weighed, rival=1.0))
     unchecked = ask(bundled_index, question, settings=replace(weighed, rival=0.0))
     assert unsure.score == pytest.approx(unchecked.score - 1.0)
     assert not ask(bundled_index, question).confident
+    # "UBND các huyện" names the district level: its figure fits, the others are no rivals
+    leveled = "UBND các huyện, thành phố ở Kon Tum tiếp bao nhiêu lượt công dân?"
+    picked = ask(bundled_index, leveled, settings=replace(weighed, rival=1.0))
+    assert picked.text == "1.018 lượt/1.379 người", picked.text
+    assert picked.score == pytest.approx(
+        ask(bundled_index, leveled, settings=replace(weighed, rival=0.0)).score
+    )
 
 
 def test_levels_answered_together_are_not_rivals(bundled_index):
