@@ -117,7 +117,8 @@ def ask_table(sets: Sequence[TuneSet], k: int = 5) -> list[str]:
     answers extracted once per setting but the threshold (the score does not depend on it)."""
     asked = [(index, q, reports_wording(q.question)) for index, qs in sets for q in qs]
     questions = [q for _, q, _ in asked]
-    hits = [Searcher(index).hits(read, k, ASK_MODE) for index, _, read in asked]  # as ask does
+    searchers = {id(index): Searcher(index) for index, _ in sets}  # as ask searches
+    hits = [searchers[id(index)].hits(read, k, ASK_MODE) for index, _, read in asked]
     mission = next(i for i, q in enumerate(questions) if q.question == MISSION_QUESTION)
     names = [name for name in ASK_GRID if name != "threshold"]
     rows = []

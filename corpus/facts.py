@@ -125,10 +125,10 @@ COMPARED_YEAR_RE = re.compile(
     rf"so với\s+(?:cùng kỳ\s+)?(?:(?:cuối|đầu)\s+)?(?:năm\s+)?{_YEAR}", re.I
 )
 # "cấp xã", "toàn tỉnh"; "UBND các xã, thị trấn": the communes' People's Committees
-_LEVEL_RE = re.compile(r"(?:cấp|ở cấp|(?:UBND|[UỦ]ỷ ban nhân dân|Ủy ban nhân dân) các)\s+"
+LEVEL_RE = re.compile(r"(?:cấp|ở cấp|(?:UBND|[UỦ]ỷ ban nhân dân|Ủy ban nhân dân) các)\s+"
                        r"(tỉnh|huyện|xã|cơ sở|thôn)|(toàn tỉnh)", re.I)  # fmt: skip
 # "toàn tỉnh": the province's total over its levels, not what "cấp tỉnh" did
-_LEVEL_WORDS = {"tỉnh": "tỉnh", "toàn tỉnh": "toàn tỉnh", "huyện": "huyện", "xã": "xã",
+LEVEL_WORDS = {"tỉnh": "tỉnh", "toàn tỉnh": "toàn tỉnh", "huyện": "huyện", "xã": "xã",
                 "cơ sở": "xã", "thôn": "thôn"}  # fmt: skip
 _CLAUSE_BREAK_RE = re.compile(r";")
 _LEVEL_AFTER_CHARS = 40
@@ -604,7 +604,7 @@ class _Marks:
         self.times = [(start + a, start + b, kind, words, years)
                       for a, b, kind, words, years in _time_matches(sentence)]  # fmt: skip
         self.bracketed = [t for t in self.times if t[2] == "year" and t[3].startswith("(")]
-        self.levels = [(start + m.start(), m) for m in _LEVEL_RE.finditer(sentence)]
+        self.levels = [(start + m.start(), m) for m in LEVEL_RE.finditer(sentence)]
         self.places = [(start + m.start(), m) for m in PLACE_RE.finditer(sentence)]
         self.clauses = [start + m.end() for m in _CLAUSE_BREAK_RE.finditer(sentence)]
         self.segments = [start + m.start() for m in _SEGMENT_BREAK_RE.finditer(sentence)]
@@ -903,7 +903,7 @@ def _scope(
             kind = "year"  # "đến năm 2020 đạt …" in a 2015-2020 report: what was reached
     level_word = ""
     if level is not None:
-        level_word = _LEVEL_WORDS.get((level.group(1) or level.group(2)).lower(), "")
+        level_word = LEVEL_WORDS.get((level.group(1) or level.group(2)).lower(), "")
     place_words = section.place
     if place is not None and place.group(2) != section.province:
         place_words = f"{place.group(1)} {place.group(2)}"

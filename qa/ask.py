@@ -921,9 +921,7 @@ def _answer_spans(
             named = number is not None and canonical_doc_id(number.group()) in given
             if fact.kind == "reference" and not named:  # not the document the question names
                 a, b = fact.span[0] - offset, fact.span[1] - offset
-                kind = _normal(_document_kind(fact), question.folded)
-                # "Thông báo kết luận số …" is the "thông báo số mấy" asked
-                asked_kind = any(kind == k or kind.startswith(k + " ") for k in asked_kinds)
+                asked_kind = _of_kind(question, fact, asked_kinds)
                 yield a, b, 1.0 if asked_kind else 0.5 if not asked_kinds else 0.2, fact
     elif _has(question.text, _WHERE, question.folded):
         yield from _place_spans(question, sentence)
@@ -1667,10 +1665,11 @@ def _whole_answer(
     )
     spans = [best.span]
     held = _values_held(best) + _share_held(best)
-    if "%" not in _span_text(best):  # "302/318 đơn" holds two numbers, not "tỷ lệ bao nhiêu"
-        slots.sort(key=lambda slot: _asks_share(question, slot))
+    no_share = "%" not in _span_text(best)  # "302/318 đơn" holds two numbers, no "tỷ lệ"
+    if no_share:
+        slots.sort(key=lambda slot: _asks_share(question, slot))  # a share's slot stays open
     for _ in range(held - 1):
-        if slots and not ("%" not in _span_text(best) and _asks_share(question, slots[0])):
+        if slots and not (no_share and _asks_share(question, slots[0])):
             slots.pop(0)
     same = [c for c in candidates if c.hit is best.hit and c.sentence_span == best.sentence_span
             and c.evidence.fit and c.span != best.span]  # fmt: skip
@@ -2003,11 +2002,18 @@ def extract_answer(
 def _of_another_kind(question: _Question, best: _Candidate) -> bool:
     """Whether the answer is a document of another kind than the one asked: "số hiệu … của
     báo cáo …" answered with a Kế hoạch the report cites."""
-    asked = _asked_document_kinds(question) - {"văn bản", "van ban", "số hiệu", "so hieu"}
+    generic = {_normal(word, question.folded) for word in ("văn bản", "số hiệu")}
+    asked = _asked_document_kinds(question) - generic
     if not asked or best.fact is None or best.fact.kind != "reference":
         return False
-    kind = _normal(_document_kind(best.fact), question.folded)
-    return not any(kind == k or kind.startswith(k + " ") for k in asked)
+    return not _of_kind(question, best.fact, asked)
+
+
+def _of_kind(question: _Question, reference: Fact, kinds: set[str]) -> bool:
+    """Whether a cited document is of one of ``kinds``: "Thông báo kết luận số …" is the
+    "thông báo số mấy" asked."""
+    kind = _normal(_document_kind(reference), question.folded)
+    return any(kind == k or kind.startswith(k + " ") for k in kinds)
 
 
 def _of_another_document(question: _Question, best: _Candidate) -> bool:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from baocao.corpus.facts import Coverage, Scope
+from baocao.corpus.facts import LEVEL_RE, LEVEL_WORDS, Coverage, Scope
 from baocao.corpus.metadata import PROVINCES
 from baocao.corpus.vietnamese import NAME_WORD, canonical, fold_diacritics
 from baocao.index.analyzer import is_unaccented
@@ -28,9 +28,6 @@ _TARGET_RE = re.compile(r"mục tiêu|phấn đấu|chỉ tiêu|kế hoạch đ�
 _SINCE_RE = re.compile(r"đến nay|tổng (?:cộng|số)|cả nhiệm kỳ|lũy kế|từ năm|trong nhiệm kỳ|"
                        r"nhiệm kỳ|giai đoạn|trong \d+ năm|mấy năm")  # fmt: skip
 _UNTIL_RE = re.compile(r"(?:tính )?đến (?:cuối |hết )?năm \d{4}")
-_LEVEL_RE = re.compile(r"(?:cấp|ở cấp|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) các)\s+"
-                       r"(tỉnh|huyện|xã|cơ sở|thôn)")  # fmt: skip
-_LEVELS = {"tỉnh": "tỉnh", "huyện": "huyện", "xã": "xã", "cơ sở": "xã", "thôn": "thôn"}
 _PLACE_RE = re.compile(
     r"(?<!\w)((?i:huyện|xã|thị xã|thành phố|thị trấn|phường))\s+"
     rf"({NAME_WORD}(?:\s+{NAME_WORD}){{0,3}})"
@@ -129,13 +126,13 @@ def _provinces(text: str, folded: bool) -> list[str]:
 
 
 def _level(lower: str, folded: bool) -> str:
-    pattern = re.compile(fold_diacritics(_LEVEL_RE.pattern)) if folded else _LEVEL_RE
-    match = pattern.search(lower)
+    """The level a question names: "cấp xã", "UBND các xã" (not "toàn tỉnh": a total)."""
+    pattern = re.compile(fold_diacritics(LEVEL_RE.pattern), re.I) if folded else LEVEL_RE
+    match = next((m for m in pattern.finditer(lower) if m.group(1)), None)
     if not match:
         return ""
-    word = match.group(1)
-    levels = {fold_diacritics(k): v for k, v in _LEVELS.items()} if folded else _LEVELS
-    return levels.get(word, "")
+    levels = {fold_diacritics(k): v for k, v in LEVEL_WORDS.items()} if folded else LEVEL_WORDS
+    return levels.get(match.group(1).lower(), "")
 
 
 # -- fit --------------------------------------------------------------------------------------
