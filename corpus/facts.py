@@ -31,7 +31,7 @@ from .vietnamese import NAME_WORD, canonical, canonical_number
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 18
+FACTS_VERSION = 19
 TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
@@ -496,9 +496,7 @@ def _document_place(document: Document, passages: Sequence[Passage]) -> tuple[st
     body = " ".join(p.text for p in passages if p.kind == "body")
     if not written or written in PROVINCES:
         return written, _titled_place(document.title, body)
-    province = most_mentioned_province(body)
-    if province is None:
-        return written, ""
+    province = most_mentioned_province(body) or ""  # a commune's text may not name it
     local = _LOCAL_ISSUER_RE.search((document.issuer or "").upper())
     return province, f"{local.group(1).lower()} {written}" if local else written
 

@@ -22,6 +22,7 @@ from baocao.corpus.facts import (
     COMPARED_YEAR_RE,
     DATE_RE,
     DOC_NUMBER_RE,
+    LEVEL_RE,
     MONEY_SUM,
     PERIOD_RE,
     PLACE_RE,
@@ -64,7 +65,9 @@ _KIND_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
                   "tỷ trọng", "^số")),
     ("other", ("thế nào", "ra sao")),
     ("list", ("những .*nào", "các .*nào", "gồm những", "gồm .*gì", "những gì")),
-    ("who", ("ai", "người nào")),
+    ("who", ("ai", "người nào", "họ (?:và )?tên",  # and a title's name: "Phó Bí thư … tên là gì"
+             r"^(?:phó |nguyên )?(?:bí thư|chủ tịch|giám đốc|hiệu trưởng|trưởng (?:ban|phòng|đoàn))"
+             r"\b.*\btên (?:là )?gì")),
     ("which", ("nào", "đâu")),
     ("what", ("gì", "^(?:chủ đề|phương châm|khẩu hiệu|tên gọi)")),  # "chủ đề công tác năm 2020"
 )  # fmt: skip
@@ -189,6 +192,9 @@ class AskSettings:
     # every value a compound question asks found together ("bao nhiêu lượt, bao nhiêu người"):
     # surer
     whole: float = 0.2
+    # … found only as one list that holds as many figures ("hiến 38.640m2 đất, đóng góp
+    # 6.275,8 triệu đồng và 21.400 ngày công"): less sure
+    list_doubt: float = 0.4
     # how surely a question names a document of the index ("Báo cáo của Tỉnh ủy Kon Tum …
     # số hiệu gì") for its header to answer rather than a passage
     named_document: float = 0.7
@@ -942,7 +948,7 @@ _NAME_WORD = (rf"(?:Bí thư|Chủ tịch|Thường trực|Giám đốc|(?:Tỉn
               rf"{CAPITAL}[\w’'-]*)")  # fmt: skip
 _TITLE_FIRST_RE = re.compile(r"(?:Phó |Trưởng |Thường trực |Bí thư|Chủ tịch|Giám đốc)")
 _PERSON_RE = re.compile(
-    r"(?:đồng chí|ông|bà|anh|chị|Bí thư|Chủ tịch|Phó Chủ tịch|Giám đốc|Trưởng ban)\s+"
+    r"(?:[đĐ]ồng chí|[ôÔ]ng|[bB]à|anh|chị|Bí thư|Chủ tịch|Phó Chủ tịch|Giám đốc|Trưởng ban)\s+"
     rf"({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}})"
 )
 _QUOTED_RE = re.compile(r"[“\"«]([^”\"»]{2,80})[”\"»]")
@@ -1619,7 +1625,7 @@ _SHARE_AFTER_RE = re.compile(  # "(đạt 89,8%)" whole; "(đạt 89,8%, vượt
     r"\s*\d+(?:,\d+)?\s?%(?(1)\)?)"
 )
 _FRACTION_BEFORE_RE = re.compile(
-    r"\d+(?:\.\d+)*/\d+(?:\.\d+)*(?:\s+[^\W\d_]+){0,4}[\s,(]*(?:đạt|chiếm|bằng)?\s*$"
+    r"\d+(?:\.\d+)*/\d+(?:\.\d+)*(?:,?\s+[^\W\d_]+){0,6}[\s,(]*(?:đạt|chiếm|bằng)?\s*$"
 )
 _FROM_TO_RE = re.compile(
     r"từ\s+(?:[^\W\d_]+\s+){0,3}\d[^;]{0,70}?\s(?:lên|xuống còn|xuống|còn)\s+"
@@ -1638,10 +1644,11 @@ def _asks_share(question: _Question, slot: tuple[str, ...]) -> bool:
 
 def _whole_answer(
     question: _Question, best: _Candidate, candidates: Sequence[_Candidate]
-) -> tuple[_Candidate, bool]:
+) -> tuple[_Candidate, bool, bool]:
     """The best candidate grown to hold every value the question asks — both ends of "tăng
     từ … lên …", a count and its share ("291/417 đơn, đạt 69,84%"), "bao nhiêu lượt, bao
-    nhiêu người" — and whether it holds them all (a half answer is not confident)."""
+    nhiêu người" — whether it holds them all (a half answer is not confident), and whether
+    it is a list the slots could not be told apart in (less sure)."""
     text = best.hit.passage.text
     if best.evidence.fit and question.kind == "quantity":
         best = replace(best, span=_with_share(text, best.sentence_span, best.span))
@@ -1649,11 +1656,11 @@ def _whole_answer(
         best = replace(best, span=_with_opening_date(text, best.sentence_span, best.span))
     if question.from_to:
         span = _from_to(text, best.sentence_span, best.span)
-        return (replace(best, span=span), True) if span else (best, False)
+        return (replace(best, span=span), True, False) if span else (best, False, False)
     best = replace(best, span=_with_asked_numbers(question, text, best.sentence_span, best.span))
     slots = list(question.slots)
     if len(slots) < 2 or not best.evidence.fit or _written_paired(question, best):
-        return best, True
+        return best, True, False
     slots.remove(
         max(
             slots,
@@ -1674,21 +1681,71 @@ def _whole_answer(
     same = [c for c in candidates if c.hit is best.hit and c.sentence_span == best.sentence_span
             and c.evidence.fit and c.span != best.span]  # fmt: skip
     beside = _beside(best, candidates) if len(question.slots) == 2 else []
+    listed = False
     for slot in slots:
         span = _slot_span(question, slot, text, best, same, spans)
         if span is None:  # "… 610 đồng chí. Trong đó, tín nhiệm cao 483 đồng chí"
             span = _slot_span(question, slot, text, best, beside, spans, strict=True)
-        if span is None:
-            return best, False
+        if span is None:  # the values are written as one list: answer the list whole
+            run = _value_run(question, best, same, slots)
+            if run is None:
+                return best, False, False
+            spans, listed = [run], True
+            break
         spans.append(span)
     start, end = min(a for a, _ in spans), max(b for _, b in spans)
+    if not listed and any(_normal("và", question.folded) in _slot_words(question, slot)[2]
+                          for slot in question.slots):  # fmt: skip
+        run = _value_run(question, best, same, [])  # "bao nhiêu tiền và ngày công": one more
+        if run is not None and run[0] <= start and end < run[1]:
+            (start, end), listed = run, True
     end = _with_share(text, best.sentence_span, (start, end))[1]  # "302/318 đơn, đạt 94,97%"
     if end - start > _MAX_ANSWER_CHARS:
-        return best, False
+        return best, False, False
     sentence = min(start, best.sentence_span[0]), max(end, best.sentence_span[1])
     if sentence != best.sentence_span:
         sentence = _sentence_around(best.hit.passage, sentence)
-    return replace(best, span=(start, end), sentence_span=sentence), True
+    return replace(best, span=(start, end), sentence_span=sentence), True, listed
+
+
+# what may stand between two values of one list: "38.640m2 đất, đóng góp 6.275,8 triệu đồng và"
+# — not a purpose or a comparison ("… ngày công để làm 46,2 km", "… so với kế hoạch 40 km")
+_RUN_GAP_RE = re.compile(r"(?!.*\b(?:để|nhằm|so với|vượt)\b)[^;:.()“”\"]{0,40}")
+
+
+def _value_run(
+    question: _Question, best: _Candidate, same: Sequence[_Candidate], open_slots: list
+) -> tuple[int, int] | None:
+    """The list of figures the best one is written in, when the question's slots could not be
+    told apart in it: "hiến 38.640m2 đất, đóng góp 6.275,8 triệu đồng và 21.400 ngày công" —
+    from its first figure to its last, when it holds a figure for every slot (money where
+    money is asked)."""
+    text = best.hit.passage.text
+    spans = sorted({best.span, *(c.span for c in same if c.fact is not None
+                                 and c.fact.kind == "quantity")})  # fmt: skip
+    at = spans.index(best.span)
+    first = last = at
+    while first > 0 and _RUN_GAP_RE.fullmatch(text, spans[first - 1][1], spans[first][0]):
+        first -= 1
+    while last + 1 < len(spans) and _RUN_GAP_RE.fullmatch(text, spans[last][1], spans[last + 1][0]):
+        last += 1
+    if last - first + 1 < len(question.slots):
+        return None
+    listed = [text[a:b] for a, b in spans[first : last + 1]]
+    money = [_is_money(question, [_normal(w, question.folded) for w in _WORD_RE.findall(value)])
+             for value in listed]  # fmt: skip
+    if sum(money) < sum(_asks_money(question, slot) for slot in open_slots):
+        return None  # "… và tổng kinh phí bao nhiêu": a list of counts does not answer it
+    written = _normal(text[spans[first][0] : spans[last][1] + 20].lower(), question.folded)
+    for slot in open_slots:  # "… giúp bao nhiêu hộ": a list of hectares does not say it
+        thing = _slot_words(question, slot)[2][:1]
+        if thing and thing[0] not in UNIT_STOP and not _has(written, thing[0], question.folded):
+            return None
+    if _has(question.text, "trong đó", question.folded) and not _has(
+        written, "trong đó", question.folded
+    ):
+        return None  # "… trong đó có mấy …": the part written after "trong đó", not a list
+    return spans[first][0], spans[last][1]
 
 
 def _beside(best: _Candidate, candidates: Sequence[_Candidate]) -> list[_Candidate]:
@@ -1846,9 +1903,8 @@ def _slot_match(question: _Question, slot: tuple[str, ...], candidate: _Candidat
             candidate.span[1] : min(candidate.span[1] + 30, candidate.sentence_span[1])
         ]
         words = [_normal(w, question.folded) for w in _WORD_RE.findall(following)[:3]]
-    money = {_normal(w, question.folded) for w in (*_MONEY_WORDS, "giá", "trị giá")}
-    if money & {*before, *after[:1]}:
-        return 1.0 if {_normal(u, question.folded) for u in _MONEY_UNITS} & set(words) else 0.0
+    if _asks_money(question, slot):
+        return 1.0 if _is_money(question, words) else 0.0
     if not _acts_near(question, before, candidate):
         return 0.0
     if after and (after[0] in words or after[-1] in words):
@@ -1859,6 +1915,17 @@ def _slot_match(question: _Question, slot: tuple[str, ...], candidate: _Candidat
     if after and label and _words(question, label)[-len(after[:2]) :] == after[:2]:
         return 1.0  # "bao nhiêu cấp trưởng" -> "cấp trưởng 47 đồng chí"
     return 0.5 if not after or after[0] in UNIT_STOP else 0.0
+
+
+def _asks_money(question: _Question, slot: tuple[str, ...]) -> bool:
+    """ "bao nhiêu tiền", "kinh phí bao nhiêu": the slot asks an amount of money."""
+    before, _, after = _slot_words(question, slot)
+    money = {_normal(w, question.folded) for w in (*_MONEY_WORDS, "giá", "trị giá")}
+    return bool(money & {*before, *after[:1]})
+
+
+def _is_money(question: _Question, words: Sequence[str]) -> bool:
+    return bool({_normal(u, question.folded) for u in _MONEY_UNITS} & set(words))
 
 
 # units that count people: "bao nhiêu người" is answered by "483 đồng chí", "04 cán bộ"
@@ -1949,6 +2016,8 @@ def extract_answer(
         for position, hit in _with_footnotes(hits, index)
         for candidate in _hit_candidates(parsed, asked, hit, position, index, book)
     ]
+    if parsed.kind == "who":  # "Phó Bí thư … tên là gì": the title asked is not its holder
+        candidates = [c for c in candidates if not _asked_title(parsed, c)]
     missing = uncovered(asked, book.coverages, book.stated_years)
     note = coverage_note(book.coverages, missing) if missing else None
     if not candidates:
@@ -1959,6 +2028,10 @@ def extract_answer(
         inside = [c for c in candidates if c.evidence.fit
                   and _from_to(c.hit.passage.text, c.sentence_span, c.span)]  # fmt: skip
         pool = inside or candidates
+    if _asks_two_units(parsed):  # "bao nhiêu lượt/người": a value written with both
+        pool = [c for c in pool if _values_held(c) > 1] or pool
+    if asked.by_level:  # "chia theo từng cấp": a total written with its levels
+        pool = [c for c in pool if _level_breakdown(c) is not None] or pool
     best = max(pool, key=lambda c: _choice(c, settings))
     # a change "từ … năm 2015 lên … năm 2020" answers for the whole term it spans
     strict = (asked.asks or asked.target or asked.total) and not (parsed.from_to and asked.period)
@@ -1966,9 +2039,13 @@ def extract_answer(
     joined = {id(f) for f in _levels_joined(best, facts, asked)}  # they answer together
     others = [c for c in candidates if c.fact is None or id(c.fact) not in joined]
     score = _confidence(best.evidence, _margin(best, others, settings), strict, settings.unnamed)
-    grown, whole = _whole_answer(parsed, best, candidates)
+    grown, whole, listed = _whole_answer(parsed, best, candidates)
     if whole and len(parsed.slots) > 1 and best.evidence.fit:
-        score += settings.whole
+        score += settings.whole - settings.list_doubt * listed
+    if asked.by_level:  # "2.146 mô hình (cấp tỉnh 168, cấp huyện 524, cấp xã 1.454)"
+        end = _level_breakdown(grown)
+        whole = whole and end is not None
+        grown = replace(grown, span=(grown.span[0], end)) if end is not None else grown
     apart = [c for c in others if not _within(c, grown)]  # "07 căn nhà, đổ sập 92 căn": one answer
     score -= settings.rival * _has_rival(parsed, best, apart, settings)
     score -= settings.led * _better_led(parsed, best, apart, settings)
@@ -1992,11 +2069,76 @@ def extract_answer(
         whole = False  # "năm 2015 và năm 2020": one value answers one of them
     if parsed.items and grown.evidence.fit and _items_written(grown) != parsed.items:
         whole = False  # "Hai huyện nào": seven names answer something else
+    if _asks_two_units(parsed) and _values_held(best) < 2:
+        whole = False  # "bao nhiêu lượt/người" answered "05 lượt"
+    if _label_unwritten(parsed, best):
+        score = min(score, settings.threshold - 0.5)  # "Cơ sở 2 … có mấy phòng": not said of it
+    if _replaced(parsed, best):
+        whole = False  # "thay thế Quyết định số 112/QĐ-UBND": not the act in force
     if not whole:  # half an answer is never given as the answer
         score = min(score, settings.threshold - 0.5)
     if note is None and strict and facts and not any(f.matches for f in facts):
         note = coverage_note(book.coverages, ["đúng phạm vi câu hỏi"])
     return _answer(question, best, score, hits, index, settings, facts, note, asked)
+
+
+# the levels a total is split into, right after it: "(cấp tỉnh 168, cấp huyện 524, cấp xã
+# 1.454)", ", trong đó cấp huyện 38 mô hình, cấp xã 176 mô hình"
+_BREAKDOWN_RE = re.compile(r"[^().;]{0,60}?(?:\([^()]*\)|,?\s*(?:trong đó|gồm)[:,]?[^.;()]*)")
+
+
+def _level_breakdown(candidate: _Candidate) -> int | None:
+    """Where the levels written after a total end, when at least two are."""
+    text = candidate.hit.passage.text
+    match = _BREAKDOWN_RE.match(text, candidate.span[1], candidate.sentence_span[1])
+    if match is None or len(set(LEVEL_RE.findall(match.group()))) < 2:
+        return None
+    return match.end()
+
+
+# a part of a whole named by its number: "Cơ sở 2", "Tiêu chí 2.3", "khóa 12", "Tổ 3"
+_NUMBERED_PART_RE = (r"(?<!\w)(cơ sở|tiêu chí|tiêu chuẩn|khóa|khoá|tổ|đội|khu|phân hiệu|"
+                     r"điều|chương|mục|phụ lục|đợt|lớp)\s+(\d+(?:\.\d+)*)(?![\d.]*\d)")  # fmt: skip
+
+
+def _label_unwritten(question: _Question, best: _Candidate) -> bool:
+    """Whether the question asks about a numbered part ("Cơ sở 2 của trường …") that neither
+    the answer's passage nor its section heading names."""
+    pattern = re.compile(_normal(_NUMBERED_PART_RE, question.folded), re.IGNORECASE)
+    passage = best.hit.passage
+    written = _normal(canonical(" ".join((*passage.section_path, passage.text))).lower(),
+                      question.folded)  # fmt: skip
+    for match in pattern.finditer(question.text):
+        label, number = canonical(match.group(1)).lower(), match.group(2)
+        if not re.search(rf"(?<!\w){re.escape(label)}\s+{re.escape(number)}(?![\d]|\.\d)", written):
+            return True
+    return False
+
+
+_TWO_UNITS_RE = r"(?:bao nhiêu|mấy) \w+ ?/ ?\w+"
+
+
+def _asks_two_units(question: _Question) -> bool:
+    """ "tiếp bao nhiêu lượt/người": one value written with both units is asked."""
+    return question.kind == "quantity" and _has(question.text, _TWO_UNITS_RE, question.folded)
+
+
+_REPLACED_RE = re.compile(r"(?:thay thế|thay cho|bãi bỏ)\s*$", re.IGNORECASE)
+
+
+def _replaced(question: _Question, best: _Candidate) -> bool:
+    """A document the sentence says is replaced ("… và thay thế Quyết định số 112/QĐ-UBND"),
+    when the question does not ask what was replaced."""
+    if best.fact is None or best.fact.kind != "reference":
+        return False
+    before = best.hit.passage.text[max(0, best.span[0] - 20) : best.span[0]]
+    asked = any(_has(question.text, w, question.folded) for w in ("thay thế", "thay cho", "bãi bỏ"))
+    return not asked and _REPLACED_RE.search(before) is not None
+
+
+def _asked_title(question: _Question, candidate: _Candidate) -> bool:
+    """Whether the candidate is written in the question itself: the title it asks about."""
+    return _normal(canonical(_span_text(candidate)).lower(), question.folded) in question.text
 
 
 def _of_another_kind(question: _Question, best: _Candidate) -> bool:

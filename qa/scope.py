@@ -23,6 +23,10 @@ _YEAR = r"((?:19|20)\d\d)"
 _PERIOD_RE = re.compile(rf"{_YEAR}\s?[-–]\s?{_YEAR}|{_YEAR}\s+(?:đến|tới)\s+(?:năm\s+)?{_YEAR}")
 _SINCE_YEAR_RE = re.compile(rf"từ\s+(?:năm\s+)?{_YEAR}\s+(?:đến|tới)\s+nay")
 _YEAR_RE = re.compile(rf"(?<![\d/.,-]){_YEAR}(?![\d/])")
+# "chia theo từng cấp", "theo các cấp", "mỗi cấp bao nhiêu": the figure of each level asked
+_BY_LEVEL_RE = re.compile(
+    r"(?:theo|chia|tách|mỗi|từng) (?:từng |các |mỗi )?cấp(?! (?:tỉnh|huyện|xã|cơ sở|thôn)\b)"
+)
 _YEARLY_RE = re.compile(r"(?:hằng|hàng|mỗi|một) năm|(?:bình quân|trung bình) (?:mỗi )?năm")
 _TARGET_RE = re.compile(r"mục tiêu|phấn đấu|chỉ tiêu|kế hoạch đến|dự kiến|định hướng")
 _SINCE_RE = re.compile(r"đến nay|tổng (?:cộng|số)|cả nhiệm kỳ|lũy kế|từ năm|trong nhiệm kỳ|"
@@ -48,6 +52,7 @@ class Asked:
     provinces: frozenset[str] = frozenset()  # any province named
     places: tuple[str, ...] = ()  # districts, communes named: "huyện Hòn Đất"
     level: str = ""  # "tỉnh", "huyện", "xã", "thôn"
+    by_level: bool = False  # "chia theo từng cấp", "tách theo cấp huyện và cấp xã": each level
 
     @property
     def asks(self) -> bool:
@@ -83,6 +88,7 @@ def read_scope(question: str, known_places: Iterable[str] = ()) -> Asked:
                       lower)  # fmt: skip
     if since:
         years = {int(since.group(1))}
+    by_level = _says(_BY_LEVEL_RE, lower, folded) or len(_levels(lower, folded)) > 1
     return Asked(
         years=frozenset(years),
         period=bool(period),
@@ -93,7 +99,8 @@ def read_scope(question: str, known_places: Iterable[str] = ()) -> Asked:
         until=_says(_UNTIL_RE, lower, folded),
         provinces=frozenset(_provinces(text, folded)),
         places=_places(text, folded, known_places),
-        level=_level(lower, folded),
+        level="" if by_level else _level(lower, folded),
+        by_level=by_level,
     )
 
 
@@ -127,12 +134,15 @@ def _provinces(text: str, folded: bool) -> list[str]:
 
 def _level(lower: str, folded: bool) -> str:
     """The level a question names: "cấp xã", "UBND các xã" (not "toàn tỉnh": a total)."""
+    return next(iter(_levels(lower, folded)), "")
+
+
+def _levels(lower: str, folded: bool) -> list[str]:
+    """The levels a question names, in order, each once."""
     pattern = re.compile(fold_diacritics(LEVEL_RE.pattern), re.I) if folded else LEVEL_RE
-    match = next((m for m in pattern.finditer(lower) if m.group(1)), None)
-    if not match:
-        return ""
     levels = {fold_diacritics(k): v for k, v in LEVEL_WORDS.items()} if folded else LEVEL_WORDS
-    return levels.get(match.group(1).lower(), "")
+    named = (levels.get(m.group(1).lower(), "") for m in pattern.finditer(lower) if m.group(1))
+    return list(dict.fromkeys(level for level in named if level))
 
 
 # -- fit --------------------------------------------------------------------------------------

@@ -318,6 +318,16 @@ def test_a_district_report_is_about_the_district_in_its_province(place, issuer, 
     assert extract_facts(document, [passage])[0].scope.place == coverage.where
 
 
+def test_a_communes_act_that_names_no_province_is_about_the_commune():
+    # "ỦY BAN NHÂN DÂN / XÃ AN HIỆP", written at "An Hiệp": not a province named An Hiệp
+    text = "Quy chế này áp dụng đối với công dân cư trú trên địa bàn 06 thôn của xã."
+    document = Document("d", "Quyết định ban hành Quy chế", "d.txt", "0" * 64, "quyết định",
+                        place="An Hiệp", issuer="ỦY BAN NHÂN DÂN XÃ AN HIỆP")  # fmt: skip
+    passage = Passage("d:p0001", "d", text, "body", (), None, (), 1, 1, 0, len(text))
+    coverage = document_coverage(document, [passage])
+    assert (coverage.province, coverage.place, coverage.where) == ("", "xã An Hiệp", "xã An Hiệp")
+
+
 @pytest.mark.parametrize(
     ("text", "time"),
     [
