@@ -17,6 +17,7 @@ from baocao.eval.beir import load_beir
 from baocao.eval.goldset import (
     BLIND10_FILE,
     BLIND11_FILE,
+    BLIND12_FILE,
     load_split,
     own_report_sets,
     reports_of,
@@ -39,13 +40,13 @@ from baocao.index.hybrid import HybridIndex
 from baocao.qa.ask import AskSettings
 
 # The gate runs on the test split, never on the questions ask's settings were tuned on: the
-# gold test 40% about the bundled reports (73 questions) and blind11, 100 questions about five
+# gold test 40% about the bundled reports (73 questions) and blind12, 100 questions about five
 # documents written for the evaluation (its own folder, indexed alone). Set at their first
-# look (50f8e30), a little under the values measured then. Raise them as the system improves,
-# never lower them to make a change pass.
+# look (gold test 50f8e30, blind12 f3c86eb), a little under the values measured then. Raise
+# them as the system improves, never lower them to make a change pass.
 # Retrieval, gold test: adaptive recall@5 .986, mrr@10 .922; hybrid .986 / .929; bm25 .986 /
-# .922; dense recall@5 .726. blind11: adaptive .986 / .845; hybrid .986 / .845; bm25 .986 /
-# .843; dense .662.
+# .922; dense recall@5 .726. blind12: adaptive .935 / .842; hybrid .935 / .834; bm25 .919 /
+# .840; dense .645.
 FLOORS = {
     "adaptive": {"recall@5": 0.96, "mrr@10": 0.89},
     "hybrid": {"recall@5": 0.96, "mrr@10": 0.89},
@@ -53,19 +54,21 @@ FLOORS = {
     "dense": {"recall@5": 0.70},
 }
 UNSEEN_FLOORS = {
-    "adaptive": {"recall@5": 0.96, "mrr@10": 0.82},
-    "hybrid": {"recall@5": 0.96, "mrr@10": 0.82},
-    "bm25": {"recall@5": 0.96, "mrr@10": 0.82},
-    "dense": {"recall@5": 0.63},
+    "adaptive": {"recall@5": 0.92, "mrr@10": 0.82},
+    "hybrid": {"recall@5": 0.92, "mrr@10": 0.82},
+    "bm25": {"recall@5": 0.90, "mrr@10": 0.82},
+    "dense": {"recall@5": 0.62},
 }
 # ask, gold test: 73 questions, 43 confident, 39 right (.534, confident .907), 4 confidently
-# wrong, numeric .553. blind11: 100 questions, 39 confident, 53 right (.530, confident .821),
-# 7 confidently wrong (7%), unanswerable 21/23. Far from the targets (.85, at most 2%).
+# wrong, numeric .553. blind12: 100 questions, 28 confident, 39 right (.390, confident .571),
+# 12 confidently wrong (12%), unanswerable 23/23. Far from the targets (.85, at most 2%); on
+# blind12 a confidently wrong answer is more likely than a confidently right one is not.
 ASK_FLOORS = {"accuracy": 0.50, "confident_accuracy": 0.85, "numeric accuracy": 0.52}
 ASK_MOST_CONFIDENT_WRONG = 5
-UNSEEN_ASK_FLOORS = {"accuracy": 0.50, "confident_accuracy": 0.78, "numeric accuracy": 0.52}
-UNSEEN_MOST_CONFIDENT_WRONG = 8
-ASK_NET_FLOOR = 0.0
+UNSEEN_ASK_FLOORS = {"accuracy": 0.37, "confident_accuracy": 0.55, "numeric accuracy": 0.40}
+UNSEEN_MOST_CONFIDENT_WRONG = 13
+ASK_NET_FLOOR = 0.0  # right − 5 × confidently wrong, gold test (blind12 measured −21)
+UNSEEN_NET_FLOOR = -25.0
 UNANSWERABLE_FLOOR = 0.85
 HEADLINE = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 
@@ -90,23 +93,25 @@ def answers(bundled_index, gold_eval_set):
 
 @pytest.mark.slow
 def test_regression_gate_for_answers(answers, gold_eval_set):
-    assert_ask_floors(answers, ASK_FLOORS, ASK_MOST_CONFIDENT_WRONG)
+    assert_ask_floors(answers, ASK_FLOORS, ASK_MOST_CONFIDENT_WRONG, ASK_NET_FLOOR)
     assert answers["questions"] == len(gold_eval_set.answers)
 
 
-def assert_ask_floors(answers: dict, floors: dict[str, float], most_wrong: int) -> None:
+def assert_ask_floors(
+    answers: dict, floors: dict[str, float], most_wrong: int, net_floor: float
+) -> None:
     measured = {**answers, "numeric accuracy": answers["by_type"]["numeric"]["accuracy"]}
     for metric, floor in floors.items():
         assert measured[metric] >= floor, (metric, measured[metric])
     assert answers["confident_wrong"] <= most_wrong, answers["confident_wrong"]
-    assert net_right(answers["right"], answers["confident_wrong"]) >= ASK_NET_FLOOR, answers
+    assert net_right(answers["right"], answers["confident_wrong"]) >= net_floor, answers
 
 
-# blind11: documents nobody tuned on, in the shapes users index (issue 16's "beyond the five
+# blind12: documents nobody tuned on, in the shapes users index (issue 16's "beyond the five
 # reports"), each question about its own folder
 @pytest.fixture(scope="module")
 def unseen_eval_set():
-    return gold_set(BLIND11_FILE)
+    return gold_set(BLIND12_FILE)
 
 
 @pytest.fixture(scope="module")
@@ -118,14 +123,14 @@ def unseen_index(unseen_eval_set):
 @pytest.mark.slow
 def test_regression_gate_on_documents_nobody_tuned_on(unseen_index, unseen_eval_set):
     assert unseen_eval_set.qrels and all(
-        q.file.startswith("2") for q in unseen_eval_set.answers if q.file
+        q.file.startswith("3") for q in unseen_eval_set.answers if q.file
     )  # its own reports, not the bundled ones
     results = evaluate_index(unseen_index, unseen_eval_set)
     for mode, floors in UNSEEN_FLOORS.items():
         for metric, floor in floors.items():
             assert results[mode].metrics[metric] >= floor, (mode, metric, results[mode].metrics)
     answers = evaluate_answers(unseen_index, unseen_eval_set)
-    assert_ask_floors(answers, UNSEEN_ASK_FLOORS, UNSEEN_MOST_CONFIDENT_WRONG)
+    assert_ask_floors(answers, UNSEEN_ASK_FLOORS, UNSEEN_MOST_CONFIDENT_WRONG, UNSEEN_NET_FLOOR)
     unanswerable = answers["by_class"]["unanswerable"]
     assert unanswerable["accuracy"] >= UNANSWERABLE_FLOOR, unanswerable  # no confident answer
 
@@ -256,7 +261,7 @@ def test_without_matplotlib_the_plot_names_the_extra_to_install(monkeypatch):
 def test_ask_grid_runs_over_every_tune_folder(bundled_index, unseen_index, unseen_eval_set,
                                              monkeypatch):  # fmt: skip
     """`tune ask`: one table over several folders, each question asked of its own index (here
-    the bundled tune split beside blind11's index, the default settings alone)."""
+    the bundled tune split beside the test set's index, the default settings alone)."""
     defaults = AskSettings()
     monkeypatch.setattr(tune, "ASK_GRID", {name: (getattr(defaults, name),)
                                            for name in tune.ASK_GRID})  # fmt: skip
@@ -266,9 +271,10 @@ def test_ask_grid_runs_over_every_tune_folder(bundled_index, unseen_index, unsee
     assert f"tune sets (2 folders), {len(bundled) + len(unseen)} questions" in lines[0]
     assert lines[-1].startswith("\nchosen: AskSettings(threshold=")
     right = float(lines[3].split("|")[-3])
-    assert 0.0 < right < 1.0  # the mission question right, not every blind11 one
+    assert 0.0 < right < 1.0  # the mission question right, not every blind12 one
 
 
 def test_the_sets_about_their_own_reports_are_split_too():
-    assert own_report_sets("tune") == [BLIND10_FILE] and own_report_sets("test") == [BLIND11_FILE]
-    assert reports_of(BLIND11_FILE).name == "blind11_reports"
+    assert own_report_sets("tune") == [BLIND10_FILE, BLIND11_FILE]
+    assert own_report_sets("test") == [BLIND12_FILE]
+    assert reports_of(BLIND12_FILE).name == "blind12_reports"
