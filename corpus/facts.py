@@ -31,7 +31,7 @@ from .vietnamese import NAME_WORD, canonical, canonical_number
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 19
+FACTS_VERSION = 20
 TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
@@ -435,8 +435,14 @@ def facts_of(
         by_doc[passage.doc_id].append(passage)
     facts: list[Fact] = []
     coverages: list[Coverage] = []
+    earlier: dict[str, Coverage] = {}  # the last document of each file
     for document in documents:
         coverage = document_coverage(document, by_doc.get(document.doc_id, []))
+        before = earlier.get(document.source_file)
+        if before is not None and not (coverage.province or coverage.place):
+            # a file's next document that says no place is about where the one before it is
+            coverage = replace(coverage, province=before.province, place=before.place)
+        earlier[document.source_file] = coverage
         coverages.append(coverage)
         facts += extract_facts(document, by_doc.get(document.doc_id, []), coverage)
     return facts, coverages

@@ -2010,7 +2010,7 @@ def extract_answer(
         if own.score >= settings.named_document:  # its header answers, or says it has no number
             return own
     book = fact_book(index)
-    asked = read_scope(question, known_places(index))
+    asked = read_scope(question, known_places(index), [c.place for c in book.coverages])
     candidates = [
         candidate
         for position, hit in _with_footnotes(hits, index)

@@ -68,10 +68,14 @@ _REPORT_YEAR_RE = re.compile(
 )
 
 
-def read_scope(question: str, known_places: Iterable[str] = ()) -> Asked:
+def read_scope(
+    question: str, known_places: Iterable[str] = (), covered_places: Iterable[str] = ()
+) -> Asked:
     """The scope constraints written in a question, with or without diacritics; a year that
     only names the report ("báo cáo dân vận 2020") constrains nothing. Typed without
-    diacritics, a place is one of ``known_places`` ("huyen dak ha" -> "huyện Đăk Hà")."""
+    diacritics, a place is one of ``known_places`` ("huyen dak ha" -> "huyện Đăk Hà"); a place
+    a document is about (``covered_places``: "huyện Trần Đề") is read by its bare name too
+    ("ở Trần Đề", "tran de")."""
     text = canonical(question)
     folded = is_unaccented(text)
     report = fold_diacritics(_REPORT_YEAR_RE.pattern) if folded else _REPORT_YEAR_RE.pattern
@@ -98,17 +102,37 @@ def read_scope(question: str, known_places: Iterable[str] = ()) -> Asked:
         total=_says(_SINCE_RE, lower, folded),
         until=_says(_UNTIL_RE, lower, folded),
         provinces=frozenset(_provinces(text, folded)),
-        places=_places(text, folded, known_places),
+        places=_places(text, folded, known_places, covered_places),
         level="" if by_level else _level(lower, folded),
         by_level=by_level,
     )
 
 
-def _places(text: str, folded: bool, known: Iterable[str]) -> tuple[str, ...]:
-    if not folded:
-        return tuple(f"{m.group(1).lower()} {m.group(2)}" for m in _PLACE_RE.finditer(text))
-    key = f" {fold_diacritics(text).lower()} "
-    return tuple(p for p in known if f" {fold_diacritics(p).lower()} " in key)
+def _places(
+    text: str, folded: bool, known: Iterable[str], covered: Iterable[str]
+) -> tuple[str, ...]:
+    key = f" {fold_diacritics(text).lower()} " if folded else text
+    if folded:
+        places = [p for p in known if f" {fold_diacritics(p).lower()} " in key]
+    else:
+        places = [f"{m.group(1).lower()} {m.group(2)}" for m in _PLACE_RE.finditer(text)]
+    for place in covered:  # "ở Trần Đề": the district a report is about, without its level
+        name = _place_name(place)
+        if name != place and len(name.split()) > 1 and _bare_name(name, key, folded):
+            places.append(place)
+    return tuple(dict.fromkeys(places))
+
+
+_NON_WORD_RE = re.compile(r"\W+")
+
+
+def _bare_name(name: str, text: str, folded: bool) -> bool:
+    """Whether ``text`` writes ``name`` as a name: capitalised (any case typed without
+    diacritics), whole words."""
+    if folded:
+        words = _NON_WORD_RE.sub(" ", text)
+        return f" {fold_diacritics(name).lower()} " in f" {words} "
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
 
 
 def is_target(text: str) -> bool:

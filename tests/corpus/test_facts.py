@@ -360,3 +360,19 @@ def test_the_communes_peoples_committees_count_at_the_commune_level():
     passage = Passage("d:p0001", "d", text, "body", (), None, (), 1, 1, 0, len(text))
     levels = {f.value: f.scope.level for f in extract_facts(document, [passage])}
     assert levels["63 cuộc"] == "xã" and levels["04 cuộc"] == ""
+
+
+def test_a_files_next_document_that_names_no_place_is_where_the_one_before_is():
+    # a district's report and, in the same file, a topic report with no header of its own
+    first = Document("f~1", "Báo cáo năm 2023", "f.txt", "0" * 64, "báo cáo", place="Tuy An",
+                     issuer="ỦY BAN NHÂN DÂN HUYỆN TUY AN")  # fmt: skip
+    second = Document("f~2", "Chuyên đề dân tộc, tôn giáo", "f.txt", "0" * 64, "chuyên đề")
+    other = Document("g", "Chuyên đề", "g.txt", "1" * 64, "chuyên đề")
+    texts = {"f~1": "Tuy An là huyện của tỉnh Phú Yên.", "f~2": "Phật giáo 36.240 tín đồ.",
+             "g": "Phật giáo 4.862 tín đồ."}  # fmt: skip
+    passages = [Passage(f"{d}:p0001", d, t, "body", (), None, (), 1, 1, 0, len(t))
+                for d, t in texts.items()]  # fmt: skip
+    facts, coverages = facts_of([first, second, other], passages)
+    places = {c.doc_id: c.where for c in coverages}
+    assert places == {"f~1": "huyện Tuy An, Phú Yên", "f~2": "huyện Tuy An, Phú Yên", "g": ""}
+    assert next(f for f in facts if f.doc_id == "f~2").scope.place == "huyện Tuy An, Phú Yên"

@@ -172,3 +172,18 @@ def test_the_communes_peoples_committees_are_the_commune_level():
     assert read_scope("UBND các xã, thị trấn tổ chức bao nhiêu cuộc đối thoại?").level == "xã"
     assert read_scope("ubnd cac xa to chuc bao nhieu cuoc doi thoai").level == "xã"
     assert read_scope("Các xã tổ chức bao nhiêu cuộc đối thoại?").level == ""  # no body named
+
+
+@pytest.mark.parametrize(
+    ("question", "places"),
+    [
+        ("Năm 2024 ở Trần Đề có bao nhiêu cuộc đối thoại?", ("huyện Trần Đề",)),
+        ("nam 2024 tran de co bao nhieu cuoc doi thoai", ("huyện Trần Đề",)),
+        ("Năm 2024 cả tỉnh có bao nhiêu cuộc đối thoại?", ()),
+        ("Xã An Hiệp có mấy thôn?", ("xã An Hiệp",)),  # written with its level: as before
+        ("Năm 2024 có bao nhiêu hộ nghèo trần đề xuất?", ()),  # not capitalised: not a name
+    ],
+)  # fmt: skip
+def test_a_place_a_report_is_about_is_read_by_its_bare_name(question, places):
+    covered = ("huyện Trần Đề", "thị xã Vĩnh Châu", "")
+    assert read_scope(question, (), covered).places == places
