@@ -31,7 +31,7 @@ from .vietnamese import NAME_WORD, canonical, canonical_number
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 20
+FACTS_VERSION = 21
 TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
@@ -127,6 +127,12 @@ COMPARED_YEAR_RE = re.compile(
 # "cấp xã", "toàn tỉnh"; "UBND các xã, thị trấn": the communes' People's Committees
 LEVEL_RE = re.compile(r"(?:cấp|ở cấp|(?:UBND|[UỦ]ỷ ban nhân dân|Ủy ban nhân dân) các)\s+"
                        r"(tỉnh|huyện|xã|cơ sở|thôn)|(toàn tỉnh)", re.I)  # fmt: skip
+# … and, for a figure, the body of one level that gives it: "UBND huyện tiếp 214 lượt",
+# "Ban Tiếp công dân huyện tiếp 152 lượt" (not for a question: "Kế hoạch của UBND tỉnh …" asks
+# no level)
+_FACT_LEVEL_RE = re.compile(
+    rf"{LEVEL_RE.pattern}|(?:UBND|[UỦ]ỷ ban nhân dân|Ủy ban nhân dân|Ban tiếp công dân)\s+"
+    r"(tỉnh|huyện|xã)\b", re.I)  # fmt: skip
 # "toàn tỉnh": the province's total over its levels, not what "cấp tỉnh" did
 LEVEL_WORDS = {"tỉnh": "tỉnh", "toàn tỉnh": "toàn tỉnh", "huyện": "huyện", "xã": "xã",
                 "cơ sở": "xã", "thôn": "thôn"}  # fmt: skip
@@ -608,7 +614,7 @@ class _Marks:
         self.times = [(start + a, start + b, kind, words, years)
                       for a, b, kind, words, years in _time_matches(sentence)]  # fmt: skip
         self.bracketed = [t for t in self.times if t[2] == "year" and t[3].startswith("(")]
-        self.levels = [(start + m.start(), m) for m in LEVEL_RE.finditer(sentence)]
+        self.levels = [(start + m.start(), m) for m in _FACT_LEVEL_RE.finditer(sentence)]
         self.places = [(start + m.start(), m) for m in PLACE_RE.finditer(sentence)]
         self.clauses = [start + m.end() for m in _CLAUSE_BREAK_RE.finditer(sentence)]
         self.segments = [start + m.start() for m in _SEGMENT_BREAK_RE.finditer(sentence)]
@@ -907,7 +913,7 @@ def _scope(
             kind = "year"  # "đến năm 2020 đạt …" in a 2015-2020 report: what was reached
     level_word = ""
     if level is not None:
-        level_word = LEVEL_WORDS.get((level.group(1) or level.group(2)).lower(), "")
+        level_word = LEVEL_WORDS.get(next(g for g in level.groups() if g).lower(), "")
     place_words = section.place
     if place is not None and place.group(2) != section.province:
         place_words = f"{place.group(1)} {place.group(2)}"

@@ -1659,6 +1659,12 @@ def _whole_answer(
         return (replace(best, span=span), True, False) if span else (best, False, False)
     best = replace(best, span=_with_asked_numbers(question, text, best.sentence_span, best.span))
     slots = list(question.slots)
+    same = [c for c in candidates if c.hit is best.hit and c.sentence_span == best.sentence_span
+            and c.evidence.fit and c.span != best.span]  # fmt: skip
+    things = _things_listed(question)
+    if len(slots) < 2 and things > 1 and best.evidence.fit:  # "bao nhiêu tiền, đất và ngày công"
+        run = _value_run(question, best, same, [], things, exact=True)
+        return (replace(best, span=run), True, True) if run else (best, False, False)
     if len(slots) < 2 or not best.evidence.fit or _written_paired(question, best):
         return best, True, False
     slots.remove(
@@ -1678,8 +1684,6 @@ def _whole_answer(
     for _ in range(held - 1):
         if slots and not (no_share and _asks_share(question, slots[0])):
             slots.pop(0)
-    same = [c for c in candidates if c.hit is best.hit and c.sentence_span == best.sentence_span
-            and c.evidence.fit and c.span != best.span]  # fmt: skip
     beside = _beside(best, candidates) if len(question.slots) == 2 else []
     listed = False
     for slot in slots:
@@ -1687,7 +1691,7 @@ def _whole_answer(
         if span is None:  # "… 610 đồng chí. Trong đó, tín nhiệm cao 483 đồng chí"
             span = _slot_span(question, slot, text, best, beside, spans, strict=True)
         if span is None:  # the values are written as one list: answer the list whole
-            run = _value_run(question, best, same, slots)
+            run = _value_run(question, best, same, slots, len(question.slots))
             if run is None:
                 return best, False, False
             spans, listed = [run], True
@@ -1696,7 +1700,7 @@ def _whole_answer(
     start, end = min(a for a, _ in spans), max(b for _, b in spans)
     if not listed and any(_normal("và", question.folded) in _slot_words(question, slot)[2]
                           for slot in question.slots):  # fmt: skip
-        run = _value_run(question, best, same, [])  # "bao nhiêu tiền và ngày công": one more
+        run = _value_run(question, best, same, [], len(question.slots))  # "tiền và ngày công"
         if run is not None and run[0] <= start and end < run[1]:
             (start, end), listed = run, True
     end = _with_share(text, best.sentence_span, (start, end))[1]  # "302/318 đơn, đạt 94,97%"
@@ -1713,13 +1717,32 @@ def _whole_answer(
 _RUN_GAP_RE = re.compile(r"(?!.*\b(?:để|nhằm|so với|vượt)\b)[^;:.()“”\"]{0,40}")
 
 
+# "bao nhiêu tiền, đất và ngày công": several things after one question word
+_THINGS_RE = re.compile(
+    r"\s*(\w+(?: \w+){0,2}(?:, \w+(?: \w+){0,2})*) và \w+(?: \w+){0,2}\s*\??\s*"
+)
+
+
+def _things_listed(question: _Question) -> int:
+    """How many things the last question word asks, listed after it ("tiền, đất và ngày
+    công": 3); 1 when it asks one."""
+    asked = list(_pattern(_SLOT_RE, question.folded).finditer(question.text))
+    if not asked:
+        return 1
+    last = asked[-1]
+    listed = _THINGS_RE.fullmatch(question.text, last.end())
+    return listed.group(1).count(",") + 2 if listed else 1
+
+
 def _value_run(
-    question: _Question, best: _Candidate, same: Sequence[_Candidate], open_slots: list
-) -> tuple[int, int] | None:
+    question: _Question, best: _Candidate, same: Sequence[_Candidate], open_slots: list,
+    needed: int, exact: bool = False,
+) -> tuple[int, int] | None:  # fmt: skip
     """The list of figures the best one is written in, when the question's slots could not be
     told apart in it: "hiến 38.640m2 đất, đóng góp 6.275,8 triệu đồng và 21.400 ngày công" —
-    from its first figure to its last, when it holds a figure for every slot (money where
-    money is asked)."""
+    from its first figure to its last, when it holds ``needed`` figures (money where money is
+    asked, a share where one is) and names each open slot's thing; ``exact``: the ``needed``
+    figures from the best one on ("bao nhiêu tiền, đất và ngày công")."""
     text = best.hit.passage.text
     spans = sorted({best.span, *(c.span for c in same if c.fact is not None
                                  and c.fact.kind == "quantity")})  # fmt: skip
@@ -1729,13 +1752,19 @@ def _value_run(
         first -= 1
     while last + 1 < len(spans) and _RUN_GAP_RE.fullmatch(text, spans[last][1], spans[last + 1][0]):
         last += 1
-    if last - first + 1 < len(question.slots):
+    if last - first + 1 < needed:
         return None
+    if exact:  # the things asked, in the order written from the best value on
+        first = max(first, min(at, last - needed + 1))
+        last = first + needed - 1
     listed = [text[a:b] for a, b in spans[first : last + 1]]
     money = [_is_money(question, [_normal(w, question.folded) for w in _WORD_RE.findall(value)])
              for value in listed]  # fmt: skip
     if sum(money) < sum(_asks_money(question, slot) for slot in open_slots):
         return None  # "… và tổng kinh phí bao nhiêu": a list of counts does not answer it
+    shares = sum("%" in value for value in listed)
+    if shares < sum(_asks_share(question, slot) for slot in open_slots):
+        return None  # "… chiếm tỷ lệ bao nhiêu": a list of counts does not answer it
     written = _normal(text[spans[first][0] : spans[last][1] + 20].lower(), question.folded)
     for slot in open_slots:  # "… giúp bao nhiêu hộ": a list of hectares does not say it
         thing = _slot_words(question, slot)[2][:1]
@@ -1905,6 +1934,8 @@ def _slot_match(question: _Question, slot: tuple[str, ...], candidate: _Candidat
         words = [_normal(w, question.folded) for w in _WORD_RE.findall(following)[:3]]
     if _asks_money(question, slot):
         return 1.0 if _is_money(question, words) else 0.0
+    if _asks_share(question, slot) and "%" not in value:
+        return 0.0  # "chiếm tỷ lệ bao nhiêu": not "612 học sinh"
     if not _acts_near(question, before, candidate):
         return 0.0
     if after and (after[0] in words or after[-1] in words):
@@ -2030,6 +2061,8 @@ def extract_answer(
         pool = inside or candidates
     if _asks_two_units(parsed):  # "bao nhiêu lượt/người": a value written with both
         pool = [c for c in pool if _values_held(c) > 1] or pool
+    elif len(parsed.slots) == 2:  # "bao nhiêu lượt, bao nhiêu người": "86 lượt/97 người"
+        pool = [c for c in pool if _holds_both(parsed, c)] or pool
     if asked.by_level:  # "chia theo từng cấp": a total written with its levels
         pool = [c for c in pool if _level_breakdown(c) is not None] or pool
     best = max(pool, key=lambda c: _choice(c, settings))
@@ -2121,6 +2154,19 @@ _TWO_UNITS_RE = r"(?:bao nhiêu|mấy) \w+ ?/ ?\w+"
 def _asks_two_units(question: _Question) -> bool:
     """ "tiếp bao nhiêu lượt/người": one value written with both units is asked."""
     return question.kind == "quantity" and _has(question.text, _TWO_UNITS_RE, question.folded)
+
+
+def _holds_both(question: _Question, candidate: _Candidate) -> bool:
+    """Whether one value gives both things two slots ask: "86 lượt/97 người" for "bao nhiêu
+    lượt, bao nhiêu người"."""
+    evidence = candidate.evidence
+    if candidate.fact is None or not evidence.fit or evidence.scope < 1.0 or not evidence.place:
+        return False  # one of another year, place or level gives no pair
+    if _values_held(candidate) < 2:
+        return False
+    value = [_normal(w, question.folded) for w in _WORD_RE.findall(_span_text(candidate))]
+    things = [_slot_words(question, slot)[2][:1] for slot in question.slots]
+    return all(thing and thing[0] in value for thing in things)
 
 
 _REPLACED_RE = re.compile(r"(?:thay thế|thay cho|bãi bỏ)\s*$", re.IGNORECASE)

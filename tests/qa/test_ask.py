@@ -1519,3 +1519,46 @@ def test_a_titles_name_is_a_person(round30_index, question):
     assert _parse_question(question).kind == "who"
     answer = ask(round30_index, question, settings=ANY_CONFIDENCE)
     assert "Lê Văn Hòa" in answer.text, answer.text
+
+
+ROUND31 = (
+    "Năm 2024, Nhân dân đóng góp 5.120,4 triệu đồng, hiến 2,1 ha đất và 9.800 ngày công, tham "
+    "gia làm mới 21,4 km đường giao thông nông thôn.\n"
+    "Năm học 2023-2024, trường có 540 học sinh, trong đó học sinh dân tộc Khmer 466 em (chiếm "
+    "86,3%).\n"
+    "Quý III/2024, Ban Tiếp công dân huyện tiếp 74 lượt/81 người; toàn huyện tổ chức 31 cuộc "
+    "đối thoại với 2.117 lượt người.\n"
+    "Năm 2024, Ban Tiếp công dân huyện tiếp 152 lượt/168 người; cấp xã tiếp 1.034 lượt/1.107 "
+    "người."
+)
+
+
+@pytest.fixture(scope="module")
+def round31_index(tmp_path_factory) -> HybridIndex:
+    return small_index(tmp_path_factory.mktemp("round31"), {"bc.txt": ROUND31})
+
+
+def test_things_listed_after_one_question_word_are_answered_together(round31_index):
+    question = "Năm 2024 dân đóng góp bao nhiêu tiền, đất và ngày công?"
+    assert _parse_question(question).slots and len(_parse_question(question).slots) == 1
+    answer = ask(round31_index, question, settings=ANY_CONFIDENCE)
+    assert answer.text == "5.120,4 triệu đồng, hiến 2,1 ha đất và 9.800 ngày công", answer.text
+
+
+def test_a_share_slot_is_filled_by_a_percentage(round31_index):
+    answer = ask(round31_index, "Năm học 2023-2024 trường có bao nhiêu học sinh Khmer, chiếm tỷ "
+                 "lệ bao nhiêu?", settings=ANY_CONFIDENCE)  # fmt: skip
+    assert "466 em" in answer.text and "86,3%" in answer.text, answer.text
+
+
+def test_two_slots_are_answered_by_one_value_holding_both(round31_index):
+    answer = ask(round31_index, "Quý III/2024 Ban Tiếp công dân huyện tiếp bao nhiêu lượt, bao "
+                 "nhiêu người?", settings=ANY_CONFIDENCE)  # fmt: skip
+    assert answer.text == "74 lượt/81 người", answer.text
+
+
+def test_a_body_of_one_level_gives_its_figure_that_level(round31_index):
+    # "Ban Tiếp công dân huyện" is the district's, not the communes'
+    answer = ask(round31_index, "Năm 2024 cấp xã tiếp công dân bao nhiêu lượt và bao nhiêu người?",
+                 settings=ANY_CONFIDENCE)  # fmt: skip
+    assert answer.text == "1.034 lượt/1.107 người", answer.text
