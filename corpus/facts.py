@@ -31,7 +31,7 @@ from .vietnamese import NAME_WORD, canonical, canonical_number
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 21
+FACTS_VERSION = 22
 TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
@@ -138,9 +138,12 @@ LEVEL_WORDS = {"tỉnh": "tỉnh", "toàn tỉnh": "toàn tỉnh", "huyện": "h
                 "cơ sở": "xã", "thôn": "thôn"}  # fmt: skip
 _CLAUSE_BREAK_RE = re.compile(r";")
 _LEVEL_AFTER_CHARS = 40
+# a number ending a name: "xã Đại Ân 2", "bản Na 2" — not a count after it ("huyện Đăk Hà 12
+# cuộc"): the number is followed by a break or a verb, not by what it counts
+NAME_NUMBER = r"(?:\s+\d{1,2}(?=\s*(?:[,;.:)]|$)|\s+(?:đạt|được|là|và|có|đã|xã|huyện)\b))"
 PLACE_RE = re.compile(
     r"(?<!\w)(huyện|xã|thị xã|thành phố|thị trấn|phường|thôn|làng|tỉnh)\s+"
-    rf"({NAME_WORD}(?:\s+{NAME_WORD}){{0,3}})"
+    rf"({NAME_WORD}(?:\s+{NAME_WORD}){{0,3}}{NAME_NUMBER}?)"
 )
 _CHANGE_RE = re.compile(
     r"(tăng|giảm|còn|vượt|đạt|chiếm|tăng thêm|giảm còn|tăng lên|giảm xuống)\s*(?:thêm\s+)?$",

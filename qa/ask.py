@@ -24,6 +24,7 @@ from baocao.corpus.facts import (
     DOC_NUMBER_RE,
     LEVEL_RE,
     MONEY_SUM,
+    NAME_NUMBER,
     PERIOD_RE,
     PLACE_RE,
     UNIT_STOP,
@@ -1135,6 +1136,13 @@ def _name_spans(question: _Question, sentence: str) -> Iterator[tuple[int, int, 
         for match in _PERSON_RE.finditer(sentence):
             titled = _TITLE_FIRST_RE.match(match.group(1))  # "đồng chí Phó Bí thư …": no name
             yield match.start(), match.end(), 0.5 if titled else 1.0, None
+    thing = next((w for w in _NAMED_THINGS if _has(question.text, f"{w} nào", question.folded)),
+                 None)  # fmt: skip
+    if thing is not None:  # "chùa nào": "chùa Trà Tim", not a quoted model's name
+        pattern = rf"(?<!\w)(?i:{thing})\s+{NAME_WORD}(?:\s+{NAME_WORD}){{0,4}}{NAME_NUMBER}?"
+        for match in re.finditer(pattern, sentence):
+            if _normal(match.group().lower(), question.folded) not in question.text:
+                yield match.start(), match.end(), 1.0, None
     if not _has(question.text, _NAME_ASKED, question.folded):
         return
     for match in _CALLED_RE.finditer(sentence):  # "với tên gọi Ngọc Linh Xanh"
@@ -1144,7 +1152,12 @@ def _name_spans(question: _Question, sentence: str) -> Iterator[tuple[int, int, 
     if question.kind == "list" and quoted:  # "“A”, “B” và “C”": all of them
         yield quoted[0].start(), quoted[-1].end(), 0.8, None
     for match in quoted:
-        yield match.start(1), match.end(1), 0.8, None
+        yield match.start(1), match.end(1), 0.8 if thing is None else 0.3, None
+
+
+# what is named after its kind by a proper name ("chùa Trà Tim", "ấp Trà Canh A"): "chùa nào"
+# asks its name (not "trung tâm nào": "Trung tâm Phục vụ hành chính công" runs on in lower case)
+_NAMED_THINGS = ("chùa", "ấp", "bản", "buôn", "phum", "sóc", "khóm")
 
 
 _WHERE = r"(?:ở|tại) đâu|nơi nào|địa bàn nào|(?:xã|huyện|thôn|làng|thị trấn|phường|tỉnh) nào"

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from baocao.corpus.facts import LEVEL_RE, LEVEL_WORDS, Coverage, Scope
+from baocao.corpus.facts import LEVEL_RE, LEVEL_WORDS, NAME_NUMBER, Coverage, Scope
 from baocao.corpus.metadata import PROVINCES
 from baocao.corpus.vietnamese import NAME_WORD, canonical, fold_diacritics
 from baocao.index.analyzer import is_unaccented
@@ -34,7 +34,7 @@ _SINCE_RE = re.compile(r"đến nay|tổng (?:cộng|số)|cả nhiệm kỳ|lũ
 _UNTIL_RE = re.compile(r"(?:tính )?đến (?:cuối |hết )?năm \d{4}")
 _PLACE_RE = re.compile(
     r"(?<!\w)((?i:huyện|xã|thị xã|thành phố|thị trấn|phường))\s+"
-    rf"({NAME_WORD}(?:\s+{NAME_WORD}){{0,3}})"
+    rf"({NAME_WORD}(?:\s+{NAME_WORD}){{0,3}}{NAME_NUMBER}?)"
 )
 
 

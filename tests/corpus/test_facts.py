@@ -377,3 +377,15 @@ def test_a_files_next_document_that_names_no_place_is_where_the_one_before_is():
     places = {c.doc_id: c.where for c in coverages}
     assert places == {"f~1": "huyện Tuy An, Phú Yên", "f~2": "huyện Tuy An, Phú Yên", "g": ""}
     assert next(f for f in facts if f.doc_id == "f~2").scope.place == "huyện Tuy An, Phú Yên"
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("xã Đại Ân 2 đạt chuẩn nông thôn mới kiểu mẫu.", ["Đại Ân 2"]),
+        ("các xã Đại Ân 2, Lịch Hội Thượng và thị trấn Trần Đề.", ["Đại Ân 2", "Trần Đề"]),
+        ("huyện Đăk Hà 12 cuộc, huyện Sa Thầy 9 cuộc.", ["Đăk Hà", "Sa Thầy"]),  # counts
+    ],
+)
+def test_a_number_ending_a_place_name_is_part_of_it(text, names):
+    assert [m.group(2) for m in PLACE_RE.finditer(text)] == names

@@ -1529,7 +1529,8 @@ ROUND31 = (
     "Quý III/2024, Ban Tiếp công dân huyện tiếp 74 lượt/81 người; toàn huyện tổ chức 31 cuộc "
     "đối thoại với 2.117 lượt người.\n"
     "Năm 2024, Ban Tiếp công dân huyện tiếp 152 lượt/168 người; cấp xã tiếp 1.034 lượt/1.107 "
-    "người."
+    "người.\n"
+    "Mô hình “Phum sóc không có hộ nghèo” do Ban Quản trị chùa Sóc Xoài (xã Viên An) thực hiện."
 )
 
 
@@ -1562,3 +1563,9 @@ def test_a_body_of_one_level_gives_its_figure_that_level(round31_index):
     answer = ask(round31_index, "Năm 2024 cấp xã tiếp công dân bao nhiêu lượt và bao nhiêu người?",
                  settings=ANY_CONFIDENCE)  # fmt: skip
     assert answer.text == "1.034 lượt/1.107 người", answer.text
+
+
+def test_chua_nao_asks_a_pagodas_name_not_a_models(round31_index):
+    answer = ask(round31_index, "Mô hình Phum sóc không có hộ nghèo do ban quản trị chùa nào thực "
+                 "hiện?", settings=ANY_CONFIDENCE)  # fmt: skip
+    assert answer.text == "chùa Sóc Xoài", answer.text
