@@ -51,11 +51,27 @@ class Line:
         return self.start + lead, self.start + len(self.text.rstrip())
 
 
+# A header laid out as two columns (a table exported as text): "ỦY BAN NHÂN DÂN      CỘNG HÒA
+# XÃ HỘI CHỦ NGHĨA VIỆT NAM", "HUYỆN TRẦN ĐỀ      Độc lập - Tự do - Hạnh phúc": the right
+# column starts after a wide gap with the motto, the Party's name or the place and date
+_RIGHT_COLUMN = re.compile(
+    r"(?<=\S)(?:[ \t]{4,}|\t+)(?=(?:CỘNG H(?:ÒA|OÀ)|Cộng h(?:òa|oà)|Độc lập|ĐỘC LẬP|ĐẢNG CỘNG SẢN|"
+    r"[^\W\d_][^,\d]{1,40}, ngày\b))"
+)
+
+
 def split_lines(text: str) -> list[Line]:
+    """The lines of ``text``; a line of a two-column header is two lines (the same number,
+    each with its own offset)."""
     lines, offset = [], 0
     for no, raw in enumerate(text.split("\n"), start=1):
         body = raw[:-1] if raw.endswith("\r") else raw
-        lines.append(Line(no, offset, body))
+        gap = _RIGHT_COLUMN.search(body)
+        if gap is None:
+            lines.append(Line(no, offset, body))
+        else:
+            right = len(body) - len(body[gap.end() :])
+            lines += [Line(no, offset, body[: gap.start()]), Line(no, offset + right, body[right:])]
         offset += len(raw) + 1
     return lines
 

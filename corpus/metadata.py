@@ -13,6 +13,7 @@ from .vietnamese import canonical
 DOC_TYPES = (
     "BÁO CÁO", "CHUYÊN ĐỀ", "KẾ HOẠCH", "TỜ TRÌNH", "THÔNG BÁO", "CHƯƠNG TRÌNH", "QUYẾT ĐỊNH",
     "NGHỊ QUYẾT", "CHỈ THỊ", "HƯỚNG DẪN", "ĐỀ ÁN", "KẾT LUẬN", "QUY CHẾ", "QUY ĐỊNH", "BIÊN BẢN",
+    "THAM LUẬN", "BÀI PHÁT BIỂU", "DIỄN VĂN",
 )  # fmt: skip
 NATIONAL_LINES = ("ĐẢNG CỘNG SẢN VIỆT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ĐỘC LẬP")
 NUMBER = re.compile(r"^Số\s*:?\s*(\S*[\d/]\S*)\s*$")  # "Số 16-BC/TU", "Số: /UBND-KGVX"
@@ -111,7 +112,8 @@ def doc_type(text: str) -> str | None:
 
 
 def is_national_line(text: str) -> bool:
-    return strip_emphasis(text).upper().startswith(NATIONAL_LINES)
+    """The country's or the Party's name, or the motto ("CỘNG HOÀ …" in either tone place)."""
+    return canonical(strip_emphasis(text)).upper().startswith(NATIONAL_LINES)
 
 
 def read_place_date(text: str, meta: Metadata) -> bool:

@@ -2117,6 +2117,8 @@ def extract_answer(
         whole = False  # "Hai huyện nào": seven names answer something else
     if _asks_two_units(parsed) and _values_held(best) < 2:
         whole = False  # "bao nhiêu lượt/người" answered "05 lượt"
+    if _polarity_differs(parsed, best):
+        score = min(score, settings.threshold - 0.5)  # "chưa đạt" asked, "đạt" written
     if _label_unwritten(parsed, best):
         score = min(score, settings.threshold - 0.5)  # "Cơ sở 2 … có mấy phòng": not said of it
     if _replaced(parsed, best):
@@ -2145,6 +2147,24 @@ def _level_breakdown(candidate: _Candidate) -> int | None:
 # a part of a whole named by its number: "Cơ sở 2", "Tiêu chí 2.3", "khóa 12", "Tổ 3"
 _NUMBERED_PART_RE = (r"(?<!\w)(cơ sở|tiêu chí|tiêu chuẩn|khóa|khoá|tổ|đội|khu|phân hiệu|"
                      r"điều|chương|mục|phụ lục|đợt|lớp)\s+(\d+(?:\.\d+)*)(?![\d.]*\d)")  # fmt: skip
+
+
+_NEGATED_RE = r"\b(?:chưa|không)(?: được)? (\w+)"
+
+
+def _polarity_differs(question: _Question, best: _Candidate) -> bool:
+    """Whether the question asks what is not ("xã duy nhất chưa đạt chuẩn") and the answer's
+    clause writes the same verb without its negation ("03 xã đạt chuẩn … (Lạc Hòa, …)")."""
+    if question.folded or question.kind not in _SPAN_KINDS:  # "sua chua" is no "chưa"
+        return False
+    text = best.hit.passage.text
+    clause = text[slice(*_span_between(_CLAUSE_BREAK_RE, text, *best.sentence_span))].lower()
+    for match in re.finditer(_NEGATED_RE, question.text):
+        verb = match.group(1)
+        negated = rf"\b(?:chưa|không)(?: \w+){{0,2}} {verb}\b"  # "chưa thật bền vững"
+        if re.search(rf"\b{verb}\b", clause) and not re.search(negated, clause):
+            return True
+    return False
 
 
 def _label_unwritten(question: _Question, best: _Candidate) -> bool:

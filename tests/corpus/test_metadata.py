@@ -295,3 +295,28 @@ def test_upper_case_conclusion_after_a_report_is_a_section_not_a_document(tmp_pa
     (doc,) = load_reports([path]).files[0].documents
     assert [s.title for s in doc.sections] == ["I. KẾT QUẢ", "KẾT LUẬN"]
     assert doc.sections[1].path == ("KẾT LUẬN",)
+
+
+@pytest.mark.parametrize("motto", ["CỘNG HÒA", "CỘNG HOÀ"])  # either tone place
+def test_a_header_laid_out_in_two_columns_is_read_as_two(tmp_path: Path, motto):
+    # a header table exported as text: the issuer left, the motto and the date right
+    header = (
+        f"ỦY BAN NHÂN DÂN          {motto} XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "HUYỆN TRẦN ĐỀ                  Độc lập - Tự do - Hạnh phúc\n"
+        "Số: 412/BC-UBND\n"
+        "                         Trần Đề, ngày 16 tháng 12 năm 2024\n\n"
+        "BÁO CÁO\nKết quả thực hiện công tác dân vận chính quyền năm 2024"
+    )
+    d = parse_header(tmp_path, header).document
+    assert (d.kind, d.number, d.date, d.place) == (
+        "báo cáo",
+        "412/BC-UBND",
+        "2024-12-16",
+        "Trần Đề",
+    )
+    assert d.issuer == "ỦY BAN NHÂN DÂN HUYỆN TRẦN ĐỀ"
+
+
+def test_a_tham_luan_is_a_kind_of_document(tmp_path: Path):
+    d = parse_header(tmp_path, "THỊ ỦY VĨNH CHÂU\nBAN DÂN VẬN\n\nTHAM LUẬN").document
+    assert (d.kind, d.issuer) == ("tham luận", "BAN DÂN VẬN")

@@ -1530,7 +1530,9 @@ ROUND31 = (
     "đối thoại với 2.117 lượt người.\n"
     "Năm 2024, Ban Tiếp công dân huyện tiếp 152 lượt/168 người; cấp xã tiếp 1.034 lượt/1.107 "
     "người.\n"
-    "Mô hình “Phum sóc không có hộ nghèo” do Ban Quản trị chùa Sóc Xoài (xã Viên An) thực hiện."
+    "Mô hình “Phum sóc không có hộ nghèo” do Ban Quản trị chùa Sóc Xoài (xã Viên An) thực hiện.\n"
+    "Đến nay 06/06 xã đạt chuẩn nông thôn mới, trong đó 03 xã đạt chuẩn nông thôn mới nâng cao "
+    "(Lạc Hòa, Vĩnh Hải, Hòa Đông)."
 )
 
 
@@ -1569,3 +1571,10 @@ def test_chua_nao_asks_a_pagodas_name_not_a_models(round31_index):
     answer = ask(round31_index, "Mô hình Phum sóc không có hộ nghèo do ban quản trị chùa nào thực "
                  "hiện?", settings=ANY_CONFIDENCE)  # fmt: skip
     assert answer.text == "chùa Sóc Xoài", answer.text
+
+
+def test_what_is_not_is_not_answered_by_what_is(round31_index):
+    # "chưa đạt" asked, the sentence names the communes that "đạt"
+    answer = ask(round31_index, "Xã nào là xã duy nhất chưa đạt chuẩn nông thôn mới nâng cao?")
+    assert not answer.confident, answer.text
+    assert ask(round31_index, "Những xã nào đạt chuẩn nông thôn mới nâng cao?").confident
