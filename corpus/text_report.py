@@ -68,13 +68,15 @@ class RawFile:
 def read_text_report(text: str) -> RawFile:
     lines = split_lines(text)
     zone = _lost_footnote_zone(lines)
-    lost_footnotes = _read_lost_footnotes(lines[zone:])
+    numbered = zone == len(lines) and (zone := _numbered_note_zone(lines)) < len(lines)
+    lost_footnotes = _read_lost_footnotes(lines[zone:], numbered)
     wrapped = _is_hard_wrapped(lines[:zone])
     documents: list[RawDocument] = []
     markers: list[LostMarker] = []
     for index, (a, b) in enumerate(split_documents(lines, zone)):
         doc = RawDocument(md.Metadata(), lines[a].no, lines[max(a, b - 1)].no)
-        DocumentReader(lines, a, b, doc, index, bool(lost_footnotes), wrapped, markers).read()
+        lost_style = bool(lost_footnotes) and not numbered
+        DocumentReader(lines, a, b, doc, index, lost_style, wrapped, markers).read()
         documents.append(doc)
     md.inherit_issuers([doc.meta for doc in documents])
     notes = _attach_lost_footnotes(documents, lost_footnotes, markers)
@@ -102,13 +104,41 @@ def _lost_footnote_zone(lines: list[Line]) -> int:
     return zone
 
 
-def _read_lost_footnotes(lines: list[Line]) -> list[Block]:
+# "3 Năm 2021: 1.204 cuộc; …": a note of a list printed after a rule at the end of the file
+_NUMBERED_NOTE = re.compile(r"^[ \t]*(\d{1,3})[ \t]+(?=\S)")
+
+
+def _numbered_note_zone(lines: list[Line]) -> int:
+    """Index of the first line of a list of notes numbered 1, 2, 3 … after a rule line at the
+    end of the file (a Word export whose note references became plain digits), else
+    len(lines)."""
+    content = [i for i, line in enumerate(lines) if not line.blank]
+    rules = [i for i in content if is_rule(lines[i].text)]
+    if not rules:
+        return len(lines)
+    notes = [i for i in content if i > rules[-1]]
+    numbers = [int(m.group(1)) for i in notes if (m := _NUMBERED_NOTE.match(lines[i].text))]
+    first = _NUMBERED_NOTE.match(lines[notes[0]].text) if notes else None
+    if first is None or len(numbers) < 2 or numbers != list(range(1, len(numbers) + 1)):
+        return len(lines)  # a note may run over lines; the notes count 1, 2, 3 …
+    return notes[0]
+
+
+def _read_lost_footnotes(lines: list[Line], numbered: bool = False) -> list[Block]:
+    """The footnotes of a trailing list: lines opening with the lost-marker glyph, or
+    (``numbered``) with their printed number."""
     footnotes: list[Block] = []
     for line in lines:
         if line.blank:
             continue
         start, end = line.content_span()
-        if _starts_with_glyph(line):
+        note = _NUMBERED_NOTE.match(line.text) if numbered else None
+        if note is not None:
+            footnotes.append(Block("footnote", line.no, line.no, number=int(note.group(1))))
+            text_start = line.start + note.end()
+            footnotes[-1].remove(start, text_start)
+            start = text_start
+        elif _starts_with_glyph(line):
             block = Block("footnote", line.no, line.no, number=len(footnotes) + 1)
             glyph = line.text.index(LOST_MARKER_GLYPH)
             text_start = line.start + glyph + 1
@@ -135,9 +165,17 @@ def split_documents(
     block ("ỦY BAN NHÂN DÂN / TỈNH … / CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Số …") comes
     between, the new document starts there and keeps its own number, place and date."""
     starts, last_content, last_body, signed, header = [0], None, None, False, None
+    ruled = False  # a rule line after the distribution list and signature
     for i in range(end):
         text = lines[i].text
+        if signed and is_rule(text):
+            ruled = True
         if lines[i].blank or is_rule(text) or outside_flow(i):
+            continue
+        if ruled:  # "=====" then an article quoted after a signed report: its own document
+            starts.append(i)
+            signed = ruled = False
+            last_content = last_body = None
             continue
         long_or_ended = last_content is not None and _long_or_ended(last_content)
         if (

@@ -320,3 +320,30 @@ def test_a_header_laid_out_in_two_columns_is_read_as_two(tmp_path: Path, motto):
 def test_a_tham_luan_is_a_kind_of_document(tmp_path: Path):
     d = parse_header(tmp_path, "THỊ ỦY VĨNH CHÂU\nBAN DÂN VẬN\n\nTHAM LUẬN").document
     assert (d.kind, d.issuer) == ("tham luận", "BAN DÂN VẬN")
+
+
+SIGNED_REPORT = (
+    "BÁO CÁO\nKết quả công tác dân vận năm 2024\n\nI. KẾT QUẢ\n\n"
+    "Toàn tỉnh tổ chức 1.357 cuộc tiếp xúc, đối thoại với Nhân dân3, tăng so với năm 2023.\n\n"
+    "Nơi nhận:\n- Lưu VP.\nTRƯỞNG BAN\n\n(Đã ký)\n\nThạch Thị Sô Phia\n\n"
+)
+
+
+def test_notes_numbered_after_a_rule_at_the_end_are_footnotes(tmp_path: Path):
+    # a Word export whose note references became plain digits ("Nhân dân3")
+    path = tmp_path / "r.txt"
+    notes = "_______________\n1 Trong đó cấp xã 1.204 cuộc.\n2 Cấp huyện tiếp 9.476 lượt.\n"
+    path.write_text(SIGNED_REPORT + notes, encoding="utf-8")
+    (doc,) = load_reports([path]).files[0].documents
+    footnotes = [(p.footnote, p.text) for p in doc.passages if p.kind == "footnote"]
+    assert footnotes == [(1, "Trong đó cấp xã 1.204 cuộc."), (2, "Cấp huyện tiếp 9.476 lượt.")]
+
+
+def test_an_article_after_a_signed_report_and_a_rule_is_its_own_document(tmp_path: Path):
+    path = tmp_path / "r.txt"
+    article = ("==========\nBáo Ninh Thuận điện tử - Thứ Bảy, 16/11/2024\n\nSáng 15/11, ông Đàng Văn "
+               "Phú, Chủ tịch UBND huyện chủ trì buổi đối thoại với Nhân dân xã Phước Hữu.\n")  # fmt: skip
+    path.write_text(SIGNED_REPORT + article, encoding="utf-8")
+    report, quoted = load_reports([path]).files[0].documents
+    assert report.document.signatory == "Thạch Thị Sô Phia"
+    assert any("Đàng Văn Phú" in p.text for p in quoted.passages)
