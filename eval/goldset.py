@@ -15,10 +15,11 @@ The five reports are exhausted as a source of unseen text, so the newest sets ar
 documents written for the evaluation in the shapes users index (a Word export with lost
 footnote markers, a PDF export, several documents in one file, a self-assessment report with
 "TIÊU CHUẨN"/"Tiêu chí" and a "label: value" appendix, a decision with "Chương"/"Điều", a news
-article, text-exported tables), each set with its own folder of reports, indexed alone:
-``blind10`` ("k…") and ``blind11`` ("l…", each read after one round) are tune; ``blind12``
-("m…", Sóc Trăng and Ninh Thuận, test) was never tuned on. Quality figures are reported on the
-test split: the gold test 40% and blind12.
+article, text-exported tables, two-column headers, minutes, resolutions), each set with its
+own folder of reports, indexed alone: ``blind10`` ("k…"), ``blind11`` ("l…") and ``blind12``
+("m…"), each read after one round, are tune; ``blind13`` ("n…", Thanh Hóa and Lào Cai, test)
+was never tuned on. Quality figures are reported on the test split: the gold test 40% and
+blind13.
 
 A passage is relevant to a question when its source spans cover most of the question's
 evidence (an exact substring of the report file), so re-chunking never invalidates the set.
@@ -50,20 +51,22 @@ BLIND8_FILE = GOLD_DIR / "blind8_questions.jsonl"  # written blind, answers read
 BLIND9_FILE = GOLD_DIR / "blind9_questions.jsonl"  # written blind, answers read: tune
 BLIND10_FILE = GOLD_DIR / "blind10_questions.jsonl"  # own reports, answers read: tune
 BLIND11_FILE = GOLD_DIR / "blind11_questions.jsonl"  # own reports, answers read: tune
-BLIND12_FILE = GOLD_DIR / "blind12_questions.jsonl"  # own reports, never tuned on: test
+BLIND12_FILE = GOLD_DIR / "blind12_questions.jsonl"  # own reports, answers read: tune
+BLIND13_FILE = GOLD_DIR / "blind13_questions.jsonl"  # own reports, never tuned on: test
 # question sets about their own reports (not the bundled ones), and the folder of those reports
 OWN_REPORTS = {
     BLIND10_FILE: GOLD_DIR / "blind10_reports",
     BLIND11_FILE: GOLD_DIR / "blind11_reports",
     BLIND12_FILE: GOLD_DIR / "blind12_reports",
+    BLIND13_FILE: GOLD_DIR / "blind13_reports",
 }
 GOLD_FILES = (
     GOLD_FILE, SCOPE_FILE, BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE, BLIND5_FILE,
     BLIND6_FILE, BLIND7_FILE, BLIND8_FILE, BLIND9_FILE,
 )  # fmt: skip
 # the blind sets' id prefixes
-_TUNE_SETS = ("s", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l")
-_TEST_SETS = ("m",)
+_TUNE_SETS = ("s", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m")
+_TEST_SETS = ("n",)
 QUESTION_TYPES = ("numeric", "fact", "wording", "list")
 QUESTION_CLASSES = ("scope", "unanswerable", "compound", "short_span", "other")
 SPLITS = ("tune", "test", "all")
@@ -128,7 +131,7 @@ def reports_of(path: Path) -> Path:
 
 def own_report_sets(split: str) -> list[Path]:
     """The gold files about their own reports (``OWN_REPORTS``) whose questions are of
-    ``split``: blind10 and blind11 for "tune", blind12 for "test"."""
+    ``split``: blind10 to blind12 for "tune", blind13 for "test"."""
     return [path for path in OWN_REPORTS
             if path.is_file() and any(q.split == split for q in load_gold(path))]  # fmt: skip
 

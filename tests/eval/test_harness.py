@@ -18,6 +18,7 @@ from baocao.eval.goldset import (
     BLIND10_FILE,
     BLIND11_FILE,
     BLIND12_FILE,
+    BLIND13_FILE,
     load_split,
     own_report_sets,
     reports_of,
@@ -40,13 +41,13 @@ from baocao.index.hybrid import HybridIndex
 from baocao.qa.ask import AskSettings
 
 # The gate runs on the test split, never on the questions ask's settings were tuned on: the
-# gold test 40% about the bundled reports (73 questions) and blind12, 100 questions about five
+# gold test 40% about the bundled reports (73 questions) and blind13, 100 questions about five
 # documents written for the evaluation (its own folder, indexed alone). Set at their first
-# look (gold test 50f8e30, blind12 f3c86eb), a little under the values measured then. Raise
+# look (gold test 50f8e30, blind13 ba30841), a little under the values measured then. Raise
 # them as the system improves, never lower them to make a change pass.
 # Retrieval, gold test: adaptive recall@5 .986, mrr@10 .922; hybrid .986 / .929; bm25 .986 /
-# .922; dense recall@5 .726. blind12: adaptive .935 / .842; hybrid .935 / .834; bm25 .919 /
-# .840; dense .645.
+# .922; dense recall@5 .726. blind13: adaptive .905 / .759; hybrid .932 / .779; bm25 .905 /
+# .716; dense .622.
 FLOORS = {
     "adaptive": {"recall@5": 0.96, "mrr@10": 0.89},
     "hybrid": {"recall@5": 0.96, "mrr@10": 0.89},
@@ -54,21 +55,21 @@ FLOORS = {
     "dense": {"recall@5": 0.70},
 }
 UNSEEN_FLOORS = {
-    "adaptive": {"recall@5": 0.92, "mrr@10": 0.82},
-    "hybrid": {"recall@5": 0.92, "mrr@10": 0.82},
-    "bm25": {"recall@5": 0.90, "mrr@10": 0.82},
-    "dense": {"recall@5": 0.62},
+    "adaptive": {"recall@5": 0.88, "mrr@10": 0.73},
+    "hybrid": {"recall@5": 0.90, "mrr@10": 0.75},
+    "bm25": {"recall@5": 0.88, "mrr@10": 0.69},
+    "dense": {"recall@5": 0.60},
 }
 # ask, gold test: 73 questions, 43 confident, 39 right (.534, confident .907), 4 confidently
-# wrong, numeric .553. blind12: 100 questions, 28 confident, 39 right (.390, confident .571),
-# 12 confidently wrong (12%), unanswerable 23/23. Far from the targets (.85, at most 2%); on
-# blind12 a confidently wrong answer is more likely than a confidently right one is not.
+# wrong, numeric .553. blind13: 100 questions, 25 confident, 39 right (.390, confident .680),
+# 8 confidently wrong (8%), numeric .446, unanswerable 22/23. Far from the targets (.85, at
+# most 2%).
 ASK_FLOORS = {"accuracy": 0.50, "confident_accuracy": 0.85, "numeric accuracy": 0.52}
 ASK_MOST_CONFIDENT_WRONG = 5
-UNSEEN_ASK_FLOORS = {"accuracy": 0.37, "confident_accuracy": 0.55, "numeric accuracy": 0.40}
-UNSEEN_MOST_CONFIDENT_WRONG = 13
-ASK_NET_FLOOR = 0.0  # right − 5 × confidently wrong, gold test (blind12 measured −21)
-UNSEEN_NET_FLOOR = -25.0
+UNSEEN_ASK_FLOORS = {"accuracy": 0.37, "confident_accuracy": 0.64, "numeric accuracy": 0.42}
+UNSEEN_MOST_CONFIDENT_WRONG = 9
+ASK_NET_FLOOR = 0.0  # right − 5 × confidently wrong, gold test (blind13 measured −1)
+UNSEEN_NET_FLOOR = -6.0
 UNANSWERABLE_FLOOR = 0.85
 HEADLINE = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 
@@ -107,11 +108,11 @@ def assert_ask_floors(
     assert net_right(answers["right"], answers["confident_wrong"]) >= net_floor, answers
 
 
-# blind12: documents nobody tuned on, in the shapes users index (issue 16's "beyond the five
+# blind13: documents nobody tuned on, in the shapes users index (issue 16's "beyond the five
 # reports"), each question about its own folder
 @pytest.fixture(scope="module")
 def unseen_eval_set():
-    return gold_set(BLIND12_FILE)
+    return gold_set(BLIND13_FILE)
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +124,7 @@ def unseen_index(unseen_eval_set):
 @pytest.mark.slow
 def test_regression_gate_on_documents_nobody_tuned_on(unseen_index, unseen_eval_set):
     assert unseen_eval_set.qrels and all(
-        q.file.startswith("3") for q in unseen_eval_set.answers if q.file
+        q.file.startswith("4") for q in unseen_eval_set.answers if q.file
     )  # its own reports, not the bundled ones
     results = evaluate_index(unseen_index, unseen_eval_set)
     for mode, floors in UNSEEN_FLOORS.items():
@@ -271,10 +272,10 @@ def test_ask_grid_runs_over_every_tune_folder(bundled_index, unseen_index, unsee
     assert f"tune sets (2 folders), {len(bundled) + len(unseen)} questions" in lines[0]
     assert lines[-1].startswith("\nchosen: AskSettings(threshold=")
     right = float(lines[3].split("|")[-3])
-    assert 0.0 < right < 1.0  # the mission question right, not every blind12 one
+    assert 0.0 < right < 1.0  # the mission question right, not every blind13 one
 
 
 def test_the_sets_about_their_own_reports_are_split_too():
-    assert own_report_sets("tune") == [BLIND10_FILE, BLIND11_FILE]
-    assert own_report_sets("test") == [BLIND12_FILE]
-    assert reports_of(BLIND12_FILE).name == "blind12_reports"
+    assert own_report_sets("tune") == [BLIND10_FILE, BLIND11_FILE, BLIND12_FILE]
+    assert own_report_sets("test") == [BLIND13_FILE]
+    assert reports_of(BLIND13_FILE).name == "blind13_reports"
