@@ -46,17 +46,20 @@ class Block:
         joiner: str,
         footnotes: set[int],
         cuts: list[tuple[int, int, int | None]] | None = None,
+        glued: frozenset[int] = frozenset(),
     ) -> None:
         """Add ``text`` (found at source offset ``start``) after ``joiner``.
 
         Footnote markers and emphasis stars are found in the text (markers only for numbers
-        in ``footnotes``) unless the source states them: ``cuts`` are then the exact stretches
-        [a, b) of ``text`` to remove, with the footnote number of the marker there (or None)."""
+        in ``footnotes``; ``glued``: numbers of a note list that a Word export wrote as plain
+        digits glued to a word, "đối thoại3") unless the source states them: ``cuts`` are then
+        the exact stretches [a, b) of ``text`` to remove, with the footnote number of the marker
+        there (or None)."""
         if self.raw and joiner:
             self.raw += joiner
             self.source += [-1] * len(joiner)
         self.line_end = max(self.line_end, line_no)
-        pieces = _pieces(text, footnotes) if cuts is None else _kept_and_cut(text, cuts)
+        pieces = _pieces(text, footnotes, glued) if cuts is None else _kept_and_cut(text, cuts)
         for a, b, number, kept in pieces:
             if kept:
                 self.raw += text[a:b]
@@ -86,9 +89,21 @@ class Block:
         return Fragment(text, markers, _runs(self.source[a:b]))
 
 
-def _pieces(text: str, footnotes: set[int]) -> Iterator[tuple[int, int, int | None, bool]]:
+# "đối thoại3," "96,3%4." — a note number glued to the end of a word, a share or a quote (not
+# "m2", "km2", "H2")
+GLUED_MARKER = re.compile(r"(?:(?<=[^\W\d_A-Z]{2})|(?<=[%”\"]))(\d{1,2})(?=[\s,.;:)”\"]|$)")
+
+
+def _pieces(
+    text: str, footnotes: set[int], glued: frozenset[int] = frozenset()
+) -> Iterator[tuple[int, int, int | None, bool]]:
     """Split text into kept stretches and removed ones (footnote markers, emphasis stars)."""
     cuts: list[tuple[int, int, int | None]] = []
+    for m in GLUED_MARKER.finditer(text) if glued else ():
+        unit = re.search(r"[^\W\d_]+$", text[: m.start()])
+        exponent = unit is not None and unit.group() in ("m", "km", "cm", "dm")  # "32.231m2"
+        if int(m.group(1)) in glued and not exponent:
+            cuts.append((m.start(), m.end(), int(m.group(1))))
     for m in BODY_MARKER.finditer(text):
         number = superscript_number(m.group(0))
         exponent = m.group(2) is not None and UNIT_BEFORE_EXPONENT.search(text[: m.start()])

@@ -76,7 +76,10 @@ def read_text_report(text: str) -> RawFile:
     for index, (a, b) in enumerate(split_documents(lines, zone)):
         doc = RawDocument(md.Metadata(), lines[a].no, lines[max(a, b - 1)].no)
         lost_style = bool(lost_footnotes) and not numbered
-        DocumentReader(lines, a, b, doc, index, lost_style, wrapped, markers).read()
+        reader = DocumentReader(lines, a, b, doc, index, lost_style, wrapped, markers)
+        if numbered:  # "đối thoại3": the notes' references, glued to the words they follow
+            reader.glued = frozenset(f.number for f in lost_footnotes if f.number is not None)
+        reader.read()
         documents.append(doc)
     md.inherit_issuers([doc.meta for doc in documents])
     notes = _attach_lost_footnotes(documents, lost_footnotes, markers)
@@ -250,6 +253,7 @@ class DocumentReader:
         self.body: Block | None = None  # the paragraph being assembled
         self.footnote: Block | None = None  # the PDF footnote being assembled
         self.in_footnote_zone = False  # between the footnotes at a page bottom and the next page
+        self.glued: frozenset[int] = frozenset()  # note numbers written glued to words
 
     def read(self) -> None:
         body_start = self._read_header()
@@ -481,10 +485,11 @@ class DocumentReader:
     def _extend(self, block: Block, line: Line, joiner: str, skip: int = 0) -> bool:
         start, end = line.content_span()
         start = max(start, line.start + skip)
-        footnotes = self.numbers if block.role != "footnote" else set()
+        body = block.role != "footnote"
         block.append(
-            line.text[start - line.start : end - line.start], start, line.no, joiner, footnotes
-        )
+            line.text[start - line.start : end - line.start], start, line.no, joiner,
+            self.numbers if body else set(), glued=self.glued if body else frozenset(),
+        )  # fmt: skip
         return True
 
 

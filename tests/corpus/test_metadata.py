@@ -347,3 +347,20 @@ def test_an_article_after_a_signed_report_and_a_rule_is_its_own_document(tmp_pat
     report, quoted = load_reports([path]).files[0].documents
     assert report.document.signatory == "Thạch Thị Sô Phia"
     assert any("Đàng Văn Phú" in p.text for p in quoted.passages)
+
+
+def test_note_numbers_glued_to_words_are_the_notes_references(tmp_path: Path):
+    # "đối thoại1", "96,3%2": the references of the note list, cut from the text and linked;
+    # "32.231m2" keeps its exponent
+    path = tmp_path / "r.txt"
+    body = ("BÁO CÁO\nKết quả năm 2024\n\nI. KẾT QUẢ\n\nToàn tỉnh tổ chức 1.357 cuộc đối thoại1, "
+            "giải quyết 9.012 đơn, đạt 96,3%2. Diện tích 32.231m2 đất.\n\n"
+            "_______________\n1 Trong đó cấp xã 1.204 cuộc.\n2 Cấp huyện 4.120 đơn.\n")  # fmt: skip
+    path.write_text(body, encoding="utf-8")
+    (doc,) = load_reports([path]).files[0].documents
+    (paragraph,) = [p for p in doc.passages if p.kind == "body"]
+    assert (
+        "thoại," in paragraph.text and "96,3%." in paragraph.text and "32.231m2" in paragraph.text
+    )
+    assert paragraph.cites == (1, 2)
+    assert {p.anchor_id for p in doc.passages if p.kind == "footnote"} == {paragraph.passage_id}
