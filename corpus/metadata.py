@@ -130,6 +130,26 @@ def read_place_date(text: str, meta: Metadata) -> bool:
     return True
 
 
+# "Báo Ninh Thuận điện tử - Thứ Bảy, 16/11/2024": the newspaper and date above an article
+DATELINE = re.compile(
+    r"^(?:Báo|Tạp chí|Cổng thông tin)\s.{2,60}?\s[-–,]\s*(?:(?:Thứ\s+\w+|Chủ\s+nhật),?\s*)?"
+    r"(\d{1,2})/(\d{1,2})/(\d{4})\s*$"
+)
+
+
+def read_dateline(text: str, meta: Metadata) -> bool:
+    """An article's dateline: the document is a news article ("bài báo") of that date."""
+    m = DATELINE.match(strip_emphasis(text).strip())
+    if not m:
+        return False
+    meta.kind = meta.kind or "bài báo"
+    try:
+        meta.date = datetime.date(int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat()
+    except ValueError:
+        meta.date = None
+    return True
+
+
 def read_number(text: str, meta: Metadata) -> bool:
     m = NUMBER.match(strip_emphasis(text))
     if not m:

@@ -364,3 +364,20 @@ def test_note_numbers_glued_to_words_are_the_notes_references(tmp_path: Path):
     )
     assert paragraph.cites == (1, 2)
     assert {p.anchor_id for p in doc.passages if p.kind == "footnote"} == {paragraph.passage_id}
+
+
+def test_an_articles_dateline_gives_its_kind_and_date_and_the_headline_its_title(tmp_path: Path):
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "Báo Ninh Thuận điện tử - Thứ Bảy, 16/11/2024\nCHỦ TỊCH UBND HUYỆN ĐỐI THOẠI VỚI NHÂN DÂN\n"
+        "\nSáng 15/11, ông Đàng Văn Phú, Chủ tịch UBND huyện chủ trì buổi đối thoại với Nhân dân.\n",
+        encoding="utf-8",
+    )
+    (doc,) = load_reports([path]).files[0].documents
+    d = doc.document
+    assert (d.kind, d.date, d.title) == (
+        "bài báo",
+        "2024-11-16",
+        "CHỦ TỊCH UBND HUYỆN ĐỐI THOẠI VỚI NHÂN DÂN",
+    )
+    assert [p.text[:9] for p in doc.passages] == ["Sáng 15/1"]
