@@ -1771,8 +1771,7 @@ def _value_run(
         first = max(first, min(at, last - needed + 1))
         last = first + needed - 1
     listed = [text[a:b] for a, b in spans[first : last + 1]]
-    money = [_is_money(question, [_normal(w, question.folded) for w in _WORD_RE.findall(value)])
-             for value in listed]  # fmt: skip
+    money = [_is_money(question, _written_as(question, value)) for value in listed]
     if sum(money) < sum(_asks_money(question, slot) for slot in open_slots):
         return None  # "… và tổng kinh phí bao nhiêu": a list of counts does not answer it
     shares = sum("%" in value for value in listed)
@@ -1939,12 +1938,12 @@ def _slot_match(question: _Question, slot: tuple[str, ...], candidate: _Candidat
         return 0.0
     text = candidate.hit.passage.text
     value = text[candidate.span[0] : candidate.span[1]]
-    words = [_normal(w, question.folded) for w in _WORD_RE.findall(value)]
+    words = _written_as(question, value)
     if not words and fact.unit == "":  # "115 “Làng 5 không, 3 sạch”": the thing follows, quoted
         following = text[
             candidate.span[1] : min(candidate.span[1] + 30, candidate.sentence_span[1])
         ]
-        words = [_normal(w, question.folded) for w in _WORD_RE.findall(following)[:3]]
+        words = _written_as(question, following)[:3]
     if _asks_money(question, slot):
         return 1.0 if _is_money(question, words) else 0.0
     if _asks_share(question, slot) and "%" not in value:
@@ -1969,7 +1968,14 @@ def _asks_money(question: _Question, slot: tuple[str, ...]) -> bool:
 
 
 def _is_money(question: _Question, words: Sequence[str]) -> bool:
+    """Whether a value's words (``_written_as``) name a currency: "triệu đồng", "USD"."""
     return bool({_normal(u, question.folded) for u in _MONEY_UNITS} & set(words))
+
+
+def _written_as(question: _Question, text: str) -> list[str]:
+    """The words of ``text`` as the question's are compared: folded when it is typed without
+    diacritics."""
+    return [_normal(w, question.folded) for w in _WORD_RE.findall(text)]
 
 
 # units that count people: "bao nhiêu người" is answered by "483 đồng chí", "04 cán bộ"
@@ -2197,12 +2203,13 @@ def _holds_both(question: _Question, candidate: _Candidate) -> bool:
         return False  # one of another year, place or level gives no pair
     if _values_held(candidate) < 2:
         return False
-    value = [_normal(w, question.folded) for w in _WORD_RE.findall(_span_text(candidate))]
+    value = _written_as(question, _span_text(candidate))
     things = [_slot_words(question, slot)[2][:1] for slot in question.slots]
     return all(thing and thing[0] in value for thing in things)
 
 
-_REPLACED_RE = re.compile(r"(?:thay thế|thay cho|bãi bỏ)\s*$", re.IGNORECASE)
+_REPLACING_WORDS = ("thay thế", "thay cho", "bãi bỏ")
+_REPLACED_RE = re.compile(rf"(?:{'|'.join(_REPLACING_WORDS)})\s*$", re.IGNORECASE)
 
 
 def _replaced(question: _Question, best: _Candidate) -> bool:
@@ -2211,7 +2218,7 @@ def _replaced(question: _Question, best: _Candidate) -> bool:
     if best.fact is None or best.fact.kind != "reference":
         return False
     before = best.hit.passage.text[max(0, best.span[0] - 20) : best.span[0]]
-    asked = any(_has(question.text, w, question.folded) for w in ("thay thế", "thay cho", "bãi bỏ"))
+    asked = any(_has(question.text, w, question.folded) for w in _REPLACING_WORDS)
     return not asked and _REPLACED_RE.search(before) is not None
 
 
