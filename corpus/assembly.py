@@ -89,9 +89,9 @@ class Block:
         return Fragment(text, markers, _runs(self.source[a:b]))
 
 
-# "đối thoại3," "96,3%4." — a note number glued to the end of a word, a share or a quote (not
-# "m2", "km2", "H2")
-GLUED_MARKER = re.compile(r"(?:(?<=[^\W\d_A-Z]{2})|(?<=[%”\"]))(\d{1,2})(?=[\s,.;:)”\"]|$)")
+# "đối thoại3," "96,3%4." — a note number glued to the end of a word, a share or a closing
+# quote (not "m2", "km2", "H2", nor the '4' of '"4 xin, 4 luôn"')
+GLUED_MARKER = re.compile(r"(?:(?<=[^\W\d_A-Z]{2})|(?<=%)|(?<=\S[”\"]))(\d{1,2})(?=[\s,.;:)”\"]|$)")
 
 
 def _pieces(

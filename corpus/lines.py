@@ -14,6 +14,8 @@ LOST_MARKER_GLYPH = "\ufffd"  # what a Word footnote reference became in a text 
 
 # "¹ Xảy ra tại ..." / "⁽¹²⁾ ..." at the start of a line: a footnote body from a PDF export
 PDF_FOOTNOTE_START = re.compile(rf"^[ \t]*(⁽?([{SUPERSCRIPT_DIGITS}]+)⁾?)[ \t]+(?=\S)")
+# the same with the number in plain digits, before a capital ("1 Kế hoạch số …")
+PLAIN_NOTE_START = re.compile(r"^[ \t]*(\d{1,2})[ \t]+(?=[A-ZÀ-ỸĐ])")
 # "…nghiêm trọng⁽¹⁾." or "…19-NQ/TW⁴;" inside body text
 BODY_MARKER = re.compile(rf"⁽([{SUPERSCRIPT_DIGITS}]+)⁾|(?<=\S)([{SUPERSCRIPT_DIGITS}]+)")
 # ² and ³ right after a unit are exponents (km², m³), not footnote markers
@@ -74,6 +76,64 @@ def split_lines(text: str) -> list[Line]:
             lines += [Line(no, offset, body[: gap.start()]), Line(no, offset + right, body[right:])]
         offset += len(raw) + 1
     return lines
+
+
+# a page's number printed alone on its line: "Trang 2/4", "Page 3", "- 3 -", "2/4", "12"
+_PAGE_NUMBER = re.compile(
+    r"^(?:(?:trang|page)\s*\d+(?:\s*/\s*\d+)?|-\s*\d+\s*-|\d+\s*/\s*\d+|\d{1,3})$", re.I
+)
+# a page number that says so, safe to drop wherever it stands
+_LABELLED_PAGE_NUMBER = re.compile(r"^(?:trang|page)\s*\d+(?:\s*/\s*\d+)?$", re.I)
+FORM_FEED = "\f"
+
+
+def page_furniture(lines: list[Line]) -> frozenset[int]:
+    """Indexes of the running headers and footers of a text printed from a PDF.
+
+    Where pages are split by form feeds or page numbers, a page's first (last) line is
+    furniture when it is a page number or, digits aside, repeats at the top (bottom) of another
+    page; a line of a two-column layout counts as one. A "Trang 2/4" line is furniture
+    wherever it stands."""
+    furniture = {i for i, line in enumerate(lines) if _LABELLED_PAGE_NUMBER.match(line.stripped)}
+    pages = _pages(lines)
+    if len(pages) < 2:
+        return frozenset(furniture)
+    for end in (0, -1):  # page tops, then page feet
+        edges = [_edge(lines, page, end) for page in pages]
+        shapes = [_shape(lines, edge) for edge in edges]
+        for edge, shape in zip(edges, shapes, strict=True):
+            number = len(edge) == 1 and _PAGE_NUMBER.match(lines[edge[0]].stripped)
+            if edge and (number or shapes.count(shape) >= 2):
+                furniture.update(edge)
+    return frozenset(furniture)
+
+
+def _pages(lines: list[Line]) -> list[list[int]]:
+    """Line indexes per page. A form feed starts a page (at its line when nothing precedes it
+    there, after its line when text does); a "Trang 2/4" line ends one."""
+    pages: list[list[int]] = [[]]
+    for i, line in enumerate(lines):
+        feed = line.text.find(FORM_FEED)
+        opens = feed >= 0 and not line.text[:feed].strip()
+        if opens and pages[-1] and lines[pages[-1][-1]].no != line.no:
+            pages.append([])
+        pages[-1].append(i)
+        if (feed >= 0 and line.text[:feed].strip()) or _LABELLED_PAGE_NUMBER.match(line.stripped):
+            pages.append([])
+    return [page for page in pages if any(not lines[i].blank for i in page)]
+
+
+def _edge(lines: list[Line], page: list[int], end: int) -> list[int]:
+    """The indexes of a page's first (``end`` 0) or last (-1) non-blank line, both columns."""
+    filled = [i for i in page if not lines[i].blank]
+    if not filled:
+        return []
+    no = lines[filled[end]].no
+    return [i for i in filled if lines[i].no == no]
+
+
+def _shape(lines: list[Line], edge: list[int]) -> str:
+    return re.sub(r"\d+", "#", " ".join(lines[i].stripped for i in edge))
 
 
 def superscript_number(marker: str) -> int:

@@ -25,12 +25,15 @@ from .assembly import Block
 from .footnotes import Alignment, LostMarker, align
 from .headings import match_heading, opens_item
 from .lines import (
+    FORM_FEED,
     LOST_MARKER_GLYPH,
     PDF_FOOTNOTE_START,
+    PLAIN_NOTE_START,
     Line,
     is_rule,
     is_terminated,
     is_upper_text,
+    page_furniture,
     split_lines,
     starts_lowercase,
     starts_mid_sentence,
@@ -71,12 +74,13 @@ def read_text_report(text: str) -> RawFile:
     numbered = zone == len(lines) and (zone := _numbered_note_zone(lines)) < len(lines)
     lost_footnotes = _read_lost_footnotes(lines[zone:], numbered)
     wrapped = _is_hard_wrapped(lines[:zone])
+    furniture = page_furniture(lines)
     documents: list[RawDocument] = []
     markers: list[LostMarker] = []
-    for index, (a, b) in enumerate(split_documents(lines, zone)):
+    for index, (a, b) in enumerate(split_documents(lines, zone, furniture.__contains__)):
         doc = RawDocument(md.Metadata(), lines[a].no, lines[max(a, b - 1)].no)
         lost_style = bool(lost_footnotes) and not numbered
-        reader = DocumentReader(lines, a, b, doc, index, lost_style, wrapped, markers)
+        reader = DocumentReader(lines, a, b, doc, index, lost_style, wrapped, markers, furniture)
         if numbered:  # "đối thoại3": the notes' references, glued to the words they follow
             reader.glued = frozenset(f.number for f in lost_footnotes if f.number is not None)
         reader.read()
@@ -242,18 +246,24 @@ class DocumentReader:
     """One document's lines [a, b): header and signature into metadata, the body into blocks.
     ``layout.LaidOutReader`` reuses all but the body reading for .docx and .pdf files."""
 
-    def __init__(self, lines, a, b, doc, index, lost_style, wrapped, markers):
+    def __init__(
+        self, lines, a, b, doc, index, lost_style, wrapped, markers, furniture=frozenset()
+    ):
         self.lines, self.a, self.b, self.doc, self.index = lines, a, b, doc, index
         self.lost_style, self.wrapped, self.markers = lost_style, wrapped, markers
+        self.furniture: frozenset[int] = furniture  # running headers and footers (indexes)
+        self.plain_notes = _plain_digit_notes(lines, a, b, furniture)
         self.numbers = {
             superscript_number(m.group(2))
             for line in lines[a:b]
             if (m := PDF_FOOTNOTE_START.match(line.text))
-        }
+        } | set(self.plain_notes.values())
         self.body: Block | None = None  # the paragraph being assembled
         self.footnote: Block | None = None  # the PDF footnote being assembled
         self.in_footnote_zone = False  # between the footnotes at a page bottom and the next page
-        self.glued: frozenset[int] = frozenset()  # note numbers written glued to words
+        # note numbers written as plain digits glued to words ("đối thoại3")
+        self.glued: frozenset[int] = frozenset(self.plain_notes.values())
+        self.after_rule = False  # the last lines read were a rule (and blanks)
 
     def read(self) -> None:
         body_start = self._read_header()
@@ -358,24 +368,33 @@ class DocumentReader:
         return self.b
 
     def _is_footnote_line(self, i: int) -> bool:
-        """Is the line outside the text flow (a footnote at a page bottom)?"""
-        return bool(PDF_FOOTNOTE_START.match(self.lines[i].text))
+        """Is the line outside the text flow (a footnote at a page bottom, page furniture)?"""
+        return self._note_start(i) is not None or self._is_page_furniture(i)
 
     def _is_page_furniture(self, i: int) -> bool:
-        """A running header or footer (known only when the file states it)."""
-        return False
+        """A running header or footer (``lines.page_furniture``)."""
+        return i in self.furniture
 
     # body
     def _read_body_line(self, i: int) -> None:
         """Each line joins what it continues, or starts a footnote or a paragraph."""
         line = self.lines[i]
         previous = self.lines[i - 1] if i > self.a and not self.lines[i - 1].blank else None
+        if previous is not None and self._is_page_furniture(i - 1):
+            previous = None  # a page break: what continues across it is joined below
+        if self._is_page_furniture(i) or is_rule(line.text):
+            self._role(line, "metadata")  # a rule over page-bottom footnotes is no paragraph
+            self.after_rule = self.after_rule or is_rule(line.text)
+            return
+        after_rule, self.after_rule = self.after_rule, self.after_rule and line.blank
         if line.blank:
             if line.text and self.body is not None and self._lost_marker_at_end(previous):
                 self._lost_marker(self.body, previous)  # a marker at the very end of a paragraph
             return
-        if m := PDF_FOOTNOTE_START.match(line.text):
-            self._start_footnote(line, m)
+        if start := self._note_start(i):
+            self._start_footnote(line, *start)
+            return
+        if after_rule and self._continues_footnote_overleaf(i):
             return
         joined = (
             self._continues_footnote_line(line, previous)
@@ -402,6 +421,17 @@ class DocumentReader:
         if previous is None or not self.in_footnote_zone or self.footnote is None:
             return False
         return self._extend(self.footnote, line, " ")
+
+    def _continues_footnote_overleaf(self, i: int) -> bool:
+        """A footnote cut by a page break goes on under the next page's rule, before that
+        page's own footnotes (or its foot)."""
+        following = next((j for j in range(i + 1, self.b) if not self.lines[j].blank), None)
+        if self.footnote is None or following is None:
+            return False
+        if not (self._is_footnote_line(following) or self._is_page_furniture(following)):
+            return False
+        self.in_footnote_zone = True
+        return self._extend(self.footnote, self.lines[i], " ")
 
     def _continues_after_lost_marker(self, line: Line, previous: Line | None) -> bool:
         """Word exports break the line where a footnote reference stood."""
@@ -469,18 +499,26 @@ class DocumentReader:
         return False
 
     def _footnote_follows(self, i: int) -> bool:
-        for line in self.lines[i + 1 : self.b]:
-            if not line.blank:
-                return bool(PDF_FOOTNOTE_START.match(line.text))
+        for j in range(i + 1, self.b):
+            if not self.lines[j].blank:
+                return self._note_start(j) is not None
         return False
 
-    def _start_footnote(self, line: Line, m) -> None:
+    def _note_start(self, i: int) -> tuple[int, int] | None:
+        """A page-bottom footnote's first line: its number and where its label ends."""
+        if m := PDF_FOOTNOTE_START.match(self.lines[i].text):
+            return superscript_number(m.group(2)), m.end()
+        if i in self.plain_notes:
+            return self.plain_notes[i], PLAIN_NOTE_START.match(self.lines[i].text).end()  # type: ignore[union-attr]
+        return None
+
+    def _start_footnote(self, line: Line, number: int, label_end: int) -> None:
         start, _ = line.content_span()
-        self.footnote = Block("footnote", line.no, line.no, number=superscript_number(m.group(2)))
-        self.footnote.remove(start, line.start + m.end())
+        self.footnote = Block("footnote", line.no, line.no, number=number)
+        self.footnote.remove(start, line.start + label_end)
         self.doc.footnotes.append(self.footnote)
         self.in_footnote_zone = True
-        self._extend(self.footnote, line, "", skip=m.end())
+        self._extend(self.footnote, line, "", skip=label_end)
 
     def _extend(self, block: Block, line: Line, joiner: str, skip: int = 0) -> bool:
         start, end = line.content_span()
@@ -491,6 +529,25 @@ class DocumentReader:
             self.numbers if body else set(), glued=self.glued if body else frozenset(),
         )  # fmt: skip
         return True
+
+
+def _plain_digit_notes(
+    lines: list[Line], a: int, b: int, furniture: frozenset[int]
+) -> dict[int, int]:
+    """Page-bottom footnotes whose superscript numbers a PDF export made plain digits: under a
+    rule line and before the page's end, "1 Kế hoạch số …" numbered on from the previous note
+    (index -> number)."""
+    notes: dict[int, int] = {}
+    under_rule = False
+    for i in range(a, b):
+        text = lines[i].text
+        if is_rule(text):
+            under_rule = True
+        elif i in furniture or FORM_FEED in text:
+            under_rule = False
+        elif under_rule and (m := PLAIN_NOTE_START.match(text)) and int(m[1]) == len(notes) + 1:
+            notes[i] = int(m[1])
+    return notes
 
 
 def is_field_line(text: str) -> bool:

@@ -1,0 +1,114 @@
+"""Text printed from a PDF, page by page: running headers and page numbers are page furniture,
+footnotes sit under a rule at each page bottom (with superscript or plain-digit numbers) and a
+footnote or a paragraph cut by the page break goes on overleaf."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from baocao.corpus.lines import page_furniture, split_lines
+from baocao.corpus.loader import load_reports
+
+RUNNING_HEADER = "UBND huyện Bát Xát - Báo cáo sơ kết 6 tháng đầu năm 2024          285/BC-UBND"
+HEADER = (
+    "ỦY BAN NHÂN DÂN\nHUYỆN BÁT XÁT\n\nSố: 285/BC-UBND\n\nBÁO CÁO\n"
+    "Sơ kết công tác dân vận chính quyền 6 tháng đầu năm 2024\n\nI. KẾT QUẢ\n\n"
+)
+
+
+def pages(*bodies: str, number=lambda n, total: f"Trang {n}/{total}", feed: str = "\f") -> str:
+    """Pages of a printed report, each ending with its number and the next opening with the
+    running header."""
+    total = len(bodies)
+    printed = [f"{body}\n{' ' * 60}{number(n, total)}\n" for n, body in enumerate(bodies, 1)]
+    return f"{feed}{RUNNING_HEADER}\n\n".join(printed)
+
+
+def passages(text: str, tmp_path: Path, kind: str) -> list:
+    path = tmp_path / "r.txt"
+    path.write_text(text, encoding="utf-8")
+    result = load_reports([path])
+    assert not result.errors, result.errors
+    return [p for d in result.files[0].documents for p in d.passages if p.kind == kind]
+
+
+FIRST_PAGE = (
+    HEADER + "Chủ tịch UBND huyện đối thoại với Nhân dân tại 04 xã¹ với 612 người tham dự; "
+    "Chủ tịch UBND các xã tổ chức 37 cuộc đối thoại\n\n_____________________\n"
+    "¹ Số người tham dự theo xã: Y Tý 210 người; A Mú Sung 140 người; Dền Sáng"
+)
+SECOND_PAGE = (
+    "với 2.146 lượt người tham dự, chủ yếu về đất đai.\n\n_____________________\n"
+    "160 người; Nậm Pung 102 người."
+)
+LAST_PAGE = "II. PHƯƠNG HƯỚNG\n\nTiếp tục đổi mới nội dung, phương thức đối thoại với Nhân dân."
+
+
+@pytest.mark.parametrize("feed", ["\f", ""])  # with form feeds, and without
+def test_page_numbers_and_running_headers_are_not_text(tmp_path: Path, feed):
+    # a running header is known by its repeating (a header on one page top only stays text)
+    text = pages(FIRST_PAGE, SECOND_PAGE, LAST_PAGE, feed=feed)
+    body = passages(text, tmp_path, "body")
+    everything = " ".join(p.text for p in body + passages(text, tmp_path, "footnote"))
+    assert "Trang" not in everything and "Báo cáo sơ kết" not in everything
+    # the paragraph cut by the page break is one passage again
+    assert any("37 cuộc đối thoại với 2.146 lượt người" in p.text for p in body)
+
+
+def test_a_footnote_cut_by_the_page_break_goes_on_under_the_next_rule(tmp_path: Path):
+    (note,) = passages(pages(FIRST_PAGE, SECOND_PAGE, LAST_PAGE), tmp_path, "footnote")
+    assert note.footnote == 1
+    assert note.text.endswith("Dền Sáng 160 người; Nậm Pung 102 người.")
+
+
+def test_plain_digit_footnotes_at_page_bottoms(tmp_path: Path):
+    # superscripts that became plain digits: "người dân3" in the text, "3 Các …" under the rule
+    first = (
+        HEADER + "Năm 2024 Chủ tịch UBND huyện tổ chức 04 cuộc đối thoại với 312 lượt người dân1; "
+        'cán bộ thực hiện "4 xin, 4 luôn".\n\n_______________\n'
+        "1 Kế hoạch số 45/KH-UBND ngày 12/3/2024 của UBND huyện; Kế hoạch số 71/KH-UBND ngày"
+    )
+    second = "25/6/2024 về đối thoại.\n2 Các đoàn đông người chủ yếu liên quan đến bồi thường."
+    text = pages(
+        first, "Toàn huyện tiếp 126 lượt công dân2.\n\n_______________\n" + second, LAST_PAGE
+    )
+    notes = {p.footnote: p.text for p in passages(text, tmp_path, "footnote")}
+    assert notes == {
+        1: "Kế hoạch số 45/KH-UBND ngày 12/3/2024 của UBND huyện; Kế hoạch số 71/KH-UBND ngày "
+        "25/6/2024 về đối thoại.",
+        2: "Các đoàn đông người chủ yếu liên quan đến bồi thường.",
+    }
+    body = " ".join(p.text for p in passages(text, tmp_path, "body"))
+    assert "312 lượt người dân;" in body and "126 lượt công dân." in body
+    assert '"4 xin, 4 luôn"' in body  # a quote's first digit is no note reference
+
+
+def test_a_number_out_of_sequence_under_a_rule_stays_text(tmp_path: Path):
+    text = (
+        HEADER + "Toàn huyện có 2.684 hộ nghèo.\n\n_______________\n5 Xã đạt chuẩn nông thôn mới.\n"
+    )
+    assert not passages(text, tmp_path, "footnote")
+
+
+FEET = ("Toàn huyện có 11 xã.", "Tăng 12% so với năm 2023.", "Hoàn thành 96 nhà.")
+
+
+@pytest.mark.parametrize(
+    ("number", "furniture"),
+    [
+        (lambda n, total: f"Trang {n}/{total}", True),
+        (lambda n, total: f"- {n} -", True),
+        (lambda n, total: str(n), True),
+        (lambda n, total: FEET[n - 1], False),  # text, not a page number
+    ],
+)
+def test_a_page_foot_is_furniture_when_it_is_a_page_number(number, furniture):
+    lines = split_lines(pages("Đoạn một.", "Đoạn hai.", "Đoạn ba.", number=number))
+    feet = {i for i, line in enumerate(lines) for n in (1, 2, 3) if line.stripped == number(n, 3)}
+    headers = {i for i, line in enumerate(lines) if line.stripped.startswith("UBND huyện Bát")}
+    found = page_furniture(lines)
+    assert len(headers) == 2 and headers <= found  # repeated at the top of pages 2 and 3
+    assert len(feet) == 3 and (feet <= found) is furniture
+    assert not feet & found or furniture
