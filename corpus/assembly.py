@@ -91,6 +91,7 @@ class Block:
 
 # "đối thoại3," "96,3%4." — a note number glued to the end of a word, a share or a closing
 # quote (not "m2", "km2", "H2", nor the '4' of '"4 xin, 4 luôn"')
+BRACKETED_MARKER = re.compile(r"(?<=\S)\[(\d{1,3})\]")
 GLUED_MARKER = re.compile(r"(?:(?<=[^\W\d_A-Z]{2})|(?<=%)|(?<=\S[”\"]))(\d{1,2})(?=[\s,.;:)”\"]|$)")
 
 
@@ -103,6 +104,9 @@ def _pieces(
         unit = re.search(r"[^\W\d_]+$", text[: m.start()])
         exponent = unit is not None and unit.group() in ("m", "km", "cm", "dm")  # "32.231m2"
         if int(m.group(1)) in glued and not exponent:
+            cuts.append((m.start(), m.end(), int(m.group(1))))
+    for m in BRACKETED_MARKER.finditer(text) if glued else ():  # "dân vận[1];"
+        if int(m.group(1)) in glued:
             cuts.append((m.start(), m.end(), int(m.group(1))))
     for m in BODY_MARKER.finditer(text):
         number = superscript_number(m.group(0))

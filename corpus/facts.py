@@ -27,11 +27,11 @@ from .model import Document, Passage
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 from .sentences import split_sentences
-from .vietnamese import NAME_WORD, canonical, canonical_number
+from .vietnamese import NAME_WORD, canonical, canonical_number, fold_diacritics
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 22
+FACTS_VERSION = 23
 TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
@@ -513,7 +513,21 @@ def _document_place(document: Document, passages: Sequence[Passage]) -> tuple[st
         return written, _titled_place(document.title, body)
     province = most_mentioned_province(body) or ""  # a commune's text may not name it
     local = _LOCAL_ISSUER_RE.search((document.issuer or "").upper())
-    return province, f"{local.group(1).lower()} {written}" if local else written
+    level = local.group(1).lower() if local else _level_written(written, body)
+    return province, f"{level} {written}" if level else written
+
+
+_LEVELS_FOLDED = {fold_diacritics(level): level for level in
+                  ("huyện", "thị xã", "thành phố", "quận", "xã", "phường", "thị trấn")}  # fmt: skip
+
+
+def _level_written(name: str, body: str) -> str:
+    """The level the body writes before a place's name ("Huyen Bao Lam", "huyện Bảo Lâm"): for
+    an issuer named without it ("BAN DÂN VẬN" under "HUYỆN ỦY BẢO LÂM")."""
+    levels = "|".join(sorted(_LEVELS_FOLDED, key=len, reverse=True))
+    folded = re.escape(fold_diacritics(name).lower())
+    match = re.search(rf"(?<!\w)({levels})\s+{folded}(?!\w)", fold_diacritics(body).lower())
+    return _LEVELS_FOLDED[match.group(1)] if match else ""
 
 
 def _titled_place(title: str, body: str) -> str:
@@ -616,7 +630,11 @@ class _Marks:
         self.text, self.end = text, end
         self.times = [(start + a, start + b, kind, words, years)
                       for a, b, kind, words, years in _time_matches(sentence)]  # fmt: skip
-        self.bracketed = [t for t in self.times if t[2] == "year" and t[3].startswith("(")]
+        # a year in brackets: "(năm 2015)", "(cuối năm 2022)"
+        self.bracketed = [
+            t for t in self.times
+            if t[2] == "year" and (t[3].startswith("(") or text[: t[0]].rstrip().endswith("("))
+        ]  # fmt: skip
         self.levels = [(start + m.start(), m) for m in _FACT_LEVEL_RE.finditer(sentence)]
         self.places = [(start + m.start(), m) for m in PLACE_RE.finditer(sentence)]
         self.clauses = [start + m.end() for m in _CLAUSE_BREAK_RE.finditer(sentence)]
@@ -628,7 +646,7 @@ class _Marks:
         the nearest time words before ``at`` (not another value's own year in a change), else
         the first after it in its segment."""
         own = [t for t in self.bracketed if at < t[0] <= at + _OWN_YEAR_CHARS
-               and not _BETWEEN_RE.search(self.text, at, t[0])]  # fmt: skip
+               and not _BETWEEN_RE.search(self.text, at, self._bracket_of(t))]  # fmt: skip
         if own:
             return own[0][2:]
         if end is not None and (change := self._own_in_change(at, end)):
@@ -640,6 +658,10 @@ class _Marks:
         segment_end = next((s for s in self.segments if s >= at), self.end)
         after = [t for t in self.times if at <= t[0] < segment_end]
         return after[0][2:] if after else None
+
+    def _bracket_of(self, time: tuple) -> int:
+        """Where the bracket opens that holds a bracketed year ("(cuối năm 2022)")."""
+        return self.text.rfind("(", 0, time[0] + 1)
 
     def yearly_before(self, at: int) -> bool:
         """Whether the period before the value is one it is a yearly average of: "Hằng năm,

@@ -23,7 +23,8 @@ UNIT_BEFORE_EXPONENT = re.compile(r"(?:^|[^a-zA-Z])(?:k|c|d|m)?m$")
 # Markdown-style emphasis left by some converters: **bold**, *italic*
 EMPHASIS = re.compile(r"(?<![*\w])(\*{1,2})(?=\S)(.+?)(?<=\S)\1(?![*\w])")
 
-RULE = re.compile(r"^[ \t]*(?:[-_=*.…]{3,}|\*)[ \t]*$")
+# "-----", "*", and a rule under each column of a two-column header: "-------\t\t---------"
+RULE = re.compile(r"^[ \t]*(?:[-_=*.…]{3,}(?:[ \t]+[-_=*.…]{3,})*|\*)[ \t]*$")
 TERMINAL = ".!?…:"
 CLOSERS = "”\"'’)]»*"
 SENTENCE_OPENERS = '“"([-+–•'

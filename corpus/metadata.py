@@ -25,7 +25,7 @@ PLACE_DATE = re.compile(
 SIGNING_FOR = re.compile(r"^(?:T/M|TM\.?|KT\.?|TL\.?|TUQ\.?|Q\.)\s+(\S.*)$")
 SUBJECT = re.compile(r"^V/v\s*:?\s*(.*)$")  # "V/v nâng cao hiệu quả …": the subject of a letter
 RECIPIENTS = re.compile(r"^Kính\s+gửi\s*:?\s*(.*)$", re.IGNORECASE)
-DISTRIBUTION = re.compile(r"^Nơi\s+nhận\s*:?", re.IGNORECASE)
+DISTRIBUTION = re.compile(r"^N[ơo]i\s+nh[ậa]n\s*:?", re.IGNORECASE)  # typed without diacritics too
 SOURCE_LINE = re.compile(r"^\(\s*Nguồn\s*:.*\)$")
 # "(Ban hành kèm theo Quyết định số 1245/QĐ-UBND ngày …)": a regulation and the act enacting it
 ENACTED_BY = re.compile(

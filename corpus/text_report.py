@@ -112,7 +112,7 @@ def _lost_footnote_zone(lines: list[Line]) -> int:
 
 
 # "3 Năm 2021: 1.204 cuộc; …": a note of a list printed after a rule at the end of the file
-_NUMBERED_NOTE = re.compile(r"^[ \t]*(\d{1,3})[ \t]+(?=\S)")
+_NUMBERED_NOTE = re.compile(r"^[ \t]*\[?(\d{1,3})\]?[ \t]+(?=\S)")  # "1 Trong đó", "[1] Gồm"
 
 
 def _numbered_note_zone(lines: list[Line]) -> int:
@@ -175,10 +175,12 @@ def split_documents(
     ruled = False  # a rule line after the distribution list and signature
     for i in range(end):
         text = lines[i].text
-        if signed and is_rule(text):
+        if signed and is_rule(text) and header is None:  # not the rule under a new header's issuer
             ruled = True
         if lines[i].blank or is_rule(text) or outside_flow(i):
             continue
+        if ruled and starts_mid_sentence(text):
+            ruled = False  # a page-bottom note cut by the last page break, not an article
         if ruled:  # "=====" then an article quoted after a signed report: its own document
             starts.append(i)
             signed = ruled = False
@@ -272,7 +274,8 @@ class DocumentReader:
         for i in range(body_start, self.b):
             line = self.lines[i]
             if trailer_start <= i < appendix and not self._is_footnote_line(i):
-                self._role(line, "metadata")
+                if not self._overleaf_in_trailer(i):
+                    self._role(line, "metadata")
             else:
                 self._read_body_line(i)
         signature = [
@@ -424,14 +427,28 @@ class DocumentReader:
 
     def _continues_footnote_overleaf(self, i: int) -> bool:
         """A footnote cut by a page break goes on under the next page's rule, before that
-        page's own footnotes (or its foot)."""
+        page's own footnotes (or its foot, or the end)."""
         following = next((j for j in range(i + 1, self.b) if not self.lines[j].blank), None)
-        if self.footnote is None or following is None:
+        if self.footnote is None:
             return False
-        if not (self._is_footnote_line(following) or self._is_page_furniture(following)):
+        if following is not None and not (
+            self._is_footnote_line(following) or self._is_page_furniture(following)
+        ):
             return False
         self.in_footnote_zone = True
         return self._extend(self.footnote, self.lines[i], " ")
+
+    def _overleaf_in_trailer(self, i: int) -> bool:
+        """Under the rule after the signature: a note cut by the last page break goes on."""
+        line = self.lines[i]
+        if is_rule(line.text):
+            self.after_rule = True
+            return False
+        if line.blank:
+            return False
+        after_rule, self.after_rule = self.after_rule, False
+        overleaf = after_rule and starts_mid_sentence(line.text)
+        return overleaf and self._continues_footnote_overleaf(i)
 
     def _continues_after_lost_marker(self, line: Line, previous: Line | None) -> bool:
         """Word exports break the line where a footnote reference stood."""

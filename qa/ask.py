@@ -1640,7 +1640,8 @@ _SHARE_AFTER_RE = re.compile(  # "(đạt 89,8%)" whole; "(đạt 89,8%, vượt
     r"[\s,]*(\()?(?:\s*(?:đạt|chiếm|bằng))?(?:\s*t[ỷỉ] lệ)?(?:\s*(?:khoảng|gần|trên|hơn))?"
     r"\s*\d+(?:,\d+)?\s?%(?(1)\)?)"
 )
-_FRACTION_BEFORE_RE = re.compile(
+_FRACTION_BEFORE_RE = re.compile(  # not a month: "đến tháng 9/2023 còn 4,21%"
+    r"(?<![\d/])(?!\d{1,2}/(?:19|20)\d\d\b)"
     r"\d+(?:\.\d+)*/\d+(?:\.\d+)*(?:,?\s+[^\W\d_]+){0,6}[\s,(]*(?:đạt|chiếm|bằng)?\s*$"
 )
 _FROM_TO_RE = re.compile(
@@ -1651,6 +1652,13 @@ _FROM_TO_RE = re.compile(
 )
 _TERM_AFTER_RE = re.compile(r"[^;.]{0,60}?(nhiệm kỳ\s+\d{4}\s?[-–]\s?\d{4})")
 _MAX_ANSWER_CHARS = 200
+
+
+def _share_unanswered(question: _Question, best: _Candidate) -> bool:
+    """A rate asked ("tỷ lệ bao nhiêu", "bao nhiêu phần trăm") and no percentage given."""
+    text = best.hit.passage.text[best.span[0] : best.span[1]]
+    asked = question.kind == "quantity" and any(_asks_share(question, s) for s in question.slots)
+    return asked and "%" not in text and "phần trăm" not in text.lower()
 
 
 def _asks_share(question: _Question, slot: tuple[str, ...]) -> bool:
@@ -2135,6 +2143,8 @@ def extract_answer(
         score = min(score, settings.threshold - 0.5)  # "Cơ sở 2 … có mấy phòng": not said of it
     if _replaced(parsed, best):
         whole = False  # "thay thế Quyết định số 112/QĐ-UBND": not the act in force
+    if _share_unanswered(parsed, best):
+        whole = False  # "tỷ lệ bao nhiêu" answered "121 đơn"
     if not whole:  # half an answer is never given as the answer
         score = min(score, settings.threshold - 0.5)
     if parsed.kind == "quantity":

@@ -266,6 +266,15 @@ def test_each_value_of_a_change_has_the_year_written_after_it(seed_facts):
     assert years == {"1,424%": (2015,), "1,2%": (2020,), "23,7%": (2015,), "20,9%": (2020,)}
 
 
+def test_a_year_in_brackets_after_a_value_is_its_own_even_with_a_word_before_it():
+    text = ("Tỷ lệ hộ nghèo của huyện Kỳ Sơn giảm từ 47,82% (cuối năm 2022) xuống còn 41,36% "
+            "(cuối năm 2023).")  # fmt: skip
+    document = Document("d", "Báo cáo năm 2023", "d.txt", "0" * 64, "báo cáo")
+    passage = Passage("d:p0001", "d", text, "body", (), None, (), 1, 1, 0, len(text))
+    years = {f.value: f.scope.years for f in extract_facts(document, [passage])}
+    assert years["47,82%"] == (2022,) and years["41,36%"] == (2023,)
+
+
 def test_a_bracketed_share_between_a_count_and_its_thing_stays_with_it():
     # "có 40/70 (57,1%) xã có đồng bào dân tộc thiểu số": 40/70 counts xã
     text = "Đến nay toàn tỉnh có 68/117 xã (58,1%) đạt chuẩn nông thôn mới, có 40/70 (57,1%) xã."

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from baocao.corpus.facts import document_coverage
 from baocao.corpus.loader import load_reports
 from baocao.corpus.metadata import (
     Metadata,
@@ -381,3 +382,50 @@ def test_an_articles_dateline_gives_its_kind_and_date_and_the_headline_its_title
         "CHỦ TỊCH UBND HUYỆN ĐỐI THOẠI VỚI NHÂN DÂN",
     )
     assert [p.text[:9] for p in doc.passages] == ["Sáng 15/1"]
+
+
+def test_notes_numbered_in_brackets_after_a_rule_are_footnotes(tmp_path: Path):
+    path = tmp_path / "r.txt"
+    body = ("BÁO CÁO\nKết quả năm 2023\n\nI. KẾT QUẢ\n\nBan hành 07 văn bản chỉ đạo về công tác "
+            "dân vận[1]; tổ chức 1.254 cuộc đối thoại[2].\n\n________\n[1] Gồm Kết luận số "
+            "45-KL/TU.\n[2] Trong đó cấp xã 1.080 cuộc.\n")  # fmt: skip
+    path.write_text(body, encoding="utf-8")
+    (doc,) = load_reports([path]).files[0].documents
+    (paragraph,) = [p for p in doc.passages if p.kind == "body"]
+    assert "dân vận; tổ chức" in paragraph.text and paragraph.cites == (1, 2)
+    notes = {p.footnote: p.text for p in doc.passages if p.kind == "footnote"}
+    assert notes == {1: "Gồm Kết luận số 45-KL/TU.", 2: "Trong đó cấp xã 1.080 cuộc."}
+
+
+def test_a_report_typed_without_diacritics_ends_at_its_distribution_list(tmp_path: Path):
+    # "Noi nhan:" closes the report: the article after the rule is its own document, and the
+    # district the report is about is read from its text ("Huyen Bao Lam")
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "ĐẢNG BỘ TỈNH CAO BẰNG\nHUYỆN ỦY BẢO LÂM\nBAN DÂN VẬN\n\nSố 76-BC/BDVHU\n"
+        "Bảo Lâm, ngày 05 tháng 12 năm 2022\n\nBÁO CÁO\nKết quả công tác dân vận năm 2022\n\n"
+        "Huyen Bao Lam co 13 xa va 01 thi tran; nam 2022 to chuc 28 cuoc doi thoai.\n\n"
+        "TRUONG BAN\nNoi nhan:\n- Luu.\n\nLuc Thi Minh Hang\n\n==========\n\n"
+        "Báo Cao Bằng - Thứ Hai, 12/12/2022\nHà Quảng: Lan tỏa phong trào Dân vận khéo\n\n"
+        "Năm 2021, toàn huyện Hà Quảng có 87 mô hình Dân vận khéo được công nhận.\n",
+        encoding="utf-8",
+    )
+    report, article = load_reports([path]).files[0].documents
+    assert (report.document.kind, article.document.kind) == ("báo cáo", "bài báo")
+    places = [document_coverage(d.document, d.passages).place for d in (report, article)]
+    assert places == ["huyện Bảo Lâm", "huyện Hà Quảng"]
+
+
+def test_a_rule_under_each_column_of_a_header_is_a_rule(tmp_path: Path):
+    header = (
+        "ỦY BAN NHÂN DÂN\t\t\tCỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "HUYỆN BA TRI\t\t\t\tĐộc lập - Tự do - Hạnh phúc\n-------\t\t\t\t---------------\n"
+        "Số: 214/TTr-UBND\t\t\tBa Tri, ngày 25 tháng 11 năm 2024\n\nTỜ TRÌNH\n"
+        "Về việc phân bổ kế hoạch vốn năm 2025"
+    )
+    d = parse_header(tmp_path, header).document
+    assert (d.kind, d.number, d.title) == (
+        "tờ trình",
+        "214/TTr-UBND",
+        "Tờ trình Về việc phân bổ kế hoạch vốn năm 2025",
+    )

@@ -112,3 +112,18 @@ def test_a_page_foot_is_furniture_when_it_is_a_page_number(number, furniture):
     assert len(headers) == 2 and headers <= found  # repeated at the top of pages 2 and 3
     assert len(feet) == 3 and (feet <= found) is furniture
     assert not feet & found or furniture
+
+
+def test_a_note_cut_by_the_last_page_break_goes_on_under_the_rule_after_the_signature(
+    tmp_path: Path,
+):
+    text = (
+        HEADER + "Toàn huyện chở nước ngọt cho 1.340 hộ¹.\n\n_______________\n"
+        "¹ Tại các xã An Thuận, An Nhơn; tổng\n\nNơi nhận:\n- Lưu: VT.\n\nCHỦ TỊCH\n\n"
+        "Phan Thị Ngọc Hạnh\n\n_______________\nkinh phí 1,96 tỷ đồng.\n"
+    )
+    path = tmp_path / "r.txt"
+    path.write_text(text, encoding="utf-8")
+    (doc,) = load_reports([path]).files[0].documents  # no article after the signature
+    (note,) = [p for p in doc.passages if p.kind == "footnote"]
+    assert note.text == "Tại các xã An Thuận, An Nhơn; tổng kinh phí 1,96 tỷ đồng."

@@ -25,6 +25,7 @@ from baocao.qa.ask import (
     _lead_time,
     _parse_question,
     _thing_words,
+    _with_share,
     ask,
     extract_answer,
     is_question,
@@ -1139,6 +1140,19 @@ def test_a_count_with_its_share_in_brackets(bundled_index, question, count):
 
 
 @pytest.mark.parametrize(
+    ("sentence", "rate", "answer"),
+    [
+        ("đã giải quyết 302/318 đơn, đạt 94,97%", "94,97%", "302/318 đơn, đạt 94,97%"),
+        ("Tỷ lệ hộ nghèo đến tháng 9/2023 còn 4,21% (1.812 hộ)", "4,21%", "4,21%"),  # a month
+    ],
+)
+def test_a_share_comes_with_the_count_out_of_a_total_before_it(sentence, rate, answer):
+    start = sentence.index(rate)
+    a, b = _with_share(sentence, (0, len(sentence)), (start, start + len(rate)))
+    assert sentence[a:b] == answer
+
+
+@pytest.mark.parametrize(
     ("question", "rate"),
     [
         # a growth rate asked without a unit is a percentage, of each year of the period
@@ -1585,3 +1599,25 @@ def test_what_is_not_is_not_answered_by_what_is(round31_index):
     answer = ask(round31_index, "Xã nào là xã duy nhất chưa đạt chuẩn nông thôn mới nâng cao?")
     assert not answer.confident, answer.text
     assert ask(round31_index, "Những xã nào đạt chuẩn nông thôn mới nâng cao?").confident
+
+
+ROUND32 = (
+    "Chín tháng năm 2023, tiếp nhận 174 đơn, trong đó 121 đơn thuộc thẩm quyền; đã giải quyết "
+    "109 đơn.\n"
+    "Năm 2023, huyện tiếp 96 lượt công dân, đạt 88,5% kế hoạch."
+)
+
+
+@pytest.fixture(scope="module")
+def round32_index(tmp_path_factory) -> HybridIndex:
+    return small_index(tmp_path_factory.mktemp("round32"), {"bc.txt": ROUND32})
+
+
+def test_a_rate_asked_is_not_answered_by_a_count(round32_index):
+    # no percentage written: "121 đơn" is no rate
+    question = "Số đơn thuộc thẩm quyền đã giải quyết trong 9 tháng, tỷ lệ bao nhiêu?"
+    answer = ask(round32_index, question, settings=ANY_CONFIDENCE)
+    assert not answer.confident and answer.text is None
+    rate = ask(round32_index, "Năm 2023 huyện tiếp công dân đạt tỷ lệ bao nhiêu so với kế hoạch?",
+               settings=ANY_CONFIDENCE)  # fmt: skip
+    assert rate.confident and rate.text.startswith("88,5%"), rate.text
