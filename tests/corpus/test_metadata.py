@@ -350,21 +350,28 @@ def test_an_article_after_a_signed_report_and_a_rule_is_its_own_document(tmp_pat
     assert any("Đàng Văn Phú" in p.text for p in quoted.passages)
 
 
+def paragraph_and_notes(tmp_path: Path, body: str):
+    """The one body paragraph of a report, and its footnotes by number."""
+    path = tmp_path / "r.txt"
+    path.write_text(f"BÁO CÁO\nKết quả năm 2024\n\nI. KẾT QUẢ\n\n{body}", encoding="utf-8")
+    (doc,) = load_reports([path]).files[0].documents
+    (paragraph,) = [p for p in doc.passages if p.kind == "body"]
+    notes = [p for p in doc.passages if p.kind == "footnote"]
+    assert {p.anchor_id for p in notes} == {paragraph.passage_id}
+    return paragraph, {p.footnote: p.text for p in notes}
+
+
 def test_note_numbers_glued_to_words_are_the_notes_references(tmp_path: Path):
     # "đối thoại1", "96,3%2": the references of the note list, cut from the text and linked;
     # "32.231m2" keeps its exponent
-    path = tmp_path / "r.txt"
-    body = ("BÁO CÁO\nKết quả năm 2024\n\nI. KẾT QUẢ\n\nToàn tỉnh tổ chức 1.357 cuộc đối thoại1, "
-            "giải quyết 9.012 đơn, đạt 96,3%2. Diện tích 32.231m2 đất.\n\n"
-            "_______________\n1 Trong đó cấp xã 1.204 cuộc.\n2 Cấp huyện 4.120 đơn.\n")  # fmt: skip
-    path.write_text(body, encoding="utf-8")
-    (doc,) = load_reports([path]).files[0].documents
-    (paragraph,) = [p for p in doc.passages if p.kind == "body"]
+    paragraph, _ = paragraph_and_notes(tmp_path, (
+        "Toàn tỉnh tổ chức 1.357 cuộc đối thoại1, giải quyết 9.012 đơn, đạt 96,3%2. Diện tích "
+        "32.231m2 đất.\n\n_______________\n1 Trong đó cấp xã 1.204 cuộc.\n2 Cấp huyện 4.120 đơn.\n"
+    ))  # fmt: skip
     assert (
         "thoại," in paragraph.text and "96,3%." in paragraph.text and "32.231m2" in paragraph.text
     )
     assert paragraph.cites == (1, 2)
-    assert {p.anchor_id for p in doc.passages if p.kind == "footnote"} == {paragraph.passage_id}
 
 
 def test_an_articles_dateline_gives_its_kind_and_date_and_the_headline_its_title(tmp_path: Path):
@@ -385,15 +392,11 @@ def test_an_articles_dateline_gives_its_kind_and_date_and_the_headline_its_title
 
 
 def test_notes_numbered_in_brackets_after_a_rule_are_footnotes(tmp_path: Path):
-    path = tmp_path / "r.txt"
-    body = ("BÁO CÁO\nKết quả năm 2023\n\nI. KẾT QUẢ\n\nBan hành 07 văn bản chỉ đạo về công tác "
-            "dân vận[1]; tổ chức 1.254 cuộc đối thoại[2].\n\n________\n[1] Gồm Kết luận số "
-            "45-KL/TU.\n[2] Trong đó cấp xã 1.080 cuộc.\n")  # fmt: skip
-    path.write_text(body, encoding="utf-8")
-    (doc,) = load_reports([path]).files[0].documents
-    (paragraph,) = [p for p in doc.passages if p.kind == "body"]
+    paragraph, notes = paragraph_and_notes(tmp_path, (
+        "Ban hành 07 văn bản chỉ đạo về công tác dân vận[1]; tổ chức 1.254 cuộc đối thoại[2]."
+        "\n\n________\n[1] Gồm Kết luận số 45-KL/TU.\n[2] Trong đó cấp xã 1.080 cuộc.\n"
+    ))  # fmt: skip
     assert "dân vận; tổ chức" in paragraph.text and paragraph.cites == (1, 2)
-    notes = {p.footnote: p.text for p in doc.passages if p.kind == "footnote"}
     assert notes == {1: "Gồm Kết luận số 45-KL/TU.", 2: "Trong đó cấp xã 1.080 cuộc."}
 
 
