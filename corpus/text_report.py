@@ -273,15 +273,13 @@ class DocumentReader:
         trailer_start = self._find_trailer(body_start, appendix)
         for i in range(body_start, self.b):
             line = self.lines[i]
-            if trailer_start <= i < appendix and not self._is_footnote_line(i):
+            if trailer_start <= i < appendix and not self._outside_flow(i):
                 if not self._overleaf_in_trailer(i):
                     self._role(line, "metadata")
             else:
                 self._read_body_line(i)
         signature = [
-            self.lines[i].text
-            for i in range(trailer_start, appendix)
-            if not self._is_footnote_line(i)
+            self.lines[i].text for i in range(trailer_start, appendix) if not self._outside_flow(i)
         ]
         md.read_signature(signature, self.doc.meta)
 
@@ -345,7 +343,7 @@ class DocumentReader:
         trailer = end
         for i in range(end - 1, start - 1, -1):
             line = self.lines[i]
-            if line.blank or self._is_footnote_line(i):
+            if line.blank or self._outside_flow(i):
                 continue
             if not _is_signature_line(line.text):
                 break
@@ -359,7 +357,7 @@ class DocumentReader:
         previous = None
         for i in range(start, self.b):
             line = self.lines[i]
-            if line.blank or self._is_footnote_line(i):
+            if line.blank or self._outside_flow(i):
                 continue
             text = md.strip_emphasis(line.text)
             heading = match_heading(text)
@@ -370,7 +368,7 @@ class DocumentReader:
             previous = text
         return self.b
 
-    def _is_footnote_line(self, i: int) -> bool:
+    def _outside_flow(self, i: int) -> bool:
         """Is the line outside the text flow (a footnote at a page bottom, page furniture)?"""
         return self._note_start(i) is not None or self._is_page_furniture(i)
 
@@ -429,11 +427,9 @@ class DocumentReader:
         """A footnote cut by a page break goes on under the next page's rule, before that
         page's own footnotes (or its foot, or the end)."""
         following = next((j for j in range(i + 1, self.b) if not self.lines[j].blank), None)
-        if self.footnote is None:
-            return False
-        if following is not None and not (
-            self._is_footnote_line(following) or self._is_page_furniture(following)
-        ):
+        if self.footnote is None or not self.footnote.open:
+            return False  # a note that ended its sentence goes on nowhere
+        if following is not None and not self._outside_flow(following):
             return False
         self.in_footnote_zone = True
         return self._extend(self.footnote, self.lines[i], " ")
@@ -553,17 +549,25 @@ def _plain_digit_notes(
 ) -> dict[int, int]:
     """Page-bottom footnotes whose superscript numbers a PDF export made plain digits: under a
     rule line and before the page's end, "1 Kế hoạch số …" numbered on from the previous note
-    (index -> number)."""
+    (index -> number). At most one line (a note cut overleaf) may come between the rule and the
+    first note, and after a blank line only a note goes on; anything else ends the notes."""
     notes: dict[int, int] = {}
-    under_rule = False
+    under_rule, noted, loose, blank = False, False, 0, False
     for i in range(a, b):
         text = lines[i].text
         if is_rule(text):
-            under_rule = True
+            under_rule, noted, loose, blank = True, False, 0, False
+        elif not under_rule:
+            continue
         elif i in furniture or FORM_FEED in text:
             under_rule = False
-        elif under_rule and (m := PLAIN_NOTE_START.match(text)) and int(m[1]) == len(notes) + 1:
-            notes[i] = int(m[1])
+        elif lines[i].blank:
+            blank = True
+        elif (m := PLAIN_NOTE_START.match(text)) and int(m[1]) == len(notes) + 1:
+            notes[i], noted, blank = int(m[1]), True, False
+        else:
+            loose += not noted
+            under_rule = not blank and loose <= 1
     return notes
 
 

@@ -35,7 +35,7 @@ class RouteSettings:
 
     # BM25's first hit is a clear winner when its score is at least ``min_margin`` above the
     # ``margin_depth``-th hit's, relative to its own: (s1 - s_n) / s1 ...
-    # Chosen on the tune splits (gold tune, the own-folder sets blind10-13 pooled, MLQA-vi and
+    # Chosen on the tune splits (gold tune, the own-folder sets blind10-14 pooled, MLQA-vi and
     # XQuAD-vi halves) as the setting closest to the quality target in test-sized resamples of
     # each (none meets it in 95% of every one; docs/benchmarks.md, "Adaptive search"): 54% of
     # the gold tune questions encoded, 67% of the own folders', 55% of MLQA-vi's, 26% of XQuAD's.

@@ -1654,11 +1654,18 @@ _TERM_AFTER_RE = re.compile(r"[^;.]{0,60}?(nhiệm kỳ\s+\d{4}\s?[-–]\s?\d{4}
 _MAX_ANSWER_CHARS = 200
 
 
+_RATE_WORDS = ("tỷ lệ", "tỉ lệ", "phần trăm")  # a rate asked anywhere in the question
+
+
 def _share_unanswered(question: _Question, best: _Candidate) -> bool:
-    """A rate asked ("tỷ lệ bao nhiêu", "bao nhiêu phần trăm") and no percentage given."""
+    """A rate asked ("tỷ lệ hộ nghèo là bao nhiêu", "bao nhiêu phần trăm") and no percentage
+    given ("121 đơn"); "chiếm bao nhiêu ha" asks hectares, no rate."""
     text = best.hit.passage.text[best.span[0] : best.span[1]]
-    asked = question.kind == "quantity" and any(_asks_share(question, s) for s in question.slots)
-    return asked and "%" not in text and "phần trăm" not in text.lower()
+    asked = question.kind == "quantity" and any(
+        _has(question.text, words, question.folded) for words in _RATE_WORDS
+    )
+    number = any(ch.isdigit() for ch in text)  # "Xã nào … tỷ lệ … cao nhất" asks a name
+    return asked and number and "%" not in text and "phần trăm" not in text.lower()
 
 
 def _asks_share(question: _Question, slot: tuple[str, ...]) -> bool:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from baocao.corpus.facts import document_coverage
+from baocao.corpus.facts import _level_written, document_coverage
 from baocao.corpus.loader import load_reports
 from baocao.corpus.metadata import (
     Metadata,
@@ -432,3 +432,25 @@ def test_a_rule_under_each_column_of_a_header_is_a_rule(tmp_path: Path):
         "214/TTr-UBND",
         "Tờ trình Về việc phân bổ kế hoạch vốn năm 2025",
     )
+
+
+def test_a_quotes_first_digit_after_a_bracket_is_no_reference(tmp_path: Path):
+    paragraph, _ = paragraph_and_notes(tmp_path, (
+        'Thực hiện phong trào ("2 xin, 2 luôn") ở 4 xã1, giải quyết 12 đơn2.\n\n_______________\n'
+        "1 Gồm xã A, xã B.\n2 Trong đó 10 đơn khiếu nại.\n"
+    ))  # fmt: skip
+    assert '("2 xin, 2 luôn") ở 4 xã, giải quyết 12 đơn.' in paragraph.text
+    assert paragraph.cites == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("body", "level"),
+    [
+        ("Tại địa phương Bảo Lâm, huyện Bảo Lâm có 13 xã.", "huyện"),  # "phương" is no "phường"
+        ("thị trấn Bảo Lâm, huyện Bảo Lâm, huyện Bảo Lâm", "huyện"),  # the level written most
+        ("Huyen Bao Lam co 13 xa va 01 thi tran.", "huyện"),  # typed without diacritics
+        ("Bảo Lâm có 13 xã.", ""),
+    ],
+)
+def test_the_level_of_a_place_is_the_one_its_text_writes_most(body, level):
+    assert _level_written("Bảo Lâm", body) == level

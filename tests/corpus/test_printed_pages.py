@@ -127,3 +127,36 @@ def test_a_note_cut_by_the_last_page_break_goes_on_under_the_rule_after_the_sign
     (doc,) = load_reports([path]).files[0].documents  # no article after the signature
     (note,) = [p for p in doc.passages if p.kind == "footnote"]
     assert note.text == "Tại các xã An Thuận, An Nhơn; tổng kinh phí 1,96 tỷ đồng."
+
+
+def test_rows_of_a_table_under_a_rule_are_no_notes(tmp_path: Path):
+    # the rule under the header, then text and a table whose rows open with their number
+    text = (
+        HEADER + "-----\n\nKết quả hỗ trợ nhà ở năm 2024 như sau.\n\nSố nhà theo xã là nhé2.\n\n"
+        "1\tXã Quảng Sơn\t120 hộ\n2\tXã Y Tý\t98 hộ\n"
+    )
+    assert not passages(text, tmp_path, "footnote")
+    assert "nhé2." in " ".join(p.text for p in passages(text, tmp_path, "body"))
+
+
+def test_a_note_that_ended_its_sentence_takes_no_line_overleaf(tmp_path: Path):
+    text = pages(
+        HEADER + "Tổ chức 05 hội nghị¹.\n\n_______\n¹ Gồm 5 hội nghị cấp huyện.",
+        "Nội dung trang sau.\n\n_______\nNguồn: Cổng thông tin điện tử huyện.",
+        LAST_PAGE,
+    )
+    (note,) = passages(text, tmp_path, "footnote")
+    assert note.text == "Gồm 5 hội nghị cấp huyện."
+
+
+def test_what_repeats_on_two_of_many_page_tops_or_the_first_page_is_no_furniture():
+    # two one-page reports of one issuer, and list items that open pages
+    report = (
+        "ỦY BAN NHÂN DÂN\nHUYỆN BA TRI\n\nBÁO CÁO\nKết quả năm 2024\n\nNội dung.\n\nNguyễn Văn A"
+    )
+    lines = split_lines(f"{report}\n\f{report}\n")
+    assert not page_furniture(lines)
+    items = [
+        f"- Năm {year}: {n} cuộc đối thoại.\nNội dung." for year, n in ((2021, 15), (2022, 12))
+    ]
+    assert not page_furniture(split_lines("\f".join(["Mở đầu.", *items, "Kết thúc."])))
