@@ -72,7 +72,8 @@ _KIND_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("which", ("nào", "đâu")),
     ("what", ("gì", "^(?:chủ đề|phương châm|khẩu hiệu|tên gọi)")),  # "chủ đề công tác năm 2020"
 )  # fmt: skip
-_PERCENT_WORDS = ("tỷ lệ", "tỉ lệ", "phần trăm", "tỷ trọng", "chiếm")  # ... and "%"
+_RATE_WORDS = ("tỷ lệ", "tỉ lệ", "phần trăm")  # a rate asked anywhere in the question
+_PERCENT_WORDS = (*_RATE_WORDS, "tỷ trọng", "chiếm")  # a slot a percentage fills ... and "%"
 _ASKED_RE = "(?:bao nhiêu|mấy|^số)"  # what follows names what is counted
 # Date grain a "when" question wants: "ngày nào" a day, "năm nào" a year.
 _GRAINS = (("ngày nào", "day"), ("tháng nào", "month"), ("năm nào", "year"))
@@ -1652,9 +1653,6 @@ _FROM_TO_RE = re.compile(
 )
 _TERM_AFTER_RE = re.compile(r"[^;.]{0,60}?(nhiệm kỳ\s+\d{4}\s?[-–]\s?\d{4})")
 _MAX_ANSWER_CHARS = 200
-
-
-_RATE_WORDS = ("tỷ lệ", "tỉ lệ", "phần trăm")  # a rate asked anywhere in the question
 
 
 def _share_unanswered(question: _Question, best: _Candidate) -> bool:

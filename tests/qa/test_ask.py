@@ -161,9 +161,17 @@ RESULTS = (
 )
 
 
-@pytest.fixture(scope="module")
-def results_index(tmp_path_factory) -> HybridIndex:
-    return small_index(tmp_path_factory.mktemp("results"), {"kq.txt": RESULTS})
+def one_report_index(name: str, text: str):
+    """A module fixture called ``name``: an index of one one-section report holding ``text``."""
+
+    @pytest.fixture(scope="module", name=name)
+    def build(tmp_path_factory) -> HybridIndex:
+        return small_index(tmp_path_factory.mktemp(name), {"bc.txt": text})
+
+    return build
+
+
+results_index = one_report_index("results_index", RESULTS)
 
 
 def test_a_share_of_a_total_is_one_value_not_two(results_index):
@@ -1469,9 +1477,7 @@ ROUND30 = (
 )
 
 
-@pytest.fixture(scope="module")
-def round30_index(tmp_path_factory) -> HybridIndex:
-    return small_index(tmp_path_factory.mktemp("round30"), {"bc.txt": ROUND30})
+round30_index = one_report_index("round30_index", ROUND30)
 
 
 def test_values_the_slots_cannot_tell_apart_are_answered_as_their_list(round30_index):
@@ -1560,9 +1566,7 @@ ROUND31 = (
 )
 
 
-@pytest.fixture(scope="module")
-def round31_index(tmp_path_factory) -> HybridIndex:
-    return small_index(tmp_path_factory.mktemp("round31"), {"bc.txt": ROUND31})
+round31_index = one_report_index("round31_index", ROUND31)
 
 
 def test_things_listed_after_one_question_word_are_answered_together(round31_index):
