@@ -279,6 +279,11 @@ class AskResponse(BaseModel):
         description="the figures that answer what was asked, each with its scope; the best "
         "match first (several when levels, reports or periods differ)"
     )
+    scope_asked: str | None = Field(
+        None,
+        description="the scope the question names ('năm 2019, cấp xã'), which a fact's "
+        "'matches' is about; null when it names none (every fact then matches)",
+    )
     scope_note: str | None = Field(
         description="what the reports cover, when the question asks a year, place or level "
         "they do not (or no figure has the scope asked)"
@@ -520,6 +525,7 @@ def ask_response(
         context=answer.context,
         scope=answer.scope,
         facts=[fact_out(found, documents) for found in answer.facts],
+        scope_asked=answer.scope_asked,
         scope_note=answer.scope_note,
         citations=list(map(hit_out, results)),
         hits=list(map(hit_out, listed or [])),

@@ -51,7 +51,15 @@ from baocao.index.backends import SearchIndex
 from baocao.index.hit import Hit
 from baocao.qa.citation import header_date
 from baocao.qa.factbook import fact_book, known_places
-from baocao.qa.scope import Asked, coverage_note, is_target, read_scope, scope_fit, uncovered
+from baocao.qa.scope import (
+    Asked,
+    asked_words,
+    coverage_note,
+    is_target,
+    read_scope,
+    scope_fit,
+    uncovered,
+)
 from baocao.qa.search import Filters, Searcher, check_k, check_query, searcher_of
 
 QUESTION_KINDS = ("quantity", "when", "who", "which", "what", "list", "other")
@@ -147,6 +155,7 @@ class Answer:
     # what the reports cover, when the question asks for a year, place or level they do not
     scope_note: str | None = None
     scope: str | None = None  # the answer's scope in words: "năm 2019, tỉnh Kiên Giang"
+    scope_asked: str | None = None  # the scope the question names: "năm 2019"; None: none
 
 
 @dataclass(frozen=True)
@@ -2088,7 +2097,7 @@ def extract_answer(
     note = coverage_note(book.coverages, missing) if missing else None
     if not candidates:
         empty = Answer(question, None, False, None, None, None, None, None, None, hits, 0.0)
-        return replace(empty, scope_note=note)
+        return replace(empty, scope_note=note, scope_asked=asked_words(asked) or None)
     pool = candidates
     if parsed.from_to:  # "tăng từ bao nhiêu lên bao nhiêu": a value inside "từ … lên …"
         inside = [c for c in candidates if c.evidence.fit
@@ -2450,6 +2459,7 @@ def _answer(
         facts=facts,
         scope_note=note,
         scope=_answer_scope(best, joined) if text and facts and facts[0].matches else None,
+        scope_asked=asked_words(asked) or None,
     )
 
 

@@ -279,6 +279,24 @@ def coverage_note(coverages: Sequence[Coverage], missing: Sequence[str]) -> str:
     return note + "."
 
 
+def asked_words(asked: Asked) -> str:
+    """The scope a question asks in words, as the answer card names it: "năm 2019, huyện Hòn
+    Đất"; "" when it asks none."""
+    parts = ["hằng năm"] if asked.yearly else []
+    if asked.years:
+        years = _years_words(sorted(asked.years))
+        parts.append(f"từ {years} đến nay" if asked.since else years)
+    if asked.target:
+        parts.append("mục tiêu")
+    elif asked.total and not (asked.since or asked.period):
+        parts.append("tổng cộng")
+    if asked.level:
+        parts.append(f"cấp {asked.level}")
+    parts += [f"tỉnh {province}" for province in sorted(asked.provinces)]
+    parts += asked.places
+    return ", ".join(parts)
+
+
 def _years_words(years: Sequence[int]) -> str:
     if len(years) == 1:
         return f"năm {years[0]}"

@@ -256,7 +256,9 @@ function renderAnswer(answer) {
       card.append(scope);
     }
   } else {
-    title.textContent = "Không đủ căn cứ";
+    // figures of the scope asked, but not one answer: unsure, not without evidence
+    const inScope = Boolean(answer.scope_asked) && answer.facts.some((fact) => fact.matches);
+    title.textContent = inScope ? "Chưa chắc chắn" : "Không đủ căn cứ";
     card.append(title);
     if (answer.scope_note) {
       const scopeNote = document.createElement("p");
@@ -265,9 +267,11 @@ function renderAnswer(answer) {
       card.append(scopeNote);
     }
     const note = document.createElement("p");
-    note.textContent = source
-      ? "Chưa tìm được câu trả lời chắc chắn trong các báo cáo. Đoạn gần nhất:"
-      : "Không tìm thấy đoạn nào liên quan trong các báo cáo.";
+    note.textContent = inScope
+      ? "Các số liệu đúng phạm vi hỏi được đánh dấu ✓ trong bảng dưới; chưa đủ để chọn một số — hãy đối chiếu nguồn trước khi dùng."
+      : source
+        ? "Chưa tìm được câu trả lời chắc chắn trong các báo cáo. Đoạn gần nhất:"
+        : "Không tìm thấy đoạn nào liên quan trong các báo cáo.";
     card.append(note);
   }
   if (source && answer.sentence) {
@@ -295,20 +299,22 @@ function renderAnswer(answer) {
     card.append(context);
   }
   if (answer.facts.length > 1 || (answer.facts.length && !answer.confident)) {
-    card.append(factsTable(answer.facts));
+    card.append(factsTable(answer.facts, answer.scope_asked));
   }
   card.hidden = false;
 }
 
-// Several figures answer the same "what" with different scopes: one row each, the ones whose
-// scope is the one asked marked.
-function factsTable(facts) {
+// Several figures answer the same "what" with different scopes: one row each; when the question
+// names a scope, the ones of that scope marked.
+function factsTable(facts, scopeAsked) {
   const table = document.createElement("table");
   table.className = "facts";
   const caption = document.createElement("caption");
   caption.textContent = "Các số liệu liên quan trong báo cáo";
   const head = document.createElement("tr");
-  for (const name of ["Số liệu", "Phạm vi", "Đúng phạm vi hỏi", "Nguồn"]) {
+  const names = ["Số liệu", "Phạm vi", "Nguồn"];
+  if (scopeAsked) names.splice(2, 0, `Đúng phạm vi hỏi (${scopeAsked})`);
+  for (const name of names) {
     const th = document.createElement("th");
     th.scope = "col";
     th.textContent = name;
@@ -317,8 +323,9 @@ function factsTable(facts) {
   table.append(caption, head);
   for (const fact of facts) {
     const row = document.createElement("tr");
-    row.className = fact.matches ? "match" : "";
-    const cells = [fact.value, fact.scope_text, fact.matches ? "✓ có" : "không", fact.citation];
+    row.className = scopeAsked && fact.matches ? "match" : "";
+    const cells = [fact.value, fact.scope_text, fact.citation];
+    if (scopeAsked) cells.splice(2, 0, fact.matches ? "✓ có" : "không");
     for (const value of cells) {
       const td = document.createElement("td");
       td.textContent = value;

@@ -230,6 +230,7 @@ def test_ask_gives_the_facts_with_their_scope(client):
     ).json()
     assert body["answer"] is None and body["confident"] is False
     assert body["scope_note"] is None
+    assert body["scope_asked"] == "năm 2019"  # what "matches" is about
     first = body["facts"][0]
     assert set(first) == FACT_KEYS
     assert first["value"] == "13 cuộc" and first["matches"] is True
@@ -248,6 +249,7 @@ def test_ask_for_a_province_no_report_covers_has_a_scope_note(client):
     ).json()
     assert body["confident"] is False and body["answer"] is None
     assert body["scope_note"].endswith("không có số liệu tỉnh Gia Lai.")
+    assert body["scope_asked"] == "tỉnh Gia Lai"
     assert not any(fact["matches"] for fact in body["facts"])
 
 
@@ -279,6 +281,7 @@ def test_ask_without_a_sure_answer_says_so_and_keeps_the_evidence(client):
     assert body["confident"] is False
     assert body["answer"] is None and body["span"] is None
     assert body["citations"]
+    assert body["scope_asked"] is None  # no year, place or level named
 
 
 def test_similar_finds_the_pasted_passage(client, either_index):

@@ -6,6 +6,7 @@ import pytest
 
 from baocao.corpus.facts import Coverage, Scope
 from baocao.qa.scope import (
+    asked_words,
     coverage_note,
     level_fit,
     place_fit,
@@ -187,3 +188,18 @@ def test_the_communes_peoples_committees_are_the_commune_level():
 def test_a_place_a_report_is_about_is_read_by_its_bare_name(question, places):
     covered = ("huyện Trần Đề", "thị xã Vĩnh Châu", "")
     assert read_scope(question, (), covered).places == places
+
+
+@pytest.mark.parametrize(
+    ("question", "known", "words"),
+    [
+        ("Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?", (), "năm 2019"),
+        ("Hằng năm Kon Tum tổ chức bao nhiêu cuộc?", (), "hằng năm, tỉnh Kon Tum"),
+        ("Giai đoạn 2015-2020 cấp xã tiếp bao nhiêu lượt?", (), "giai đoạn 2015–2020, cấp xã"),
+        ("Từ năm 2014 đến nay tổ chức bao nhiêu cuộc?", (), "từ năm 2014 đến nay"),
+        ("huyen dak ha co bao nhieu cuoc doi thoai", ("huyện Đăk Hà",), "huyện Đăk Hà"),
+        ("Có bao nhiêu cuộc đối thoại?", (), ""),
+    ],
+)  # fmt: skip
+def test_the_scope_asked_in_words(question, known, words):
+    assert asked_words(read_scope(question, known)) == words

@@ -60,11 +60,13 @@ def test_a_year_question_shows_that_years_figures_and_the_other_scopes(page, tmp
     search(page, "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?")
     card = page.locator("#answer")
     # no province asked: no number outright, but that year's figures marked in the table
-    expect(card.locator("h2")).to_have_text("Không đủ căn cứ")
+    expect(card.locator("h2")).to_have_text("Chưa chắc chắn")
+    expect(card).to_contain_text("đánh dấu ✓")
     expect(card.locator(".answer-text")).to_have_count(0)
     expect(card.locator("blockquote")).to_contain_text("đối thoại 13 cuộc")
     rows = card.locator("table.facts tr.match")
     expect(rows).to_have_count(2)
+    expect(card.locator("table.facts th", has_text="Đúng phạm vi hỏi (năm 2019)")).to_have_count(1)
     # the Kon Tum yearly average is listed with its scope, not marked as the 2019 figure
     other = card.locator("table.facts tr:not(.match)", has_text="673 cuộc")
     expect(other).to_contain_text("hằng năm, giai đoạn 2015–2020, tỉnh Kon Tum")
@@ -91,6 +93,9 @@ def test_without_enough_evidence_the_card_says_so(page, tmp_path):
     expect(card.locator("h2")).to_have_text("Không đủ căn cứ")
     expect(card.locator(".answer-text")).to_have_count(0)
     expect(card).to_have_class("answer unsure")
+    # no scope asked: no facts marked as the scope asked
+    expect(card.locator("table.facts tr.match")).to_have_count(0)
+    expect(card.locator("table.facts th", has_text="Đúng phạm vi hỏi")).to_have_count(0)
 
 
 def test_keywords_get_results_without_an_answer_card(page):
