@@ -179,8 +179,8 @@ def split_documents(
             ruled = True
         if lines[i].blank or is_rule(text) or outside_flow(i):
             continue
-        if ruled and starts_mid_sentence(text):
-            ruled = False  # a page-bottom note cut by the last page break, not an article
+        if ruled and (starts_mid_sentence(text) or PDF_FOOTNOTE_START.match(text)):
+            ruled = False  # the signed report's notes ("¹ Trong đó …"), or one cut overleaf
         if ruled:  # "=====" then an article quoted after a signed report: its own document
             starts.append(i)
             signed = ruled = False

@@ -340,6 +340,16 @@ def test_notes_numbered_after_a_rule_at_the_end_are_footnotes(tmp_path: Path):
     assert footnotes == [(1, "Trong đó cấp xã 1.204 cuộc."), (2, "Cấp huyện tiếp 9.476 lượt.")]
 
 
+def test_superscript_notes_after_the_signature_and_a_rule_are_the_reports_own(tmp_path: Path):
+    # blind15 601: the notes after "Nơi nhận", the signature and a rule became a document
+    path = tmp_path / "r.txt"
+    report = SIGNED_REPORT.replace("Nhân dân3", "Nhân dân¹")
+    path.write_text(report + "-----------------\n¹ Trong đó cấp xã 1.204 cuộc.\n", encoding="utf-8")
+    (doc,) = load_reports([path]).files[0].documents
+    (note,) = [p for p in doc.passages if p.kind == "footnote"]
+    assert (note.footnote, note.text) == (1, "Trong đó cấp xã 1.204 cuộc.")
+
+
 def test_an_article_after_a_signed_report_and_a_rule_is_its_own_document(tmp_path: Path):
     path = tmp_path / "r.txt"
     article = ("==========\nBáo Ninh Thuận điện tử - Thứ Bảy, 16/11/2024\n\nSáng 15/11, ông Đàng Văn "
