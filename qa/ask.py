@@ -890,11 +890,21 @@ _VALUE_END_RE = re.compile(r"\s*(?:[^\W\d_]{1,4}\d?)?\s*(?:[;.\n]|$)")
 
 
 def _label_of(sentence: str, start: int, end: int) -> str | None:
-    """The label of a "label: value" entry whose value is [start, end), else None."""
+    """The label of a "label: value" entry whose value is [start, end), else None; for an
+    entry of a list by year, the list's head: "Số cuộc đối thoại theo năm" in "Số cuộc đối
+    thoại theo năm: năm 2020: 15 cuộc; năm 2021: 12 cuộc"."""
     label = _LABEL_RE.search(sentence, 0, start)
     if label is None or label.end() != start or not _VALUE_END_RE.match(sentence, end):
         return None
+    head = _YEAR_LIST_RE.match(sentence)
+    if head is not None and _YEAR_ENTRY_RE.fullmatch(label.group(1)):
+        return head.group(1)
     return label.group(1)
+
+
+# a list of figures by year: "<head>: năm 2020: 15 cuộc; năm 2021: 12 cuộc"
+_YEAR_ENTRY_RE = re.compile(r"(?:năm\s+)?(?:19|20)\d\d", re.IGNORECASE)
+_YEAR_LIST_RE = re.compile(r"\W*([^;:\n]{2,80}?)\s*:\s*(?:năm\s+)?(?:19|20)\d\d\s*:", re.IGNORECASE)
 
 
 def _label_unit(question: _Question, label: str) -> float:

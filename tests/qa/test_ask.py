@@ -1616,3 +1616,31 @@ def test_a_rate_asked_is_not_answered_by_a_count(round31_index):
     rate = ask(round31_index, "Năm 2023 huyện tiếp công dân đạt tỷ lệ bao nhiêu so với kế hoạch?",
                settings=ANY_CONFIDENCE)  # fmt: skip
     assert rate.confident and rate.text.startswith("88,5%"), rate.text
+
+
+# -- round 33 (blind15 read) -------------------------------------------------------------------
+
+ROUND33 = (
+    "Giai đoạn 2020-2024, người đứng đầu cấp ủy, chính quyền tổ chức 101 cuộc đối thoại trực "
+    "tiếp với Nhân dân.\n"
+    "Số cuộc đối thoại theo năm: năm 2020: 15 cuộc; năm 2021: 12 cuộc; năm 2022: 22 cuộc; năm "
+    "2023: 24 cuộc; năm 2024: 28 cuộc.\n"
+)
+
+
+round33_index = one_report_index("round33_index", ROUND33)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Năm 2021 tổ chức bao nhiêu cuộc đối thoại với Nhân dân?", "12 cuộc"),
+        ("nam 2023 to chuc may cuoc doi thoai", "24 cuộc"),
+    ],
+)
+def test_an_entry_of_a_list_by_year_counts_what_the_lists_head_names(
+    round33_index, question, expected
+):
+    # "năm 2021: 12 cuộc" is labelled by its year; the list's head says what is counted
+    answer = ask(round33_index, question, settings=ANY_CONFIDENCE)
+    assert answer.text == expected, answer.text
