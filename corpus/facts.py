@@ -31,7 +31,7 @@ from .vietnamese import NAME_WORD, canonical, canonical_number, fold_diacritics
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 23
+FACTS_VERSION = 24
 TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
@@ -922,7 +922,9 @@ def _scope(
         or marks.last_before(marks.levels, at)
         or context.last_before(context.levels, context.end, clause_only=False)
     )
-    place = marks.last_before(marks.places, at) or marks.first_after(marks.places, at)
+    place = marks.last_before(marks.places, at)
+    if place is None and not _counts_places(marks.text, span):
+        place = marks.first_after(marks.places, at)  # not the members of "08 huyện, thành phố"
     years, kind, words, inherited = section.years, section.time, section.period, True
     if time is not None:
         kind, words, years = time
@@ -947,6 +949,21 @@ def _scope(
         if section.province:
             place_words += f", {section.province}"
     return Scope(years, kind, words, inherited, place_words, section.province, level_word)
+
+
+# a count of places: the places named after it are the ones counted, not its scope
+_PLACE_UNIT_RE = re.compile(
+    r"\s*(?:huyện|xã|thôn|bon|bản|làng|phường|thị trấn|thành phố|tỉnh)(?!\w)", re.IGNORECASE
+)
+
+
+def _counts_places(text: str, span: tuple[int, int]) -> bool:
+    """Whether the value counts places ("08 huyện", "08" before "huyện"): the places named
+    after it are the ones counted, not its scope."""
+    unit = re.search(r"\s\S+$", text[span[0] : span[1]])
+    return _PLACE_UNIT_RE.match(text, span[1]) is not None or (
+        unit is not None and _PLACE_UNIT_RE.fullmatch(unit.group()) is not None
+    )
 
 
 def _time_matches(text: str) -> list[tuple[int, int, str, str, tuple[int, ...]]]:

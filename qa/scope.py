@@ -9,7 +9,7 @@ that no report covers gets no answer, and a note saying what the reports do cove
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from baocao.corpus.facts import LEVEL_RE, LEVEL_WORDS, NAME_NUMBER, Coverage, Scope
@@ -50,6 +50,9 @@ class Asked:
     total: bool = False  # "đến nay", "tổng cộng", "cả nhiệm kỳ"
     until: bool = False  # "đến năm 2020", "tính đến cuối năm 2020": what was reached by then
     provinces: frozenset[str] = frozenset()  # any province named
+    # a province named as a territory ("tỉnh Hà Tĩnh xây dựng …"), not only in the title of
+    # one of its bodies ("Bí thư Tỉnh ủy Kiên Giang"): its total is asked, not a district's
+    territory: bool = False
     places: tuple[str, ...] = ()  # districts, communes named: "huyện Hòn Đất"
     level: str = ""  # "tỉnh", "huyện", "xã", "thôn"
     by_level: bool = False  # "chia theo từng cấp", "tách theo cấp huyện và cấp xã": each level
@@ -102,6 +105,7 @@ def read_scope(
         total=_says(_SINCE_RE, lower, folded),
         until=_says(_UNTIL_RE, lower, folded),
         provinces=frozenset(_provinces(text, folded)),
+        territory=any(not title for _, title in _province_mentions(text, folded)),
         places=_places(text, folded, known_places, covered_places),
         level="" if by_level else _level(lower, folded),
         by_level=by_level,
@@ -120,6 +124,15 @@ def _places(
         name = _place_name(place)
         if name != place and len(name.split()) > 1 and _bare_name(name, key, folded):
             places.append(place)
+    if folded:  # "huong khe" typed bare: a district the reports name, not a province's name
+        provinces = {fold_diacritics(p).lower() for p in PROVINCES}
+        for place in known:
+            name = _place_name(place)
+            bare = fold_diacritics(name).lower()
+            if (name != place and place.lower().startswith(("huyện", "thị xã"))
+                    and len(name.split()) > 1 and bare not in provinces
+                    and _bare_name(name, key, folded)):  # fmt: skip
+                places.append(place)
     return tuple(dict.fromkeys(places))
 
 
@@ -147,13 +160,25 @@ def _says(pattern: re.Pattern[str], lower: str, folded: bool) -> bool:
 
 
 def _provinces(text: str, folded: bool) -> list[str]:
+    return list(dict.fromkeys(province for province, _ in _province_mentions(text, folded)))
+
+
+# a body whose title a province ends: "Tỉnh ủy Kiên Giang", "UBND tỉnh Kon Tum"
+_BODY_BEFORE_RE = re.compile(
+    r"(?:tỉnh ủy|tỉnh uỷ|ubnd tỉnh|ủy ban nhân dân tỉnh|uỷ ban nhân dân tỉnh|hđnd tỉnh"
+    r"|mặt trận tổ quốc tỉnh|công an tỉnh)\s*$"
+)
+
+
+def _province_mentions(text: str, folded: bool) -> Iterator[tuple[str, bool]]:
+    """Each province named, and whether it is named in a body's title."""
     key = fold_diacritics(text).lower() if folded else text.lower()
-    found = []
+    body = re.compile(fold_diacritics(_BODY_BEFORE_RE.pattern)) if folded else _BODY_BEFORE_RE
     for province in PROVINCES:
         name = _PROVINCE_WRITTEN.get(province, re.escape(province.lower()))
-        if re.search(rf"(?<!\w)(?:{fold_diacritics(name) if folded else name})(?!\w)", key):
-            found.append(province)
-    return found
+        pattern = rf"(?<!\w)(?:{fold_diacritics(name) if folded else name})(?!\w)"
+        for match in re.finditer(pattern, key):
+            yield province, body.search(key, 0, match.start()) is not None
 
 
 def _level(lower: str, folded: bool) -> str:
@@ -215,7 +240,15 @@ def place_fit(asked: Asked, scope: Scope) -> float:
         return 0.0
     if asked.places:  # by name: "huyện Hướng Hóa" asked, a district report's place "Hướng Hóa"
         return 1.0 if any(_names_place(p, scope) for p in asked.places) else 0.3
+    if asked.territory and _within_province(scope):
+        return 0.3  # "tỉnh Hà Tĩnh" asked: "huyện Kỳ Anh"'s figure is a part of it
     return 1.0
+
+
+def _within_province(scope: Scope) -> bool:
+    """Whether the scope is a district, commune or village of its province ("huyện Kỳ Anh, Hà
+    Tĩnh"), not the province nor another one it borders ("tỉnh Rattanakiri")."""
+    return scope.place != scope.province and not scope.place.lower().startswith("tỉnh")
 
 
 def _names_place(asked: str, scope: Scope) -> bool:

@@ -155,6 +155,14 @@ def test_a_place_named_in_the_clause_narrows_the_province(seed_facts):
     assert "huyện Hòn Đất" in found.scope.place or "xã Bình Giang" in found.scope.place
 
 
+def test_the_places_a_count_of_places_lists_are_not_its_scope(seed_facts):
+    # "Diễn tập khu vực phòng thủ 08 huyện, thành phố đạt kết quả Tốt (Thành phố Kon Tum, các
+    # huyện Ngọc Hồi, …)": the province's districts, not Ngọc Hồi's figure
+    found = next(f for f in seed_facts["003"] if f.value == "08" and f.scope.level == "huyện")
+    assert found.label.endswith("khu vực phòng thủ")
+    assert found.scope.place == "Kon Tum"
+
+
 # -- storage ----------------------------------------------------------------------------------
 
 

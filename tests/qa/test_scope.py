@@ -132,6 +132,11 @@ def test_a_per_capita_average_is_not_a_yearly_question():
         ("huyen dak ha co bao nhieu cuoc doi thoai", ("huyện Đăk Hà", "xã Ia Chim"),
          ("huyện Đăk Hà",)),
         ("xa hoi hoa bao nhieu", ("xã Hòa Bình",), ()),  # "xã hội hóa" is no commune
+        # a district typed bare without diacritics; not a commune, nor a province's name
+        ("nam 2024 nguoi dan huong khe hien bao nhieu ha dat",
+         ("huyện Hương Khê", "xã Hương Trạch"), ("huyện Hương Khê",)),
+        ("binh giang co bao nhieu ho", ("xã Bình Giang",), ()),
+        ("kon tum co bao nhieu huyen", ("thành phố Kon Tum", "huyện Kon Tum"), ()),
     ],
 )  # fmt: skip
 def test_places_with_capitals_and_without_diacritics(question, known, places):
@@ -203,3 +208,28 @@ def test_a_place_a_report_is_about_is_read_by_its_bare_name(question, places):
 )  # fmt: skip
 def test_the_scope_asked_in_words(question, known, words):
     assert asked_words(read_scope(question, known)) == words
+
+
+@pytest.mark.parametrize(
+    ("question", "territory"),
+    [
+        ("Năm 2024 tỉnh Hà Tĩnh xây dựng được bao nhiêu mô hình?", True),
+        ("Kon Tum có mấy huyện đạt chuẩn?", True),
+        ("Năm 2019, Bí thư Tỉnh ủy Kiên Giang tiếp dân đột xuất mấy cuộc?", False),  # a body
+        ("bi thu tinh uy kien giang tiep dan may cuoc", False),
+        ("UBND tỉnh Kon Tum ban hành mấy kế hoạch?", False),
+    ],
+)  # fmt: skip
+def test_a_province_named_as_a_territory_not_in_a_bodys_title(question, territory):
+    assert read_scope(question).territory is territory
+
+
+def test_a_province_asked_is_not_answered_by_a_district_of_it():
+    asked = read_scope("Năm 2024 tỉnh Hà Tĩnh xây dựng được bao nhiêu mô hình?")
+    district = scope(years=(2024,), time="year", province="Hà Tĩnh", place="huyện Kỳ Anh, Hà Tĩnh")
+    province = scope(years=(2024,), time="year", province="Hà Tĩnh")
+    bordering = scope(years=(2024,), time="year", province="Hà Tĩnh", place="tỉnh Bolikhamxay")
+    assert place_fit(asked, province) == 1.0 and place_fit(asked, bordering) == 1.0
+    assert place_fit(asked, district) < 1.0
+    by_body = read_scope("Năm 2024 Tỉnh ủy Hà Tĩnh xây dựng được bao nhiêu mô hình?")
+    assert place_fit(by_body, district) == 1.0  # the body's own work, wherever it was done
