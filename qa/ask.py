@@ -2102,7 +2102,9 @@ def extract_answer(
         for candidate in _hit_candidates(parsed, asked, hit, position, index, book)
     ]
     if parsed.kind == "who":  # "Phó Bí thư … tên là gì": the title asked is not its holder
-        candidates = [c for c in candidates if not _asked_title(parsed, c)]
+        candidates = [
+            c for c in candidates if not _asked_title(parsed, c) and not _other_role(parsed, c)
+        ]
     missing = uncovered(asked, book.coverages, book.stated_years)
     note = coverage_note(book.coverages, missing) if missing else None
     if not candidates:
@@ -2267,6 +2269,25 @@ def _replaced(question: _Question, best: _Candidate) -> bool:
 def _asked_title(question: _Question, candidate: _Candidate) -> bool:
     """Whether the candidate is written in the question itself: the title it asks about."""
     return _normal(canonical(_span_text(candidate)).lower(), question.folded) in question.text
+
+
+# minutes of a dialogue: "Ông A, thôn B hỏi: …", "Đồng chí C - Phó Chủ tịch UBND xã trả lời: …"
+_ROLES = {"asked": ("hỏi", "kiến nghị", "phản ánh"), "answered": ("trả lời", "giải trình")}
+_ROLE_END_RE = re.compile(r"[^:.;?!]{0,120}?\b(hỏi|kiến nghị|phản ánh|trả lời|giải trình)\s*:")
+
+
+def _other_role(question: _Question, candidate: _Candidate) -> bool:
+    """Whether a name asked as the one who answered (or asked) is the one who asked (or
+    answered): the role written after the name, before its colon."""
+    asked = [role for role, verbs in _ROLES.items()
+             if any(_has(question.text, rf"\bai\s+(?:đã\s+)?{verb}", question.folded)
+                    for verb in verbs)]  # fmt: skip
+    if len(asked) != 1:
+        return False
+    written = _ROLE_END_RE.match(candidate.hit.passage.text, candidate.span[1])
+    if written is None:
+        return False
+    return written.group(1) not in _ROLES[asked[0]]
 
 
 def _of_another_kind(question: _Question, best: _Candidate) -> bool:

@@ -21,8 +21,10 @@ from baocao.qa.ask import (
     Answer,
     _asked_own_kind,
     _asks_document,
+    _Candidate,
     _item_number,
     _lead_time,
+    _other_role,
     _parse_question,
     _thing_words,
     _with_share,
@@ -1625,6 +1627,10 @@ ROUND33 = (
     "tiếp với Nhân dân.\n"
     "Số cuộc đối thoại theo năm: năm 2020: 15 cuộc; năm 2021: 12 cuộc; năm 2022: 22 cuộc; năm "
     "2023: 24 cuộc; năm 2024: 28 cuộc.\n"
+    "Ông Nguyễn Văn Tình, thôn Phú Lễ hỏi: Dự án đường liên xã còn bao nhiêu hộ chưa nhận "
+    "tiền bồi thường?\n"
+    "Đồng chí Bùi Văn Nghĩa - Phó Giám đốc Ban Quản lý dự án huyện trả lời: Đã chi trả cho 37 "
+    "hộ; còn 05 hộ chưa nhận.\n"
 )
 
 
@@ -1644,3 +1650,21 @@ def test_an_entry_of_a_list_by_year_counts_what_the_lists_head_names(
     # "năm 2021: 12 cuộc" is labelled by its year; the list's head says what is counted
     answer = ask(round33_index, question, settings=ANY_CONFIDENCE)
     assert answer.text == expected, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("Ai trả lời về tiền bồi thường dự án đường liên xã?", "Nguyễn Văn Tình"),
+        ("Ai hỏi về tiền bồi thường dự án đường liên xã?", "Bùi Văn Nghĩa"),
+    ],
+)
+def test_who_answered_is_not_who_asked(round33_index, question, name):
+    # dialogue minutes: "<name> hỏi: …", then "<name> - <title> trả lời: …"
+    answer = ask(round33_index, question, settings=ANY_CONFIDENCE)
+    assert answer.text is None or name not in answer.text, answer.text
+    (passage,) = [p for p in round33_index.passages if name in p.text]
+    start = passage.text.index(name)
+    other = _Candidate(Hit(passage, 1, 1.0), (0, len(passage.text)), (start, start + len(name)),
+                       None)  # fmt: skip
+    assert _other_role(_parse_question(question), other)
