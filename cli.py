@@ -479,8 +479,12 @@ def _ask(args: argparse.Namespace) -> int:
     if args.json:
         print(to_json(ask_response(answer, index.documents, started)))
         return 0
+    in_scope = answer.scope_asked is not None and any(f.matches for f in answer.facts)
     if answer.confident and answer.text is not None:
         print(answer.text + (f"  ({answer.scope})" if answer.scope else ""))
+    elif in_scope:  # as the page's card: figures of the scope asked, none of them the answer
+        print(f"Chưa chắc chắn: các số liệu đúng phạm vi hỏi ({answer.scope_asked}) được đánh "
+              "dấu ✓ — đối chiếu nguồn trước khi dùng.")  # fmt: skip
     else:
         print("Không tìm thấy câu trả lời chắc chắn.")
     if answer.scope_note:
@@ -488,7 +492,8 @@ def _ask(args: argparse.Namespace) -> int:
     if len(answer.facts) > 1:
         print("\nCác số liệu liên quan:")
         for found in answer.facts:
-            print(f"  {'✓' if found.matches else ' '} {found.fact.value} — {found.scope}")
+            marked = found.matches and answer.scope_asked is not None
+            print(f"  {'✓' if marked else ' '} {found.fact.value} — {found.scope}")
     if answer.passage is not None:
         if answer.sentence_span is None:  # read from the document's metadata: "Người ký: …"
             evidence = answer.sentence or answer.passage.text

@@ -109,6 +109,13 @@ def test_ask_for_a_year_no_report_covers_says_what_is_covered(env, index_dir):
     assert lines[1] == "Các báo cáo có số liệu giai đoạn 2019–2020; không có số liệu năm 2024."
 
 
+def test_ask_with_figures_of_the_scope_asked_but_no_answer_says_unsure(env, index_dir):
+    # half an answer (no "người" written) is no answer, but 2019's figure is marked
+    question = "Năm 2019 đối thoại bao nhiêu cuộc, bao nhiêu người?"
+    lines = ok(baocao(env, "ask", question, "--index-dir", index_dir)).splitlines()
+    assert lines[0].startswith("Chưa chắc chắn: các số liệu đúng phạm vi hỏi (năm 2019)")
+
+
 def test_facts_lists_every_figure_with_its_scope(env, index_dir):
     out = ok(baocao(env, "facts", "cuộc đối thoại", "--index-dir", index_dir))
     assert out.splitlines()[0] == "673 cuộc — năm 2019"
