@@ -31,7 +31,7 @@ from .vietnamese import NAME_WORD, canonical, canonical_number, fold_diacritics
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 24
+FACTS_VERSION = 26
 TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
@@ -152,6 +152,13 @@ _CHANGE_RE = re.compile(
 _PART_RE = re.compile(r"trong đó\b[^;.]*$", re.IGNORECASE)
 _PLAN_WORDS_RE = re.compile(
     r"mục tiêu|nhiệm vụ|phương hướng|giải pháp|phấn đấu|kế hoạch|định hướng|chiến lược",
+    re.IGNORECASE,
+)
+# a heading that opens with the targets it sets: "III. CHỈ TIÊU NĂM 2025", "PHỤ LỤC 01. CHỈ
+# TIÊU CHỦ YẾU …" — targets even for the year the plan covers (not "Kết quả thực hiện các chỉ
+# tiêu năm 2019")
+_TARGET_HEADING_RE = re.compile(
+    r"\W*(?:[IVX]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\)|phụ lục\s*\w*\.?)?\s*(?:chỉ tiêu|mục tiêu)",
     re.IGNORECASE,
 )
 _TARGET_SECTION_RE = re.compile(
@@ -896,8 +903,13 @@ def _section_scope(passage: Passage, coverage: Coverage) -> Scope:
             years = tuple(range(a, b + 1))
         else:
             years = (years_in[-1],)
-        if not coverage.years or max(years) > max(coverage.years):
+        named = any(_TARGET_HEADING_RE.match(h) for h in passage.section_path)
+        if not coverage.years or max(years) > max(coverage.years) or named:
             return Scope(years, "target", path, True, coverage.where, coverage.province, "")
+    own = _heading_years(passage.section_path)
+    if not target and own and own != coverage.years:  # "I. KẾT QUẢ … NĂM 2024" in a 2025 plan
+        period = f"năm {own[0]}" if len(own) == 1 else f"giai đoạn {own[0]}–{own[-1]}"
+        return Scope(own, "inherited", period, True, coverage.where, coverage.province, "")
     return Scope(
         coverage.years,
         "inherited",
@@ -907,6 +919,24 @@ def _section_scope(passage: Passage, coverage: Coverage) -> Scope:
         coverage.province,
         "",
     )
+
+
+# the year or term a heading says its section reports on: "KẾT QUẢ … NĂM 2024", "… GIAI ĐOẠN
+# 2020 - 2025" — not a cited document's year ("Chỉ thị số 05-CT/TW năm 2016")
+_HEADING_YEARS_RE = re.compile(
+    rf"(?:năm|giai đoạn|nhiệm kỳ)\s+{_YEAR}(?:\s?[-–]\s?{_YEAR})?", re.IGNORECASE
+)
+_CITED_RE = re.compile(r"nghị quyết|chỉ thị|kết luận|quyết định|kế hoạch số|số\s+\d", re.I)
+
+
+def _heading_years(section_path: Sequence[str]) -> tuple[int, ...]:
+    """The years the nearest heading naming one reports on, else ()."""
+    for heading in reversed(section_path):
+        found = _HEADING_YEARS_RE.findall(heading)
+        if len(found) == 1 and not _CITED_RE.search(heading):
+            first, last = int(found[0][0]), int(found[0][1] or found[0][0])
+            return tuple(range(first, last + 1))
+    return ()
 
 
 def _scope(

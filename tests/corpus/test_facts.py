@@ -18,6 +18,7 @@ from baocao.corpus.facts import (
     extract_facts,
     facts_of,
 )
+from baocao.corpus.loader import load_reports
 from baocao.corpus.model import Document, Passage
 
 
@@ -161,6 +162,24 @@ def test_the_places_a_count_of_places_lists_are_not_its_scope(seed_facts):
     found = next(f for f in seed_facts["003"] if f.value == "08" and f.scope.level == "huyện")
     assert found.label.endswith("khu vực phòng thủ")
     assert found.scope.place == "Kon Tum"
+
+
+PLAN_2025 = (
+    "KẾ HOẠCH\nCông tác dân vận năm 2025\n\nI. KẾT QUẢ CÔNG TÁC DÂN VẬN NĂM 2024\n\n"
+    "Toàn tỉnh xây dựng 1.126 mô hình Dân vận khéo, vượt chỉ tiêu.\n\n"
+    "II. CHỈ TIÊU NĂM 2025\n\nXây dựng mới ít nhất 1.150 mô hình Dân vận khéo.\n"
+)
+
+
+def test_a_plans_sections_give_their_own_year_and_its_targets(tmp_path):
+    # a 2025 plan restates 2024's results under a heading naming 2024, and sets 2025's targets
+    path = tmp_path / "kh.txt"
+    path.write_text(PLAN_2025, encoding="utf-8")
+    parsed = load_reports([path]).files[0]
+    facts, _ = facts_of([d.document for d in parsed.documents], parsed.passages)
+    done, planned = fact(facts, "1.126 mô hình"), fact(facts, "ít nhất 1.150 mô hình")
+    assert (done.scope.years, done.scope.time) == ((2024,), "inherited")
+    assert (planned.scope.years, planned.scope.time) == ((2025,), "target")
 
 
 # -- storage ----------------------------------------------------------------------------------
