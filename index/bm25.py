@@ -20,12 +20,13 @@ saved files instead of reading them.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 import weakref
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -194,40 +195,49 @@ class BM25Builder:
         self._spill()
         self._pairs.close()
         path = self._workdir / "pairs.bin"
-        pairs = np.empty((0, 3), np.int32)
-        if path.stat().st_size:
-            pairs = np.memmap(path, dtype=np.int32, mode="r").reshape(-1, 3)
+        n_pairs = path.stat().st_size // _PAIR_BYTES
         doc_len = np.frombuffer(self._lengths, dtype=np.int32).astype(np.float64)
         n_documents, n_terms = len(doc_len), len(self.vocabulary)
         document_frequency = np.zeros(n_terms, dtype=np.int64)
-        for start in range(0, len(pairs), self._chunk_tokens):
-            document_frequency += np.bincount(pairs[start : start + self._chunk_tokens, 1],
-                                              minlength=n_terms)  # fmt: skip
-        index_type = np.int32 if len(pairs) < 2**31 else np.int64
+        for chunk in _pair_chunks(path, self._chunk_tokens):
+            document_frequency += np.bincount(chunk[:, 1], minlength=n_terms)
+        index_type = np.int32 if n_pairs < 2**31 else np.int64
         indptr = np.zeros(n_terms + 1, dtype=index_type)
         np.cumsum(document_frequency, out=indptr[1:])
-        indices = _open_array(self._workdir / "indices.npy", index_type, len(pairs))
-        data = _open_array(self._workdir / "data.npy", np.float64, len(pairs))
         weigh = _OkapiWeights(document_frequency, doc_len, settings)
         free = indptr[:-1].astype(np.int64)  # the next free slot of each column
-        for start in range(0, len(pairs), self._chunk_tokens):
-            chunk = np.asarray(pairs[start : start + self._chunk_tokens])
-            order = np.argsort(chunk[:, 1], kind="stable")  # by term; rows stay ascending
-            rows, terms, tf = chunk[order, 0], chunk[order, 1], chunk[order, 2]
-            columns, first, count = np.unique(terms, return_index=True, return_counts=True)
-            slots = free[terms] + np.arange(len(terms)) - np.repeat(first, count)
-            free[columns] += count
-            indices[slots] = rows
-            data[slots] = weigh(rows, terms, tf.astype(np.float64))
-        del pairs
+        with (
+            _ArrayFile(self._workdir / "indices.npy", index_type, n_pairs) as indices,
+            _ArrayFile(self._workdir / "data.npy", np.float64, n_pairs) as data,
+        ):
+            for chunk in _pair_chunks(path, self._chunk_tokens):
+                order = np.argsort(chunk[:, 1], kind="stable")  # by term; rows stay ascending
+                rows, terms, tf = chunk[order, 0], chunk[order, 1], chunk[order, 2]
+                columns, first, count = np.unique(terms, return_index=True, return_counts=True)
+                weights = weigh(rows, terms, tf.astype(np.float64))
+                for column, a, n in zip(columns, first, count, strict=True):
+                    indices.write(free[column], rows[a : a + n])  # the column's next rows
+                    data.write(free[column], weights[a : a + n])
+                free[columns] += count
         path.unlink()
-        arrays = {"indptr": indptr, "indices": _flushed(indices), "data": _flushed(data)}
+        arrays = {"indptr": indptr, "indices": indices.mapped(), "data": data.mapped()}
         index = SparseBM25(arrays, n_documents, self.vocabulary)
         # the files now belong to the index: removed when it is, not when this builder is
         self._cleanup.detach()
         index._workdir = self._workdir
         weakref.finalize(index, shutil.rmtree, self._workdir, True)
         return index
+
+
+_PAIR_BYTES = 3 * 4  # (row, term, tf) as int32
+
+
+def _pair_chunks(path: Path, rows: int) -> Iterator[np.ndarray]:
+    """The (row, term, tf) triples of ``path``, ``rows`` at a time, read rather than mapped:
+    a mapped file's pages count in the process's memory once read, ≈ 12 bytes a pair."""
+    with open(path, "rb") as pairs:
+        while chunk := pairs.read(rows * _PAIR_BYTES):
+            yield np.frombuffer(chunk, dtype=np.int32).reshape(-1, 3)
 
 
 class _OkapiWeights:
@@ -254,23 +264,39 @@ def okapi_idf(document_frequency: np.ndarray, n_documents: int, epsilon: float) 
     return idf
 
 
-def _open_array(path: Path, dtype: type, length: int) -> np.ndarray:
-    """A writable .npy file mapped into memory (a plain array when empty: mmap needs bytes)."""
-    if not length:
-        return np.empty(0, dtype=dtype)
-    return np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=(length,))
+class _ArrayFile:
+    """A .npy file of ``length`` values written in slices at any position (``write``), then
+    mapped read-only (``mapped``). Written, not mapped while writing: pages written through a
+    map stay in the process's memory, ≈ 12 bytes a pair for indices and data."""
 
+    def __init__(self, path: Path, dtype: type, length: int) -> None:
+        self.path, self.dtype, self.length = path, np.dtype(dtype), length
+        with open(path, "wb") as out:
+            np.lib.format.write_array_header_1_0(
+                out,
+                {
+                    "descr": np.lib.format.dtype_to_descr(self.dtype),
+                    "fortran_order": False,
+                    "shape": (length,),
+                },  # fmt: skip
+            )
+            self.offset = out.tell()
+            out.truncate(self.offset + length * self.dtype.itemsize)
 
-def _flushed(values: np.ndarray) -> np.ndarray:
-    """The array written to its file and mapped again read-only (its pages can be dropped)."""
-    if not isinstance(values, np.memmap):
-        return values
-    values.flush()
-    path = values.filename
-    if path is None:  # numpy's hint; a memmap made from a file always has its name
-        return values
-    del values
-    return _map(Path(path))
+    def __enter__(self) -> _ArrayFile:
+        self._out = open(self.path, "r+b")  # noqa: SIM115  (closed by __exit__)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._out.close()
+
+    def write(self, position: int, values: np.ndarray) -> None:
+        os.pwrite(self._out.fileno(), np.ascontiguousarray(values, dtype=self.dtype).tobytes(),
+                  self.offset + int(position) * self.dtype.itemsize)  # fmt: skip
+
+    def mapped(self) -> np.ndarray:
+        """The written array, memory-mapped read-only (read when empty)."""
+        return _map(self.path) if self.length else np.empty(0, dtype=self.dtype)
 
 
 def _save_array(values: np.ndarray, path: Path) -> None:
