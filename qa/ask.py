@@ -1425,6 +1425,11 @@ def _named_start(question: _Question, sentence: str, start: int) -> int:
 _EFFECT_ASKED = r"hiệu lực|thi hành từ|áp dụng từ"
 _EFFECT_BEFORE_RE = re.compile(r"(?:hiệu lực|thi hành|áp dụng)(?:\s+thi hành)?(?:\s+kể)?"
                                r"(?:\s+từ)?(?:\s+ngày)?\s*$")  # fmt: skip
+# a deadline asked ("hạn chót … là ngày nào", "phải xong trước ngày nào"): the date written
+# after "trước", "chậm nhất", "hạn", not the date of what was done so far
+_DEADLINE_ASKED = (r"hạn chót|thời hạn|hạn cuối|chậm nhất|trước ngày nào|xong trước|hoàn thành "
+                   r"trước|hạn hoàn thành|phải xong|phải hoàn thành|hạn chi trả")  # fmt: skip
+_DEADLINE_BEFORE_RE = re.compile(r"(?:trước|chậm nhất|hạn|hết)(?:\s+ngày)?\s*$", re.IGNORECASE)
 
 
 def _dates(
@@ -1434,6 +1439,7 @@ def _dates(
     when the question names a document ("Chương trình 75-CTr/TU … ngày nào"), its date."""
     cited = [canonical_doc_id(m.group()) for m in DOC_NUMBER_RE.finditer(question.raw)]
     effect = _has(question.text, _EFFECT_ASKED, question.folded)
+    deadline = _has(question.text, _DEADLINE_ASKED, question.folded)
     for fact in facts:
         if fact.kind != "date" or set(fact.numbers) <= question.numbers:
             continue
@@ -1447,6 +1453,8 @@ def _dates(
             named = {canonical_doc_id(m.group()) for m in DOC_NUMBER_RE.finditer(before)}
             # the document the question names first is the one it asks about
             fits *= 1.0 if cited[0] in named else 0.6 if named & set(cited) else 0.3
+        if deadline and not _DEADLINE_BEFORE_RE.search(before):
+            fits *= 0.3  # "Đến ngày 20/9/2024 đã chi trả …" is no deadline
         if _other_event(question, sentence, fact.span[0] - offset):
             fits *= 0.5  # "… xảy ra ngày 24-7-2019" does not date the trial asked about
         yield fact.span[0] - offset, fact.span[1] - offset, fits, fact

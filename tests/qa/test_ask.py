@@ -1631,6 +1631,8 @@ ROUND33 = (
     "tiền bồi thường?\n"
     "Đồng chí Bùi Văn Nghĩa - Phó Giám đốc Ban Quản lý dự án huyện trả lời: Đã chi trả cho 37 "
     "hộ; còn 05 hộ chưa nhận.\n"
+    "Đến ngày 20/9/2024 đã chi trả tiền bồi thường cho 37 hộ; Ban Quản lý dự án cam kết chi trả "
+    "xong cho các hộ còn lại trước ngày 15/11/2024.\n"
 )
 
 
@@ -1668,3 +1670,10 @@ def test_who_answered_is_not_who_asked(round33_index, question, name):
     other = _Candidate(Hit(passage, 1, 1.0), (0, len(passage.text)), (start, start + len(name)),
                        None)  # fmt: skip
     assert _other_role(_parse_question(question), other)
+
+
+def test_a_deadline_asked_is_the_date_after_truoc(round33_index):
+    # "Đến ngày 20/9/2024 đã chi trả …" dates what was done; the deadline is "trước ngày …"
+    answer = ask(round33_index, "Hạn chót chi trả xong tiền bồi thường cho các hộ còn lại là "
+                 "ngày nào?", settings=ANY_CONFIDENCE)  # fmt: skip
+    assert answer.text == "ngày 15/11/2024", answer.text
