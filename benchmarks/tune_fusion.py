@@ -213,7 +213,7 @@ def _normalise(values: np.ndarray, norm: str) -> np.ndarray:
 
 
 def fused_rows(prepared: Prepared, qid: str, c: Candidate) -> tuple[list[int], np.ndarray]:
-    """The candidate rows and their fused scores, as ``HybridIndex._fused_hits`` orders them."""
+    """The candidate rows and their fused scores, as ``index.retrieval.fused_hits`` orders them."""
     query = prepared.queries[qid]
     unaccented = is_unaccented(query)
     lists = {"bm25": prepared.bm25[qid], "dense": prepared.dense[qid]}
