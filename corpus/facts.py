@@ -31,7 +31,7 @@ from .vietnamese import NAME_WORD, canonical, canonical_number, fold_diacritics
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 26
+FACTS_VERSION = 28
 TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
@@ -522,7 +522,12 @@ def _document_place(document: Document, passages: Sequence[Passage]) -> tuple[st
     province = most_mentioned_province(body) or ""  # a commune's text may not name it
     local = _LOCAL_ISSUER_RE.search((document.issuer or "").upper())
     level = local.group(1).lower() if local else _level_written(written, body)
-    return province, f"{level} {written}" if level else written
+    if level:
+        return province, f"{level} {written}"
+    # a place the text never names is only where the report was signed: "Đà Lạt, ngày …"
+    # under "TỈNH ỦY LÂM ĐỒNG / BAN DÂN VẬN" reports on the province, not on the city
+    named = re.search(rf"(?<!\w){re.escape(canonical(written))}(?!\w)", canonical(body))
+    return province, written if named else ""
 
 
 def _level_written(name: str, body: str) -> str:
@@ -607,11 +612,17 @@ _DAY_YEAR_RE = re.compile(
 )
 
 
+_YEAR_VALUE_RE = re.compile(r"năm\s+((?:19|20)\d\d)", re.IGNORECASE)
+
+
 def _own_date_scope(value: str, scope: Scope) -> Scope:
     """A date, or a document cited with its date, is of its own year too — the period it
     stands in may be what it is about ("Kế hoạch … quy hoạch nhiệm kỳ 2015-2020"), and so may
     the year that cites it ("Quyết định số 1826-QĐ/TU, ngày 03-5-2019" carried on by the
     "Chương trình … năm 2020")."""
+    if year_only := _YEAR_VALUE_RE.fullmatch(value.strip()):  # "năm 2019" is of 2019 alone
+        year = int(year_only.group(1))
+        return replace(scope, years=(year,), time="year", period=f"năm {year}", inherited=False)
     day = _DAY_YEAR_RE.search(value)
     if day is None:
         return scope

@@ -340,6 +340,9 @@ def test_a_document_number_keeps_a_dotted_capital_part():
         ("Quảng Trị", "TỈNH ỦY QUẢNG TRỊ", "Quảng Trị", ""),  # a province's report
         ("Hướng Hóa", "HUYỆN ỦY", "Quảng Trị", "huyện Hướng Hóa"),  # the district's Party
         ("Hướng Hóa", "BAN DÂN VẬN", "Quảng Trị", "Hướng Hóa"),  # no level in the issuer
+        # only where it was signed ("Đà Lạt, ngày …" under "TỈNH ỦY LÂM ĐỒNG / BAN DÂN VẬN"):
+        # the text never names it, the report is the province's
+        ("Đông Hà", "BAN DÂN VẬN", "Quảng Trị", ""),
     ],
 )
 def test_a_district_report_is_about_the_district_in_its_province(place, issuer, province, within):
