@@ -143,10 +143,33 @@ def read_dateline(text: str, meta: Metadata) -> bool:
     if not m:
         return False
     meta.kind = meta.kind or "bài báo"
+    meta.date = _iso_date(*m.group(1, 2, 3))
+    return True
+
+
+def _iso_date(day: str, month: str, year: str) -> str | None:
+    """ "2024-11-14", or None for no date ("31/2")."""
     try:
-        meta.date = datetime.date(int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat()
+        return datetime.date(int(year), int(month), int(day)).isoformat()
     except ValueError:
-        meta.date = None
+        return None
+
+
+# A web page's lines above an article's headline: "Chuyên mục: Gương điển hình", "Cập nhật:
+# 14/11/2024 08:35", "Trang chủ > Tin tức"
+_WEB_DATED = r"(?:Cập nhật|Ngày đăng|Đăng ngày|Ngày cập nhật)"
+WEB_FURNITURE = re.compile(rf"^(?:{_WEB_DATED}|Chuyên mục|Trang chủ)\s*[:>»]", re.IGNORECASE)
+_WEB_DATE = re.compile(rf"{_WEB_DATED}\s*:?\s*(\d{{1,2}})/(\d{{1,2}})/(\d{{4}})", re.IGNORECASE)
+
+
+def read_web_furniture(text: str, meta: Metadata) -> bool:
+    """A web page's lines above an article: the document is a news article ("bài báo"),
+    dated by its "Cập nhật" date."""
+    if not WEB_FURNITURE.match(strip_emphasis(text).strip()):
+        return False
+    meta.kind = meta.kind or "bài báo"
+    if (m := _WEB_DATE.search(text)) and meta.date is None:
+        meta.date = _iso_date(*m.group(1, 2, 3))
     return True
 
 
@@ -159,16 +182,32 @@ def read_number(text: str, meta: Metadata) -> bool:
 
 
 def looks_like_name(text: str) -> bool:
-    """'Nguyễn Văn Hòa', 'Y Ngọc': 2–5 capitalised words, no digits or punctuation."""
-    parts = strip_emphasis(text).split()
-    return 2 <= len(parts) <= 5 and all(_is_capitalised_word(p) for p in parts)
+    """'Nguyễn Văn Hòa', 'Y Ngọc': 2–5 capitalised words, no digits or punctuation; or an
+    article's authors, 'Minh Tâm - Hải Đăng', "K'Thuần - Hoàng Yến" (a pen name may be one)."""
+    authors = re.split(r"\s+[-–]\s+", strip_emphasis(text))
+    if len(authors) > 1:
+        return len(authors) <= 4 and all(_is_name(a, shortest=1) for a in authors)
+    return _is_name(authors[0], shortest=2)
+
+
+def _is_name(text: str, shortest: int) -> bool:
+    parts = text.split()
+    return shortest <= len(parts) <= 5 and all(_is_capitalised_word(p) for p in parts)
 
 
 def _is_capitalised_word(word: str) -> bool:
-    rest = word[1:].replace("'", "")
+    """'Hòa', "K'Thuần", "H'Hen": each part between apostrophes capitalised."""
+    parts = word.split("'")
+    return all(_capitalised(p) for p in parts[:1]) and all(
+        p == "" or p.islower() or _capitalised(p) for p in parts[1:]
+    )
+
+
+def _capitalised(part: str) -> bool:
+    rest = part[1:]
     return (
-        word[0].isupper()
-        and word[0].isalpha()
+        part[:1].isupper()
+        and part[0].isalpha()
         and (rest == "" or (rest.isalpha() and rest.islower()))
     )
 

@@ -116,6 +116,9 @@ def _take_article_title(blocks: list[Block], raw: RawDocument) -> None:
     if len(blocks) > 1 and md.read_dateline(blocks[0].fragment().text, meta):
         blocks[0].role = "title"  # "Báo … - Thứ Bảy, 16/11/2024": the headline follows
         blocks = blocks[1:]
+    while len(blocks) > 1 and md.read_web_furniture(blocks[0].fragment().text, meta):
+        blocks[0].role = "title"  # "Chuyên mục: … Cập nhật: 14/11/2024 08:35" above the headline
+        blocks = blocks[1:]
     first = blocks[0].fragment().text
     if len(words(first)) <= 25 and not is_terminated(first) and match_heading(first) is None:
         blocks[0].role = "title"

@@ -190,7 +190,11 @@ def split_documents(
         if (
             md.is_national_line(text)
             and header is None
-            and (signed or (last_body is not None and _long_or_ended(last_body)))
+            and (
+                signed
+                or (last_body is not None and _long_or_ended(last_body))
+                or _ruled_above(lines, _issuer_above(lines, i, starts[-1]), starts[-1])
+            )
         ):  # the issuer's upper-case lines stand between the body and this line
             header = _issuer_above(lines, i, starts[-1])
         if (
@@ -215,10 +219,25 @@ def _long_or_ended(text: str) -> bool:
 
 def _issuer_above(lines: list[Line], i: int, floor: int) -> int:
     """The first line of the header block a national line ``i`` belongs to: the upper-case
-    issuer lines right above it ("ỦY BAN NHÂN DÂN", "TỈNH QUẢNG TRỊ")."""
-    while i - 1 > floor and not lines[i - 1].blank and is_upper_text(lines[i - 1].text):
+    issuer lines right above it ("ỦY BAN NHÂN DÂN", "TỈNH QUẢNG TRỊ"), with the star under a
+    Party body and its number ("HUYỆN ỦY YÊN MINH / * / Số 148-TB/HU")."""
+    while i - 1 > floor and not lines[i - 1].blank and _in_header_block(lines[i - 1].text):
         i -= 1
     return i
+
+
+def _in_header_block(text: str) -> bool:
+    text = md.strip_emphasis(text)
+    return is_upper_text(text) or text == "*" or bool(md.NUMBER.match(text))
+
+
+def _ruled_above(lines: list[Line], i: int, floor: int) -> bool:
+    """Whether a rule ("-----") is the last line before line ``i`` but blanks: what comes
+    after it is another document of the file (an article, then a notice with its header)."""
+    j = i - 1
+    while j > floor and lines[j].blank:
+        j -= 1
+    return j > floor and is_rule(lines[j].text)
 
 
 def _sentence_follows(lines: list[Line], i: int, end: int, outside_flow) -> bool:
@@ -343,8 +362,8 @@ class DocumentReader:
         trailer = end
         for i in range(end - 1, start - 1, -1):
             line = self.lines[i]
-            if line.blank or self._outside_flow(i):
-                continue
+            if line.blank or self._outside_flow(i) or is_rule(line.text):  # "-----" ends a file's
+                continue  # article before the next document's header
             if not _is_signature_line(line.text):
                 break
             trailer = i

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from report_texts import WEB_ARTICLE_AND_NOTICE
 
 from baocao.corpus.facts import _level_written, document_coverage
 from baocao.corpus.loader import load_reports
@@ -399,6 +400,29 @@ def test_an_articles_dateline_gives_its_kind_and_date_and_the_headline_its_title
         "CHỦ TỊCH UBND HUYỆN ĐỐI THOẠI VỚI NHÂN DÂN",
     )
     assert [p.text[:9] for p in doc.passages] == ["Sáng 15/1"]
+
+
+def test_a_notice_with_its_header_after_an_article_and_a_rule_is_its_own_document(
+    tmp_path: Path,
+):
+    path = tmp_path / "r.txt"
+    path.write_text(WEB_ARTICLE_AND_NOTICE, encoding="utf-8")
+    article, notice = (doc.document for doc in load_reports([path]).files[0].documents)
+    # the page's lines above the headline: a news article of the page's date
+    assert (article.kind, article.date) == ("bài báo", "2024-11-14")
+    assert article.title.startswith("LÂM HÀ:")
+    assert article.signatory == "K'Thuần - Hoàng Yến"  # its authors, not the person quoted
+    assert (notice.kind, notice.number, notice.date) == ("thông báo", "148-TB/HU", "2024-10-09")
+    assert notice.issuer == "HUYỆN ỦY YÊN MINH"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Minh Tâm - Hải Đăng", True), ("K'Thuần - Hoàng Yến", True), ("Đặng Thị Vân", True),
+     ("K'Thuần", False), ("Bài liên quan", False), ("Hoàng Yến - xem thêm", False)],
+)  # fmt: skip
+def test_an_articles_authors_look_like_a_name(text, name):
+    assert looks_like_name(text) is name
 
 
 def test_notes_numbered_in_brackets_after_a_rule_are_footnotes(tmp_path: Path):
