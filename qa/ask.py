@@ -130,6 +130,7 @@ _NUMBERED_PLACE_RE = re.compile(  # matched on the question without diacritics
 _BRACKETED_YEAR_RE = re.compile(r"[^()\d]{0,30}\((?:năm )?((?:19|20)\d\d)\)")
 _FULL_DATE_RE = re.compile(r"\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?\d{4}")  # "27-4-2020"
 _NEAR_WORDS = 8  # words each side of a candidate that count as "near" it
+_LABEL_WORDS = 6  # words before a value, within its segment, that may name what it counts
 # A time that opens a sentence and holds for all its clauses: "Cuối năm 2022, …; …"
 _LEAD_TIME_RE = re.compile(
     r"\s*(?:[-+•]\s*)?((?:(?:tính )?(?:đến|cuối|đầu|trong|sau|hết)\s+)?"
@@ -723,11 +724,31 @@ def _pin(question: _Question, sentence: str, start: int, end: int) -> float:
         if asks_year and years:
             return 1.0 if years & question.years else 0.0
     clause_start, clause_end = _span_between(_CLAUSE_BREAK_RE, sentence, start, end)
-    around = sentence[clause_start:start] + " " + sentence[end:clause_end]
-    numbers = set(_numbers(f"{_lead_time(sentence, clause_start)} {around}"))
-    if numbers & question.pins:
+    around = f"{_lead_time(sentence, clause_start)} {sentence[clause_start:start]} "
+    counted = _counted(question, around + sentence[end:clause_end])
+    asked = _counted(question, question.text)
+    if any(n in question.pins and _same_count(question, asked.get(n), word)
+           for n, word in counted.items()):  # fmt: skip
         return 1.0
-    return 0.0 if asks_year and any(map(is_year, numbers)) else 0.5
+    return 0.0 if asks_year and any(map(is_year, counted)) else 0.5
+
+
+_TIME_UNITS = ("tháng", "ngày", "quý", "tuần")
+
+
+def _same_count(question: _Question, asked: str | None, written: str | None) -> bool:
+    """Whether a number written before ``written`` counts what the question's before
+    ``asked`` does: "9 tháng" pins "9 tháng", not "09 đơn" (two count words that differ)."""
+    units = _count_nouns(question.folded) | {_normal(u, question.folded) for u in _TIME_UNITS}
+    return asked == written or asked not in units or written not in units
+
+
+def _counted(question: _Question, text: str) -> dict[str, str | None]:
+    """Each number of ``text`` and the word written after it ("9" -> "tháng"); None for a year
+    or one that ends the text."""
+    words = _words(question, text)
+    return {w: None if is_year(w) or i + 1 == len(words) else words[i + 1]
+            for i, w in enumerate(words) if w[0].isdigit()}  # fmt: skip
 
 
 def _years(sentence: str, start: int, end: int) -> set[str]:
@@ -780,10 +801,11 @@ def _hit_candidates(
     """The sentences of the hit's passage, and the facts (numbers, dates, cited documents) or
     names in them that could answer."""
     passage = hit.passage
-    header = _header(passage, index)
+    coverage = book.coverage(passage.doc_id)  # a district's report: the district's province
+    # where the document reports on names it, though only "Đà Lạt, ngày …" may be written
+    header = f"{_header(passage, index)} {coverage.where if coverage else ''}"
     context = _terms(_surroundings(passage, header, index), question.folded)
     document = index.documents.get(passage.doc_id)
-    coverage = book.coverage(passage.doc_id)  # a district's report: the district's province
     province = coverage.province if coverage else document.place if document else None
     elsewhere = asked.provinces and province not in asked.provinces
     place = 0.0 if elsewhere else 1.0
@@ -1009,7 +1031,9 @@ def _asks_document(question: _Question) -> bool:
 # "ai ký", "người ký", "do ai viết", "ai trình bày": who signed or wrote a document — its
 # signature or byline, which is metadata, not a passage
 _SIGNER_RE = (r"(?:ai|người nào|những ai)\s+(?:đã\s+)?(?:ký|viết|trình bày|soạn)|người ký|"
-              r"ký bởi|tác giả|ký tên")  # fmt: skip
+              r"ký bởi|tác giả|ký tên|"
+              # an article's authors: "Bài viết về … do ai thực hiện?"
+              r"(?:bài viết|bài báo|tin bài)\b.*\bdo ai\s+(?:thực hiện|đưa tin)")  # fmt: skip
 
 _SIGNER_TITLE_RE = r"chức danh|chức vụ|cương vị"
 
@@ -1100,9 +1124,15 @@ def _named_document(
         return None, 0.0
     cover, document = scored[0][0], scored[0][3]
     runner_up = max((row[0] for row in scored[1:]), default=0.0)
-    return document, cover + 0.1 * min(cover - runner_up, 1.0) - (
+    # the search agrees: an article's title says less than what the question tells of it
+    found = [hit.passage.doc_id == document.doc_id for hit in hits[:_AGREEING_HITS]]
+    agrees = bool(found) and found[0] and 2 * sum(found) > len(found)
+    return document, cover + 0.1 * min(cover - runner_up, 1.0) + 0.2 * agrees - (
         0.5 if cover <= runner_up else 0.0
     )
+
+
+_AGREEING_HITS = 5
 
 
 def _metadata_answer(
@@ -1398,8 +1428,11 @@ def _unit_score(question: _Question, sentence: str, start: int, end: int, percen
     if keys and keys[0] == asked[0]:
         if len(asked) == 1:
             return 1.0
+        written = _normal(sentence[:start], question.folded)
+        if len(keys) == 1 and _has(written, re.escape(" ".join(asked)), question.folded):
+            return 1.0  # "168 cuộc đối thoại; năm 2024 tổ chức 276 cuộc": the thing elided
         before = re.split(r"[^\w\s]", sentence[max(0, start - 40) : start])[-1]
-        around = {*keys[1:], *_words(question, before)[-3:]}
+        around = {*keys[1:], *_words(question, before)[-_LABEL_WORDS:]}
         return 0.5 + 0.5 * sum(w in around for w in asked[1:]) / (len(asked) - 1)
     label = _words(question, re.split(r"[^\w\s]", sentence[max(0, start - 40) : start])[-1])
     if label[-len(asked) :] == list(asked):  # "già làng 282 người" for "bao nhiêu già làng"
@@ -1440,6 +1473,7 @@ def _dates(
     cited = [canonical_doc_id(m.group()) for m in DOC_NUMBER_RE.finditer(question.raw)]
     effect = _has(question.text, _EFFECT_ASKED, question.folded)
     deadline = _has(question.text, _DEADLINE_ASKED, question.folded)
+    references = [f.span for f in facts if f.kind == "reference"]
     for fact in facts:
         if fact.kind != "date" or set(fact.numbers) <= question.numbers:
             continue
@@ -1457,10 +1491,47 @@ def _dates(
             fits *= 0.3  # "Đến ngày 20/9/2024 đã chi trả …" is no deadline
         if _other_event(question, sentence, fact.span[0] - offset):
             fits *= 0.5  # "… xảy ra ngày 24-7-2019" does not date the trial asked about
+        elif not (effect or cited or deadline):
+            fits *= 0.5 + 0.5 * _event_told(question, sentence, fact.span[0] - offset,
+                                            fact.span[1] - offset)  # fmt: skip
+        if not cited and any(a <= fact.span[0] and fact.span[1] <= b for a, b in references):
+            fits *= 0.5  # "Công văn số 215-CV/BDVHU ngày 03/6/2024": a document's date, not asked
         yield fact.span[0] - offset, fact.span[1] - offset, fits, fact
 
 
 _DATE_LEAD_WORDS = frozenset(("ngày", "vào", "từ", "đến", "tới", "trước", "sau", "năm", "tháng"))
+
+
+# who and where, not what happened: "bà đã gửi đơn đến UBND xã" tells no "hòa giải" of "bà … xã"
+_EVENT_GENERIC = (
+    "ông", "bà", "anh", "chị", "em", "đồng", "chí", "hộ", "gia", "đình", "xã", "huyện", "tỉnh",
+    "thôn", "bản", "ấp", "làng", "ubnd", "ủy", "ban", "nhân", "dân",
+)  # fmt: skip
+
+
+@functools.cache
+def _event_generic(folded: bool) -> frozenset[str]:
+    return frozenset(_normal(word, folded) for word in _EVENT_GENERIC)
+
+
+def _event_told(question: _Question, sentence: str, start: int, end: int) -> float:
+    """How well the words of a date's clause tell the event asked. A figure the question
+    gives decides ("đạt 91,47% là vào năm nào": the year whose clause writes 91,47%); else 1
+    when two of its event words ("bị sạt lở", "hòa giải": its content words but names) are
+    there (or its only one), 0.5 for one, 0 for none. In minutes that date one household's
+    landslide, its aid and its deadline, the name is beside all three."""
+    opening, closing = _span_between(_CLAUSE_BREAK_RE, sentence, start, end)
+    clause = set(_words(question, sentence[opening:closing]))
+    figures = {w for w in question.weights if w[0].isdigit() and not is_year(w)}
+    if figures:
+        return 1.0 if figures & clause else 0.0
+    names = {_normal(name, question.folded) for name in question.names}
+    generic = _DATE_LEAD_WORDS | _event_generic(question.folded)
+    event = {w for w in question.weights if not w[0].isdigit() and w not in names
+             and w not in generic}  # fmt: skip
+    if not event:
+        return 1.0
+    return min(len(event & clause), 2) / min(len(event), 2)
 
 
 def _other_event(question: _Question, sentence: str, start: int) -> bool:

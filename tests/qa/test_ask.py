@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from report_texts import WEB_ARTICLE_AND_NOTICE
 
 from baocao.corpus.loader import load_reports
 from baocao.eval.ask_eval import answer_correct, verdict
@@ -26,7 +27,9 @@ from baocao.qa.ask import (
     _lead_time,
     _other_role,
     _parse_question,
+    _pin,
     _thing_words,
+    _unit_score,
     _with_share,
     ask,
     extract_answer,
@@ -1677,3 +1680,72 @@ def test_a_deadline_asked_is_the_date_after_truoc(round33_index):
     answer = ask(round33_index, "Hạn chót chi trả xong tiền bồi thường cho các hộ còn lại là "
                  "ngày nào?", settings=ANY_CONFIDENCE)  # fmt: skip
     assert answer.text == "ngày 15/11/2024", answer.text
+
+
+ROUND34 = (
+    "Ý kiến 2: Bà Giàng Thị Mai, thôn Mã Pì Lèng, phản ánh: Nhà ở của gia đình bị sạt lở ngày "
+    "18/7/2023 do mưa lớn kéo dài; đề nghị được hỗ trợ di dời.\n"
+    "Trả lời: Ngày 22/7/2023, UBND xã đã hỗ trợ khẩn cấp cho hộ bà Mai 10 triệu đồng.\n"
+    "Giao công chức địa chính hoàn thành bàn giao đất tái định cư cho hộ bà Giàng Thị Mai trước "
+    "ngày 30/6/2024.\n"
+    "Năm 2021 toàn huyện tổ chức được 168 cuộc đối thoại; năm 2024 tổ chức 276 cuộc, trong đó "
+    "cấp huyện 58 cuộc, cấp xã 214 cuộc.\n"
+    "Số đơn khiếu nại thuộc thẩm quyền 42 đơn, đã giải quyết 38 đơn, đạt 90,5%. Qua giải quyết, "
+    "khiếu nại đúng 05 đơn, đúng một phần 09 đơn, sai 24 đơn.\n"
+)
+round34_index = one_report_index("round34_index", ROUND34)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # the landslide, not the aid nor the deadline beside the same name
+        ("Nhà bà Giàng Thị Mai bị sạt lở vào ngày nào?", "ngày 18/7/2023"),
+        ("UBND xã hỗ trợ khẩn cấp cho hộ bà Mai vào ngày nào?", "Ngày 22/7/2023"),
+    ],
+)
+def test_a_date_is_the_one_whose_clause_tells_the_event_asked(round34_index, question, expected):
+    answer = ask(round34_index, question, settings=ANY_CONFIDENCE)
+    assert answer.text == expected, answer.text
+
+
+def test_a_bare_unit_counts_the_thing_its_sentence_wrote_before(round34_index):
+    # "168 cuộc đối thoại; năm 2024 tổ chức 276 cuộc": the 2024 figure counts dialogues too
+    question = _parse_question("Năm 2024 cấp xã tổ chức bao nhiêu cuộc đối thoại?")
+    sentence = ROUND34.splitlines()[3]
+    start = sentence.index("276 cuộc")
+    assert _unit_score(question, sentence, start, start + 3, False) == 1.0
+    cut = sentence[sentence.index("năm 2024") :]  # the thing not written before it
+    assert _unit_score(question, cut, 17, 20, False) < 1.0, cut[17:20]
+
+
+def test_a_compound_values_label_may_run_six_words_before_it(round34_index):
+    # "Số đơn khiếu nại thuộc thẩm quyền 42 đơn": "khiếu nại" is five words before the value
+    answer = ask(round34_index, "Có bao nhiêu đơn khiếu nại thuộc thẩm quyền và đã giải quyết "
+                 "bao nhiêu đơn?", settings=ANY_CONFIDENCE)  # fmt: skip
+    assert "42 đơn" in answer.text and "38 đơn" in answer.text, answer.text
+
+
+@pytest.fixture(scope="module")
+def article_index(tmp_path_factory) -> HybridIndex:
+    folder = tmp_path_factory.mktemp("article")
+    (folder / "tin.txt").write_text(WEB_ARTICLE_AND_NOTICE, encoding="utf-8")
+    result = load_reports([folder])
+    return HybridIndex.build(
+        result.passages, [d.document for d in result.documents], load_encoder()
+    )
+
+
+def test_an_articles_author_is_its_byline_not_a_person_it_quotes(article_index):
+    answer = ask(article_index, "Bài viết về đồng bào K'Ho ở Phi Tô vươn lên thoát nghèo do ai "
+                 "thực hiện?")  # fmt: skip
+    assert answer.text == "K'Thuần - Hoàng Yến", answer.text
+
+
+def test_a_number_the_question_counts_with_pins_only_the_same_count():
+    # "trong 9 tháng" pins a clause that writes "9 tháng", not one that writes "09 đơn"
+    question = _parse_question("Đã giải quyết bao nhiêu đơn khiếu nại trong 9 tháng năm 2024?")
+    other = "Qua giải quyết, khiếu nại đúng 05 đơn, đúng một phần 09 đơn, sai 24 đơn."
+    same = "Trong 9 tháng, khiếu nại đúng 05 đơn."
+    assert _pin(question, other, other.index("05"), other.index("05") + 2) == 0.5
+    assert _pin(question, same, same.index("05"), same.index("05") + 2) == 1.0
