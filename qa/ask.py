@@ -130,7 +130,6 @@ _NUMBERED_PLACE_RE = re.compile(  # matched on the question without diacritics
 _BRACKETED_YEAR_RE = re.compile(r"[^()\d]{0,30}\((?:năm )?((?:19|20)\d\d)\)")
 _FULL_DATE_RE = re.compile(r"\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?\d{4}")  # "27-4-2020"
 _NEAR_WORDS = 8  # words each side of a candidate that count as "near" it
-_LABEL_WORDS = 6  # words before a value, within its segment, that may name what it counts
 # A time that opens a sentence and holds for all its clauses: "Cuối năm 2022, …; …"
 _LEAD_TIME_RE = re.compile(
     r"\s*(?:[-+•]\s*)?((?:(?:tính )?(?:đến|cuối|đầu|trong|sau|hết)\s+)?"
@@ -1432,7 +1431,9 @@ def _unit_score(question: _Question, sentence: str, start: int, end: int, percen
         if len(keys) == 1 and _has(written, re.escape(" ".join(asked)), question.folded):
             return 1.0  # "168 cuộc đối thoại; năm 2024 tổ chức 276 cuộc": the thing elided
         before = re.split(r"[^\w\s]", sentence[max(0, start - 40) : start])[-1]
-        around = {*keys[1:], *_words(question, before)[-_LABEL_WORDS:]}
+        if _has(_normal(before, question.folded), re.escape(" ".join(asked)), question.folded):
+            return 1.0  # "Số đơn khiếu nại thuộc thẩm quyền 42 đơn": the thing named before
+        around = {*keys[1:], *_words(question, before)[-3:]}
         return 0.5 + 0.5 * sum(w in around for w in asked[1:]) / (len(asked) - 1)
     label = _words(question, re.split(r"[^\w\s]", sentence[max(0, start - 40) : start])[-1])
     if label[-len(asked) :] == list(asked):  # "già làng 282 người" for "bao nhiêu già làng"
@@ -1607,6 +1608,78 @@ def _label_match(question: _Question, label: str | None) -> float | None:
     }
     asked = set(question.weights)
     return len(words & asked) / len(words | asked) if words else None
+
+
+_PART_OF_RE = re.compile(r"[^\d();]{0,25}\([^()]*$")  # "226 người (dân tộc Mông 118 …"
+
+
+def _part_of(candidate: _Candidate, total: _Candidate) -> bool:
+    """Whether ``candidate`` is written in the bracket that follows ``total``."""
+    text = candidate.hit.passage.text
+    return (candidate.hit is total.hit and candidate.sentence_span == total.sentence_span
+            and total.span[1] <= candidate.span[0]
+            and _PART_OF_RE.match(text[total.span[1] : candidate.span[0]]) is not None)  # fmt: skip
+
+
+def _label_names(question: _Question, candidate: _Candidate, others: Sequence[_Candidate]) -> set:
+    """The question's names written before a value in its stretch ("huyện Kỳ Sơn 226 người"),
+    and for a part of a total ("(dân tộc Mông 118 người") before the total too."""
+    text, (start, _) = candidate.hit.passage.text, candidate.span
+    opening = _span_between(_SEGMENT_BREAK_RE, text[:start], start, start)[0]
+    label = canonical(text[max(opening, candidate.sentence_span[0]) : start])
+    names = {n for n in question.names if _has(label, re.escape(n), False)}
+    for total in others:
+        if total is not candidate and total.fact is not None and _part_of(candidate, total):
+            names |= _label_names(question, total, ())
+    return names
+
+
+def _named_part(
+    question: _Question, best: _Candidate, candidates: Sequence[_Candidate], settings: AskSettings
+) -> _Candidate:
+    """A part of the best total that the question names ("người có uy tín là người Mông":
+    "226 người (dân tộc Mông 118 người, …)"), else the best."""
+    if best.fact is None or best.fact.kind != "quantity" or not question.names:
+        return best
+    own = _label_names(question, best, candidates)
+    parts = [c for c in candidates if c.fact is not None and c.fact.unit == best.fact.unit
+             and _part_of(c, best) and _label_names(question, c, candidates) > own]  # fmt: skip
+    return max(parts, key=lambda c: _choice(c, settings), default=best)
+
+
+_DIGIT_RE = re.compile(r"\d")
+
+
+def _named_for_another(
+    question: _Question, asked: Asked, best: _Candidate, others: Sequence[_Candidate],
+    header: str,
+) -> bool:  # fmt: skip
+    """Whether a name of the question — not a place it asks about, nor one of the document's
+    header — is the short label of another value of the best one's sentence and not written
+    since the value before the best: "huyện Kỳ Sơn 226 người (… Thái 44 người), huyện Tương
+    Dương 164 người" does not count Tương Dương's Thái."""
+    if best.fact is None or best.fact.kind != "quantity":
+        return False
+    text, (start, _) = best.hit.passage.text, best.span
+    opening = _span_between(_CLAUSE_BREAK_RE, text[:start], start, start)[0]
+    since = max(
+        [opening, best.sentence_span[0]]
+        + [m.end() for m in _DIGIT_RE.finditer(text, opening, start)]
+    )
+    written = " ".join((canonical(text[since:start]), *asked.places, *asked.provinces))
+    header = canonical(header).upper()
+    own = _label_names(question, best, others)
+    for other in others:
+        if other is best or other.hit is not best.hit or other.fact is None:
+            continue
+        if other.sentence_span != best.sentence_span:
+            continue
+        label = canonical(_own_label(other) or "")
+        if any(_has(label, re.escape(n), False) and not _has(written, re.escape(n), False)
+               and not _has(header, re.escape(n.upper()), False)
+               for n in question.names - own):  # fmt: skip
+            return True
+    return False
 
 
 def _within(candidate: _Candidate, answer: _Candidate) -> bool:
@@ -2201,11 +2274,13 @@ def extract_answer(
     if asked.by_level:  # "chia theo từng cấp": a total written with its levels
         pool = [c for c in pool if _level_breakdown(c) is not None] or pool
     best = max(pool, key=lambda c: _choice(c, settings))
+    total, best = best, _named_part(parsed, best, candidates, settings)
     # a change "từ … năm 2015 lên … năm 2020" answers for the whole term it spans
     strict = (asked.asks or asked.target or asked.total) and not (parsed.from_to and asked.period)
     facts = _fact_matches(best, candidates, settings)
     joined = {id(f) for f in _levels_joined(best, facts, asked)}  # they answer together
     others = [c for c in candidates if c.fact is None or id(c.fact) not in joined]
+    others = [c for c in others if c is not total]  # the total of the part named, if any
     rivals = others
     if strict and best.evidence.scope >= 1.0:  # a figure of another scope answers no rival
         rivals = [c for c in others if c.fact is None or c.evidence.scope >= 1.0]
@@ -2221,6 +2296,9 @@ def extract_answer(
     score -= settings.rival * _has_rival(parsed, best, apart, settings)
     score -= settings.led * _better_led(parsed, best, apart, settings)
     score -= settings.covered * _better_covered(best, apart, settings)
+    header = _header(best.hit.passage, index)
+    if _named_for_another(parsed, asked, best, apart, header):  # "Tương Dương … người Thái"
+        score -= settings.unnamed
     if not best.evidence.fit and (_asks_name(parsed) or parsed.kind in ("quantity", "when")
                                   or parsed.item is not None):  # fmt: skip
         # a sentence is not a name, a number or a date
@@ -2240,7 +2318,7 @@ def extract_answer(
         whole = False  # "năm 2015 và năm 2020": one value answers one of them
     if parsed.items and grown.evidence.fit and _items_written(grown) != parsed.items:
         whole = False  # "Hai huyện nào": seven names answer something else
-    if _asks_two_units(parsed) and _values_held(best) < 2:
+    if _asks_two_units(parsed) and _values_held(best) < 2 and _values_written(best) < 2:
         whole = False  # "bao nhiêu lượt/người" answered "05 lượt"
     if _polarity_differs(parsed, best):
         score = min(score, settings.threshold - 0.5)  # "chưa đạt" asked, "đạt" written
@@ -2310,7 +2388,10 @@ def _label_unwritten(question: _Question, best: _Candidate) -> bool:
     return False
 
 
-_TWO_UNITS_RE = r"(?:bao nhiêu|mấy) \w+ ?/ ?\w+"
+# "bao nhiêu lượt/người"; the pairs reports write together: "khen thưởng bao nhiêu tập thể, cá
+# nhân" ("23 tập thể và 31 cá nhân"), "bao nhiêu hộ, nhân khẩu"
+_TWO_UNITS_RE = (r"(?:bao nhiêu|mấy) (?:\w+ ?/ ?\w+|tập thể,? (?:và )?cá nhân|"
+                 r"hộ,? (?:và )?(?:nhân )?khẩu)")  # fmt: skip
 
 
 def _asks_two_units(question: _Question) -> bool:

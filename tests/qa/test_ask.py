@@ -1719,8 +1719,8 @@ def test_a_bare_unit_counts_the_thing_its_sentence_wrote_before(round34_index):
     assert _unit_score(question, cut, 17, 20, False) < 1.0, cut[17:20]
 
 
-def test_a_compound_values_label_may_run_six_words_before_it(round34_index):
-    # "Số đơn khiếu nại thuộc thẩm quyền 42 đơn": "khiếu nại" is five words before the value
+def test_a_value_counts_the_thing_its_stretch_names_before_it(round34_index):
+    # "Số đơn khiếu nại thuộc thẩm quyền 42 đơn": "đơn khiếu nại" written five words before
     answer = ask(round34_index, "Có bao nhiêu đơn khiếu nại thuộc thẩm quyền và đã giải quyết "
                  "bao nhiêu đơn?", settings=ANY_CONFIDENCE)  # fmt: skip
     assert "42 đơn" in answer.text and "38 đơn" in answer.text, answer.text
@@ -1749,3 +1749,28 @@ def test_a_number_the_question_counts_with_pins_only_the_same_count():
     same = "Trong 9 tháng, khiếu nại đúng 05 đơn."
     assert _pin(question, other, other.index("05"), other.index("05") + 2) == 0.5
     assert _pin(question, same, same.index("05"), same.index("05") + 2) == 1.0
+
+
+PARTS = (
+    "Toàn tỉnh có 1.287 người có uy tín. Trong đó huyện Kỳ Sơn 226 người (dân tộc Mông 118 "
+    "người, Khơ Mú 64 người, Thái 44 người), huyện Tương Dương 164 người.\n"
+)
+parts_index = one_report_index("parts_index", PARTS)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Kỳ Sơn có bao nhiêu người có uy tín là người Mông?", "118 người"),  # the part named
+        ("Huyện Kỳ Sơn có bao nhiêu người có uy tín?", "226 người"),  # the total
+    ],
+)
+def test_a_part_of_a_total_that_the_question_names_answers(parts_index, question, expected):
+    answer = ask(parts_index, question, settings=ANY_CONFIDENCE)
+    assert answer.text == expected, answer.text
+
+
+def test_a_name_that_labels_another_value_is_not_answered_by_this_one(parts_index):
+    # only Kỳ Sơn's figure is split by people: Tương Dương's Thái are not written
+    answer = ask(parts_index, "Tương Dương có bao nhiêu người có uy tín là người Thái?")
+    assert not answer.confident, answer.text
