@@ -22,6 +22,7 @@ from baocao.eval.goldset import (
     BLIND14_FILE,
     BLIND15_FILE,
     BLIND16_FILE,
+    BLIND17_FILE,
     load_split,
     own_report_sets,
     reports_of,
@@ -44,15 +45,15 @@ from baocao.index.hybrid import HybridIndex
 from baocao.qa.ask import AskSettings
 
 # The gate runs on the test split, never on the questions ask's settings were tuned on: the
-# gold test 40% about the bundled reports (73 questions) and blind16, 100 questions about five
+# gold test 40% about the bundled reports (73 questions) and blind17, 100 questions about five
 # documents written for the evaluation (its own folder, indexed alone). Set at their first
-# look (gold test 50f8e30, blind16 6e31e21 run at 2f94186), a little under the values measured then. Raise
+# look (gold test 50f8e30; blind17 29e7ccb, run at 81483ad), a little under the values then. Raise
 # them as the system improves, never lower them to make a change pass — once only, on
 # purpose: quantity_doubt (a14e9f2) trades right numbers for fewer confidently wrong ones
 # (the gold test's accuracy floor went from .50 to .38, its wrong ceiling from 5 to 3).
 # Retrieval, gold test: adaptive recall@5 .986, mrr@10 .929; hybrid .986 / .929; bm25 .986 /
-# .922; dense recall@5 .726. blind16: adaptive .972 / .809; hybrid .972 / .808; bm25 .986 /
-# .812; dense .833.
+# .922; dense recall@5 .726. blind17: adaptive .903 / .777; hybrid .903 / .778; bm25 .917 /
+# .761; dense .625.
 FLOORS = {
     "adaptive": {"recall@5": 0.96, "mrr@10": 0.89},
     "hybrid": {"recall@5": 0.96, "mrr@10": 0.89},
@@ -60,22 +61,22 @@ FLOORS = {
     "dense": {"recall@5": 0.70},
 }
 UNSEEN_FLOORS = {
-    "adaptive": {"recall@5": 0.95, "mrr@10": 0.78},
-    "hybrid": {"recall@5": 0.95, "mrr@10": 0.78},
-    "bm25": {"recall@5": 0.96, "mrr@10": 0.78},
-    "dense": {"recall@5": 0.80},
+    "adaptive": {"recall@5": 0.88, "mrr@10": 0.75},
+    "hybrid": {"recall@5": 0.88, "mrr@10": 0.75},
+    "bm25": {"recall@5": 0.90, "mrr@10": 0.74},
+    "dense": {"recall@5": 0.60},
 }
-# ask, gold test: 73 questions, 32 confident, 29 right (.397, confident .906), 3 confidently
-# wrong, numeric .289. blind16: 100 questions, 17 confident, 37 right (.370, confident .765),
-# 4 confidently wrong (4%), numeric .416, unanswerable 24/24. Far from the targets (.85, at
+# ask, gold test: 73 questions, 33 confident, 30 right (.411, confident .909), 3 confidently
+# wrong, numeric .289. blind17: 100 questions, 33 confident, 54 right (.540, confident .909),
+# 3 confidently wrong (3%), numeric .581, unanswerable 24/24. Far from the targets (.85, at
 # most 2%).
 ASK_FLOORS = {"accuracy": 0.38, "confident_accuracy": 0.88, "numeric accuracy": 0.27}
 ASK_MOST_CONFIDENT_WRONG = 3
-UNSEEN_ASK_FLOORS = {"accuracy": 0.35, "confident_accuracy": 0.74, "numeric accuracy": 0.39}
-UNSEEN_MOST_CONFIDENT_WRONG = 4
-ASK_NET_FLOOR = 10.0  # right − 5 × confidently wrong, gold test (measured 14; blind16 17)
-UNSEEN_NET_FLOOR = 14.0
-UNANSWERABLE_FLOOR = 0.90  # blind16 1.0
+UNSEEN_ASK_FLOORS = {"accuracy": 0.52, "confident_accuracy": 0.88, "numeric accuracy": 0.56}
+UNSEEN_MOST_CONFIDENT_WRONG = 3
+ASK_NET_FLOOR = 10.0  # right − 5 × confidently wrong, gold test (measured 15; blind17 39)
+UNSEEN_NET_FLOOR = 36.0
+UNANSWERABLE_FLOOR = 0.90  # blind17 1.0
 HEADLINE = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 
 
@@ -113,11 +114,11 @@ def assert_ask_floors(
     assert net_right(answers["right"], answers["confident_wrong"]) >= net_floor, answers
 
 
-# blind16: documents nobody tuned on, in the shapes users index (issue 16's "beyond the five
+# blind17: documents nobody tuned on, in the shapes users index (issue 16's "beyond the five
 # reports"), each question about its own folder
 @pytest.fixture(scope="module")
 def unseen_eval_set():
-    return gold_set(BLIND16_FILE)
+    return gold_set(BLIND17_FILE)
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +130,7 @@ def unseen_index(unseen_eval_set):
 @pytest.mark.slow
 def test_regression_gate_on_documents_nobody_tuned_on(unseen_index, unseen_eval_set):
     assert unseen_eval_set.qrels and all(
-        q.file.startswith("7") for q in unseen_eval_set.answers if q.file
+        q.file.startswith("8") for q in unseen_eval_set.answers if q.file
     )  # its own reports, not the bundled ones
     results = evaluate_index(unseen_index, unseen_eval_set)
     for mode, floors in UNSEEN_FLOORS.items():
@@ -281,10 +282,11 @@ def test_ask_grid_runs_over_every_tune_folder(bundled_index, unseen_index, unsee
 
 
 def test_the_sets_about_their_own_reports_are_split_too():
-    tune = [BLIND10_FILE, BLIND11_FILE, BLIND12_FILE, BLIND13_FILE, BLIND14_FILE, BLIND15_FILE]
+    tune = [BLIND10_FILE, BLIND11_FILE, BLIND12_FILE, BLIND13_FILE, BLIND14_FILE, BLIND15_FILE,
+            BLIND16_FILE]  # fmt: skip
     assert own_report_sets("tune") == tune
-    assert own_report_sets("test") == [BLIND16_FILE]
-    assert reports_of(BLIND16_FILE).name == "blind16_reports"
+    assert own_report_sets("test") == [BLIND17_FILE]
+    assert reports_of(BLIND17_FILE).name == "blind17_reports"
 
 
 def test_the_doubt_on_numbers_costs_right_answers_and_is_chosen_per_folder(bundled_index):
