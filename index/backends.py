@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from baocao.corpus.loader import sample_corpus_dir
 from baocao.corpus.model import Document, Passage
 from baocao.index import store
 from baocao.index.embedding_cache import EmbeddingCache
@@ -110,6 +111,10 @@ class Store(Protocol):
         cache: EmbeddingCache | None = None,
     ): ...
 
+    def default_paths(self) -> list[Path]:
+        """What ``baocao index`` with no folder indexes."""
+        ...
+
     def from_passages(
         self,
         passages: Sequence[Passage],
@@ -188,7 +193,13 @@ class EmbeddedStore:
                              "folder)")  # fmt: skip
         from baocao.index.build import index_reports
 
-        return index_reports(paths, self.index_dir, encoder)
+        return index_reports(paths, self.index_dir, encoder, cache=cache)
+
+    def default_paths(self) -> list[Path]:
+        """The folders already indexed here, else the bundled reports."""
+        from baocao.index.build import indexed_roots
+
+        return indexed_roots(self.index_dir) or [sample_corpus_dir()]
 
     def from_passages(self, passages, documents, encoder, cache=None) -> SearchIndex:
         from baocao.index.hybrid import HybridIndex

@@ -77,6 +77,16 @@ class IndexRun:
     passages: int = 0
     documents: int = 0
 
+    @property
+    def failed(self) -> bool:
+        return any(f.error for f in self.files)
+
+    def to_dict(self) -> dict:
+        return run_to_dict(self)
+
+    def lines(self) -> list[str]:
+        return render_run(self)
+
 
 @dataclass
 class _Corpus:

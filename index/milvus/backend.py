@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from baocao.corpus.loader import sample_corpus_dir
 from baocao.corpus.model import Document, Passage
 from baocao.index.embedding_cache import EmbeddingCache
 from baocao.index.encoders import Encoder
@@ -40,7 +41,13 @@ class MilvusStore:
         """Fill the collection with this shard's share of the files (``IngestRun``)."""
         from baocao.index.milvus.ingestion import ingest
 
-        return ingest(paths, self.uri, encoder, shard, collection=self.collection, cache=cache)
+        run = ingest(paths, self.uri, encoder, shard, collection=self.collection, cache=cache)
+        run.where = self.where
+        return run
+
+    def default_paths(self) -> list[Path]:
+        """What ``baocao index`` with no folder fills the collection with: the bundled reports."""
+        return [sample_corpus_dir()]
 
     def from_passages(
         self,

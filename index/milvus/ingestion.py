@@ -7,7 +7,7 @@ import json
 import logging
 import time
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from baocao.corpus.errors import ReportError
@@ -63,6 +63,27 @@ class IngestRun:
     embedding: dict = field(default_factory=dict)
     seconds: float = 0.0
     facts_seconds: float = 0.0  # extracting, checking and writing facts
+    where: str = ""  # the collection and its URI
+
+    @property
+    def failed(self) -> bool:
+        return any(status.startswith("failed") for status in self.files.values())
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def lines(self) -> list[str]:
+        """A line per file, then what was written and what it took."""
+        shard, embedding = self.shard, self.embedding
+        return [
+            *(f"{name[:60]:<60} {status}" for name, status in sorted(self.files.items())),
+            f"\nshard {shard[0] + 1}/{shard[1]}: {self.upserted} passages written, "
+            f"{self.unchanged} unchanged, {self.deleted} deleted in {self.seconds:.1f} s "
+            f"into {self.where}",
+            f"embedded {embedding.get('encoded', 0)} new, {embedding.get('cached', 0)} from "
+            f"cache; facts extracted for {self.facts_extracted} documents",
+            f"facts {self.facts_seconds:.2f}s  total {self.seconds:.2f}s",
+        ]
 
 
 def ingest(
