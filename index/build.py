@@ -82,10 +82,37 @@ class IndexRun:
         return any(f.error for f in self.files)
 
     def to_dict(self) -> dict:
-        return run_to_dict(self)
+        return {
+            "index_dir": str(self.index_dir),
+            "build": str(self.build) if self.build else None,
+            "documents": self.documents,
+            "passages": self.passages,
+            "files": [asdict(f) for f in self.files],
+            "skipped": self.skipped,
+            "embedding": self.embedding,
+            "seconds": {step: round(s, 3) for step, s in self.seconds.items()},
+        }
 
     def lines(self) -> list[str]:
-        return render_run(self)
+        """A per-file table, then what each step took."""
+        lines = [f"{'file':<40} {'status':<22} {'docs':>4} {'passages':>8} {'parse s':>7}"]
+        for f in self.files:
+            lines.append(
+                f"{f.source_file[:40]:<40} {f.status:<22} {f.documents:>4} {f.passages:>8} "
+                f"{f.parse_seconds:>7.2f}"
+            )
+            if f.error:
+                lines.append(f"    {f.error}")
+        lines += [f"skipped {name}: not a report file" for name in self.skipped]
+        embedding = self.embedding
+        lines.append(
+            f"\n{self.documents} documents, {self.passages} passages; embedded "
+            f"{embedding.get('encoded', 0)} new, {embedding.get('cached', 0)} from cache "
+            f"({embedding.get('passages_per_second', 0):.1f} passages/s)"
+        )
+        lines.append("  ".join(f"{step} {s:.2f}s" for step, s in self.seconds.items()))
+        lines.append(f"index: {self.build}")
+        return lines
 
 
 @dataclass
@@ -377,38 +404,3 @@ def ensure_index(index_dir: Path, encoder: Encoder | None = None) -> None:
     build = store.current_build(index_dir)
     store.check_seal(build, index_dir)
     store.check_contents(build, store.read_manifest(build, index_dir), index_dir)
-
-
-def run_to_dict(run: IndexRun) -> dict:
-    return {
-        "index_dir": str(run.index_dir),
-        "build": str(run.build) if run.build else None,
-        "documents": run.documents,
-        "passages": run.passages,
-        "files": [asdict(f) for f in run.files],
-        "skipped": run.skipped,
-        "embedding": run.embedding,
-        "seconds": {step: round(s, 3) for step, s in run.seconds.items()},
-    }
-
-
-def render_run(run: IndexRun) -> list[str]:
-    """A per-file table, then what each step took."""
-    lines = [f"{'file':<40} {'status':<22} {'docs':>4} {'passages':>8} {'parse s':>7}"]
-    for f in run.files:
-        lines.append(
-            f"{f.source_file[:40]:<40} {f.status:<22} {f.documents:>4} {f.passages:>8} "
-            f"{f.parse_seconds:>7.2f}"
-        )
-        if f.error:
-            lines.append(f"    {f.error}")
-    lines += [f"skipped {name}: not a report file" for name in run.skipped]
-    embedding = run.embedding
-    lines.append(
-        f"\n{run.documents} documents, {run.passages} passages; embedded "
-        f"{embedding.get('encoded', 0)} new, {embedding.get('cached', 0)} from cache "
-        f"({embedding.get('passages_per_second', 0):.1f} passages/s)"
-    )
-    lines.append("  ".join(f"{step} {s:.2f}s" for step, s in run.seconds.items()))
-    lines.append(f"index: {run.build}")
-    return lines

@@ -238,6 +238,7 @@ class _Question:
     bigrams: frozenset[str]  # of content terms
     numbers: frozenset[str]  # canonical numbers written in the question
     pins: frozenset[str]  # those outside periods ("năm 2019", not "2015-2020"): they pin a fact
+    counts: dict[str, str | None]  # what each number counts, the word after it: "9" -> "tháng"
     # years asked for: pins but those inside a date that names an event ("xét xử ngày 27-4-2020")
     years: frozenset[str]
     names: frozenset[str]  # capitalised words after the first: "Kon", "Tum", "DTTS"
@@ -458,6 +459,7 @@ def _parse_question(question: str) -> _Question:
         bigrams=frozenset(b for b in terms.bigrams if not set(b.split("_")) & stop),
         numbers=frozenset(t for t in terms.words if t[0].isdigit()),
         pins=frozenset(_numbers(outside_periods)),
+        counts=_counted(text, folded),
         years=frozenset(filter(is_year, _numbers(_FULL_DATE_RE.sub(" ", outside_periods)))),
         names=names,
         unit=_asked_unit(text, folded),
@@ -724,9 +726,8 @@ def _pin(question: _Question, sentence: str, start: int, end: int) -> float:
             return 1.0 if years & question.years else 0.0
     clause_start, clause_end = _span_between(_CLAUSE_BREAK_RE, sentence, start, end)
     around = f"{_lead_time(sentence, clause_start)} {sentence[clause_start:start]} "
-    counted = _counted(question, around + sentence[end:clause_end])
-    asked = _counted(question, question.text)
-    if any(n in question.pins and _same_count(question, asked.get(n), word)
+    counted = _counted(around + sentence[end:clause_end], question.folded)
+    if any(n in question.pins and _same_count(question, question.counts.get(n), word)
            for n, word in counted.items()):  # fmt: skip
         return 1.0
     return 0.0 if asks_year and any(map(is_year, counted)) else 0.5
@@ -738,14 +739,19 @@ _TIME_UNITS = ("tháng", "ngày", "quý", "tuần")
 def _same_count(question: _Question, asked: str | None, written: str | None) -> bool:
     """Whether a number written before ``written`` counts what the question's before
     ``asked`` does: "9 tháng" pins "9 tháng", not "09 đơn" (two count words that differ)."""
-    units = _count_nouns(question.folded) | {_normal(u, question.folded) for u in _TIME_UNITS}
+    units = _count_units(question.folded)
     return asked == written or asked not in units or written not in units
 
 
-def _counted(question: _Question, text: str) -> dict[str, str | None]:
+@functools.cache
+def _count_units(folded: bool) -> frozenset[str]:
+    return _count_nouns(folded) | {_normal(unit, folded) for unit in _TIME_UNITS}
+
+
+def _counted(text: str, folded: bool) -> dict[str, str | None]:
     """Each number of ``text`` and the word written after it ("9" -> "tháng"); None for a year
     or one that ends the text."""
-    words = _words(question, text)
+    words = _written_words(text, folded)
     return {w: None if is_year(w) or i + 1 == len(words) else words[i + 1]
             for i, w in enumerate(words) if w[0].isdigit()}  # fmt: skip
 
@@ -1104,6 +1110,9 @@ def _own_number_answer(
     return _metadata_answer(question, document, text, said, score, hits, index, settings)
 
 
+_AGREEING_HITS = 5  # the first hits that say which document the search finds asked about
+
+
 def _named_document(
     parsed: _Question, hits: Sequence[Hit], documents: Sequence[Document]
 ) -> tuple[Document | None, float]:
@@ -1129,9 +1138,6 @@ def _named_document(
     return document, cover + 0.1 * min(cover - runner_up, 1.0) + 0.2 * agrees - (
         0.5 if cover <= runner_up else 0.0
     )
-
-
-_AGREEING_HITS = 5
 
 
 def _metadata_answer(
@@ -1427,12 +1433,13 @@ def _unit_score(question: _Question, sentence: str, start: int, end: int, percen
     if keys and keys[0] == asked[0]:
         if len(asked) == 1:
             return 1.0
-        written = _normal(sentence[:start], question.folded)
-        if len(keys) == 1 and _has(written, re.escape(" ".join(asked)), question.folded):
-            return 1.0  # "168 cuộc đối thoại; năm 2024 tổ chức 276 cuộc": the thing elided
         before = re.split(r"[^\w\s]", sentence[max(0, start - 40) : start])[-1]
-        if _has(_normal(before, question.folded), re.escape(" ".join(asked)), question.folded):
-            return 1.0  # "Số đơn khiếu nại thuộc thẩm quyền 42 đơn": the thing named before
+        # the thing asked named before the value: in its stretch ("Số đơn khiếu nại thuộc
+        # thẩm quyền 42 đơn"), or anywhere before a bare unit ("168 cuộc đối thoại; năm 2024
+        # tổ chức 276 cuộc": elided)
+        named = sentence[:start] if len(keys) == 1 else before
+        if _has(_normal(named, question.folded), re.escape(" ".join(asked)), question.folded):
+            return 1.0
         around = {*keys[1:], *_words(question, before)[-3:]}
         return 0.5 + 0.5 * sum(w in around for w in asked[1:]) / (len(asked) - 1)
     label = _words(question, re.split(r"[^\w\s]", sentence[max(0, start - 40) : start])[-1])

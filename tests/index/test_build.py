@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from baocao.corpus.errors import ReportError
-from baocao.index.build import index_reports, render_run
+from baocao.index.build import index_reports
 from baocao.index.embedding_cache import EmbeddingCache
 from baocao.index.encoders import load_encoder
 from baocao.index.hybrid import HybridIndex
@@ -78,7 +78,7 @@ def test_rerun_processes_only_what_changed(setup, encoder):
     assert "673 cuộc" not in texts
     assert "512 cuộc" not in texts
     assert "845 cuộc" in index.search("năm 2021 bao nhiêu cuộc đối thoại", k=1)[0].passage.text
-    assert any("unchanged" in line for line in render_run(third))
+    assert any("unchanged" in line for line in third.lines())
 
 
 def test_a_bad_file_never_stops_the_others_and_keeps_what_was_indexed(setup, encoder):

