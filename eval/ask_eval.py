@@ -4,7 +4,9 @@
   answer; a confident answer to it is confidently wrong.
 - Otherwise the answer is right when it is confident and holds **every** part of the gold
   answer (both halves of "907 lượt/948 người"): a number part by its canonical number ("2.343" ==
-  "2343") with its "%" and unit word, a text part as written (canonical, lower-cased). Questions
+  "2343") with its "%" and unit word, a text part as written (canonical, lower-cased). An answer
+  quoted from a passage typed without diacritics is compared without them ("7,5 trieu" holds
+  "7,5 triệu"). Questions
   without listed parts use the gold answer whole, or every number in it.
 - A short-span answer (a name, a plan number) must also be short: not a whole sentence.
 
@@ -23,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from baocao.corpus.vietnamese import canonical, canonical_number
+from baocao.corpus.vietnamese import canonical, canonical_number, fold_diacritics
 from baocao.eval.goldset import GoldQuestion
 from baocao.index.backends import SearchIndex
 from baocao.qa.ask import DEFAULT_SETTINGS, Answer, AskSettings, ask
@@ -37,6 +39,10 @@ def _normal(text: str) -> str:
     return " ".join(canonical(text).lower().replace("*", "").split())
 
 
+def _unaccented(text: str) -> bool:
+    return fold_diacritics(text) == text
+
+
 def _numbers(text: str) -> list[tuple[str, bool, str]]:
     """(canonical number, followed by %, the word after it) for each number in ``text``."""
     return [
@@ -47,7 +53,9 @@ def _numbers(text: str) -> list[tuple[str, bool, str]]:
 
 def _number_found(number: str, percent: bool, unit: str, found: list) -> bool:
     return any(
-        got == number and got_percent == percent and (not got_unit or not unit or got_unit == unit)
+        got == number
+        and got_percent == percent
+        and (not got_unit or not unit or fold_diacritics(got_unit) == fold_diacritics(unit))
         for got, got_percent, got_unit in found
     )
 
@@ -55,7 +63,10 @@ def _number_found(number: str, percent: bool, unit: str, found: list) -> bool:
 def _part_found(part: str, answer: str, question: str) -> bool:
     """A part is in the answer: as written (whole words: "khóa XI" is not in "khóa XII"), or
     (a number) canonical with its % and unit."""
-    if re.search(rf"(?<![\w.,]){re.escape(_normal(part))}(?!\w|[.,]\d)", _normal(answer)):
+    wanted_text, answer_text = _normal(part), _normal(answer)
+    if _unaccented(answer_text):
+        wanted_text = fold_diacritics(wanted_text)
+    if re.search(rf"(?<![\w.,]){re.escape(wanted_text)}(?!\w|[.,]\d)", answer_text):
         return True
     wanted = [n for n in _numbers(part) if n[0] not in {g for g, _, _ in _numbers(question)}]
     found = _numbers(answer)
