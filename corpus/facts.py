@@ -31,8 +31,8 @@ from .vietnamese import NAME_WORD, canonical, canonical_number, fold_diacritics
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 28
-TIME_KINDS = ("year", "yearly", "since", "period", "target", "inherited", "none")
+FACTS_VERSION = 29
+TIME_KINDS = ("year", "part", "yearly", "since", "period", "target", "inherited", "none")
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
 # -- values -----------------------------------------------------------------------------------
@@ -117,6 +117,9 @@ _TIME_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"(?:\d+|năm)\s+năm(?:\s+thực hiện)?", re.I)),
     ("yearly", re.compile(r"(?:hằng|hàng|mỗi)\s+năm|bình quân (?:mỗi )?năm|trung bình "
                           r"(?:mỗi )?năm", re.I)),
+    ("part", re.compile(rf"(?:\d{{1,2}}\s+tháng(?:\s+(?:đầu|cuối))?\s+năm|quý\s+"
+                        rf"(?:IV|I{{1,3}}|[1-4])(?:\s*/\s*|\s+năm\s+)?)\s*{_YEAR}?"
+                        r"|(?<!\w)trong\s+\d{1,2}\s+tháng(?:\s+qua)?(?=\s*,)", re.I)),
     ("year", re.compile(rf"(?:năm|cuối năm|đầu năm|trong năm)\s+{_YEAR}(?![-–/]\d)|\((?:năm\s+)?"
                         rf"{_YEAR}\)", re.I)),
 )  # fmt: skip
@@ -141,8 +144,19 @@ _LEVEL_AFTER_CHARS = 40
 # a number ending a name: "xã Đại Ân 2", "bản Na 2" — not a count after it ("huyện Đăk Hà 12
 # cuộc"): the number is followed by a break or a verb, not by what it counts
 NAME_NUMBER = r"(?:\s+\d{1,2}(?=\s*(?:[,;.:)]|$)|\s+(?:đạt|được|là|và|có|đã|xã|huyện)\b))"
+# a village, as regions call it: "thôn" (most), "bản" (the north-west), "ấp" (the south),
+# "buôn"/"bon"/"plei" (the Central Highlands), "khóm" (the Mekong towns)
+VILLAGE_WORDS = ("thôn", "làng", "bản", "ấp", "buôn", "bon", "plei", "khóm")
+# "bản" also writes a document ("văn bản Hướng dẫn", "bản Quy ước"): a village only when its
+# name is not such a document's
+_DOCUMENT_NAMES = (
+    "Hướng|Hương|Quy|Cam|Kế|Báo|Thỏa|Thoả|Nghị|Tin|Đồ|Sao|Tóm|Đề|Danh|Hợp|Điều|Chính|Hiến|Tự|"
+    "Kiểm|Tường"
+)
+NOT_A_VILLAGE = rf"(?<![Vv]ăn )(?<![Pp]hiên )(?![Bb]ản\s+(?:{_DOCUMENT_NAMES})\b)"
+PLACE_WORDS = ("huyện", "xã", "thị xã", "thành phố", "thị trấn", "phường", *VILLAGE_WORDS, "tỉnh")
 PLACE_RE = re.compile(
-    r"(?<!\w)(huyện|xã|thị xã|thành phố|thị trấn|phường|thôn|làng|tỉnh)\s+"
+    rf"(?<!\w){NOT_A_VILLAGE}({'|'.join(PLACE_WORDS)})\s+"
     rf"({NAME_WORD}(?:\s+{NAME_WORD}){{0,3}}{NAME_NUMBER}?)"
 )
 _CHANGE_RE = re.compile(
@@ -285,7 +299,10 @@ class FactBook:
         years: set[int] = set()
         for fact in facts:
             grouped[fact.passage_id].append(fact)
-            if fact.kind == "quantity" and fact.scope.time == "year":  # "cuối năm 2022, …"
+            if fact.kind == "quantity" and fact.scope.time in (
+                "year",
+                "part",
+            ):  # "cuối năm 2022, …"
                 years.update(fact.scope.years)
         return cls({k: tuple(v) for k, v in grouped.items()}, tuple(coverages), frozenset(years),
                    dict(places or {}))  # fmt: skip
@@ -483,7 +500,7 @@ def document_coverage(document: Document, passages: Sequence[Passage]) -> Covera
     the period its text writes most often, else its years up to its date; and where."""
     province, place = _document_place(document, passages)
     title = canonical(document.title)
-    for kind in ("period", "year"):
+    for kind in ("part", "period", "year"):  # "Báo cáo … quý III năm 2024": of that quarter
         for match in _TIME_RES[_time_index(kind)][1].finditer(title):
             years = _years_of(match)
             if years:
@@ -550,7 +567,7 @@ def _titled_place(title: str, body: str) -> str:
     title = canonical(title)
     for match in PLACE_RE.finditer(canonical(body)):
         level, name = match.group(1).lower(), match.group(2)
-        if level not in ("tỉnh", "thôn", "làng") and re.search(rf"(?<!\w){re.escape(name)}(?!\w)",
+        if level not in ("tỉnh", *VILLAGE_WORDS) and re.search(rf"(?<!\w){re.escape(name)}(?!\w)",
                                                              title):  # fmt: skip
             return f"{level} {name}"
     return ""
@@ -634,6 +651,8 @@ def _own_date_scope(value: str, scope: Scope) -> Scope:
 
 _OWN_YEAR_CHARS = 40  # "58/63 tỉnh, thành phố (năm 2015)": how far a value's own year may be
 _BETWEEN_RE = re.compile(r"[;()]|\d\S*\s+\D*\d")  # … and no clause break nor other value between
+# … nor is it the year of a figure of the bracket's own: "391 lượt (năm 2023 tiếp 412 lượt)"
+_BRACKET_VALUE_RE = re.compile(r"[^();\d]*\d")
 # "giảm từ 1,424% năm 2015 xuống còn 1,2% năm 2020": each value of a change has its own year,
 # written right after it (a unit or "vào cuối" between), and the change's "xuống"/"lên" joins them
 _ADJACENT_RE = re.compile(r"\s*(?:[^\W\d_]+\s+){0,3}?(?:vào\s+)?(?:cuối\s+|đầu\s+)?")
@@ -665,8 +684,13 @@ class _Marks:
         phố (năm 2015)"), or right after it in a change ("từ 1,424% năm 2015 xuống …"), else
         the nearest time words before ``at`` (not another value's own year in a change), else
         the first after it in its segment."""
-        own = [t for t in self.bracketed if at < t[0] <= at + _OWN_YEAR_CHARS
-               and not _BETWEEN_RE.search(self.text, at, self._bracket_of(t))]  # fmt: skip
+        own = [
+            t
+            for t in self.bracketed
+            if at < t[0] <= at + _OWN_YEAR_CHARS
+            and not _BETWEEN_RE.search(self.text, at, self._bracket_of(t))
+            and (t[3].endswith(")") or not _BRACKET_VALUE_RE.match(self.text, t[1]))
+        ]
         if own:
             return own[0][2:]
         if end is not None and (change := self._own_in_change(at, end)):
@@ -973,6 +997,8 @@ def _scope(
         if kind == "since" and len(years) == 1:
             last = max(coverage.years) if coverage.years else years[0]
             years = tuple(range(years[0], max(years[0], last) + 1))
+        if kind == "part" and not years:  # "6 tháng đầu năm": of the section's year
+            years = section.years
         if kind == "yearly" or (kind in ("period", "since") and not years):
             years = section.years if section.time == "target" else coverage.years
         if kind == "period" and marks.yearly_before(at):
@@ -993,9 +1019,7 @@ def _scope(
 
 
 # a count of places: the places named after it are the ones counted, not its scope
-_PLACE_UNIT_RE = re.compile(
-    r"\s*(?:huyện|xã|thôn|bon|bản|làng|phường|thị trấn|thành phố|tỉnh)(?!\w)", re.IGNORECASE
-)
+_PLACE_UNIT_RE = re.compile(rf"\s*(?:{'|'.join(PLACE_WORDS)})(?!\w)", re.IGNORECASE)
 
 
 def _counts_places(text: str, span: tuple[int, int]) -> bool:
@@ -1020,6 +1044,29 @@ def _time_matches(text: str) -> list[tuple[int, int, str, str, tuple[int, ...]]]
     return sorted(found)
 
 
+_PART_OF_YEAR_RE = re.compile(
+    r"(?<!\d)(1?\d)\s+thang(?:\s+(dau|cuoi))?(?:\s+nam|\s+(?:19|20)\d\d)"
+    r"|(?<=trong )(1?\d)\s+thang(?=\s*(?:[,?.]|$))|quy\s+(iv|i{1,3}|[1-4])\b"
+)
+_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def part_of_year(text: str) -> str:
+    """The part of a year ``text`` names, with or without diacritics: "6 tháng đầu năm 2024"
+    -> "6 tháng", "9 thang nam 2024" -> "9 tháng" (the first months, said or not), "6 tháng
+    cuối năm" -> "6 tháng cuối", "quý III/2024" -> "quý 3"; "" for none."""
+    match = _PART_OF_YEAR_RE.search(fold_diacritics(text).lower())
+    if match is None:
+        return ""
+    months, end, bare_months, quarter = match.groups()
+    if quarter:
+        return f"quý {_QUARTERS.get(quarter) or int(quarter)}"
+    months = int(months or bare_months)
+    if months >= 12:  # a whole year ("12 tháng năm 2024"), or a duration
+        return ""
+    return f"{months} tháng" + (" cuối" if end == "cuoi" else "")
+
+
 def describe(scope: Scope) -> str:
     """The scope in words, as the answer card shows it: "hằng năm, nhiệm kỳ 2015–2020, tỉnh
     Kon Tum, cấp huyện"."""
@@ -1032,6 +1079,8 @@ def describe(scope: Scope) -> str:
         parts.append(scope.period or f"từ năm {years[0]}" if years else scope.period)
     elif scope.time == "target":
         parts.append(f"mục tiêu đến năm {years[-1]}" if years else "mục tiêu")
+    elif scope.time == "part":
+        parts.append(scope.period)
     elif scope.time in ("period", "inherited") and len(years) > 1:
         parts.append(f"giai đoạn {span}" + (" (kỳ báo cáo)" if scope.inherited else ""))
     elif span:

@@ -12,7 +12,16 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from baocao.corpus.facts import LEVEL_RE, LEVEL_WORDS, NAME_NUMBER, Coverage, Scope
+from baocao.corpus.facts import (
+    LEVEL_RE,
+    LEVEL_WORDS,
+    NAME_NUMBER,
+    NOT_A_VILLAGE,
+    PLACE_WORDS,
+    Coverage,
+    Scope,
+    part_of_year,
+)
 from baocao.corpus.metadata import PROVINCES
 from baocao.corpus.vietnamese import NAME_WORD, canonical, fold_diacritics
 from baocao.index.analyzer import is_unaccented
@@ -33,7 +42,7 @@ _SINCE_RE = re.compile(r"đến nay|tổng (?:cộng|số)|cả nhiệm kỳ|lũ
                        r"nhiệm kỳ|giai đoạn|trong \d+ năm|mấy năm")  # fmt: skip
 _UNTIL_RE = re.compile(r"(?:tính )?đến (?:cuối |hết )?năm \d{4}")
 _PLACE_RE = re.compile(
-    r"(?<!\w)((?i:huyện|xã|thị xã|thành phố|thị trấn|phường))\s+"
+    rf"(?<!\w){NOT_A_VILLAGE}((?i:{'|'.join(w for w in PLACE_WORDS if w != 'tỉnh')}))\s+"
     rf"({NAME_WORD}(?:\s+{NAME_WORD}){{0,3}}{NAME_NUMBER}?)"
 )
 
@@ -49,6 +58,7 @@ class Asked:
     target: bool = False  # "mục tiêu", "phấn đấu", "đến năm 2025"
     total: bool = False  # "đến nay", "tổng cộng", "cả nhiệm kỳ"
     until: bool = False  # "đến năm 2020", "tính đến cuối năm 2020": what was reached by then
+    part: str = ""  # a part of the year: "9 tháng", "6 tháng cuối", "quý 1" (part_of_year)
     provinces: frozenset[str] = frozenset()  # any province named
     # a province named as a territory ("tỉnh Hà Tĩnh xây dựng …"), not only in the title of
     # one of its bodies ("Bí thư Tỉnh ủy Kiên Giang"): its total is asked, not a district's
@@ -59,7 +69,9 @@ class Asked:
 
     @property
     def asks(self) -> bool:
-        return bool(self.years or self.yearly or self.provinces or self.places or self.level)
+        return bool(
+            self.years or self.part or self.yearly or self.provinces or self.places or self.level
+        )
 
 
 # A year or term right after the name of a report identifies the report, not the figure's time:
@@ -104,6 +116,7 @@ def read_scope(
         target=_says(_TARGET_RE, lower, folded),
         total=_says(_SINCE_RE, lower, folded),
         until=_says(_UNTIL_RE, lower, folded),
+        part=part_of_year(lower),
         provinces=frozenset(_provinces(text, folded)),
         territory=any(not title for _, title in _province_mentions(text, folded)),
         places=_places(text, folded, known_places, covered_places),
@@ -121,13 +134,13 @@ def _places(
     else:
         places = [f"{m.group(1).lower()} {m.group(2)}" for m in _PLACE_RE.finditer(text)]
     for place in covered:  # "ở Trần Đề": the district a report is about, without its level
-        name = _place_name(place)
+        name = place_name(place)
         if name != place and len(name.split()) > 1 and _bare_name(name, key, folded):
             places.append(place)
     if folded:  # "huong khe" typed bare: a district the reports name, not a province's name
         provinces = {fold_diacritics(p).lower() for p in PROVINCES}
         for place in known:
-            name = _place_name(place)
+            name = place_name(place)
             bare = fold_diacritics(name).lower()
             if (name != place and place.lower().startswith(("huyện", "thị xã"))
                     and len(name.split()) > 1 and bare not in provinces
@@ -205,6 +218,12 @@ def time_fit(asked: Asked, scope: Scope) -> float:
         return 0.0 if asked.years else 0.3
     if asked.target and scope.time != "target":
         return 0.3 if not asked.years or asked.years & years else 0.0
+    # "9 tháng đầu năm 2024" asked: not the year's total, nor 6 months; the year asked: not a
+    # part of it its sentence writes ("(6 tháng đầu năm 2024 tiếp 198 lượt)"); a report of a
+    # part ("Báo cáo quý III …") answers for that part, and for a question that names none
+    part = part_of_year(scope.period) if scope.time in ("part", "inherited") else ""
+    if (asked.part or scope.time == "part") and part != asked.part:
+        return 0.0 if (part and asked.part) or (asked.years and not asked.years & years) else 0.3
     if not asked.years:
         if asked.yearly:
             return 1.0 if scope.time == "yearly" else 0.5
@@ -256,10 +275,10 @@ def _names_place(asked: str, scope: Scope) -> bool:
     province of a fact that names no place within it."""
     if scope.place == scope.province and scope.province in PROVINCES:
         return asked.lower() in scope.place.lower()
-    return _place_name(asked).lower() in scope.place.lower()
+    return place_name(asked).lower() in scope.place.lower()
 
 
-def _place_name(place: str) -> str:
+def place_name(place: str) -> str:
     """ "Hướng Hóa" of "huyện Hướng Hóa"."""
     named = _PLACE_RE.fullmatch(place)
     return named.group(2) if named else place
@@ -316,6 +335,8 @@ def asked_words(asked: Asked) -> str:
     """The scope a question asks in words, as the answer card names it: "năm 2019, huyện Hòn
     Đất"; "" when it asks none."""
     parts = ["hằng năm"] if asked.yearly else []
+    if asked.part:
+        parts.append(asked.part)
     if asked.years:
         years = _years_words(sorted(asked.years))
         parts.append(f"từ {years} đến nay" if asked.since else years)

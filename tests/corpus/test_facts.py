@@ -428,3 +428,30 @@ def test_a_files_next_document_that_names_no_place_is_where_the_one_before_is():
 )
 def test_a_number_ending_a_place_name_is_part_of_it(text, names):
     assert [m.group(2) for m in PLACE_RE.finditer(text)] == names
+
+
+def test_a_part_of_the_year_is_its_own_time():
+    text = ("Tính chung toàn huyện năm 2024 tiếp 391 lượt công dân (năm 2023 tiếp 412 lượt; "
+            "6 tháng đầu năm 2024 tiếp 198 lượt); quý III/2024 tiếp 95 lượt.")  # fmt: skip
+    document = Document("d", "Báo cáo năm 2024", "d.txt", "0" * 64, "báo cáo")
+    passage = Passage("d:p0001", "d", text, "body", (), None, (), 1, 1, 0, len(text))
+    scopes = {f.value: f.scope for f in extract_facts(document, [passage])}
+    assert (scopes["391 lượt"].time, scopes["391 lượt"].years) == ("year", (2024,))
+    assert (scopes["198 lượt"].time, scopes["198 lượt"].years) == ("part", (2024,))
+    assert describe(scopes["198 lượt"]).startswith("6 tháng đầu năm 2024")
+    assert (scopes["95 lượt"].time, scopes["95 lượt"].years) == ("part", (2024,))
+    assert scopes["412 lượt"].years == (2023,)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Riêng bản Nả Háng Tủa có 14 hộ được vay.", "bản Nả Háng Tủa"),
+        ("Từ năm 2021 đến nay, ấp Ô Tà Sóc đã vận động 63 hộ hiến đất.", "ấp Ô Tà Sóc"),
+        ("Tại buôn Ma Lé có 40 hộ tham gia.", "buôn Ma Lé"),
+        ("Ban hành văn bản Hướng dẫn 12 nội dung.", None),  # a document, not a village
+        ("Các thôn xây dựng bản Hương ước với 12 điều.", None),
+    ],
+)
+def test_a_village_is_a_place_whatever_the_region_calls_it(text, place):
+    assert [m.group() for m in PLACE_RE.finditer(text)] == ([place] if place else [])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from baocao.corpus.facts import Coverage, Scope
@@ -233,3 +235,24 @@ def test_a_province_asked_is_not_answered_by_a_district_of_it():
     assert place_fit(asked, district) < 1.0
     by_body = read_scope("Năm 2024 Tỉnh ủy Hà Tĩnh xây dựng được bao nhiêu mô hình?")
     assert place_fit(by_body, district) == 1.0  # the body's own work, wherever it was done
+
+
+def test_a_part_of_the_year_asked_is_not_the_years_total_and_the_other_way_round():
+    nine_months = read_scope("9 tháng đầu năm 2024 toàn tỉnh tiếp bao nhiêu lượt công dân?")
+    year = read_scope("Năm 2024 toàn tỉnh tiếp bao nhiêu lượt công dân?")
+    assert nine_months.part == "9 tháng" and year.part == ""
+    total = scope(years=(2024,), time="year")
+    part = replace(scope(years=(2024,), time="part"), period="9 tháng đầu năm 2024")
+    half = replace(scope(years=(2024,), time="part"), period="6 tháng đầu năm 2024")
+    assert time_fit(nine_months, part) == 1.0
+    assert time_fit(nine_months, total) < 1.0 and time_fit(year, part) < 1.0
+    assert time_fit(nine_months, half) == 0.0
+    assert time_fit(read_scope("9 thang nam 2024 tiep bao nhieu luot"), part) == 1.0
+
+
+def test_a_village_asked_is_read_as_its_place():
+    assert read_scope("Năm 2024 bản Nả Háng Tủa có bao nhiêu hộ vay vốn?").places == (
+        "bản Nả Háng Tủa",
+    )
+    assert read_scope("Ấp Ô Tà Sóc hiến bao nhiêu m2 đất?").places == ("ấp Ô Tà Sóc",)
+    assert read_scope("Văn bản Hướng dẫn số mấy?").places == ()
