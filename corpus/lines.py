@@ -176,5 +176,14 @@ def starts_mid_sentence(text: str) -> bool:
     return starts_lowercase(text) or (first != "" and first in ".,;:)”’]…")
 
 
+# "Đơn vị: Sơn Bua; Số lượt công dân: 35; …": a table's row as the readers write it (each
+# value after its column's name; ``layout.table_lines``, ``text_report.text_tables``)
+_TABLE_ROW = re.compile(r"^[^:;\n]{1,80}: [^;\n]+(?:; [^:;\n]{1,80}: [^;\n]+){2,}$")
+
+
+def is_table_row(text: str) -> bool:
+    return _TABLE_ROW.match(text.strip()) is not None
+
+
 def is_rule(text: str) -> bool:
     return bool(RULE.match(text))

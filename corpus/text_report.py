@@ -31,6 +31,7 @@ from .lines import (
     PLAIN_NOTE_START,
     Line,
     is_rule,
+    is_table_row,
     is_terminated,
     is_upper_text,
     page_furniture,
@@ -69,7 +70,7 @@ class RawFile:
 
 
 def read_text_report(text: str) -> RawFile:
-    lines = split_lines(text)
+    lines = text_tables(split_lines(text))
     zone = _lost_footnote_zone(lines)
     numbered = zone == len(lines) and (zone := _numbered_note_zone(lines)) < len(lines)
     lost_footnotes = _read_lost_footnotes(lines[zone:], numbered)
@@ -590,11 +591,93 @@ def _plain_digit_notes(
     return notes
 
 
+# --- tables typed as text -----------------------------------------------------------------
+
+# a table's rule: "----+------", "|---|:---|", "=====+====="
+_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*[-=:]{3,}(?:[ \t]*[+|][ \t]*[-=:]{3,})*[ \t]*\|?[ \t]*$")
+_NUMERIC_CELL = re.compile(r"[\d.,%/()+\- ]*\d[\d.,%/()+\- ]*")
+_ROW_NUMBER_NAMES = frozenset({"stt", "tt", "số tt", "số thứ tự"})
+_MIN_TABLE_ROWS = 2  # data rows under a header
+
+
+def _cells(text: str) -> list[str] | None:
+    """The cells of a table row typed with tabs or pipes ("4\tSơn Bua\t24", "| 4 | Sơn Bua |",
+    "    | Cộng | 1.436"), empty ones kept in their column; None for a line of another kind."""
+    body = text.rstrip()
+    if "\t" in body.strip():
+        cells = body.strip("\n").split("\t")
+    elif body.count("|") >= 2:
+        stripped = body.strip()
+        if stripped.startswith("|") and stripped.endswith("|"):
+            body = stripped[1:-1]  # "| 4 | Sơn Bua |": the outer pipes hold no cell
+        cells = body.split("|")
+    else:
+        return None
+    cells = [cell.strip() for cell in cells]
+    return cells if sum(bool(c) for c in cells) >= 2 and len(cells) >= 3 else None
+
+
+def _is_data_row(cells: list[str]) -> bool:
+    return sum(bool(_NUMERIC_CELL.fullmatch(c)) for c in cells if c) >= 2
+
+
+def text_tables(lines: list[Line]) -> list[Line]:
+    """Tables typed with tabs or pipes, each data row rewritten as the line a Word or PDF table
+    becomes (``layout.table_lines``): each value after its column's name, "Đơn vị: Sơn Bua;
+    Số lượt công dân: 35; …", so a row found alone says what its numbers are. The header rows
+    and rules become blank lines; line numbers stay. A run of rows without a header above
+    (no column names to give) is left as typed."""
+    out = list(lines)
+    i = 0
+    while i < len(lines):
+        end = i
+        rows: list[tuple[int, list[str]]] = []
+        while end < len(lines):
+            cells = None if _TABLE_RULE.match(lines[end].text) else _cells(lines[end].text)
+            if cells is not None:
+                rows.append((end, cells))
+            elif not _TABLE_RULE.match(lines[end].text):
+                break
+            end += 1
+        headers = []
+        for at, cells in rows:
+            if _is_data_row(cells):
+                break
+            headers.append((at, cells))
+        data = rows[len(headers) :]
+        if headers and len(data) >= _MIN_TABLE_ROWS and all(len(c) > 1 for _, c in data):
+            for at in range(i, end):
+                out[at] = Line(lines[at].no, lines[at].start, "")
+            for at, text in _table_rows(headers, data):
+                out[at] = Line(lines[at].no, lines[at].start, text)
+        i = max(end, i + 1)
+    return out
+
+
+def _table_rows(
+    headers: list[tuple[int, list[str]]], data: list[tuple[int, list[str]]]
+) -> list[tuple[int, str]]:
+    """(line index, row text) for each data row: its cells after their column names."""
+    names: dict[int, str] = {}
+    for _, cells in headers:
+        for column, cell in enumerate(cells):
+            names[column] = " ".join(filter(None, [names.get(column), cell]))
+    rows = []
+    for at, cells in data:
+        pieces = [
+            f"{names[column]}: {cell}" if names.get(column) and names[column] != cell else cell
+            for column, cell in enumerate(cells)
+            if cell and names.get(column, "").lower() not in _ROW_NUMBER_NAMES
+        ]
+        rows.append((at, "; ".join(pieces) + "."))
+    return rows
+
+
 def is_field_line(text: str) -> bool:
     """'Số phòng học: 131', 'Tổng diện tích đất: 32.231m2', or a table row exported with tabs:
     a line of an appendix or data sheet, kept a paragraph of its own."""
     text = md.strip_emphasis(text)
-    if "\t" in text or " | " in text:
+    if "\t" in text or " | " in text or is_table_row(text):
         return True
     m = _FIELD.match(text)
     if m is None or not (m.group("label")[0].isupper() or m.group("label")[0].isdigit()):

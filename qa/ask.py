@@ -38,6 +38,7 @@ from baocao.corpus.facts import (
     sentence_spans,
     words_after,
 )
+from baocao.corpus.lines import is_table_row
 from baocao.corpus.model import Document, Passage
 from baocao.corpus.vietnamese import (
     CAPITAL,
@@ -56,8 +57,10 @@ from baocao.qa.scope import (
     asked_words,
     coverage_note,
     is_target,
+    place_name,
     read_scope,
     scope_fit,
+    time_fit,
     uncovered,
 )
 from baocao.qa.search import Filters, Searcher, check_k, check_query, searcher_of
@@ -838,11 +841,26 @@ def _hit_candidates(
                 near = max(near, _coverage(question, _terms(label, question.folded)))
                 unit = max(unit, _label_unit(question, label))
             pin = _pin(question, view, a, b)
+            if pin == 0.5 and _states_time_asked(asked, fact):
+                pin = 1.0
             fit = _fit(asked, fact, sentence, (a, b), evidence.scope, document_scope)
             named = min(evidence.named, _clause_named(question, sentence, (a, b), header))
             found = replace(evidence, near=near, unit=unit, fit=1.0, pin=pin, scope=fit,
                             named=named)  # fmt: skip
             yield _Candidate(hit, (start, end), (start + a, start + b), found, fact)
+
+
+def _states_time_asked(asked: Asked, fact: Fact | None) -> bool:
+    """Whether the fact's sentence (not only its report) writes the year asked for it: a
+    place's figure after the year its sentence opens with ("năm 2024 … xây mới 312 nhà; trong
+    đó xã Sín Chải xây mới 36 nhà") is as much of that year as the total is."""
+    return (
+        fact is not None
+        and bool(asked.years)
+        and not fact.scope.inherited
+        and set(fact.scope.years) <= asked.years
+        and time_fit(asked, fact.scope) >= 1.0
+    )
 
 
 _PLANNED_FIT = 0.3  # a name in a plan's sentence, for a question that asks no plan
@@ -859,6 +877,9 @@ def _fit(
     start, end = _span_between(_CLAUSE_BREAK_RE, sentence, *span)
     clause = sentence[start:end].lower()
     written = [p for p in asked.places if p.lower() in clause]
+    if is_table_row(sentence):  # "Xã: Sơn Liên; …; Tỷ lệ (%): 46,26": the row's name, bare
+        row = sentence.lower()
+        written += [p for p in asked.places if place_name(p).lower() in row]
     if fact is None:  # "Phấn đấu … có thêm 02 xã (Thuận, Hướng Tân) đạt chuẩn": a plan
         opening = _OPENING_RE.match(sentence)  # always matches: it may match nothing
         planned = not asked.target and (

@@ -402,3 +402,30 @@ def test_a_header_block_starts_the_next_document_of_a_file():
     plan = documents[2].document
     assert (plan.number, plan.date) == ("58/KH-UBND", "2024-03-12")
     assert all("ỦY BAN NHÂN DÂN" not in p.text for d in documents for p in d.passages)
+
+
+def test_a_table_typed_with_tabs_or_pipes_gives_each_value_its_column_name(tmp_path):
+    """A plain-text table (tabs, or pipes with a rule and a header over two lines): each data
+    row becomes one line with every value after its column's name, as a Word table's row
+    does; the row number column is dropped and no row is read as a heading."""
+    path = tmp_path / "tiep_dan.txt"
+    path.write_text(
+        "BÁO CÁO\nkết quả tiếp công dân năm 2024\n\nI. KẾT QUẢ\n"
+        "Bảng 1. Tiếp công dân ở cấp xã năm 2024\n"
+        "STT\tĐơn vị\tSố buổi tiếp\tSố lượt công dân\n"
+        "1\tPa Ham\t24\t62\n2\tHuổi Lèng\t24\t31\n"
+        "II. CHỈ TIÊU\n"
+        "STT | Đơn vị       | Kết quả    | Chỉ tiêu\n"
+        "    |              | năm 2024   | năm 2025\n"
+        "----+--------------+------------+---------\n"
+        " 1  | TX. Mường Lay |    121     |   125\n"
+        "    | Cấp tỉnh      |     46     |    50\n",
+        encoding="utf-8",
+    )
+    parsed = load_reports([path]).files[0]
+    lines = [line for p in parsed.passages for line in p.text.split("\n")]
+    assert "Đơn vị: Huổi Lèng; Số buổi tiếp: 24; Số lượt công dân: 31." in lines
+    assert "Đơn vị: TX. Mường Lay; Kết quả năm 2024: 121; Chỉ tiêu năm 2025: 125." in lines
+    assert "Đơn vị: Cấp tỉnh; Kết quả năm 2024: 46; Chỉ tiêu năm 2025: 50." in lines
+    assert [p.section_path for p in parsed.passages if "Huổi Lèng" in p.text] == [("I. KẾT QUẢ",)]
+    assert not any("STT" in line for line in lines)

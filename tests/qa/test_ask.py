@@ -307,6 +307,15 @@ def test_numeric_answers_compare_canonical_numbers_and_percent():
     assert not answer_correct(given("58/63", question), gold("42/63", question))
 
 
+def test_an_answer_quoted_from_unaccented_text_is_compared_without_diacritics():
+    fine = gold("7,5 triệu đồng", parts=("7,5 triệu",))
+    assert answer_correct(given("7,5 trieu dong"), fine)
+    assert not answer_correct(given("7,5 ty dong"), fine)
+    assert answer_correct(given("ong Vang A Chu"), gold("Vàng A Chu", "ai", "fact"))
+    # an accented answer keeps its diacritics: "Tả Sìn" is not "Tà Sìn"
+    assert not answer_correct(given("xã Tà Sìn Thàng"), gold("Tả Sìn Thàng", "xã nào", "fact"))
+
+
 def test_text_answers_need_the_whole_gold_text():
     fact = gold("tháng 8-1991", "từ khi nào", "fact")
     assert answer_correct(given("được thành lập lại vào Tháng 8-1991"), fact)
@@ -1774,3 +1783,36 @@ def test_a_name_that_labels_another_value_is_not_answered_by_this_one(parts_inde
     # only Kỳ Sơn's figure is split by people: Tương Dương's Thái are not written
     answer = ask(parts_index, "Tương Dương có bao nhiêu người có uy tín là người Thái?")
     assert not answer.confident, answer.text
+
+
+# -- round 35 (blind17 read) -------------------------------------------------------------------
+
+ROUND35 = (
+    "Năm 2024, toàn huyện tiếp 520 lượt công dân (năm 2023 tiếp 470 lượt; 6 tháng đầu năm 2024 "
+    "tiếp 240 lượt).\n"
+    "Năm 2024 đã hỗ trợ xây mới 205 nhà cho hộ nghèo; trong đó xã Pa Ham xây mới 27 nhà, xã "
+    "Huổi Lèng xây mới 19 nhà.\n"
+    "Ngân hàng Chính sách xã hội giải ngân cho 96 hộ vay; riêng bản Nậm Cang có 11 hộ được vay.\n"
+)
+round35_index = one_report_index("round35_index", ROUND35)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "scope"),
+    [
+        # the year's total, not the half-year in the bracket after it, nor the year before
+        ("Năm 2024 huyện tiếp bao nhiêu lượt công dân?", "520 lượt", "năm 2024"),
+        ("6 tháng đầu năm 2024 huyện tiếp bao nhiêu lượt công dân?", "240 lượt",
+         "6 tháng đầu năm 2024"),
+        # the commune's share of the year the sentence opens with, not the district's total
+        ("Năm 2024 xã Pa Ham được hỗ trợ xây mới bao nhiêu nhà?", "27 nhà", "xã Pa Ham"),
+        # a village of the north-west ("bản") is a place
+        ("Bản Nậm Cang có bao nhiêu hộ được vay vốn?", "11 hộ", "bản Nậm Cang"),
+    ],
+)  # fmt: skip
+def test_a_part_of_the_year_and_a_place_within_a_sentence_decide_the_figure(
+    round35_index, question, expected, scope
+):
+    answer = ask(round35_index, question)
+    assert (answer.text, answer.confident) == (expected, True), answer
+    assert scope in answer.scope, answer.scope
