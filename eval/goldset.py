@@ -56,7 +56,8 @@ BLIND13_FILE = GOLD_DIR / "blind13_questions.jsonl"  # own reports, answers read
 BLIND14_FILE = GOLD_DIR / "blind14_questions.jsonl"  # own reports, answers read: tune
 BLIND15_FILE = GOLD_DIR / "blind15_questions.jsonl"  # own reports, answers read: tune
 BLIND16_FILE = GOLD_DIR / "blind16_questions.jsonl"  # own reports, answers read: tune
-BLIND17_FILE = GOLD_DIR / "blind17_questions.jsonl"  # own reports, never tuned on: test
+BLIND17_FILE = GOLD_DIR / "blind17_questions.jsonl"  # own reports, answers read: tune
+BLIND18_FILE = GOLD_DIR / "blind18_questions.jsonl"  # own reports, never tuned on: test
 # question sets about their own reports (not the bundled ones), and the folder of those reports
 OWN_REPORTS = {
     BLIND10_FILE: GOLD_DIR / "blind10_reports",
@@ -67,14 +68,17 @@ OWN_REPORTS = {
     BLIND15_FILE: GOLD_DIR / "blind15_reports",
     BLIND16_FILE: GOLD_DIR / "blind16_reports",
     BLIND17_FILE: GOLD_DIR / "blind17_reports",
+    BLIND18_FILE: GOLD_DIR / "blind18_reports",
 }
 GOLD_FILES = (
     GOLD_FILE, SCOPE_FILE, BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE, BLIND5_FILE,
     BLIND6_FILE, BLIND7_FILE, BLIND8_FILE, BLIND9_FILE,
 )  # fmt: skip
 # the blind sets' id prefixes
-_TUNE_SETS = ("s", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "r")
-_TEST_SETS = ("t",)
+_TUNE_SETS = (
+    "s", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "r", "t",
+)  # fmt: skip
+_TEST_SETS = ("u",)
 QUESTION_TYPES = ("numeric", "fact", "wording", "list")
 QUESTION_CLASSES = ("scope", "unanswerable", "compound", "short_span", "other")
 SPLITS = ("tune", "test", "all")
@@ -139,7 +143,7 @@ def reports_of(path: Path) -> Path:
 
 def own_report_sets(split: str) -> list[Path]:
     """The gold files about their own reports (``OWN_REPORTS``) whose questions are of
-    ``split``: blind10 to blind16 for "tune", blind17 for "test"."""
+    ``split``: blind10 to blind17 for "tune", blind18 for "test"."""
     return [path for path in OWN_REPORTS
             if path.is_file() and any(q.split == split for q in load_gold(path))]  # fmt: skip
 

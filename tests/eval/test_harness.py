@@ -22,7 +22,7 @@ from baocao.eval.goldset import (
     BLIND14_FILE,
     BLIND15_FILE,
     BLIND16_FILE,
-    BLIND17_FILE,
+    BLIND18_FILE,
     load_split,
     own_report_sets,
     reports_of,
@@ -45,15 +45,15 @@ from baocao.index.hybrid import HybridIndex
 from baocao.qa.ask import AskSettings
 
 # The gate runs on the test split, never on the questions ask's settings were tuned on: the
-# gold test 40% about the bundled reports (73 questions) and blind17, 100 questions about five
+# gold test 40% about the bundled reports (73 questions) and blind18, 100 questions about five
 # documents written for the evaluation (its own folder, indexed alone). Set at their first
-# look (gold test 50f8e30; blind17 29e7ccb, run at 81483ad), a little under the values then. Raise
+# look (gold test 50f8e30; blind18 a7df8d3, run at this stop's final code), a little under the values then. Raise
 # them as the system improves, never lower them to make a change pass — once only, on
 # purpose: quantity_doubt (a14e9f2) trades right numbers for fewer confidently wrong ones
 # (the gold test's accuracy floor went from .50 to .38, its wrong ceiling from 5 to 3).
 # Retrieval, gold test: adaptive recall@5 .986, mrr@10 .929; hybrid .986 / .929; bm25 .986 /
-# .922; dense recall@5 .726. blind17: adaptive .903 / .777; hybrid .903 / .778; bm25 .917 /
-# .761; dense .625.
+# .922; dense recall@5 .726. blind18: adaptive .931 / .804; hybrid .931 / .804; bm25 .931 /
+# .806; dense .722.
 FLOORS = {
     "adaptive": {"recall@5": 0.96, "mrr@10": 0.89},
     "hybrid": {"recall@5": 0.96, "mrr@10": 0.89},
@@ -61,22 +61,22 @@ FLOORS = {
     "dense": {"recall@5": 0.70},
 }
 UNSEEN_FLOORS = {
-    "adaptive": {"recall@5": 0.88, "mrr@10": 0.75},
-    "hybrid": {"recall@5": 0.88, "mrr@10": 0.75},
-    "bm25": {"recall@5": 0.90, "mrr@10": 0.74},
-    "dense": {"recall@5": 0.60},
+    "adaptive": {"recall@5": 0.91, "mrr@10": 0.78},
+    "hybrid": {"recall@5": 0.91, "mrr@10": 0.78},
+    "bm25": {"recall@5": 0.91, "mrr@10": 0.78},
+    "dense": {"recall@5": 0.70},
 }
 # ask, gold test: 73 questions, 33 confident, 30 right (.411, confident .909), 3 confidently
-# wrong, numeric .289. blind17: 100 questions, 33 confident, 54 right (.540, confident .909),
-# 3 confidently wrong (3%), numeric .581, unanswerable 24/24. Far from the targets (.85, at
+# wrong, numeric .289. blind18: 100 questions, 23 confident, 41 right (.410, confident .783),
+# 5 confidently wrong (5%), numeric .457, unanswerable 23/23. Far from the targets (.85, at
 # most 2%).
 ASK_FLOORS = {"accuracy": 0.38, "confident_accuracy": 0.88, "numeric accuracy": 0.27}
 ASK_MOST_CONFIDENT_WRONG = 3
-UNSEEN_ASK_FLOORS = {"accuracy": 0.52, "confident_accuracy": 0.88, "numeric accuracy": 0.56}
-UNSEEN_MOST_CONFIDENT_WRONG = 3
-ASK_NET_FLOOR = 10.0  # right − 5 × confidently wrong, gold test (measured 15; blind17 39)
-UNSEEN_NET_FLOOR = 36.0
-UNANSWERABLE_FLOOR = 0.90  # blind17 1.0
+UNSEEN_ASK_FLOORS = {"accuracy": 0.39, "confident_accuracy": 0.75, "numeric accuracy": 0.43}
+UNSEEN_MOST_CONFIDENT_WRONG = 5
+ASK_NET_FLOOR = 10.0  # right − 5 × confidently wrong, gold test (measured 15; blind18 16)
+UNSEEN_NET_FLOOR = 14.0
+UNANSWERABLE_FLOOR = 0.90  # blind18 1.0
 HEADLINE = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 
 
@@ -114,11 +114,11 @@ def assert_ask_floors(
     assert net_right(answers["right"], answers["confident_wrong"]) >= net_floor, answers
 
 
-# blind17: documents nobody tuned on, in the shapes users index (issue 16's "beyond the five
+# blind18: documents nobody tuned on, in the shapes users index (issue 16's "beyond the five
 # reports"), each question about its own folder
 @pytest.fixture(scope="module")
 def unseen_eval_set():
-    return gold_set(BLIND17_FILE)
+    return gold_set(BLIND18_FILE)
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +130,7 @@ def unseen_index(unseen_eval_set):
 @pytest.mark.slow
 def test_regression_gate_on_documents_nobody_tuned_on(unseen_index, unseen_eval_set):
     assert unseen_eval_set.qrels and all(
-        q.file.startswith("8") for q in unseen_eval_set.answers if q.file
+        q.file.startswith("9") for q in unseen_eval_set.answers if q.file
     )  # its own reports, not the bundled ones
     results = evaluate_index(unseen_index, unseen_eval_set)
     for mode, floors in UNSEEN_FLOORS.items():
@@ -285,8 +285,8 @@ def test_the_sets_about_their_own_reports_are_split_too():
     tune = [BLIND10_FILE, BLIND11_FILE, BLIND12_FILE, BLIND13_FILE, BLIND14_FILE, BLIND15_FILE,
             BLIND16_FILE]  # fmt: skip
     assert own_report_sets("tune") == tune
-    assert own_report_sets("test") == [BLIND17_FILE]
-    assert reports_of(BLIND17_FILE).name == "blind17_reports"
+    assert own_report_sets("test") == [BLIND18_FILE]
+    assert reports_of(BLIND18_FILE).name == "blind18_reports"
 
 
 def test_the_doubt_on_numbers_costs_right_answers_and_is_chosen_per_folder(bundled_index):
