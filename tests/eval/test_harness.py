@@ -22,6 +22,7 @@ from baocao.eval.goldset import (
     BLIND14_FILE,
     BLIND15_FILE,
     BLIND16_FILE,
+    BLIND17_FILE,
     BLIND18_FILE,
     load_split,
     own_report_sets,
@@ -283,7 +284,7 @@ def test_ask_grid_runs_over_every_tune_folder(bundled_index, unseen_index, unsee
 
 def test_the_sets_about_their_own_reports_are_split_too():
     tune = [BLIND10_FILE, BLIND11_FILE, BLIND12_FILE, BLIND13_FILE, BLIND14_FILE, BLIND15_FILE,
-            BLIND16_FILE]  # fmt: skip
+            BLIND16_FILE, BLIND17_FILE]  # fmt: skip
     assert own_report_sets("tune") == tune
     assert own_report_sets("test") == [BLIND18_FILE]
     assert reports_of(BLIND18_FILE).name == "blind18_reports"
