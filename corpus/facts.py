@@ -13,6 +13,7 @@ not say is inherited from the section ("Phương hướng … 2020-2025": target
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import defaultdict
@@ -33,6 +34,7 @@ FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
 FACTS_VERSION = 29
 TIME_KINDS = ("year", "part", "yearly", "since", "period", "target", "inherited", "none")
+_STATED_TIMES = ("year", "part")  # a figure's own year in its sentence: "cuối năm 2022, …"
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
 
 # -- values -----------------------------------------------------------------------------------
@@ -299,10 +301,7 @@ class FactBook:
         years: set[int] = set()
         for fact in facts:
             grouped[fact.passage_id].append(fact)
-            if fact.kind == "quantity" and fact.scope.time in (
-                "year",
-                "part",
-            ):  # "cuối năm 2022, …"
+            if fact.kind == "quantity" and fact.scope.time in _STATED_TIMES:
                 years.update(fact.scope.years)
         return cls({k: tuple(v) for k, v in grouped.items()}, tuple(coverages), frozenset(years),
                    dict(places or {}))  # fmt: skip
@@ -1051,6 +1050,7 @@ _PART_OF_YEAR_RE = re.compile(
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
+@functools.lru_cache(maxsize=4096)  # asked of every fact's period a question is fitted to
 def part_of_year(text: str) -> str:
     """The part of a year ``text`` names, with or without diacritics: "6 tháng đầu năm 2024"
     -> "6 tháng", "9 thang nam 2024" -> "9 tháng" (the first months, said or not), "6 tháng

@@ -177,7 +177,7 @@ def starts_mid_sentence(text: str) -> bool:
 
 
 # "Đơn vị: Sơn Bua; Số lượt công dân: 35; …": a table's row as the readers write it (each
-# value after its column's name; ``layout.table_lines``, ``text_report.text_tables``)
+# value after its column's name; ``tables.table_lines``, ``text_report.text_tables``)
 _TABLE_ROW = re.compile(r"^[^:;\n]{1,80}: [^;\n]+(?:; [^:;\n]{1,80}: [^;\n]+){2,}$")
 
 

@@ -14,6 +14,7 @@ The result (``RawFile``) is turned into sections and passages by ``structure``.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections.abc import Callable
@@ -41,6 +42,7 @@ from .lines import (
     superscript_number,
     words,
 )
+from .tables import Cell, table_lines
 
 _INDENT = " " * 8
 _PARAGRAPH_OPENERS = ("-", "+", "•", "(", "“", '"', "–")
@@ -605,7 +607,7 @@ def _cells(text: str) -> list[str] | None:
     "    | Cộng | 1.436"), empty ones kept in their column; None for a line of another kind."""
     body = text.rstrip()
     if "\t" in body.strip():
-        cells = body.strip("\n").split("\t")
+        cells = body.split("\t")
     elif body.count("|") >= 2:
         stripped = body.strip()
         if stripped.startswith("|") and stripped.endswith("|"):
@@ -623,7 +625,7 @@ def _is_data_row(cells: list[str]) -> bool:
 
 def text_tables(lines: list[Line]) -> list[Line]:
     """Tables typed with tabs or pipes, each data row rewritten as the line a Word or PDF table
-    becomes (``layout.table_lines``): each value after its column's name, "Đơn vị: Sơn Bua;
+    becomes (``tables.table_lines``): each value after its column's name, "Đơn vị: Sơn Bua;
     Số lượt công dân: 35; …", so a row found alone says what its numbers are. The header rows
     and rules become blank lines; line numbers stay. A run of rows without a header above
     (no column names to give) is left as typed."""
@@ -633,17 +635,13 @@ def text_tables(lines: list[Line]) -> list[Line]:
         end = i
         rows: list[tuple[int, list[str]]] = []
         while end < len(lines):
-            cells = None if _TABLE_RULE.match(lines[end].text) else _cells(lines[end].text)
-            if cells is not None:
+            if not _TABLE_RULE.match(lines[end].text):  # a rule goes on with the table
+                cells = _cells(lines[end].text)
+                if cells is None:
+                    break
                 rows.append((end, cells))
-            elif not _TABLE_RULE.match(lines[end].text):
-                break
             end += 1
-        headers = []
-        for at, cells in rows:
-            if _is_data_row(cells):
-                break
-            headers.append((at, cells))
+        headers = list(itertools.takewhile(lambda row: not _is_data_row(row[1]), rows))
         data = rows[len(headers) :]
         if headers and len(data) >= _MIN_TABLE_ROWS and all(len(c) > 1 for _, c in data):
             for at in range(i, end):
@@ -657,20 +655,17 @@ def text_tables(lines: list[Line]) -> list[Line]:
 def _table_rows(
     headers: list[tuple[int, list[str]]], data: list[tuple[int, list[str]]]
 ) -> list[tuple[int, str]]:
-    """(line index, row text) for each data row: its cells after their column names."""
-    names: dict[int, str] = {}
-    for _, cells in headers:
-        for column, cell in enumerate(cells):
-            names[column] = " ".join(filter(None, [names.get(column), cell]))
-    rows = []
-    for at, cells in data:
-        pieces = [
-            f"{names[column]}: {cell}" if names.get(column) and names[column] != cell else cell
-            for column, cell in enumerate(cells)
-            if cell and names.get(column, "").lower() not in _ROW_NUMBER_NAMES
-        ]
-        rows.append((at, "; ".join(pieces) + "."))
-    return rows
+    """(line index, row text) for each data row: its cells after their column names, the row
+    number's column left out."""
+    grid = [[Cell(column, 1, cell) for column, cell in enumerate(cells)] for _, cells in headers]
+    names = table_lines(grid, list(range(len(grid))))[1]
+    numbered = {c for c, name in names.items() if name.lower() in _ROW_NUMBER_NAMES}
+    body = [
+        [Cell(column, 1, "" if column in numbered else cell) for column, cell in enumerate(cells)]
+        for _, cells in data
+    ]
+    lines = table_lines(body, [], names)[0]
+    return [(at, text + ".") for (at, _), (text, _, _) in zip(data, lines, strict=True)]
 
 
 def is_field_line(text: str) -> bool:

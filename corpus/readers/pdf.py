@@ -37,15 +37,7 @@ from pathlib import Path
 from ..chunking import DEFAULT_TOKEN_BUDGET
 from ..errors import ReportError
 from ..headings import ARABIC_LEVEL, PART_LEVEL, ROMAN_LEVEL, match_heading
-from ..layout import (
-    Cell,
-    Layout,
-    LineInfo,
-    joined,
-    shifted,
-    superscript,
-    table_lines,
-)
+from ..layout import Layout, LineInfo, superscript
 from ..lines import (
     UNIT_BEFORE_EXPONENT,
     is_terminated,
@@ -53,6 +45,7 @@ from ..lines import (
     starts_mid_sentence,
 )
 from ..model import ParsedFile
+from ..tables import Cell, joined, shifted, table_lines
 from . import limits
 from .extracted import parse_layout, read_bytes
 

@@ -21,16 +21,9 @@ from lxml import etree
 from .. import metadata as md
 from ..chunking import DEFAULT_TOKEN_BUDGET
 from ..errors import ReportError
-from ..layout import (
-    Cell,
-    Layout,
-    LineInfo,
-    joined,
-    shifted,
-    superscript,
-    table_lines,
-)
+from ..layout import Layout, LineInfo, superscript
 from ..model import ParsedFile
+from ..tables import Cell, joined, shifted, table_lines
 from . import limits
 from .extracted import parse_layout, read_bytes
 
