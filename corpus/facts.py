@@ -32,7 +32,7 @@ from .vietnamese import NAME_WORD, canonical, canonical_number, fold_diacritics
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 29
+FACTS_VERSION = 30
 TIME_KINDS = ("year", "part", "yearly", "since", "period", "target", "inherited", "none")
 _STATED_TIMES = ("year", "part")  # a figure's own year in its sentence: "cuối năm 2022, …"
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
@@ -113,7 +113,8 @@ _TIME_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
                          rf"{_YEAR})|từ đầu nhiệm kỳ(?: đến nay)?|(?<!\w)lũy kế", re.I)),
     ("target", re.compile(rf"(?:phấn đấu|mục tiêu|chỉ tiêu|kế hoạch|dự kiến|định hướng)"
                           rf"[^.;]{{0,40}}?(?:đến|tới)\s+năm\s+{_YEAR}"
-                          rf"|(?:đến|tới)\s+năm\s+{_YEAR}\s*,?\s*(?:phấn đấu|có|đạt)", re.I)),
+                          rf"|(?:đến|tới)\s+năm\s+{_YEAR}\s*,?\s*(?:phấn đấu|có|đạt)"
+                          rf"|(?:chỉ tiêu|mục tiêu)\s+(?:năm\s+)?{_YEAR}", re.I)),
     ("period", re.compile(rf"(?:nhiệm kỳ|giai đoạn|thời kỳ)\s+(?:\(?\s*){_YEAR}\s?[-–]\s?"
                           rf"{_YEAR}|(?<![\d/])\b{_YEAR}\s?[-–]\s?{_YEAR}\b|(?:sau|trong)\s+"
                           r"(?:\d+|năm)\s+năm(?:\s+thực hiện)?", re.I)),
@@ -157,6 +158,23 @@ _DOCUMENT_NAMES = (
 )
 NOT_A_VILLAGE = rf"(?<![Vv]ăn )(?<![Pp]hiên )(?![Bb]ản\s+(?:{_DOCUMENT_NAMES})\b)"
 PLACE_WORDS = ("huyện", "xã", "thị xã", "thành phố", "thị trấn", "phường", *VILLAGE_WORDS, "tỉnh")
+# a level abbreviated before a name, as tables write it: "TP. Vị Thanh", "TX. Long Mỹ", "H. Long
+# Mỹ", "TT. Tri Tôn"
+_LEVEL_ABBREVIATIONS = {
+    "TP": "thành phố",
+    "TX": "thị xã",
+    "TT": "thị trấn",
+    "H": "huyện",
+    "Q": "quận",
+}
+_ABBREVIATED_LEVEL_RE = re.compile(rf"(?<!\w)(TP|TX|TT|H|Q)\.\s*(?={NAME_WORD})")
+
+
+def spelled_levels(text: str) -> str:
+    """``text`` with abbreviated levels written out: "TX. Long Mỹ" -> "thị xã Long Mỹ"."""
+    return _ABBREVIATED_LEVEL_RE.sub(lambda m: _LEVEL_ABBREVIATIONS[m.group(1)] + " ", text)
+
+
 PLACE_RE = re.compile(
     rf"(?<!\w){NOT_A_VILLAGE}({'|'.join(PLACE_WORDS)})\s+"
     rf"({NAME_WORD}(?:\s+{NAME_WORD}){{0,3}}{NAME_NUMBER}?)"
@@ -1004,7 +1022,13 @@ def _scope(
             kind = "yearly"  # "Hằng năm, giai đoạn 2021-2023, bình quân …": a yearly average
         if kind == "year" and coverage.years and years and years[0] > max(coverage.years):
             kind = "target"  # "năm 2025" in a 2015-2020 report: a plan
-        elif kind == "target" and coverage.years and years and years[-1] <= max(coverage.years):
+        elif (
+            kind == "target"
+            and coverage.years
+            and years
+            and years[-1] <= max(coverage.years)
+            and not _TARGET_NAMED_RE.match(words)
+        ):
             kind = "year"  # "đến năm 2020 đạt …" in a 2015-2020 report: what was reached
     level_word = ""
     if level is not None:
@@ -1015,6 +1039,10 @@ def _scope(
         if section.province:
             place_words += f", {section.province}"
     return Scope(years, kind, words, inherited, place_words, section.province, level_word)
+
+
+# "Chỉ tiêu năm 2025: 210", "mục tiêu năm 2024": a target, even of the period reported on
+_TARGET_NAMED_RE = re.compile(r"(?:chỉ tiêu|mục tiêu)\s", re.I)
 
 
 # a count of places: the places named after it are the ones counted, not its scope

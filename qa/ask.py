@@ -27,6 +27,7 @@ from baocao.corpus.facts import (
     NAME_NUMBER,
     PERIOD_RE,
     PLACE_RE,
+    PLACE_WORDS,
     UNIT_STOP,
     UNITS,
     Fact,
@@ -36,6 +37,7 @@ from baocao.corpus.facts import (
     is_year,
     past_share,
     sentence_spans,
+    spelled_levels,
     words_after,
 )
 from baocao.corpus.lines import is_table_row
@@ -877,9 +879,8 @@ def _fit(
     start, end = _span_between(_CLAUSE_BREAK_RE, sentence, *span)
     clause = sentence[start:end].lower()
     written = [p for p in asked.places if p.lower() in clause]
-    if is_table_row(sentence):  # "Xã: Sơn Liên; …; Tỷ lệ (%): 46,26": the row's name, bare
-        row = sentence.lower()
-        written += [p for p in asked.places if place_name(p).lower() in row]
+    if is_table_row(sentence):  # "Xã: Sơn Liên; …; Tỷ lệ (%): 46,26": the row's name
+        written += [p for p in asked.places if _row_names(sentence, p)]
     if fact is None:  # "Phấn đấu … có thêm 02 xã (Thuận, Hướng Tân) đạt chuẩn": a plan
         opening = _OPENING_RE.match(sentence)  # always matches: it may match nothing
         planned = not asked.target and (
@@ -897,6 +898,16 @@ def _fit(
     if written and not any(p.lower() in scope.place.lower() for p in asked.places):
         scope = replace(scope, place=f"{written[0]}, {scope.place}")
     return scope_fit(asked, scope)
+
+
+def _row_names(row: str, place: str) -> bool:
+    """Whether a table row names ``place``: bare ("Xã: Sơn Liên" for "xã Sơn Liên") or with its
+    level ("TX. Long Mỹ" for "thị xã Long Mỹ", not "H. Long Mỹ")."""
+    name = re.escape(place_name(place))
+    levels = "|".join(PLACE_WORDS)
+    written = re.search(rf"(?<!\w)(?:({levels})\s+)?{name}(?!\w)", spelled_levels(row), re.I)
+    level = place.lower()[: -len(place_name(place))].strip()
+    return written is not None and (not level or written.group(1) in (None, level))
 
 
 def _item(view: str, start: int, end: int) -> str:

@@ -17,6 +17,7 @@ from baocao.corpus.facts import (
     document_coverage,
     extract_facts,
     facts_of,
+    spelled_levels,
 )
 from baocao.corpus.loader import load_reports
 from baocao.corpus.model import Document, Passage
@@ -455,3 +456,20 @@ def test_a_part_of_the_year_is_its_own_time():
 )
 def test_a_village_is_a_place_whatever_the_region_calls_it(text, place):
     assert [m.group() for m in PLACE_RE.finditer(text)] == ([place] if place else [])
+
+
+def test_a_target_named_with_its_year_is_a_target_even_of_the_period_reported_on():
+    # a 2025 plan's table: "Chỉ tiêu năm 2025" is what is asked of 2025, not what 2025 reached
+    text = "Đơn vị: H. Châu Thành A; Kết quả công nhận năm 2024: 233; Chỉ tiêu năm 2025: 210."
+    document = Document("d", "Kế hoạch công tác dân vận năm 2025", "d.txt", "0" * 64, "kế hoạch")
+    passage = Passage("d:p0001", "d", text, "body", (), None, (), 1, 1, 0, len(text))
+    scopes = {f.value: f.scope for f in extract_facts(document, [passage])}
+    assert (scopes["210"].time, scopes["210"].years) == ("target", (2025,))
+    assert (scopes["233"].time, scopes["233"].years) == ("year", (2024,))
+
+
+def test_abbreviated_levels_are_spelled_out():
+    assert spelled_levels("TX. Long Mỹ; H. Long Mỹ; TP.Vị Thanh") == (
+        "thị xã Long Mỹ; huyện Long Mỹ; thành phố Vị Thanh"
+    )
+    assert spelled_levels("Điều 5. Quy chế; ghi chú H.") == "Điều 5. Quy chế; ghi chú H."

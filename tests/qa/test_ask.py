@@ -28,6 +28,7 @@ from baocao.qa.ask import (
     _other_role,
     _parse_question,
     _pin,
+    _row_names,
     _thing_words,
     _unit_score,
     _with_share,
@@ -1816,3 +1817,17 @@ def test_a_part_of_the_year_and_a_place_within_a_sentence_decide_the_figure(
     answer = ask(round35_index, question)
     assert (answer.text, answer.confident) == (expected, True), answer
     assert scope in answer.scope, answer.scope
+
+
+@pytest.mark.parametrize(
+    ("place", "named"),
+    [
+        ("thị xã Long Mỹ", True),  # "TX. Long Mỹ"
+        ("huyện Long Mỹ", False),  # another level of the same name
+        ("Long Mỹ", True),
+    ],
+)
+def test_a_table_row_names_its_place_with_or_without_its_level(place, named):
+    row = "Đơn vị: TX. Long Mỹ; Kết quả công nhận năm 2024: 121; Chỉ tiêu năm 2025: 125."
+    assert _row_names(row, place) is named
+    assert _row_names("Xã: Sơn Liên; Tổng số hộ: 521; Hộ nghèo: 241", "xã Sơn Liên")
