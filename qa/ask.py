@@ -841,7 +841,9 @@ def _hit_candidates(
             label = _label_of(sentence, a, b)
             if label is not None:  # "Số phòng học: 131": the label says what is counted
                 near = max(near, _coverage(question, _terms(label, question.folded)))
-                unit = max(unit, _label_unit(question, label))
+                unit = max(
+                    unit, _label_unit(question, label), _caption_unit(question, hit, sentence)
+                )
             pin = _pin(question, view, a, b)
             if pin == 0.5 and _states_time_asked(asked, fact):
                 pin = 1.0
@@ -964,6 +966,14 @@ def _label_of(sentence: str, start: int, end: int) -> str | None:
 # a list of figures by year: "<head>: năm 2020: 15 cuộc; năm 2021: 12 cuộc"
 _YEAR_ENTRY_RE = re.compile(r"(?:năm\s+)?(?:19|20)\d\d", re.IGNORECASE)
 _YEAR_LIST_RE = re.compile(r"\W*([^;:\n]{2,80}?)\s*:\s*(?:năm\s+)?(?:19|20)\d\d\s*:", re.IGNORECASE)
+
+
+def _caption_unit(question: _Question, hit: Hit, sentence: str) -> float:
+    """For a table row's value, whose column says no unit ("Chỉ tiêu năm 2025: 125"): whether
+    the table's caption, the heading it is filed under, names what the question counts ("Kết quả
+    công nhận mô hình "Dân vận khéo" …")."""
+    path = hit.passage.section_path
+    return _label_unit(question, path[-1]) if path and is_table_row(sentence) else 0.0
 
 
 def _label_unit(question: _Question, label: str) -> float:

@@ -10,6 +10,7 @@ import pytest
 from report_texts import WEB_ARTICLE_AND_NOTICE
 
 from baocao.corpus.loader import load_reports
+from baocao.corpus.model import Passage
 from baocao.eval.ask_eval import answer_correct, verdict
 from baocao.eval.goldset import GoldQuestion
 from baocao.index.embedding_cache import EmbeddingCache
@@ -23,6 +24,7 @@ from baocao.qa.ask import (
     _asked_own_kind,
     _asks_document,
     _Candidate,
+    _caption_unit,
     _item_number,
     _lead_time,
     _other_role,
@@ -1831,3 +1833,15 @@ def test_a_table_row_names_its_place_with_or_without_its_level(place, named):
     row = "Đơn vị: TX. Long Mỹ; Kết quả công nhận năm 2024: 121; Chỉ tiêu năm 2025: 125."
     assert _row_names(row, place) is named
     assert _row_names("Xã: Sơn Liên; Tổng số hộ: 521; Hộ nghèo: 241", "xã Sơn Liên")
+
+
+def test_a_table_rows_bare_value_counts_what_its_caption_names():
+    row = "Đơn vị: TX. Long Mỹ; Kết quả công nhận năm 2024: 121; Chỉ tiêu năm 2025: 125."
+    caption = 'PHỤ LỤC. Kết quả công nhận mô hình "Dân vận khéo" năm 2024'
+    passage = Passage("d:p0009", "d", row, "body", (caption,), None, (), 1, 1, 0, len(row))
+    question = _parse_question("Thị xã Long Mỹ được giao chỉ tiêu bao nhiêu mô hình?")
+    assert _caption_unit(question, Hit(passage, 1, 1.0), row) == 1.0
+    prose = "Năm 2024 công nhận 121 mô hình."  # not a row: its own words say what it counts
+    assert _caption_unit(question, Hit(passage, 1, 1.0), prose) == 0.0
+    asked_else = _parse_question("Thị xã Long Mỹ có bao nhiêu hộ nghèo?")
+    assert _caption_unit(asked_else, Hit(passage, 1, 1.0), row) == 0.0
