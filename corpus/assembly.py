@@ -91,7 +91,7 @@ class Block:
 
 # "đối thoại3," "96,3%4." — a note number glued to the end of a word, a share or a closing
 # quote (not "m2", "km2", "H2", nor the '4' of '"4 xin, 4 luôn"')
-BRACKETED_MARKER = re.compile(r"(?<=\S)\[(\d{1,3})\]")
+BRACKETED_MARKER = re.compile(r"(?<=\S)(?:\[(\d{1,3})\]|\((\d{1,3})\))")  # "vận[1]", "học(1)"
 GLUED_MARKER = re.compile(
     r"(?:(?<=[^\W\d_A-Z]{2})|(?<=%)|(?<=[^\W\d_][”\"]))(\d{1,2})(?=[\s,.;:)”\"]|$)"
 )
@@ -108,8 +108,9 @@ def _pieces(
         if int(m.group(1)) in glued and not exponent:
             cuts.append((m.start(), m.end(), int(m.group(1))))
     for m in BRACKETED_MARKER.finditer(text) if glued else ():  # "dân vận[1];"
-        if int(m.group(1)) in glued:
-            cuts.append((m.start(), m.end(), int(m.group(1))))
+        number = int(m.group(1) or m.group(2))
+        if number in glued:
+            cuts.append((m.start(), m.end(), number))
     for m in BODY_MARKER.finditer(text):
         number = superscript_number(m.group(0))
         exponent = m.group(2) is not None and UNIT_BEFORE_EXPONENT.search(text[: m.start()])

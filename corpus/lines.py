@@ -15,7 +15,17 @@ LOST_MARKER_GLYPH = "\ufffd"  # what a Word footnote reference became in a text 
 # "¹ Xảy ra tại ..." / "⁽¹²⁾ ..." at the start of a line: a footnote body from a PDF export
 PDF_FOOTNOTE_START = re.compile(rf"^[ \t]*(⁽?([{SUPERSCRIPT_DIGITS}]+)⁾?)[ \t]+(?=\S)")
 # the same with the number in plain digits, before a capital ("1 Kế hoạch số …")
-PLAIN_NOTE_START = re.compile(r"^[ \t]*(\d{1,2}) +(?=[A-ZÀ-ỸĐ])")  # not a tab: a table row
+# or in brackets, before anything ("(1) Số liệu …", "[2] Chậm nhất …", "(3) 02 kỳ …")
+PLAIN_NOTE_START = re.compile(
+    r"^[ \t]*(?:(\d{1,2}) +(?=[A-ZÀ-ỸĐ])|\((\d{1,2})\)[ \t]*(?=\S)|\[(\d{1,2})\][ \t]*(?=\S))"
+)  # not a tab after a bare number: a table row
+
+
+def plain_note_number(match: re.Match[str]) -> int:
+    """The note number of a ``PLAIN_NOTE_START`` match, bare or in brackets."""
+    return int(next(group for group in match.groups() if group))
+
+
 # "…nghiêm trọng⁽¹⁾." or "…19-NQ/TW⁴;" inside body text
 BODY_MARKER = re.compile(rf"⁽([{SUPERSCRIPT_DIGITS}]+)⁾|(?<=\S)([{SUPERSCRIPT_DIGITS}]+)")
 # ² and ³ right after a unit are exponents (km², m³), not footnote markers
@@ -56,10 +66,11 @@ class Line:
 
 # A header laid out as two columns (a table exported as text): "ỦY BAN NHÂN DÂN      CỘNG HÒA
 # XÃ HỘI CHỦ NGHĨA VIỆT NAM", "HUYỆN TRẦN ĐỀ      Độc lập - Tự do - Hạnh phúc": the right
-# column starts after a wide gap with the motto, the Party's name or the place and date
+# column starts after a wide gap with the motto, the Party's name, the place and date, or the
+# rule under the motto ("Số: 27/BB-UBND          ---------------")
 _RIGHT_COLUMN = re.compile(
     r"(?<=\S)(?:[ \t]{4,}|\t+)(?=(?:CỘNG H(?:ÒA|OÀ)|Cộng h(?:òa|oà)|Độc lập|ĐỘC LẬP|ĐẢNG CỘNG SẢN|"
-    r"[^\W\d_][^,\d]{1,40}, ngày\b))"
+    r"[^\W\d_][^,\d]{1,40}, ngày\b|[-_=]{3,}[ \t]*$))"  # or the rule under the motto
 )
 
 

@@ -89,6 +89,7 @@ class Metadata:
     place: str | None = None
     date: str | None = None
     issuer: str | None = None
+    province: str | None = None  # named by a line of the issuer's ("ĐẢNG BỘ TỈNH BÌNH PHƯỚC")
     signatory: str | None = None
     signatory_titles: list[str] = field(default_factory=list)
     enacted_by: str | None = None  # number of the act a regulation is attached to
@@ -158,14 +159,23 @@ def _iso_date(day: str, month: str, year: str) -> str | None:
 # A web page's lines above an article's headline: "Chuyên mục: Gương điển hình", "Cập nhật:
 # 14/11/2024 08:35", "Trang chủ > Tin tức"
 _WEB_DATED = r"(?:Cập nhật|Ngày đăng|Đăng ngày|Ngày cập nhật)"
-WEB_FURNITURE = re.compile(rf"^(?:{_WEB_DATED}|Chuyên mục|Trang chủ)\s*[:>»]", re.IGNORECASE)
-_WEB_DATE = re.compile(rf"{_WEB_DATED}\s*:?\s*(\d{{1,2}})/(\d{{1,2}})/(\d{{4}})", re.IGNORECASE)
+WEB_FURNITURE = re.compile(rf"^(?:{_WEB_DATED}|Chuyên mục|Trang chủ)\s*[:>»|]", re.IGNORECASE)
+# "Cập nhật: 14/11/2024 08:35", "Cập nhật: 08:15 Thứ Ba, 16/11/2021"
+_WEB_DATE = re.compile(
+    rf"{_WEB_DATED}\s*:?\s*[^/\n]{{0,25}}?(\d{{1,2}})/(\d{{1,2}})/(\d{{4}})", re.IGNORECASE
+)
+# a web page's masthead: "BÁO THÁI BÌNH ĐIỆN TỬ - Cơ quan của Đảng bộ …", "Báo Lào Cai điện tử"
+_MASTHEAD = re.compile(
+    r"^(?:BÁO|Báo|TẠP CHÍ|Tạp chí|CỔNG THÔNG TIN|Cổng thông tin)\s[^.\n]{2,60}?"
+    r"\s(?:ĐIỆN TỬ|điện tử)\b"
+)
 
 
 def read_web_furniture(text: str, meta: Metadata) -> bool:
-    """A web page's lines above an article: the document is a news article ("bài báo"),
-    dated by its "Cập nhật" date."""
-    if not WEB_FURNITURE.match(strip_emphasis(text).strip()):
+    """A web page's lines around an article's headline (its masthead, menu, "Chuyên mục",
+    "Cập nhật"): the document is a news article ("bài báo"), dated by its "Cập nhật" date."""
+    text = strip_emphasis(text).strip()
+    if not (WEB_FURNITURE.match(text) or _MASTHEAD.match(text)):
         return False
     meta.kind = meta.kind or "bài báo"
     if (m := _WEB_DATE.search(text)) and meta.date is None:
@@ -212,9 +222,14 @@ def _capitalised(part: str) -> bool:
     )
 
 
+# the trailer laid out as two columns: "- Lưu BDV.              Điểu Thị Hạnh"
+_COLUMN_GAP = re.compile(r"(?<=\S)[ \t]{6,}(?=\S)")
+
+
 def read_signature(lines: list[str], meta: Metadata) -> None:
-    """'T/M BAN THƯỜNG VỤ' / 'PHÓ BÍ THƯ' / 'Nguyễn Văn Hòa' at the end of a report."""
-    for raw in lines:
+    """'T/M BAN THƯỜNG VỤ' / 'PHÓ BÍ THƯ' / 'Nguyễn Văn Hòa' at the end of a report, also in
+    the right column beside the distribution list."""
+    for raw in (part for line in lines for part in _signature_columns(line)):
         text = strip_emphasis(raw)
         if not text or text.startswith(("-", "+")) or DISTRIBUTION.match(text):
             continue
@@ -224,6 +239,15 @@ def read_signature(lines: list[str], meta: Metadata) -> None:
             meta.signatory_titles.append(text)
         elif looks_like_name(text):
             meta.signatory = text
+
+
+def _signature_columns(line: str) -> list[str]:
+    """A trailer line's columns: the distribution list's and the signature's; none of a table
+    row printed after the signature ("Thạch Thành      557      11,09%")."""
+    columns = _COLUMN_GAP.split(line.strip())
+    if len(columns) > 2 or (len(columns) == 2 and any(c.isdigit() for c in columns[1])):
+        return []
+    return columns
 
 
 def read_author_block(lines: list[str], meta: Metadata) -> None:
@@ -255,6 +279,15 @@ def years_covered(*texts: str) -> tuple[int, ...]:
             if 1945 <= first <= last <= 2100 and last - first <= 30:
                 years.update(range(first, last + 1))
     return tuple(sorted(years))
+
+
+def province_named(text: str) -> str | None:
+    """The province an issuer's line names: "ĐẢNG BỘ TỈNH BÌNH PHƯỚC" -> "Bình Phước"."""
+    line = canonical(text).upper()
+    named = (
+        p for p in PROVINCES if re.search(rf"(?<!\w){re.escape(canonical(p).upper())}(?!\w)", line)
+    )
+    return next(named, None)
 
 
 def most_mentioned_province(text: str) -> str | None:

@@ -26,6 +26,7 @@ class Document:
     place: str | None = None  # "Kon Tum"
     date: str | None = None  # ISO date "2020-11-11"
     issuer: str | None = None  # issuing body: "Tỉnh ủy Kon Tum"
+    province: str | None = None  # the province a header line names ("ĐẢNG BỘ TỈNH BÌNH PHƯỚC")
     signatory: str | None = None  # signer or author: "Nguyễn Văn Hòa"
     signatory_title: str | None = None  # "Phó Bí thư", "Ủy viên Ban Thường vụ Tỉnh ủy; ..."
     years: tuple[int, ...] = ()  # years the document covers, ascending

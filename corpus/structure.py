@@ -125,6 +125,9 @@ def _take_article_title(blocks: list[Block], raw: RawDocument) -> None:
         meta.title_parts.append(first)
         if any(b.role == "caption" for b in blocks):
             meta.kind = meta.kind or "bài báo"
+        for block in blocks[1:2]:  # "Cập nhật: 08:15 Thứ Ba, 16/11/2021" under the headline
+            if md.read_web_furniture(block.fragment().text, meta):
+                block.role = "title"
 
 
 @dataclass
@@ -465,7 +468,7 @@ def _document(raw: RawDocument, doc_id, info: FileInfo, sections, placed) -> Doc
         source_file=info.source_file,
         sha256=info.sha256, kind=meta.kind, number=meta.number,
         place=meta.place or md.most_mentioned_province(" ".join(body)), date=meta.date,
-        issuer=meta.issuer, signatory=meta.signatory,
+        issuer=meta.issuer, province=meta.province, signatory=meta.signatory,
         signatory_title="; ".join(meta.signatory_titles) or None, years=years,
         encoding=info.encoding, line_start=raw.line_start, line_end=raw.line_end,
     )  # fmt: skip

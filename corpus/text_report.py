@@ -36,6 +36,7 @@ from .lines import (
     is_terminated,
     is_upper_text,
     page_furniture,
+    plain_note_number,
     split_lines,
     starts_lowercase,
     starts_mid_sentence,
@@ -182,8 +183,10 @@ def split_documents(
             ruled = True
         if lines[i].blank or is_rule(text) or outside_flow(i):
             continue
-        if ruled and (starts_mid_sentence(text) or PDF_FOOTNOTE_START.match(text)):
-            ruled = False  # the signed report's notes ("¹ Trong đó …"), or one cut overleaf
+        if ruled and (
+            starts_mid_sentence(text) or PDF_FOOTNOTE_START.match(text) or _bracketed_note(text)
+        ):
+            ruled = False  # the report's notes ("¹ Trong đó …", "(5) Ngày …"), or one cut overleaf
         if ruled:  # "=====" then an article quoted after a signed report: its own document
             starts.append(i)
             signed = ruled = False
@@ -196,7 +199,10 @@ def split_documents(
             and (
                 signed
                 or (last_body is not None and _long_or_ended(last_body))
-                or _ruled_above(lines, _issuer_above(lines, i, starts[-1]), starts[-1])
+                or (  # not the rule under the issuer of this document's own header
+                    last_body is not None
+                    and _ruled_above(lines, _issuer_above(lines, i, starts[-1]), starts[-1])
+                )
             )
         ):  # the issuer's upper-case lines stand between the body and this line
             header = _issuer_above(lines, i, starts[-1])
@@ -214,6 +220,12 @@ def split_documents(
         last_content = text
         last_body = last_body if is_upper_text(text) else text
     return list(zip(starts, [*starts[1:], end], strict=True))
+
+
+def _bracketed_note(text: str) -> bool:
+    """A note numbered in brackets ("(5) Ngày …", "[2] Chậm nhất …")."""
+    note = PLAIN_NOTE_START.match(text)
+    return note is not None and note.group(1) is None
 
 
 def _long_or_ended(text: str) -> bool:
@@ -340,16 +352,18 @@ class DocumentReader:
                 pass
             elif mode == "title" and _names_the_enacting_authority(text, meta):
                 mode = "authority"  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …" above "Căn cứ …"
-            elif mode == "title" and _continues_title(text, first=not meta.title_parts):
+            elif mode == "title" and _continues_title(
+                text, first=not meta.title_parts, centered=line.text.startswith(_CENTERED)
+            ):
                 meta.title_parts.append(text)
             elif md.is_national_line(text):
                 pass
+            elif _may_be_issuer(text) and not meta.kind and mode in (None, "issuer"):
+                _read_issuer(text, meta, consecutive=mode == "issuer")  # indented or not
+                mode = "issuer"
             elif line.text.startswith((_INDENT, "\t\t")) and len(words(text)) <= 12:
                 author.append(text)
                 mode = "author"
-            elif _may_be_issuer(text) and not meta.kind and mode in (None, "issuer"):
-                _read_issuer(text, meta, consecutive=mode == "issuer")
-                mode = "issuer"
             else:
                 break
             self._role(line, "metadata")
@@ -574,6 +588,7 @@ def _plain_digit_notes(
     (index -> number). At most one line (a note cut overleaf) may come between the rule and the
     first note, and after a blank line only a note goes on; anything else ends the notes."""
     notes: dict[int, int] = {}
+    last = 0  # the last note's number, printed plain or superscript ("³ Trong đó …")
     under_rule, noted, loose, blank = False, False, 0, False
     for i in range(a, b):
         text = lines[i].text
@@ -585,8 +600,11 @@ def _plain_digit_notes(
             under_rule = False
         elif lines[i].blank:
             blank = True
-        elif (m := PLAIN_NOTE_START.match(text)) and int(m[1]) == len(notes) + 1:
-            notes[i], noted, blank = int(m[1]), True, False
+        elif (m := PLAIN_NOTE_START.match(text)) and plain_note_number(m) == last + 1:
+            notes[i] = last = last + 1
+            noted, blank = True, False
+        elif m := PDF_FOOTNOTE_START.match(text):
+            last, noted, blank = superscript_number(m.group(2)), True, False
         else:
             loose += not noted
             under_rule = not blank and loose <= 1
@@ -685,6 +703,12 @@ def _titled_doc_type(text: str) -> str | None:
     return md.titled_doc_type(text) if match_heading(text) is None else None
 
 
+# a Party committee named with its place, over the body that issues: "HUYỆN ỦY BÙ GIA MẬP"
+_COMMITTEE_RE = re.compile(r"(?:TỈNH|THÀNH|HUYỆN|QUẬN|THỊ|ĐẢNG) [UỦ][ỶY] \S")
+# a committee's own body, named without a place: "BAN DÂN VẬN", "BAN THƯỜNG VỤ", "VĂN PHÒNG"
+_OWN_BODY_RE = re.compile(r"(?:BAN|VĂN PHÒNG|ỦY BAN KIỂM TRA|UỶ BAN KIỂM TRA)(?: [^\W\d_]+){0,3}")
+
+
 def _may_be_issuer(text: str) -> bool:
     """An upper-case header line that is not a heading ('CHƯƠNG 1. …', 'TIÊU CHUẨN 1')."""
     return is_upper_text(text) and len(words(text)) <= 12 and match_heading(text) is None
@@ -693,9 +717,14 @@ def _may_be_issuer(text: str) -> bool:
 def _read_issuer(text: str, meta: md.Metadata, consecutive: bool) -> None:
     """The issuing body is the last name of the header's first upper-case lines: a superior
     body may stand above it ('ỦY BAN NHÂN DÂN TỈNH …' / 'SỞ KẾ HOẠCH VÀ ĐẦU TƯ'), and a long
-    name runs over two lines ('ỦY BAN NHÂN DÂN' / 'TỈNH KON TUM')."""
+    name runs over two lines ('ỦY BAN NHÂN DÂN' / 'TỈNH KON TUM'). A body named without its
+    place is the committee's above it: 'HUYỆN ỦY BÙ GIA MẬP' / 'BAN DÂN VẬN' is 'BAN DÂN VẬN
+    HUYỆN ỦY BÙ GIA MẬP'."""
+    meta.province = meta.province or md.province_named(text)
     if meta.issuer is None or (consecutive and md.starts_issuer_name(text)):
-        meta.issuer = text
+        committee = meta.issuer is not None and _COMMITTEE_RE.match(meta.issuer) is not None
+        placeless = _OWN_BODY_RE.fullmatch(md.strip_emphasis(text).strip()) is not None
+        meta.issuer = f"{text} {meta.issuer}" if committee and placeless else text
     elif consecutive:
         meta.issuer = f"{meta.issuer} {text}"
 
@@ -712,9 +741,13 @@ def _names_the_enacting_authority(text: str, meta: md.Metadata) -> bool:
     )
 
 
-def _continues_title(text: str, first: bool = False) -> bool:
+_CENTERED = (" " * 4, "\t")  # a line typed centred under the document type
+
+
+def _continues_title(text: str, first: bool = False, centered: bool = False) -> bool:
     """A line of the title under the document type; the first may be a longer subject in
-    sentence case ('Ban hành Quy chế tiếp công dân, …') when it does not end a sentence."""
+    sentence case ('Ban hành Quy chế tiếp công dân, …') when it does not end a sentence, and
+    so may a centred one ('Ủy ban MTTQ Việt Nam huyện trong công tác tiếp công dân, …')."""
     n = len(words(text))
     return (
         match_heading(text) is None
@@ -724,7 +757,7 @@ def _continues_title(text: str, first: bool = False) -> bool:
             is_upper_text(text)
             or starts_lowercase(text)
             or n <= 15
-            or (first and n <= 30 and not is_terminated(text))
+            or ((first or centered) and n <= 30 and not is_terminated(text))
         )
     )
 

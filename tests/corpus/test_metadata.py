@@ -219,7 +219,7 @@ def parse_header(tmp_path: Path, header: str):
         ("TỈNH ỦY KON TUM\nSố 02-BC/TU", "TỈNH ỦY KON TUM"),
         ("BỘ GIÁO DỤC VÀ ĐÀO TẠO\nTRƯỜNG ĐẠI HỌC SƯ PHẠM", "TRƯỜNG ĐẠI HỌC SƯ PHẠM"),
         ("ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH\nSỞ KẾ HOẠCH VÀ ĐẦU TƯ", "SỞ KẾ HOẠCH VÀ ĐẦU TƯ"),
-        ("HUYỆN ỦY ĐĂK HÀ\nBAN DÂN VẬN", "BAN DÂN VẬN"),
+        ("HUYỆN ỦY ĐĂK HÀ\nBAN DÂN VẬN", "BAN DÂN VẬN HUYỆN ỦY ĐĂK HÀ"),  # a committee's body
         ("ỦY BAN NHÂN DÂN\nTỈNH KON TUM", "ỦY BAN NHÂN DÂN TỈNH KON TUM"),
         ("UỶ BAN NHÂN DÂN TỈNH KON TUM\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ Y TẾ", "SỞ Y TẾ"),
     ],
@@ -321,7 +321,95 @@ def test_a_header_laid_out_in_two_columns_is_read_as_two(tmp_path: Path, motto):
 
 def test_a_tham_luan_is_a_kind_of_document(tmp_path: Path):
     d = parse_header(tmp_path, "THỊ ỦY VĨNH CHÂU\nBAN DÂN VẬN\n\nTHAM LUẬN").document
-    assert (d.kind, d.issuer) == ("tham luận", "BAN DÂN VẬN")
+    assert (d.kind, d.issuer) == ("tham luận", "BAN DÂN VẬN THỊ ỦY VĨNH CHÂU")  # the committee's
+
+
+def test_a_committees_body_is_named_with_its_committee_and_a_superior_is_not(tmp_path: Path):
+    # an indented issuer line under the province's Party body and its motto, then the body
+    header = (
+        "ĐẢNG BỘ TỈNH BÌNH PHƯỚC                         ĐẢNG CỘNG SẢN VIỆT NAM\n"
+        " HUYỆN ỦY BÙ GIA MẬP\n"
+        "    BAN DÂN VẬN                          Bù Gia Mập, ngày 12 tháng 6 năm 2025\n"
+        "         *\n"
+        "  Số 47-BC/BDVHU\n\n"
+        "BÁO CÁO\nsơ kết công tác dân vận 6 tháng đầu năm 2025"
+    )
+    d = parse_header(tmp_path, header).document
+    assert (d.issuer, d.number, d.date) == (
+        "BAN DÂN VẬN HUYỆN ỦY BÙ GIA MẬP", "47-BC/BDVHU", "2025-06-12"
+    )  # fmt: skip
+    # the district committee, not its superior nor an author's line
+    header = (
+        "  BAN CHẤP HÀNH ĐẢNG BỘ TỈNH QUẢNG BÌNH              ĐẢNG CỘNG SẢN VIỆT NAM\n"
+        "         HUYỆN UỶ MINH HOÁ\n"
+        "                 *                            Minh Hóa, ngày 14 tháng 3 năm 2023\n"
+        "          Số 1245-QĐ/HU\n\n"
+        "                                    QUY CHẾ\n"
+        "       phối hợp giữa Thường trực Huyện ủy, Ủy ban nhân dân huyện và Ban Thường trực\n"
+        "      Ủy ban MTTQ Việt Nam huyện trong công tác tiếp công dân, đối thoại với Nhân dân\n"
+        "                       và giải quyết khiếu nại, tố cáo\n"
+        "                                    -----"
+    )
+    d = parse_header(tmp_path, header).document
+    assert d.issuer == "HUYỆN UỶ MINH HOÁ"
+    assert d.title.endswith("Ủy ban MTTQ Việt Nam huyện trong công tác tiếp công dân, đối thoại "
+                            "với Nhân dân và giải quyết khiếu nại, tố cáo")  # fmt: skip
+
+
+def test_a_district_bodys_report_is_about_the_district_of_the_province_its_header_names(
+    tmp_path: Path,
+):
+    # the text names its communes ("Xã Bù Gia Mập: …") more than the district, and no province
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "ĐẢNG BỘ TỈNH BÌNH PHƯỚC\nHUYỆN ỦY BÙ GIA MẬP\nBAN DÂN VẬN\n\nSố 47-BC/BDVHU\n"
+        "Bù Gia Mập, ngày 12 tháng 6 năm 2025\n\nBÁO CÁO\nsơ kết công tác dân vận 6 tháng đầu năm "
+        "2025\n\nHuyện Bù Gia Mập có 08 xã với 79 thôn, bon; toàn huyện công nhận 41 mô hình.\n\n"
+        "- Xã Bù Gia Mập: 5 mô hình / 2 cuộc\n- Xã Đắk Ơ: 6 mô hình / 2 cuộc\n"
+        "- Xã Phú Nghĩa: 4 mô hình; xã Bù Gia Mập tổ chức 2 cuộc đối thoại.\n",
+        encoding="utf-8",
+    )
+    (doc,) = load_reports([path]).files[0].documents
+    coverage = document_coverage(doc.document, doc.passages)
+    assert (coverage.province, coverage.place) == ("Bình Phước", "huyện Bù Gia Mập")
+
+
+def test_a_districts_minutes_of_a_communes_dialogue_are_about_the_commune(tmp_path: Path):
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "UBND HUYỆN QUỲNH NHAI\nSố: 27/BB-UBND\nQuỳnh Nhai, ngày 14 tháng 9 năm 2022\n\n"
+        "BIÊN BẢN\nHội nghị đối thoại giữa Chủ tịch UBND huyện với Nhân dân xã Mường Giôn\n\n"
+        "Hồi 08 giờ 30 phút, ngày 14/9/2022, tại Nhà văn hoá trung tâm xã Mường Giôn, huyện Quỳnh "
+        "Nhai, tỉnh Sơn La, UBND huyện tổ chức Hội nghị đối thoại với Nhân dân xã Mường Giôn.\n\n"
+        "Nuôi cá lồng: 87 hộ với 214 lồng; cả năm 2021 đạt 285 tấn.\n",
+        encoding="utf-8",
+    )
+    (doc,) = load_reports([path]).files[0].documents
+    coverage = document_coverage(doc.document, doc.passages)
+    assert (coverage.province, coverage.place) == ("Sơn La", "xã Mường Giôn, huyện Quỳnh Nhai")
+
+
+def test_the_rule_under_the_motto_beside_the_number_is_no_new_document(tmp_path: Path):
+    header = (
+        "UBND HUYỆN QUỲNH NHAI                     CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "      -------                                  Độc lập - Tự do - Hạnh phúc\n"
+        "Số: 27/BB-UBND                                     ---------------\n"
+        "                                          Quỳnh Nhai, ngày 14 tháng 9 năm 2022\n\n"
+        "                                    BIÊN BẢN\n"
+        "      Hội nghị đối thoại giữa Chủ tịch UBND huyện với Nhân dân xã Mường Giôn"
+    )
+    path = tmp_path / "r.txt"
+    body = ("Hồi 08 giờ 30 phút, ngày 14/9/2022, tại Nhà văn hoá trung tâm xã Mường Giôn, huyện "
+            "Quỳnh Nhai, UBND huyện tổ chức Hội nghị đối thoại với Nhân dân xã Mường Giôn.\n")  # fmt: skip
+    path.write_text(header + "\n\n" + body, encoding="utf-8")
+    (doc,) = load_reports([path]).files[0].documents
+    d = doc.document
+    assert (d.kind, d.number, d.date, d.issuer) == (
+        "biên bản", "27/BB-UBND", "2022-09-14", "UBND HUYỆN QUỲNH NHAI"
+    )  # fmt: skip
+    assert (
+        d.title == "Biên bản Hội nghị đối thoại giữa Chủ tịch UBND huyện với Nhân dân xã Mường Giôn"
+    )
 
 
 SIGNED_REPORT = (
@@ -434,6 +522,52 @@ def test_notes_numbered_in_brackets_after_a_rule_are_footnotes(tmp_path: Path):
     assert notes == {1: "Gồm Kết luận số 45-KL/TU.", 2: "Trong đó cấp xã 1.080 cuộc."}
 
 
+def test_notes_numbered_in_round_brackets_stay_the_signed_reports_footnotes(tmp_path: Path):
+    # "(1)" glued to the words it notes; a page's notes under a rule, printed "(1)", "[2]" and
+    # "³"; the last page's note after the signature and a rule: none starts a document
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "BÁO CÁO\nKết quả năm 2024\n\nI. KẾT QUẢ(1)\n\n"
+        "Toàn huyện tiếp 412 lượt công dân, tiếp nhận 164 đơn, giải quyết 109 đơn.\n\n"
+        "_______________________\n(1) Số liệu tính từ ngày 15/12/2023 đến ngày 30/11/2024.\n"
+        "[2] Chậm nhất 07 ngày làm việc.\n³ Trong đó 02 đơn tố cáo.\n[4] Gồm 03 vụ việc.\n\n"
+        "II. NHIỆM VỤ NĂM 2025\n\nPhấn đấu giải quyết trên 95% đơn thư thuộc thẩm quyền.\n\n"
+        "Nơi nhận:                               TRƯỞNG BAN\n- Lưu VP.\n\n"
+        "                                        Cao Thị Huyền\n_______________________\n"
+        "(5) 02 kỳ tiếp công dân không tổ chức được do bão số 4.\n",
+        encoding="utf-8",
+    )
+    (doc,) = load_reports([path]).files[0].documents
+    notes = {p.footnote: p.text for p in doc.passages if p.kind == "footnote"}
+    assert notes == {
+        1: "Số liệu tính từ ngày 15/12/2023 đến ngày 30/11/2024.",
+        2: "Chậm nhất 07 ngày làm việc.",
+        3: "Trong đó 02 đơn tố cáo.",
+        4: "Gồm 03 vụ việc.",
+        5: "02 kỳ tiếp công dân không tổ chức được do bão số 4.",
+    }
+    assert doc.document.signatory == "Cao Thị Huyền"
+    assert [s.title for s in doc.sections][0] == "I. KẾT QUẢ"  # its reference cut out
+
+
+def test_a_web_pages_masthead_and_update_line_frame_the_headline(tmp_path: Path):
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "BÁO THÁI BÌNH ĐIỆN TỬ - Cơ quan của Đảng bộ Đảng Cộng sản Việt Nam tỉnh Thái Bình\n"
+        "Trang chủ | Thời sự | Xây dựng Đảng\nChuyên mục: Xây dựng Đảng > Công tác dân vận\n\n"
+        'Tiền Hải: "Dân vận khéo" trong dồn điền, đổi thửa ở Nam Thịnh\n\n'
+        "Cập nhật: 08:15 Thứ Ba, 16/11/2021  |  Lượt xem: 1.284\n\n"
+        "(BTB) - Bằng cách đi từng ngõ, gõ từng nhà, xã Nam Thịnh (huyện Tiền Hải) đã hoàn thành "
+        "dồn điền, đổi thửa trên diện tích 412ha.\n",
+        encoding="utf-8",
+    )
+    (doc,) = load_reports([path]).files[0].documents
+    d = doc.document
+    assert (d.kind, d.date) == ("bài báo", "2021-11-16")
+    assert d.title == 'Tiền Hải: "Dân vận khéo" trong dồn điền, đổi thửa ở Nam Thịnh'
+    assert [p.text[:5] for p in doc.passages] == ["(BTB)"]
+
+
 def test_a_report_typed_without_diacritics_ends_at_its_distribution_list(tmp_path: Path):
     # "Noi nhan:" closes the report: the article after the rule is its own document, and the
     # district the report is about is read from its text ("Huyen Bao Lam")
@@ -488,3 +622,20 @@ def test_a_quotes_first_digit_after_a_bracket_is_no_reference(tmp_path: Path):
 )
 def test_the_level_of_a_place_is_the_one_its_text_writes_most(body, level):
     assert _level_written("Bảo Lâm", body) == level
+
+
+def test_the_signature_beside_the_distribution_list_is_read(tmp_path: Path):
+    # the trailer typed as two columns; a table printed after it is no signature
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "BÁO CÁO\nKết quả công tác dân vận năm 2024\n\nI. KẾT QUẢ\n\n"
+        "Toàn huyện công nhận 41 mô hình dân vận khéo, tăng 17% so với cùng kỳ năm 2023.\n\n"
+        "Nơi nhận:                                                     TRƯỞNG BAN\n"
+        "- Ban Dân vận Tỉnh uỷ (b/c);\n"
+        "- Thường trực Huyện ủy (b/c);                                   (đã ký)\n"
+        "- Lưu BDV.                                                     Điểu Thị Hạnh\n\n"
+        "   Thạch Thành               557                   11,09%\n",
+        encoding="utf-8",
+    )
+    (doc,) = load_reports([path]).files[0].documents
+    assert (doc.document.signatory, doc.document.signatory_title) == ("Điểu Thị Hạnh", "TRƯỞNG BAN")
