@@ -32,7 +32,7 @@ from .vietnamese import NAME_WORD, canonical, canonical_number, fold_diacritics
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 30
+FACTS_VERSION = 31
 TIME_KINDS = ("year", "part", "yearly", "since", "period", "target", "inherited", "none")
 _STATED_TIMES = ("year", "part")  # a figure's own year in its sentence: "cuối năm 2022, …"
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
@@ -553,15 +553,31 @@ def _document_place(document: Document, passages: Sequence[Passage]) -> tuple[st
     body = " ".join(p.text for p in passages if p.kind == "body")
     if not written or written in PROVINCES:
         return written, _titled_place(document.title, body)
-    province = most_mentioned_province(body) or ""  # a commune's text may not name it
+    # the header's ("ĐẢNG BỘ TỈNH BÌNH PHƯỚC"), else the one the text names most (a commune's
+    # text may name none)
+    province = document.province or most_mentioned_province(body) or ""
     local = _LOCAL_ISSUER_RE.search((document.issuer or "").upper())
     level = local.group(1).lower() if local else _level_written(written, body)
     if level:
-        return province, f"{level} {written}"
+        return province, _titled_commune(document.title, body, level) + f"{level} {written}"
     # a place the text never names is only where the report was signed: "Đà Lạt, ngày …"
     # under "TỈNH ỦY LÂM ĐỒNG / BAN DÂN VẬN" reports on the province, not on the city
     named = re.search(rf"(?<!\w){re.escape(canonical(written))}(?!\w)", canonical(body))
     return province, written if named else ""
+
+
+_DISTRICTS = ("huyện", "thị xã", "thành phố", "quận")
+_COMMUNES = ("xã", "phường", "thị trấn")
+
+
+def _titled_commune(title: str, body: str, level: str) -> str:
+    """ "xã Mường Giôn, " when a district's document is about one of its communes, as its
+    title says ("Biên bản Hội nghị đối thoại … với Nhân dân xã Mường Giôn"): its figures are
+    the commune's, and the district's name stays in the place for questions about it."""
+    if level not in _DISTRICTS:
+        return ""
+    commune = _titled_place(title, body)
+    return f"{commune}, " if commune.split(" ")[0] in _COMMUNES else ""
 
 
 def _level_written(name: str, body: str) -> str:
@@ -1038,7 +1054,16 @@ def _scope(
         place_words = f"{place.group(1)} {place.group(2)}"
         if section.province:
             place_words += f", {section.province}"
+    elif place is not None and not _OF_PLACE_RE.search(place.string, 0, place.start()):
+        # "toàn tỉnh Thái Bình", "Hội nghị … tỉnh An Giang" in an article about a commune: the
+        # province's (not "… huyện miền núi của tỉnh Quảng Trị, có 21 xã": a district's)
+        place_words = section.province
     return Scope(years, kind, words, inherited, place_words, section.province, level_word)
+
+
+# "… của tỉnh Quảng Trị", "xã Nam Thịnh (huyện Tiền Hải, tỉnh Thái Bình)": the province
+# qualifies another place
+_OF_PLACE_RE = re.compile(r"(?:(?:của|thuộc)\s*|[,(]\s*)$", re.IGNORECASE)
 
 
 # "Chỉ tiêu năm 2025: 210", "mục tiêu năm 2024": a target, even of the period reported on

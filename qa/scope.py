@@ -8,6 +8,7 @@ that no report covers gets no answer, and a note saying what the reports do cove
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -274,8 +275,14 @@ def _names_place(asked: str, scope: Scope) -> bool:
     """Whether the place asked is the scope's: by name, but "thành phố Kon Tum" is not the
     province of a fact that names no place within it."""
     if scope.place == scope.province and scope.province in PROVINCES:
-        return asked.lower() in scope.place.lower()
-    return place_name(asked).lower() in scope.place.lower()
+        return _spelled(asked) in _spelled(scope.place)
+    return _spelled(place_name(asked)) in _spelled(scope.place)
+
+
+@functools.lru_cache(maxsize=4096)  # asked of every fact a question is fitted to
+def _spelled(place: str) -> str:
+    """A place as compared: one tone placement ("Minh Hoá" is "Minh Hóa"), lower case."""
+    return canonical(place).lower()
 
 
 def place_name(place: str) -> str:

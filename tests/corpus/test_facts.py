@@ -473,3 +473,21 @@ def test_abbreviated_levels_are_spelled_out():
         "thị xã Long Mỹ; huyện Long Mỹ; thành phố Vị Thanh"
     )
     assert spelled_levels("Điều 5. Quy chế; ghi chú H.") == "Điều 5. Quy chế; ghi chú H."
+
+
+def test_an_articles_figures_are_its_communes_but_the_whole_provinces_are_the_provinces(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "Chuyên mục: Xây dựng Đảng > Công tác dân vận\n\n"
+        'Tiền Hải: "Dân vận khéo" trong dồn điền, đổi thửa ở Nam Thịnh\n\n'
+        "(BTB) - Bằng cách đi từng ngõ, gõ từng nhà, xã Nam Thịnh (huyện Tiền Hải, tỉnh Thái Bình) "
+        "đã hoàn thành dồn điền, đổi thửa trên diện tích 412ha.\n\n"
+        "Theo Sở Nông nghiệp và PTNT, năm 2021 toàn tỉnh Thái Bình đã dồn điền, đổi thửa được "
+        "khoảng 21.600ha. Mô hình của xã được chọn báo cáo tại Hội nghị biểu dương "
+        '"Dân vận khéo" tỉnh Thái Bình ngày 28/11/2021.\n',
+        encoding="utf-8",
+    )
+    (doc,) = load_reports([path]).files[0].documents
+    places = {f.value: f.scope.place for f in extract_facts(doc.document, doc.passages)}
+    assert places["412ha"] == "xã Nam Thịnh, Thái Bình"  # "(huyện Tiền Hải, tỉnh …)" qualifies
+    assert places["21.600ha"] == places["ngày 28/11/2021"] == "Thái Bình"

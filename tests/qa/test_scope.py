@@ -168,6 +168,16 @@ def test_a_place_asked_with_its_level_fits_a_district_report_by_name():
     assert place_fit(city, scope(years=(2020,))) < 1.0
 
 
+def test_a_place_is_the_same_place_whatever_its_tone_marks_placement():
+    # "huyện Minh Hóa" asked, a report written "Minh Hoá"; a commune's minutes by its district
+    asked = read_scope("Năm 2024 toàn huyện Minh Hóa tiếp bao nhiêu lượt công dân?")
+    assert place_fit(asked, scope(years=(2024,), place="huyện Minh Hoá, Quảng Bình")) == 1.0
+    commune = "xã Mường Giôn, huyện Quỳnh Nhai, Sơn La"
+    for question in ("Xã Mường Giôn có bao nhiêu hộ?", "Huyện Quỳnh Nhai có bao nhiêu hộ?"):
+        assert place_fit(read_scope(question), scope(place=commune)) == 1.0
+    assert place_fit(read_scope("Xã Chiềng Ơn có bao nhiêu hộ?"), scope(place=commune)) < 1.0
+
+
 def test_the_provinces_total_is_not_what_its_province_level_did():
     # "toàn tỉnh có 1.284 mô hình" (every level) against "được cấp tỉnh công nhận" (96)
     asked = read_scope("Có bao nhiêu mô hình được cấp tỉnh công nhận năm 2022?")
