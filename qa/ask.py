@@ -1060,6 +1060,11 @@ def _asked_document_kinds(question: _Question) -> set[str]:
         asked += f"|{_OPENING_DOCUMENT}"
     pattern = re.compile(fold_diacritics(asked) if question.folded else asked)
     kinds = {m.group(1) or m.group(2) for m in pattern.finditer(question.text)}
+    generic = {_normal(word, question.folded) for word in ("văn bản", "số hiệu")}
+    kinds_written = fold_diacritics(words) if question.folded else words
+    opening = re.match(rf"({kinds_written})\s", question.text)
+    if kinds and kinds <= generic and opening and opening.group(1) not in generic:
+        kinds.add(opening.group(1))  # "Kế hoạch thực hiện … năm 2025 là văn bản nào?"
     own = _asked_own_kind(question)  # "số hiệu … của báo cáo …": a báo cáo, not a kế hoạch
     return kinds | {own} if own else kinds
 
@@ -1760,6 +1765,22 @@ def _has_rival(
     )  # fmt: skip
 
 
+def _rival_person(
+    question: _Question, best: _Candidate, others: Sequence[_Candidate], settings: AskSettings
+) -> bool:
+    """Whether another person of the best one's sentence answers "ai" as well: "do đồng chí
+    Hiệu trưởng làm Chủ tịch, đồng chí Hà Văn Khiêm … làm Phó Chủ tịch, đồng chí Lý Thị Hồng
+    Nhung … làm thư ký" for "Ai là Chủ tịch Hội đồng trường" — which one is a guess."""
+    if question.kind != "who" or best.fact is not None:
+        return False
+    floor, text = _choice(best, settings) - settings.rival_margin, _span_text(best)
+    return any(
+        c.fact is None and c.hit is best.hit and c.sentence_span == best.sentence_span
+        and _span_text(c) != text and _choice(c, settings) >= floor
+        for c in others
+    )  # fmt: skip
+
+
 def _says_less(question: _Question, best: _Candidate, other: _Candidate) -> bool:
     """Whether the question's words in ``other``'s own stretch — between commas, else between
     semicolons — are a strict part of those in the best one's: "06 đơn vị sự nghiệp thuộc
@@ -2342,7 +2363,9 @@ def extract_answer(
         whole = whole and end is not None
         grown = replace(grown, span=(grown.span[0], end)) if end is not None else grown
     apart = [c for c in others if not _within(c, grown)]  # "07 căn nhà, đổ sập 92 căn": one answer
-    score -= settings.rival * _has_rival(parsed, best, apart, settings)
+    score -= settings.rival * (
+        _has_rival(parsed, best, apart, settings) or _rival_person(parsed, best, apart, settings)
+    )
     score -= settings.led * _better_led(parsed, best, apart, settings)
     score -= settings.covered * _better_covered(best, apart, settings)
     header = _header(best.hit.passage, index)

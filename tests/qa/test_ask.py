@@ -3,6 +3,7 @@ the gold questions over the bundled reports with the real index."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from report_texts import WEB_ARTICLE_AND_NOTICE
 from baocao.corpus.loader import load_reports
 from baocao.corpus.model import Passage
 from baocao.eval.ask_eval import answer_correct, verdict
-from baocao.eval.goldset import GoldQuestion
+from baocao.eval.goldset import GOLD_DIR, GoldQuestion
 from baocao.index.embedding_cache import EmbeddingCache
 from baocao.index.encoders import load_encoder
 from baocao.index.hit import Hit
@@ -21,6 +22,7 @@ from baocao.qa.ask import (
     _CALLED_RE,
     DEFAULT_SETTINGS,
     Answer,
+    _asked_document_kinds,
     _asked_own_kind,
     _asks_document,
     _Candidate,
@@ -1845,3 +1847,65 @@ def test_a_table_rows_bare_value_counts_what_its_caption_names():
     assert _caption_unit(question, Hit(passage, 1, 1.0), prose) == 0.0
     asked_else = _parse_question("Thị xã Long Mỹ có bao nhiêu hộ nghèo?")
     assert _caption_unit(asked_else, Hit(passage, 1, 1.0), row) == 0.0
+
+
+def titled_index(folder, title: str, body: str) -> HybridIndex:
+    """An index of one report titled ``title`` (its period) holding ``body``."""
+    (folder / "bc.txt").write_text(f"BÁO CÁO\n{title}\n-----\n{body}\n", encoding="utf-8")
+    result = load_reports([folder])
+    return HybridIndex.build(
+        result.passages, [d.document for d in result.documents], load_encoder()
+    )
+
+
+@pytest.fixture(scope="module")
+def plan_index(tmp_path_factory) -> HybridIndex:
+    return titled_index(
+        tmp_path_factory.mktemp("plan"), "sơ kết công tác dân vận năm 2025", PLAN_BODY
+    )
+
+
+PLAN_BODY = (
+        "Thực hiện Công văn số 312-CV/BDVTU ngày 26/5/2025 của Ban Dân vận Tỉnh uỷ về báo cáo sơ "
+        "kết công tác dân vận năm 2025, Ban Dân vận Huyện ủy Bù Gia Mập báo cáo như sau:\n"
+        "I. KẾT QUẢ\n- Tham mưu Ban Thường vụ Huyện ủy ban hành 04 văn bản lãnh đạo, chỉ đạo về "
+        "công tác dân vận, nổi bật là Kế hoạch số 186-KH/HU ngày 14/02/2025 về thực hiện công tác "
+    "dân vận năm 2025; ban hành Hướng dẫn số 19-HD/BDVHU ngày 03/3/2025 về xây dựng mô hình."
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("Kế hoạch thực hiện công tác dân vận năm 2025 là văn bản nào?", {"văn bản", "kế hoạch"}),
+        ("Văn bản nào quy định việc tiếp công dân?", {"văn bản"}),
+        ("Kế hoạch số mấy quy định việc tiếp công dân?", {"kế hoạch"}),
+    ],
+)
+def test_the_kind_a_question_opens_with_is_asked_for(question, kinds):
+    assert _asked_document_kinds(_parse_question(question)) == kinds
+
+
+def test_a_question_opening_with_a_kind_of_document_asks_for_one_of_that_kind(plan_index):
+    # "Kế hoạch … là văn bản nào": the Kế hoạch, not the Công văn that opens the report
+    question = "Kế hoạch thực hiện công tác dân vận năm 2025 của Huyện ủy là văn bản nào?"
+    answer = ask(plan_index, question)
+    assert answer.confident and answer.text.startswith("Kế hoạch số 186-KH/HU")
+
+
+@pytest.fixture(scope="module")
+def school_index(tmp_path_factory) -> HybridIndex:
+    """blind18's school self-assessment (a tune folder): its real sentences."""
+    folder = tmp_path_factory.mktemp("school")
+    shutil.copy(next((GOLD_DIR / "blind18_reports").glob("901_*.txt")), folder)
+    result = load_reports([folder])
+    return HybridIndex.build(
+        result.passages, [d.document for d in result.documents], load_encoder()
+    )
+
+
+def test_a_guess_between_the_people_of_one_sentence_is_not_confident(school_index):
+    # "đồng chí Hà Văn Khiêm … làm Phó Chủ tịch, đồng chí Lý Thị Hồng Nhung … làm thư ký":
+    # which of the two is the one asked is a guess (it was "Hà Văn Khiêm", confident)
+    answer = ask(school_index, "Ai là Chủ tịch Hội đồng trường THCS Khang Ninh?")
+    assert not answer.confident or "Khiêm" not in answer.text
