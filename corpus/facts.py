@@ -728,13 +728,26 @@ class _Marks:
             return own[0][2:]
         if end is not None and (change := self._own_in_change(at, end)):
             return change[2:]
-        before = [t for t in self.times if t[1] <= at
+        before = [t for t in self.times if t[1] <= at and not self._closed_before(t, at)
                   and not (t[2] == "year" and _TO_RE.match(self.text, t[1]))]  # fmt: skip
         if before:
             return before[-1][2:]
         segment_end = next((s for s in self.segments if s >= at), self.end)
         after = [t for t in self.times if at <= t[0] < segment_end]
         return after[0][2:] if after else None
+
+    def _closed_before(self, time: tuple, at: int) -> bool:
+        """Whether ``time`` is written in a bracket with a figure of its own that closes before
+        ``at``: "(năm 2021 là 1.152 mô hình); trong đó, lĩnh vực kinh tế 548 mô hình" — 548 is
+        not of 2021 (but "42/63 tỉnh (năm 2018) với 43,21 điểm" is)."""
+        opened = self.text.rfind("(", 0, time[0] + 1)  # "(năm 2015)" may open the match
+        if opened == -1 or self.text.rfind(")", 0, time[0]) > opened:
+            return False
+        closed = self.text.find(")", time[0])
+        if closed == -1 or closed >= at:
+            return False
+        rest = self.text[opened + 1 : max(opened + 1, time[0])] + self.text[time[1] : closed]
+        return any(c.isdigit() for c in rest)
 
     def _bracket_of(self, time: tuple) -> int:
         """Where the bracket opens that holds a bracketed year ("(cuối năm 2022)")."""
@@ -776,9 +789,10 @@ class _Marks:
         return before[-1] if before else None
 
     def first_after(self, found: list, at: int):
-        """The first of ``found`` after ``at`` in its clause: "325 lượt người dân xã B"."""
-        clause_end = min([c for c in self.clauses if c > at], default=self.end)
-        after = [m for a, m in found if at < a < clause_end]
+        """The first of ``found`` after ``at`` in its segment: "325 lượt người dân xã B" (not
+        "12 hộ … đến địa bàn, tập trung ở xã Đắk Ơ 8 hộ": the commune's is the 8)."""
+        segment_end = min([s for s in self.segments if s > at], default=self.end)
+        after = [m for a, m in found if at < a < segment_end]
         return after[0] if after else None
 
 
