@@ -722,8 +722,10 @@ def _pin(question: _Question, sentence: str, start: int, end: int) -> float:
     repeats a number of the question, 0 when it has only other years, and else 0.5.
     """
     asks_year = bool(question.years)
-    # the year a figure is compared with is not its year: "giảm 1,45% so với năm 2018"
-    sentence = COMPARED_YEAR_RE.sub(lambda m: " " * len(m.group()), sentence)
+    # the year a figure is compared with is not its year: "giảm 1,45% so với năm 2018", "tăng
+    # 17% so với cùng kỳ (cùng kỳ năm 2024: 35 mô hình)"
+    for compared in (COMPARED_YEAR_RE, _SAME_PERIOD_RE):
+        sentence = compared.sub(lambda m: " " * len(m.group()), sentence)
     segment = _years(sentence, *_span_between(_SEGMENT_BREAK_RE, sentence, start, end))
     bracket = _BRACKETED_YEAR_RE.match(sentence, end)
     for years in (segment, {bracket.group(1)} if bracket else set()):
@@ -738,6 +740,7 @@ def _pin(question: _Question, sentence: str, start: int, end: int) -> float:
     return 0.0 if asks_year and any(map(is_year, counted)) else 0.5
 
 
+_SAME_PERIOD_RE = re.compile(r"cùng kỳ(?:\s+năm)?\s+(?:19|20)\d\d", re.IGNORECASE)
 _TIME_UNITS = ("tháng", "ngày", "quý", "tuần")
 
 
@@ -845,7 +848,7 @@ def _hit_candidates(
                     unit, _label_unit(question, label), _caption_unit(question, hit, sentence)
                 )
             pin = _pin(question, view, a, b)
-            if pin == 0.5 and _states_time_asked(asked, fact):
+            if pin < 1.0 and _states_time_asked(asked, fact):
                 pin = 1.0
             fit = _fit(asked, fact, sentence, (a, b), evidence.scope, document_scope)
             named = min(evidence.named, _clause_named(question, sentence, (a, b), header))
@@ -1714,13 +1717,7 @@ def _named_for_another(
     Dương 164 người" does not count Tương Dương's Thái."""
     if best.fact is None or best.fact.kind != "quantity":
         return False
-    text, (start, _) = best.hit.passage.text, best.span
-    opening = _span_between(_CLAUSE_BREAK_RE, text[:start], start, start)[0]
-    since = max(
-        [opening, best.sentence_span[0]]
-        + [m.end() for m in _DIGIT_RE.finditer(text, opening, start)]
-    )
-    written = " ".join((canonical(text[since:start]), *asked.places, *asked.provinces))
+    written = " ".join((_since_last_number(best), *asked.places, *asked.provinces))
     header = canonical(header).upper()
     own = _label_names(question, best, others)
     for other in others:
@@ -1728,12 +1725,31 @@ def _named_for_another(
             continue
         if other.sentence_span != best.sentence_span:
             continue
+        # its short label ("HTTNV 76,75%"), or the part its stretch names ("trong đó Bí thư
+        # Tỉnh ủy tiếp công dân định kỳ 12 kỳ" for "Bí thư Tỉnh ủy … bao nhiêu lượt")
         label = canonical(_own_label(other) or "")
+        part = _PART_NAMED_RE.search(_since_last_number(other))
+        if part is not None:
+            label += " " + part.string[part.start() :]
         if any(_has(label, re.escape(n), False) and not _has(written, re.escape(n), False)
                and not _has(header, re.escape(n.upper()), False)
                for n in question.names - own):  # fmt: skip
             return True
     return False
+
+
+_PART_NAMED_RE = re.compile(r"\btrong đó\b", re.IGNORECASE)
+
+
+def _since_last_number(candidate: _Candidate) -> str:
+    """What a value's clause writes before it since the number before it."""
+    text, (start, _) = candidate.hit.passage.text, candidate.span
+    opening = _span_between(_CLAUSE_BREAK_RE, text[:start], start, start)[0]
+    since = max(
+        [opening, candidate.sentence_span[0]]
+        + [m.end() for m in _DIGIT_RE.finditer(text, opening, start)]
+    )
+    return canonical(text[since:start])
 
 
 def _within(candidate: _Candidate, answer: _Candidate) -> bool:

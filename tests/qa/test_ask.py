@@ -1909,3 +1909,17 @@ def test_a_guess_between_the_people_of_one_sentence_is_not_confident(school_inde
     # which of the two is the one asked is a guess (it was "Hà Văn Khiêm", confident)
     answer = ask(school_index, "Ai là Chủ tịch Hội đồng trường THCS Khang Ninh?")
     assert not answer.confident or "Khiêm" not in answer.text
+
+
+@pytest.fixture(scope="module")
+def callers_index(tmp_path_factory) -> HybridIndex:
+    return titled_index(tmp_path_factory.mktemp("callers"), "kết quả công tác dân vận năm 2024", (
+        "I. KẾT QUẢ\nToàn tỉnh tiếp 1.498 lượt công dân (9 tháng đầu năm 2024 tiếp 1.126 lượt), "
+        "trong đó Bí thư Tỉnh ủy tiếp công dân định kỳ 12 kỳ với 86 lượt công dân."
+    ))  # fmt: skip
+
+
+def test_a_value_of_the_whole_is_not_what_the_one_named_in_its_sentence_did(callers_index):
+    # the Bí thư's 86 lượt are the year's; the 1.126 of 9 months are the province's
+    answer = ask(callers_index, "9 tháng đầu năm 2024 Bí thư Tỉnh ủy tiếp bao nhiêu lượt công dân?")
+    assert not answer.confident
