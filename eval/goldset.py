@@ -57,7 +57,8 @@ BLIND14_FILE = GOLD_DIR / "blind14_questions.jsonl"  # own reports, answers read
 BLIND15_FILE = GOLD_DIR / "blind15_questions.jsonl"  # own reports, answers read: tune
 BLIND16_FILE = GOLD_DIR / "blind16_questions.jsonl"  # own reports, answers read: tune
 BLIND17_FILE = GOLD_DIR / "blind17_questions.jsonl"  # own reports, answers read: tune
-BLIND18_FILE = GOLD_DIR / "blind18_questions.jsonl"  # own reports, never tuned on: test
+BLIND18_FILE = GOLD_DIR / "blind18_questions.jsonl"  # own reports, answers read: tune
+BLIND19_FILE = GOLD_DIR / "blind19_questions.jsonl"  # own reports, never tuned on: test
 # question sets about their own reports (not the bundled ones), and the folder of those reports
 OWN_REPORTS = {
     BLIND10_FILE: GOLD_DIR / "blind10_reports",
@@ -69,6 +70,7 @@ OWN_REPORTS = {
     BLIND16_FILE: GOLD_DIR / "blind16_reports",
     BLIND17_FILE: GOLD_DIR / "blind17_reports",
     BLIND18_FILE: GOLD_DIR / "blind18_reports",
+    BLIND19_FILE: GOLD_DIR / "blind19_reports",
 }
 GOLD_FILES = (
     GOLD_FILE, SCOPE_FILE, BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE, BLIND5_FILE,
@@ -77,8 +79,9 @@ GOLD_FILES = (
 # the blind sets' id prefixes
 _TUNE_SETS = (
     "s", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "r", "t",
+    "u",
 )  # fmt: skip
-_TEST_SETS = ("u",)
+_TEST_SETS = ("v",)
 QUESTION_TYPES = ("numeric", "fact", "wording", "list")
 QUESTION_CLASSES = ("scope", "unanswerable", "compound", "short_span", "other")
 SPLITS = ("tune", "test", "all")
@@ -132,6 +135,12 @@ def _question(data: dict) -> GoldQuestion:
     if "class" in data:
         data["kind"] = data.pop("class")
     data["parts"] = tuple(data.get("parts") or ())
+    if data.get("type") not in QUESTION_TYPES:
+        raise TypeError(f"'type' {data.get('type')!r}: accepted {', '.join(QUESTION_TYPES)}")
+    if data.get("kind", "other") not in QUESTION_CLASSES:
+        raise TypeError(f"'class' {data['kind']!r}: accepted {', '.join(QUESTION_CLASSES)}")
+    if data.get("answer") == "":  # "" would be held by any answer: judged right
+        raise TypeError("'answer' is empty: null for a question no report answers")
     return GoldQuestion(**data)
 
 

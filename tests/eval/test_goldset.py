@@ -1,5 +1,6 @@
 """Relevance by evidence coverage: the gold set survives re-chunking."""
 
+import json
 import re
 
 import pytest
@@ -43,4 +44,22 @@ def test_load_gold_names_the_bad_line(tmp_path):
     bad = tmp_path / "questions.jsonl"
     bad.write_text('{"id": "q1"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="questions.jsonl:1: not a gold question"):
+        load_gold(bad)
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"answer": ""}, "'answer' is empty: null"),  # "" would be in every answer: judged right
+        ({"type": "date"}, "'type' 'date': accepted numeric, fact"),
+        ({"class": "name"}, "'class' 'name': accepted scope"),
+    ],
+)
+def test_load_gold_refuses_what_it_would_misjudge(tmp_path, change, said):
+    question = {"id": "v1", "question": "Năm 2024 huyện Đà Bắc có bao nhiêu mô hình?",
+                "type": "numeric", "class": "unanswerable", "answer": None, "file": None,
+                "evidence": None, "in_footnote": False, **change}  # fmt: skip
+    bad = tmp_path / "blind.jsonl"
+    bad.write_text(json.dumps(question, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=f"blind.jsonl:1: not a gold question.*{said}"):
         load_gold(bad)
