@@ -152,7 +152,7 @@ def reports_of(path: Path) -> Path:
 
 def own_report_sets(split: str) -> list[Path]:
     """The gold files about their own reports (``OWN_REPORTS``) whose questions are of
-    ``split``: blind10 to blind17 for "tune", blind18 for "test"."""
+    ``split``: blind10 to blind18 for "tune", blind19 for "test"."""
     return [path for path in OWN_REPORTS
             if path.is_file() and any(q.split == split for q in load_gold(path))]  # fmt: skip
 

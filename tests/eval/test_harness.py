@@ -24,6 +24,7 @@ from baocao.eval.goldset import (
     BLIND16_FILE,
     BLIND17_FILE,
     BLIND18_FILE,
+    BLIND19_FILE,
     load_split,
     own_report_sets,
     reports_of,
@@ -46,15 +47,15 @@ from baocao.index.hybrid import HybridIndex
 from baocao.qa.ask import AskSettings
 
 # The gate runs on the test split, never on the questions ask's settings were tuned on: the
-# gold test 40% about the bundled reports (73 questions) and blind18, 100 questions about five
+# gold test 40% about the bundled reports (73 questions) and blind19, 100 questions about five
 # documents written for the evaluation (its own folder, indexed alone). Set at their first
-# look (gold test 50f8e30; blind18 a7df8d3, run at this stop's final code), a little under the values then. Raise
+# look (gold test 50f8e30; blind19 89840af, run at this stop's final code), a little under the values then. Raise
 # them as the system improves, never lower them to make a change pass — once only, on
 # purpose: quantity_doubt (a14e9f2) trades right numbers for fewer confidently wrong ones
 # (the gold test's accuracy floor went from .50 to .38, its wrong ceiling from 5 to 3).
 # Retrieval, gold test: adaptive recall@5 .986, mrr@10 .929; hybrid .986 / .929; bm25 .986 /
-# .922; dense recall@5 .726. blind18: adaptive .931 / .804; hybrid .931 / .804; bm25 .931 /
-# .806; dense .722.
+# .922; dense recall@5 .726. blind19: adaptive .974 / .863; hybrid .974 / .863; bm25 .974 /
+# .837; dense .842.
 FLOORS = {
     "adaptive": {"recall@5": 0.96, "mrr@10": 0.89},
     "hybrid": {"recall@5": 0.96, "mrr@10": 0.89},
@@ -62,22 +63,22 @@ FLOORS = {
     "dense": {"recall@5": 0.70},
 }
 UNSEEN_FLOORS = {
-    "adaptive": {"recall@5": 0.91, "mrr@10": 0.78},
-    "hybrid": {"recall@5": 0.91, "mrr@10": 0.78},
-    "bm25": {"recall@5": 0.91, "mrr@10": 0.78},
-    "dense": {"recall@5": 0.70},
+    "adaptive": {"recall@5": 0.95, "mrr@10": 0.84},
+    "hybrid": {"recall@5": 0.95, "mrr@10": 0.84},
+    "bm25": {"recall@5": 0.95, "mrr@10": 0.81},
+    "dense": {"recall@5": 0.80},
 }
 # ask, gold test: 73 questions, 33 confident, 30 right (.411, confident .909), 3 confidently
-# wrong, numeric .289. blind18: 100 questions, 23 confident, 41 right (.410, confident .783),
-# 5 confidently wrong (5%), numeric .457, unanswerable 23/23. Far from the targets (.85, at
-# most 2%).
+# wrong, numeric .289. blind19: 100 questions, 25 confident, 47 right (.470, confident .960),
+# 1 confidently wrong (1%), numeric .457, unanswerable 23/23. Far from the accuracy target
+# (.85); within the 2% of confidently wrong on blind19, not on the gold test (4%).
 ASK_FLOORS = {"accuracy": 0.38, "confident_accuracy": 0.88, "numeric accuracy": 0.27}
 ASK_MOST_CONFIDENT_WRONG = 3
-UNSEEN_ASK_FLOORS = {"accuracy": 0.39, "confident_accuracy": 0.75, "numeric accuracy": 0.43}
-UNSEEN_MOST_CONFIDENT_WRONG = 5
-ASK_NET_FLOOR = 10.0  # right − 5 × confidently wrong, gold test (measured 15; blind18 16)
-UNSEEN_NET_FLOOR = 14.0
-UNANSWERABLE_FLOOR = 0.90  # blind18 1.0
+UNSEEN_ASK_FLOORS = {"accuracy": 0.45, "confident_accuracy": 0.90, "numeric accuracy": 0.43}
+UNSEEN_MOST_CONFIDENT_WRONG = 2
+ASK_NET_FLOOR = 10.0  # right − 5 × confidently wrong, gold test (measured 15; blind19 42)
+UNSEEN_NET_FLOOR = 38.0
+UNANSWERABLE_FLOOR = 0.90  # blind19 1.0
 HEADLINE = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 
 
@@ -115,11 +116,11 @@ def assert_ask_floors(
     assert net_right(answers["right"], answers["confident_wrong"]) >= net_floor, answers
 
 
-# blind18: documents nobody tuned on, in the shapes users index (issue 16's "beyond the five
+# blind19: documents nobody tuned on, in the shapes users index (issue 16's "beyond the five
 # reports"), each question about its own folder
 @pytest.fixture(scope="module")
 def unseen_eval_set():
-    return gold_set(BLIND18_FILE)
+    return gold_set(BLIND19_FILE)
 
 
 @pytest.fixture(scope="module")
@@ -130,8 +131,9 @@ def unseen_index(unseen_eval_set):
 
 @pytest.mark.slow
 def test_regression_gate_on_documents_nobody_tuned_on(unseen_index, unseen_eval_set):
+    own = reports_of(BLIND19_FILE)
     assert unseen_eval_set.qrels and all(
-        q.file.startswith("9") for q in unseen_eval_set.answers if q.file
+        (own / q.file).is_file() for q in unseen_eval_set.answers if q.file
     )  # its own reports, not the bundled ones
     results = evaluate_index(unseen_index, unseen_eval_set)
     for mode, floors in UNSEEN_FLOORS.items():
@@ -284,10 +286,10 @@ def test_ask_grid_runs_over_every_tune_folder(bundled_index, unseen_index, unsee
 
 def test_the_sets_about_their_own_reports_are_split_too():
     tune = [BLIND10_FILE, BLIND11_FILE, BLIND12_FILE, BLIND13_FILE, BLIND14_FILE, BLIND15_FILE,
-            BLIND16_FILE, BLIND17_FILE]  # fmt: skip
+            BLIND16_FILE, BLIND17_FILE, BLIND18_FILE]  # fmt: skip
     assert own_report_sets("tune") == tune
-    assert own_report_sets("test") == [BLIND18_FILE]
-    assert reports_of(BLIND18_FILE).name == "blind18_reports"
+    assert own_report_sets("test") == [BLIND19_FILE]
+    assert reports_of(BLIND19_FILE).name == "blind19_reports"
 
 
 def test_the_doubt_on_numbers_costs_right_answers_and_is_chosen_per_folder(bundled_index):
