@@ -41,6 +41,13 @@ def fact(facts: list[Fact], value: str, *, passage_end: str = "") -> Fact:
     return matches[0]
 
 
+def text_facts(text: str, period: str = "", place: str | None = None) -> list[Fact]:
+    """The facts of one passage holding ``text``, in a report "Báo cáo <period>"."""
+    document = Document("d", f"Báo cáo {period}".strip(), "d.txt", "0" * 64, "báo cáo", place=place)
+    passage = Passage("d:p0001", "d", text, "body", (), None, (), 1, 1, 0, len(text))
+    return extract_facts(document, [passage])
+
+
 def coverages(seed_files) -> dict[str, Coverage]:
     return {
         d.document.doc_id: document_coverage(d.document, d.passages)
@@ -497,9 +504,7 @@ def test_a_place_named_after_a_comma_is_not_the_total_before_it():
     # "12 hộ … đến địa bàn, tập trung ở xã Đắk Ơ 8 hộ": the 8 are the commune's, not the 12
     text = ("6 tháng đầu năm phát sinh 12 hộ/47 khẩu di cư tự do đến địa bàn, tập trung ở xã Đắk Ơ "
             "8 hộ/31 khẩu và xã Bù Gia Mập 4 hộ/16 khẩu; 325 lượt người dân xã Phú Nghĩa dự họp.")  # fmt: skip
-    document = Document("d", "Báo cáo năm 2025", "d.txt", "0" * 64, "báo cáo", place="Bù Gia Mập")
-    passage = Passage("d:p0001", "d", text, "body", (), None, (), 1, 1, 0, len(text))
-    places = {f.value: f.scope.place for f in extract_facts(document, [passage])}
+    places = {f.value: f.scope.place for f in text_facts(text, "năm 2025", place="Bù Gia Mập")}
     assert "Đắk Ơ" not in places["12 hộ/47 khẩu"] and "Đắk Ơ" in places["8 hộ/31 khẩu"]
     assert "Phú Nghĩa" in places["325 lượt người"]
 
@@ -507,13 +512,10 @@ def test_a_place_named_after_a_comma_is_not_the_total_before_it():
 def test_a_year_in_a_closed_bracket_is_not_the_year_of_what_follows_it():
     text = ('Năm 2022, toàn tỉnh có 1.284 mô hình "Dân vận khéo" được công nhận (năm 2021 là 1.152 '
             "mô hình); trong đó, lĩnh vực kinh tế 548 mô hình, văn hóa - xã hội 402 mô hình.")  # fmt: skip
-    document = Document("d", "Báo cáo năm 2022", "d.txt", "0" * 64, "báo cáo")
-    passage = Passage("d:p0001", "d", text, "body", (), None, (), 1, 1, 0, len(text))
-    years = {f.value: f.scope.years for f in extract_facts(document, [passage])}
+    years = {f.value: f.scope.years for f in text_facts(text, "năm 2022")}
     assert years["1.152 mô hình"] == (2021,)
     assert years["1.284 mô hình"] == years["548 mô hình"] == years["402 mô hình"] == (2022,)
     # a bracket that only dates what it follows dates what follows it too
     text = "Chỉ số PAPI tăng lên vị trí thứ 42/63 tỉnh, thành phố (năm 2018) với 43,21 điểm."
-    passage = Passage("d:p0001", "d", text, "body", (), None, (), 1, 1, 0, len(text))
-    years = {f.value: f.scope.years for f in extract_facts(document, [passage])}
+    years = {f.value: f.scope.years for f in text_facts(text, "năm 2022")}
     assert years["43,21"] == (2018,)
