@@ -542,7 +542,9 @@ def document_coverage(document: Document, passages: Sequence[Passage]) -> Covera
     return Coverage(document.doc_id, province, years, "", place)
 
 
-LOCAL_LEVELS = ("huyện", "thị xã", "thành phố", "quận", "xã", "phường", "thị trấn")
+_DISTRICTS = ("huyện", "thị xã", "thành phố", "quận")
+_COMMUNES = ("xã", "phường", "thị trấn")
+LOCAL_LEVELS = _DISTRICTS + _COMMUNES
 _LOCAL_ISSUER_RE = re.compile(rf"\b({'|'.join(level.upper() for level in LOCAL_LEVELS)})\s+\S")
 
 
@@ -564,10 +566,6 @@ def _document_place(document: Document, passages: Sequence[Passage]) -> tuple[st
     # under "TỈNH ỦY LÂM ĐỒNG / BAN DÂN VẬN" reports on the province, not on the city
     named = re.search(rf"(?<!\w){re.escape(canonical(written))}(?!\w)", canonical(body))
     return province, written if named else ""
-
-
-_DISTRICTS = ("huyện", "thị xã", "thành phố", "quận")
-_COMMUNES = ("xã", "phường", "thị trấn")
 
 
 def _titled_commune(title: str, body: str, level: str) -> str:
@@ -740,7 +738,7 @@ class _Marks:
         """Whether ``time`` is written in a bracket with a figure of its own that closes before
         ``at``: "(năm 2021 là 1.152 mô hình); trong đó, lĩnh vực kinh tế 548 mô hình" — 548 is
         not of 2021 (but "42/63 tỉnh (năm 2018) với 43,21 điểm" is)."""
-        opened = self.text.rfind("(", 0, time[0] + 1)  # "(năm 2015)" may open the match
+        opened = self._bracket_of(time)
         if opened == -1 or self.text.rfind(")", 0, time[0]) > opened:
             return False
         closed = self.text.find(")", time[0])

@@ -125,9 +125,9 @@ def _take_article_title(blocks: list[Block], raw: RawDocument) -> None:
         meta.title_parts.append(first)
         if any(b.role == "caption" for b in blocks):
             meta.kind = meta.kind or "bài báo"
-        for block in blocks[1:2]:  # "Cập nhật: 08:15 Thứ Ba, 16/11/2021" under the headline
-            if md.read_web_furniture(block.fragment().text, meta):
-                block.role = "title"
+        # "Cập nhật: 08:15 Thứ Ba, 16/11/2021" under the headline
+        if len(blocks) > 1 and md.read_web_furniture(blocks[1].fragment().text, meta):
+            blocks[1].role = "title"
 
 
 @dataclass

@@ -44,6 +44,7 @@ from .lines import (
     words,
 )
 from .tables import Cell, table_lines
+from .vietnamese import canonical
 
 _INDENT = " " * 8
 _PARAGRAPH_OPENERS = ("-", "+", "•", "(", "“", '"', "–")
@@ -706,7 +707,7 @@ def _titled_doc_type(text: str) -> str | None:
 # a Party committee named with its place, over the body that issues: "HUYỆN ỦY BÙ GIA MẬP"
 _COMMITTEE_RE = re.compile(r"(?:TỈNH|THÀNH|HUYỆN|QUẬN|THỊ|ĐẢNG) [UỦ][ỶY] \S")
 # a committee's own body, named without a place: "BAN DÂN VẬN", "BAN THƯỜNG VỤ", "VĂN PHÒNG"
-_OWN_BODY_RE = re.compile(r"(?:BAN|VĂN PHÒNG|ỦY BAN KIỂM TRA|UỶ BAN KIỂM TRA)(?: [^\W\d_]+){0,3}")
+_OWN_BODY_RE = re.compile(r"(?:BAN|VĂN PHÒNG|ỦY BAN KIỂM TRA)(?: [^\W\d_]+){0,3}")
 
 
 def _may_be_issuer(text: str) -> bool:
@@ -723,7 +724,7 @@ def _read_issuer(text: str, meta: md.Metadata, consecutive: bool) -> None:
     meta.province = meta.province or md.province_named(text)
     if meta.issuer is None or (consecutive and md.starts_issuer_name(text)):
         committee = meta.issuer is not None and _COMMITTEE_RE.match(meta.issuer) is not None
-        placeless = _OWN_BODY_RE.fullmatch(md.strip_emphasis(text).strip()) is not None
+        placeless = _OWN_BODY_RE.fullmatch(canonical(md.strip_emphasis(text)).strip()) is not None
         meta.issuer = f"{text} {meta.issuer}" if committee and placeless else text
     elif consecutive:
         meta.issuer = f"{meta.issuer} {text}"

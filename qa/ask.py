@@ -1063,13 +1063,19 @@ def _asked_document_kinds(question: _Question) -> set[str]:
         asked += f"|{_OPENING_DOCUMENT}"
     pattern = re.compile(fold_diacritics(asked) if question.folded else asked)
     kinds = {m.group(1) or m.group(2) for m in pattern.finditer(question.text)}
-    generic = {_normal(word, question.folded) for word in ("văn bản", "số hiệu")}
+    generic = _generic_kinds(question)
     kinds_written = fold_diacritics(words) if question.folded else words
     opening = re.match(rf"({kinds_written})\s", question.text)
     if kinds and kinds <= generic and opening and opening.group(1) not in generic:
         kinds.add(opening.group(1))  # "Kế hoạch thực hiện … năm 2025 là văn bản nào?"
     own = _asked_own_kind(question)  # "số hiệu … của báo cáo …": a báo cáo, not a kế hoạch
     return kinds | {own} if own else kinds
+
+
+def _generic_kinds(question: _Question) -> set[str]:
+    """The words that ask for a document of any kind ("văn bản nào", "số hiệu"), as the
+    question is written."""
+    return {_normal(word, question.folded) for word in ("văn bản", "số hiệu")}
 
 
 def _asks_document(question: _Question) -> bool:
@@ -2541,8 +2547,7 @@ def _other_role(question: _Question, candidate: _Candidate) -> bool:
 def _of_another_kind(question: _Question, best: _Candidate) -> bool:
     """Whether the answer is a document of another kind than the one asked: "số hiệu … của
     báo cáo …" answered with a Kế hoạch the report cites."""
-    generic = {_normal(word, question.folded) for word in ("văn bản", "số hiệu")}
-    asked = _asked_document_kinds(question) - generic
+    asked = _asked_document_kinds(question) - _generic_kinds(question)
     if not asked or best.fact is None or best.fact.kind != "reference":
         return False
     return not _of_kind(question, best.fact, asked)
