@@ -32,7 +32,7 @@ from .vietnamese import NAME_WORD, canonical, canonical_number, fold_diacritics
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 31
+FACTS_VERSION = 32
 TIME_KINDS = ("year", "part", "yearly", "since", "period", "target", "inherited", "none")
 _STATED_TIMES = ("year", "part")  # a figure's own year in its sentence: "cuối năm 2022, …"
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
@@ -561,21 +561,27 @@ def _document_place(document: Document, passages: Sequence[Passage]) -> tuple[st
     local = _LOCAL_ISSUER_RE.search((document.issuer or "").upper())
     level = local.group(1).lower() if local else _level_written(written, body)
     if level:
-        return province, _titled_commune(document.title, body, level) + f"{level} {written}"
+        return province, _titled_commune(
+            document.title, body, level, written
+        ) + f"{level} {written}"
     # a place the text never names is only where the report was signed: "Đà Lạt, ngày …"
     # under "TỈNH ỦY LÂM ĐỒNG / BAN DÂN VẬN" reports on the province, not on the city
     named = re.search(rf"(?<!\w){re.escape(canonical(written))}(?!\w)", canonical(body))
     return province, written if named else ""
 
 
-def _titled_commune(title: str, body: str, level: str) -> str:
+def _titled_commune(title: str, body: str, level: str, district: str) -> str:
     """ "xã Mường Giôn, " when a district's document is about one of its communes, as its
     title says ("Biên bản Hội nghị đối thoại … với Nhân dân xã Mường Giôn"): its figures are
-    the commune's, and the district's name stays in the place for questions about it."""
+    the commune's, and the district's name stays in the place for questions about it (not
+    "thị trấn Thạnh Phú" for a title that names the district "Thạnh Phú" of the same name)."""
     if level not in _DISTRICTS:
         return ""
     commune = _titled_place(title, body)
-    return f"{commune}, " if commune.split(" ")[0] in _COMMUNES else ""
+    commune_level = next((c for c in _COMMUNES if commune.startswith(f"{c} ")), None)
+    if commune_level is None or canonical(commune[len(commune_level) + 1 :]) == canonical(district):
+        return ""
+    return f"{commune}, "
 
 
 def _level_written(name: str, body: str) -> str:

@@ -374,19 +374,27 @@ def test_a_district_bodys_report_is_about_the_district_of_the_province_its_heade
     assert (coverage.province, coverage.place) == ("Bình Phước", "huyện Bù Gia Mập")
 
 
-def test_a_districts_minutes_of_a_communes_dialogue_are_about_the_commune(tmp_path: Path):
+@pytest.mark.parametrize(
+    ("commune", "place"),
+    [
+        ("xã Mường Giôn", "xã Mường Giôn, huyện Quỳnh Nhai"),
+        ("thị trấn Mường Giàng", "thị trấn Mường Giàng, huyện Quỳnh Nhai"),
+        ("thị trấn Quỳnh Nhai", "huyện Quỳnh Nhai"),  # the district's own name: the district's
+    ],
+)
+def test_a_districts_minutes_of_a_communes_dialogue_are_about_the_commune(tmp_path, commune, place):
     path = tmp_path / "r.txt"
     path.write_text(
         "UBND HUYỆN QUỲNH NHAI\nSố: 27/BB-UBND\nQuỳnh Nhai, ngày 14 tháng 9 năm 2022\n\n"
-        "BIÊN BẢN\nHội nghị đối thoại giữa Chủ tịch UBND huyện với Nhân dân xã Mường Giôn\n\n"
-        "Hồi 08 giờ 30 phút, ngày 14/9/2022, tại Nhà văn hoá trung tâm xã Mường Giôn, huyện Quỳnh "
-        "Nhai, tỉnh Sơn La, UBND huyện tổ chức Hội nghị đối thoại với Nhân dân xã Mường Giôn.\n\n"
+        f"BIÊN BẢN\nHội nghị đối thoại giữa Chủ tịch UBND huyện với Nhân dân {commune}\n\n"
+        f"Hồi 08 giờ 30 phút, ngày 14/9/2022, tại Nhà văn hoá trung tâm {commune}, huyện Quỳnh "
+        f"Nhai, tỉnh Sơn La, UBND huyện tổ chức Hội nghị đối thoại với Nhân dân {commune}.\n\n"
         "Nuôi cá lồng: 87 hộ với 214 lồng; cả năm 2021 đạt 285 tấn.\n",
         encoding="utf-8",
     )
     (doc,) = load_reports([path]).files[0].documents
     coverage = document_coverage(doc.document, doc.passages)
-    assert (coverage.province, coverage.place) == ("Sơn La", "xã Mường Giôn, huyện Quỳnh Nhai")
+    assert (coverage.province, coverage.place) == ("Sơn La", place)
 
 
 def test_the_rule_under_the_motto_beside_the_number_is_no_new_document(tmp_path: Path):
