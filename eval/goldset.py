@@ -58,7 +58,8 @@ BLIND15_FILE = GOLD_DIR / "blind15_questions.jsonl"  # own reports, answers read
 BLIND16_FILE = GOLD_DIR / "blind16_questions.jsonl"  # own reports, answers read: tune
 BLIND17_FILE = GOLD_DIR / "blind17_questions.jsonl"  # own reports, answers read: tune
 BLIND18_FILE = GOLD_DIR / "blind18_questions.jsonl"  # own reports, answers read: tune
-BLIND19_FILE = GOLD_DIR / "blind19_questions.jsonl"  # own reports, never tuned on: test
+BLIND19_FILE = GOLD_DIR / "blind19_questions.jsonl"  # own reports, answers read: tune
+BLIND20_FILE = GOLD_DIR / "blind20_questions.jsonl"  # own reports, never tuned on: test
 # question sets about their own reports (not the bundled ones), and the folder of those reports
 OWN_REPORTS = {
     BLIND10_FILE: GOLD_DIR / "blind10_reports",
@@ -71,6 +72,7 @@ OWN_REPORTS = {
     BLIND17_FILE: GOLD_DIR / "blind17_reports",
     BLIND18_FILE: GOLD_DIR / "blind18_reports",
     BLIND19_FILE: GOLD_DIR / "blind19_reports",
+    BLIND20_FILE: GOLD_DIR / "blind20_reports",
 }
 GOLD_FILES = (
     GOLD_FILE, SCOPE_FILE, BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE, BLIND5_FILE,
@@ -79,9 +81,9 @@ GOLD_FILES = (
 # the blind sets' id prefixes
 _TUNE_SETS = (
     "s", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "r", "t",
-    "u",
+    "u", "v",
 )  # fmt: skip
-_TEST_SETS = ("v",)
+_TEST_SETS = ("w",)
 QUESTION_TYPES = ("numeric", "fact", "wording", "list")
 QUESTION_CLASSES = ("scope", "unanswerable", "compound", "short_span", "other")
 SPLITS = ("tune", "test", "all")
@@ -152,7 +154,7 @@ def reports_of(path: Path) -> Path:
 
 def own_report_sets(split: str) -> list[Path]:
     """The gold files about their own reports (``OWN_REPORTS``) whose questions are of
-    ``split``: blind10 to blind18 for "tune", blind19 for "test"."""
+    ``split``: blind10 to blind19 for "tune", blind20 for "test"."""
     return [path for path in OWN_REPORTS
             if path.is_file() and any(q.split == split for q in load_gold(path))]  # fmt: skip
 

@@ -25,6 +25,7 @@ from baocao.eval.goldset import (
     BLIND17_FILE,
     BLIND18_FILE,
     BLIND19_FILE,
+    BLIND20_FILE,
     load_split,
     own_report_sets,
     reports_of,
@@ -116,11 +117,11 @@ def assert_ask_floors(
     assert net_right(answers["right"], answers["confident_wrong"]) >= net_floor, answers
 
 
-# blind19: documents nobody tuned on, in the shapes users index (issue 16's "beyond the five
+# blind20: documents nobody tuned on, in the shapes users index (issue 16's "beyond the five
 # reports"), each question about its own folder
 @pytest.fixture(scope="module")
 def unseen_eval_set():
-    return gold_set(BLIND19_FILE)
+    return gold_set(BLIND20_FILE)
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +132,7 @@ def unseen_index(unseen_eval_set):
 
 @pytest.mark.slow
 def test_regression_gate_on_documents_nobody_tuned_on(unseen_index, unseen_eval_set):
-    own = reports_of(BLIND19_FILE)
+    own = reports_of(BLIND20_FILE)
     assert unseen_eval_set.qrels and all(
         (own / q.file).is_file() for q in unseen_eval_set.answers if q.file
     )  # its own reports, not the bundled ones
@@ -286,10 +287,10 @@ def test_ask_grid_runs_over_every_tune_folder(bundled_index, unseen_index, unsee
 
 def test_the_sets_about_their_own_reports_are_split_too():
     tune = [BLIND10_FILE, BLIND11_FILE, BLIND12_FILE, BLIND13_FILE, BLIND14_FILE, BLIND15_FILE,
-            BLIND16_FILE, BLIND17_FILE, BLIND18_FILE]  # fmt: skip
+            BLIND16_FILE, BLIND17_FILE, BLIND18_FILE, BLIND19_FILE]  # fmt: skip
     assert own_report_sets("tune") == tune
-    assert own_report_sets("test") == [BLIND19_FILE]
-    assert reports_of(BLIND19_FILE).name == "blind19_reports"
+    assert own_report_sets("test") == [BLIND20_FILE]
+    assert reports_of(BLIND20_FILE).name == "blind20_reports"
 
 
 def test_the_doubt_on_numbers_costs_right_answers_and_is_chosen_per_folder(bundled_index):
