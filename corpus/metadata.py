@@ -159,10 +159,17 @@ def _iso_date(day: str, month: str, year: str) -> str | None:
 # A web page's lines above an article's headline: "Chuyên mục: Gương điển hình", "Cập nhật:
 # 14/11/2024 08:35", "Trang chủ > Tin tức"
 _WEB_DATED = r"(?:Cập nhật|Ngày đăng|Đăng ngày|Ngày cập nhật)"
-WEB_FURNITURE = re.compile(rf"^(?:{_WEB_DATED}|Chuyên mục|Trang chủ)\s*[:>»|]", re.IGNORECASE)
-# "Cập nhật: 14/11/2024 08:35", "Cập nhật: 08:15 Thứ Ba, 16/11/2021"
+_WEEKDAY = r"(?:Thứ\s+(?:Hai|Ba|Tư|Năm|Sáu|Bảy|[2-7])|Chủ\s+nhật),?\s*"
+# also a breadcrumb ("Chính trị > Xây dựng Đảng") and the date under it ("Thứ Năm, 20/02/2025")
+WEB_FURNITURE = re.compile(
+    rf"^(?:(?:{_WEB_DATED}|Chuyên mục|Trang chủ)\s*[:>»|]|[^\W\d][^>»\n]{{0,40}}\s[>»]\s*\w"
+    rf"|{_WEEKDAY}\d{{1,2}}/\d{{1,2}}/\d{{4}})",
+    re.IGNORECASE,
+)
+# "Cập nhật: 14/11/2024 08:35", "Cập nhật: 08:15 Thứ Ba, 16/11/2021", "Thứ Năm, 20/02/2025"
 _WEB_DATE = re.compile(
-    rf"{_WEB_DATED}\s*:?\s*[^/\n]{{0,25}}?(\d{{1,2}})/(\d{{1,2}})/(\d{{4}})", re.IGNORECASE
+    rf"(?:{_WEB_DATED}\s*:?\s*[^/\n]{{0,25}}?|{_WEEKDAY})(\d{{1,2}})/(\d{{1,2}})/(\d{{4}})",
+    re.IGNORECASE,
 )
 # a web page's masthead: "BÁO THÁI BÌNH ĐIỆN TỬ - Cơ quan của Đảng bộ …", "Báo Lào Cai điện tử"
 _MASTHEAD = re.compile(

@@ -3,7 +3,16 @@ typed as text), so a row found alone says what each of its values is."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# a column named by a year or school year ("2019", "Năm 2020", "2021-2022"): the row's label
+# goes before each of its values ("Số lớp năm học 2021-2022: 13")
+TIME_COLUMN = re.compile(
+    r"(?:(?:năm(?: học)?|nhiệm kỳ|giai đoạn)\s+)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?",
+    re.IGNORECASE,
+)
+_TIME_HEADERS = ("năm", "năm học")  # the first column's name over year columns
 
 Mark = tuple  # (..., start, end): a reference mark, its offsets last
 
@@ -35,8 +44,9 @@ def table_lines(
 ) -> tuple[list[tuple[str, list[Mark], str]], dict[int, str]]:
     """A data table as lines: the header row ("Năm; Số cuộc") as a "table-header" line, then
     one body line a row with each value after its column's name ("Năm: 2019; Số cuộc: 673"),
-    so a row found alone still says what its numbers are. ``names`` carries the header of a
-    table continued from the page before; the column names are returned for the next page."""
+    so a row found alone still says what its numbers are; under year columns each value after
+    the row's label and its year ("Số lớp năm học 2021-2022: 13"). ``names`` carries the header
+    of a table continued from the page before; the column names are returned for the next page."""
     names = dict(names or {})
     if header_rows:
         names = {}
@@ -48,17 +58,41 @@ def table_lines(
     for i in header_rows:
         text, marks = joined([(c.text, c.marks) for c in rows[i] if c.text], "; ")
         lines.append((text, marks, "table-header"))
+    timed = {column for column, name in names.items() if TIME_COLUMN.fullmatch(name)}
     for i, row in enumerate(rows):
         if i in header_rows:
             continue
+        label = _row_label(row, timed)
         pieces = []
         for cell in row:
             value = cell.text
-            if not value:
+            if not value or (label and value == label and cell.column not in timed):
                 continue
             name = names.get(cell.column, "")
+            if label and cell.column in timed:
+                name = _timed_name(label, names.get(0, ""), name)
             prefix = f"{name}: " if name and name != value else ""
             pieces.append((prefix + value, shifted(cell.marks, len(prefix))))
         text, marks = joined(pieces, "; ")
         lines.append((text, marks, "body"))
     return lines, names
+
+
+def _row_label(row: list[Cell], timed: set[int]) -> str:
+    """The row's words when its values stand under year columns: "Số lớp"."""
+    if not timed:
+        return ""
+    labels = [c.text for c in row if c.text and c.column not in timed and _has_letters(c.text)]
+    return labels[0] if labels else ""
+
+
+def _timed_name(label: str, first_header: str, year: str) -> str:
+    """ "Số lớp năm học 2021-2022": a value's row label and its year column."""
+    time_word = first_header.lower() if first_header.lower() in _TIME_HEADERS else ""
+    if re.match(r"\d", year) is None:  # "Năm 2020": the column names its time word
+        time_word = ""
+    return " ".join(p for p in (label, time_word, year) if p)
+
+
+def _has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)

@@ -43,7 +43,7 @@ from .lines import (
     superscript_number,
     words,
 )
-from .tables import Cell, table_lines
+from .tables import TIME_COLUMN, Cell, table_lines
 from .vietnamese import canonical
 
 _INDENT = " " * 8
@@ -208,7 +208,7 @@ def split_documents(
         ):  # the issuer's upper-case lines stand between the body and this line
             header = _issuer_above(lines, i, starts[-1])
         if (
-            md.doc_type(text)
+            (md.doc_type(text) or (header is not None and _titled_doc_type(text)))
             and (long_or_ended or signed or header is not None)
             and is_upper_text(text)
             and not _sentence_follows(lines, i, end, outside_flow)
@@ -346,7 +346,8 @@ class DocumentReader:
                     "title",
                 )
             elif md.RECIPIENTS.match(text):
-                mode = "recipients"
+                mode = "recipients"  # a district reports to its province's body
+                meta.province = meta.province or md.province_named(text)  # "Thanh tra tỉnh …"
             elif meta.kind and (m := md.ENACTED_BY.match(text)):
                 meta.enacted_by = m.group("number").rstrip(".")
             elif mode == "recipients" and text.startswith(("-", "+")):
@@ -639,7 +640,9 @@ def _cells(text: str) -> list[str] | None:
 
 
 def _is_data_row(cells: list[str]) -> bool:
-    return sum(bool(_NUMERIC_CELL.fullmatch(c)) for c in cells if c) >= 2
+    """Two numbers or more; years ("Năm học | 2019-2020 | 2020-2021") name columns."""
+    numbers = [c for c in cells if c and _NUMERIC_CELL.fullmatch(c)]
+    return len(numbers) >= 2 and not all(TIME_COLUMN.fullmatch(c) for c in numbers)
 
 
 def text_tables(lines: list[Line]) -> list[Line]:

@@ -647,3 +647,44 @@ def test_the_signature_beside_the_distribution_list_is_read(tmp_path: Path):
     )
     (doc,) = load_reports([path]).files[0].documents
     assert (doc.document.signatory, doc.document.signatory_title) == ("Điểu Thị Hạnh", "TRƯỞNG BAN")
+
+
+def test_a_breadcrumb_and_a_weekday_date_frame_an_articles_headline_and_a_notice_follows(
+    tmp_path: Path,
+):
+    # "Chính trị > Xây dựng Đảng" and "Thứ Năm, 20/02/2025 - 08:15" are the page's, not the
+    # title; after a rule, a Party notice whose type line goes on ("THÔNG BÁO KẾT LUẬN") under
+    # its header block is a document of its own
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "BÁO TÂY NINH ĐIỆN TỬ\nChính trị > Xây dựng Đảng\nThứ Năm, 20/02/2025 - 08:15\n\n"
+        'Dương Minh Châu: "Dân vận khéo" bắt đầu từ những việc gần dân\n\n'
+        "(BTN) - Giai đoạn 2021 - 2024, huyện Dương Minh Châu có 326 mô hình được công nhận.\n\n"
+        "-----------------------------------\n\n"
+        " HUYỆN UỶ DƯƠNG MINH CHÂU                              ĐẢNG CỘNG SẢN VIỆT NAM\n"
+        "          *\n     Số 214-TB/HU                      Dương Minh Châu, ngày 26 tháng 02 "
+        "năm 2025\n\n                              THÔNG BÁO KẾT LUẬN\n"
+        "       của Ban Thường vụ Huyện ủy tại Hội nghị tổng kết\n\n"
+        "Năm 2025, toàn huyện công nhận ít nhất 95 mô hình; mỗi xã có ít nhất 08 mô hình.\n",
+        encoding="utf-8",
+    )
+    article, notice = (doc.document for doc in load_reports([path]).files[0].documents)
+    assert (article.kind, article.date, article.province) == ("bài báo", "2025-02-20", "Tây Ninh")
+    assert article.title.startswith("Dương Minh Châu:")
+    assert (notice.kind, notice.number, notice.date) == ("thông báo", "214-TB/HU", "2025-02-26")
+    assert notice.title.startswith("THÔNG BÁO KẾT LUẬN")
+
+
+def test_a_district_report_sent_to_its_province_is_in_that_province(tmp_path: Path):
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "UỶ BAN NHÂN DÂN\nHUYỆN ĐẠI LỘC\n\nSố: 486/BC-UBND\nĐại Lộc, ngày 06 tháng 12 năm 2021\n\n"
+        "BÁO CÁO\nKết quả công tác tiếp công dân giai đoạn 2019 - 2021\n\n"
+        "Kính gửi: Thanh tra tỉnh Quảng Nam.\n\n"
+        "Huyện Đại Lộc có 18 xã, thị trấn; năm 2020 tiếp 212 lượt công dân.\n",
+        encoding="utf-8",
+    )
+    (doc,) = load_reports([path]).files[0].documents
+    assert doc.document.province == "Quảng Nam"
+    coverage = document_coverage(doc.document, doc.passages)
+    assert (coverage.province, coverage.place) == ("Quảng Nam", "huyện Đại Lộc")

@@ -429,3 +429,24 @@ def test_a_table_typed_with_tabs_or_pipes_gives_each_value_its_column_name(tmp_p
     assert "Đơn vị: Cấp tỉnh; Kết quả năm 2024: 46; Chỉ tiêu năm 2025: 50." in lines
     assert [p.section_path for p in parsed.passages if "Huổi Lèng" in p.text] == [("I. KẾT QUẢ",)]
     assert not any("STT" in line for line in lines)
+
+
+def test_a_table_over_year_columns_gives_each_value_its_row_and_year(tmp_path):
+    """ "Năm học | 2019-2020 | 2020-2021": years name the columns (the header is no data row),
+    and each value follows its row's label and its year, so a row found alone says what and
+    when each number is ("Số lớp năm học 2021-2022: 13")."""
+    path = tmp_path / "tu_danh_gia.txt"
+    path.write_text(
+        "BÁO CÁO\nTự đánh giá\n\n1. Số lớp học và số học sinh\n"
+        "Năm học\t2019-2020\t2020-2021\t2021-2022\n"
+        "Số lớp\t14\t14\t13\nSố học sinh\t362\t355\t341\n"
+        "Tỷ lệ hoàn thành chương trình (%)\t98,6\t99,2\t99,1\n",
+        encoding="utf-8",
+    )
+    parsed = load_reports([path]).files[0]
+    lines = [line for p in parsed.passages for line in p.text.split("\n")]
+    assert (
+        "Số lớp năm học 2019-2020: 14; Số lớp năm học 2020-2021: 14; Số lớp năm học 2021-2022: 13."
+        in lines
+    )
+    assert "Số học sinh năm học 2021-2022: 341." in " ".join(lines)
