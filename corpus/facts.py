@@ -32,7 +32,7 @@ from .vietnamese import NAME_WORD, canonical, canonical_number, fold_diacritics
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 32
+FACTS_VERSION = 33
 TIME_KINDS = ("year", "part", "yearly", "since", "period", "target", "inherited", "none")
 _STATED_TIMES = ("year", "part")  # a figure's own year in its sentence: "cuối năm 2022, …"
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
@@ -175,9 +175,9 @@ def spelled_levels(text: str) -> str:
     return _ABBREVIATED_LEVEL_RE.sub(lambda m: _LEVEL_ABBREVIATIONS[m.group(1)] + " ", text)
 
 
-PLACE_RE = re.compile(
-    rf"(?<!\w){NOT_A_VILLAGE}({'|'.join(PLACE_WORDS)})\s+"
-    rf"({NAME_WORD}(?:\s+{NAME_WORD}){{0,3}}{NAME_NUMBER}?)"
+PLACE_RE = re.compile(  # on one line: "Huyện: Bắc Sơn\nTỉnh: …" names no "Bắc Sơn Tỉnh"
+    rf"(?<!\w){NOT_A_VILLAGE}({'|'.join(PLACE_WORDS)})[ \t]+"
+    rf"({NAME_WORD}(?:[ \t]+{NAME_WORD}){{0,3}}{NAME_NUMBER}?)"
 )
 _CHANGE_RE = re.compile(
     r"(tăng|giảm|còn|vượt|đạt|chiếm|tăng thêm|giảm còn|tăng lên|giảm xuống)\s*(?:thêm\s+)?$",
@@ -492,6 +492,8 @@ def facts_of(
         if before is not None and not (coverage.province or coverage.place):
             # a file's next document that says no place is about where the one before it is
             coverage = replace(coverage, province=before.province, place=before.place)
+        elif before is not None and not coverage.province:  # and in the province it is in
+            coverage = replace(coverage, province=before.province)
         earlier[document.source_file] = coverage
         coverages.append(coverage)
         facts += extract_facts(document, by_doc.get(document.doc_id, []), coverage)
@@ -554,7 +556,7 @@ def _document_place(document: Document, passages: Sequence[Passage]) -> tuple[st
     written = document.place or ""
     body = " ".join(p.text for p in passages if p.kind == "body")
     if not written or written in PROVINCES:
-        return written, _titled_place(document.title, body)
+        return written or document.province or "", _titled_place(document.title, body)
     # the header's ("ĐẢNG BỘ TỈNH BÌNH PHƯỚC"), else the one the text names most (a commune's
     # text may name none)
     province = document.province or most_mentioned_province(body) or ""

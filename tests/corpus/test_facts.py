@@ -519,3 +519,26 @@ def test_a_year_in_a_closed_bracket_is_not_the_year_of_what_follows_it():
     text = "Chỉ số PAPI tăng lên vị trí thứ 42/63 tỉnh, thành phố (năm 2018) với 43,21 điểm."
     years = {f.value: f.scope.years for f in text_facts(text, "năm 2022")}
     assert years["43,21"] == (2018,)
+
+
+def test_a_files_next_document_in_another_place_is_in_the_same_province():
+    # a provincial paper's article (its province from the masthead, no place of its own),
+    # then a district's notice that names no province: both in Tây Ninh
+    article = Document("f~1", "Dương Minh Châu: Dân vận khéo", "f.txt", "0" * 64, "bài báo",
+                       province="Tây Ninh")  # fmt: skip
+    notice = Document("f~2", "Thông báo kết luận", "f.txt", "0" * 64, "thông báo",
+                      place="Dương Minh Châu", issuer="HUYỆN UỶ DƯƠNG MINH CHÂU")  # fmt: skip
+    texts = {"f~1": "Năm 2024, huyện Dương Minh Châu có 326 mô hình.",
+             "f~2": "Toàn huyện Dương Minh Châu công nhận 95 mô hình."}  # fmt: skip
+    passages = [Passage(f"{d}:p0001", d, t, "body", (), None, (), 1, 1, 0, len(t))
+                for d, t in texts.items()]  # fmt: skip
+    coverages = {c.doc_id: c for c in facts_of([article, notice], passages)[1]}
+    assert coverages["f~1"].where == "huyện Dương Minh Châu, Tây Ninh"
+    assert coverages["f~2"].where == "huyện Dương Minh Châu, Tây Ninh"
+
+
+def test_a_place_name_ends_at_its_line():
+    # "Huyện: Bắc Sơn" then "Tỉnh/thành phố: …": no place "Bắc Sơn Tỉnh"
+    assert [m.group(2) for m in PLACE_RE.finditer("huyện Bắc Sơn\nTỉnh/thành phố: …")] == [
+        "Bắc Sơn"
+    ]
