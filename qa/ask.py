@@ -844,9 +844,12 @@ def _hit_candidates(
             label = _label_of(sentence, a, b)
             if label is not None:  # "Số phòng học: 131": the label says what is counted
                 near = max(near, _coverage(question, _terms(label, question.folded)))
+                near *= 0.5 + 0.5 * _label_precision(question, label)
                 unit = max(
                     unit, _label_unit(question, label), _caption_unit(question, hit, sentence)
                 )
+                if _RATE_LABEL_RE.search(label) and not question.percent:
+                    unit = 0.0  # "Tỷ lệ học sinh … (%): 99,1" counts no "học sinh"
             pin = _pin(question, view, a, b)
             if pin < 1.0 and _states_time_asked(asked, fact):
                 pin = 1.0
@@ -966,6 +969,8 @@ def _label_of(sentence: str, start: int, end: int) -> str | None:
     return label.group(1)
 
 
+# a label whose values are rates: "Tỷ lệ học sinh hoàn thành chương trình (%)"
+_RATE_LABEL_RE = re.compile(r"\(%\)|^\W*t[ỷỉyi]\s*l[ệe]\b", re.IGNORECASE)
 # a list of figures by year: "<head>: năm 2020: 15 cuộc; năm 2021: 12 cuộc"
 _YEAR_ENTRY_RE = re.compile(r"(?:năm\s+)?(?:19|20)\d\d", re.IGNORECASE)
 _YEAR_LIST_RE = re.compile(r"\W*([^;:\n]{2,80}?)\s*:\s*(?:năm\s+)?(?:19|20)\d\d\s*:", re.IGNORECASE)
@@ -977,6 +982,24 @@ def _caption_unit(question: _Question, hit: Hit, sentence: str) -> float:
     công nhận mô hình "Dân vận khéo" …")."""
     path = hit.passage.section_path
     return _label_unit(question, path[-1]) if path and is_table_row(sentence) else 0.0
+
+
+_LABEL_TIME_RE = re.compile(
+    r"\s*(?:(?:năm(?: học)?|nam(?: hoc)?|nhiệm kỳ|giai đoạn)\s+)?(?:19|20)\d\d(?:\s*[-–]\s*"
+    r"(?:19|20)\d\d)?\s*$", re.IGNORECASE,
+)  # fmt: skip
+_TOTAL_WORDS = frozenset({"số", "tổng", "lượng", "so", "tong", "luong"})  # "Tổng số …"
+
+
+def _label_precision(question: _Question, label: str) -> float:
+    """Share of a label's words that the question says, its year left out: for "bao nhiêu học
+    sinh", 1 for "Số học sinh năm học 2021-2022", 1/3 for "Trong đó học sinh dân tộc thiểu
+    số" (a part the question does not ask)."""
+    stop = _fold_all(_STOP_WORDS) if question.folded else _STOP_WORDS
+    words = _terms(_LABEL_TIME_RE.sub("", label), question.folded).words - _TOTAL_WORDS - stop
+    if not words:
+        return 1.0
+    return len(words & question.weights.keys()) / len(words)
 
 
 def _label_unit(question: _Question, label: str) -> float:
@@ -1951,8 +1974,11 @@ def _whole_answer(
         return (replace(best, span=span), True, False) if span else (best, False, False)
     best = replace(best, span=_with_asked_numbers(question, text, best.sentence_span, best.span))
     slots = list(question.slots)
+    row = is_table_row(text[best.sentence_span[0] : best.sentence_span[1]])
     same = [c for c in candidates if c.hit is best.hit and c.sentence_span == best.sentence_span
-            and c.evidence.fit and c.span != best.span]  # fmt: skip
+            and c.evidence.fit and c.span != best.span
+            and not (row and c.evidence.scope < best.evidence.scope)]  # fmt: skip
+    # a table row's other cells: not another year's ("Năm 2023: 16; Năm 2024: 20" for 2024)
     things = _things_listed(question)
     if len(slots) < 2 and things > 1 and best.evidence.fit:  # "bao nhiêu tiền, đất và ngày công"
         run = _value_run(question, best, same, [], things, exact=True)

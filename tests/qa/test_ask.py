@@ -1923,3 +1923,28 @@ def test_a_value_of_the_whole_is_not_what_the_one_named_in_its_sentence_did(call
     # the Bí thư's 86 lượt are the year's; the 1.126 of 9 months are the province's
     answer = ask(callers_index, "9 tháng đầu năm 2024 Bí thư Tỉnh ủy tiếp bao nhiêu lượt công dân?")
     assert not answer.confident
+
+
+# a school's self-assessment: figures in a table over school-year columns (blind19's shape)
+ROUND36 = (
+    "BÁO CÁO TỰ ĐÁNH GIÁ\nTrường Tiểu học Tân Tri\n\n1. Số lớp học và số học sinh\n"
+    "Năm học\t2019-2020\t2020-2021\t2021-2022\t2022-2023\n"
+    "Số lớp\t14\t14\t13\t14\nSố học sinh\t362\t355\t341\t358\n"
+    "Học sinh khuyết tật học hòa nhập\t3\t2\t2\t4\n"
+    "Tỷ lệ học sinh hoàn thành chương trình lớp học (%)\t98,6\t99,2\t100\t99,4\n"
+    "Năm học 2021-2022 giảm 01 lớp do ghép lớp 4 và lớp 5 tại điểm lẻ Nà Lay.\n"
+)
+round36_index = one_report_index("round36_index", ROUND36)
+
+
+def test_a_table_over_school_years_answers_for_the_year_asked(round36_index):
+    answer = ask(round36_index, "Năm học 2021-2022 trường Tân Tri có mấy lớp?")
+    best = answer.facts[0].fact  # the best match first: not "01 lớp", said of that year too
+    assert (best.value, best.scope.years, best.label) == ("13", (2021, 2022), "Số lớp năm học")
+
+
+def test_a_rate_row_counts_no_pupils(round36_index):
+    # "Tỷ lệ học sinh … (%)": 100 is a share, not a number of pupils; the row that counts them
+    # and says no more than asked ("Số học sinh") goes before "Học sinh khuyết tật …"
+    answer = ask(round36_index, "Năm học 2021-2022 trường Tân Tri có bao nhiêu học sinh?")
+    assert [m.fact.value for m in answer.facts[:2]] == ["341", "2"]
