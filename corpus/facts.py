@@ -32,7 +32,7 @@ from .vietnamese import NAME_WORD, canonical, canonical_number, fold_diacritics
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 33
+FACTS_VERSION = 34
 TIME_KINDS = ("year", "part", "yearly", "since", "period", "target", "inherited", "none")
 _STATED_TIMES = ("year", "part")  # a figure's own year in its sentence: "cuối năm 2022, …"
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
@@ -124,7 +124,8 @@ _TIME_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
                         rf"(?:IV|I{{1,3}}|[1-4])(?:\s*/\s*|\s+năm\s+)?)\s*{_YEAR}?"
                         r"|(?<!\w)trong\s+\d{1,2}\s+tháng(?:\s+qua)?(?=\s*,)", re.I)),
     ("year", re.compile(rf"(?:năm|cuối năm|đầu năm|trong năm)\s+{_YEAR}(?![-–/]\d)|\((?:năm\s+)?"
-                        rf"{_YEAR}\)", re.I)),
+                        rf"{_YEAR}\)|(?:^|(?<=;))\s*năm:\s*{_YEAR}(?=\s*;)", re.I)),  # a row's
+    # "Năm: 2019; Lượt tiếp: 396; …" (a table over year rows, as the readers write it)
 )  # fmt: skip
 # the time a figure is compared with: "tăng 8.000 ha so với năm 2015"
 COMPARED_YEAR_RE = re.compile(
@@ -936,7 +937,7 @@ def _fact(
     unit = (
         "%"
         if value.rstrip().removesuffix(_PER_YEAR).endswith("%")
-        else _unit_of(value, number_part)
+        else _unit_of(value, number_part) or _labelled_unit(text, sentence_span[0], span[0])
     )
     before = canonical(text[sentence_span[0] : span[0]])
     change = _CHANGE_RE.search(before)
@@ -962,6 +963,19 @@ def _fact(
         sentence_span=sentence_span,
         scope=scope,
     )
+
+
+_LABEL_UNIT_RE = re.compile(rf"\((%|{'|'.join(map(re.escape, UNITS))})\)", re.IGNORECASE)
+
+
+def _labelled_unit(text: str, sentence_start: int, value_start: int) -> str:
+    """The unit a bare value's label gives in brackets: "Cấp xã (lượt): 248", "Diện tích
+    (ha): 12,5"."""
+    label = re.split(r"[;\n]", text[sentence_start:value_start])[-1].rstrip()
+    if not label.endswith(":"):
+        return ""
+    units = _LABEL_UNIT_RE.findall(label)
+    return units[-1] if units else ""
 
 
 def _unit_of(value: str, number_part: str) -> str:

@@ -959,14 +959,27 @@ _VALUE_END_RE = re.compile(r"\s*(?:[^\W\d_]{1,4}\d?)?\s*(?:[;.\n]|$)")
 def _label_of(sentence: str, start: int, end: int) -> str | None:
     """The label of a "label: value" entry whose value is [start, end), else None; for an
     entry of a list by year, the list's head: "Số cuộc đối thoại theo năm" in "Số cuộc đối
-    thoại theo năm: năm 2020: 15 cuộc; năm 2021: 12 cuộc"."""
+    thoại theo năm: năm 2020: 15 cuộc; năm 2021: 12 cuộc", or the total a bracketed list by
+    year breaks down: "Số vụ việc tố cáo thuộc thẩm quyền 23 vụ" in "… 23 vụ (năm 2019: 10 vụ;
+    năm 2020: 08 vụ)"."""
     label = _LABEL_RE.search(sentence, 0, start)
     if label is None or label.end() != start or not _VALUE_END_RE.match(sentence, end):
         return None
+    if not _YEAR_ENTRY_RE.fullmatch(label.group(1)):
+        return label.group(1)
     head = _YEAR_LIST_RE.match(sentence)
-    if head is not None and _YEAR_ENTRY_RE.fullmatch(label.group(1)):
-        return head.group(1)
-    return label.group(1)
+    return head.group(1) if head is not None else _bracket_head(sentence, start) or label.group(1)
+
+
+def _bracket_head(sentence: str, start: int) -> str | None:
+    """The words before the bracket of year entries that ``start`` is in."""
+    opening = sentence.rfind("(", 0, start)
+    if opening == -1 or ")" in sentence[opening:start]:
+        return None
+    if not _YEAR_ENTRY_RE.match(sentence, opening + 1):
+        return None
+    head = re.split(r"[;:\n]", sentence[:opening])[-1].strip(" -–+")
+    return head or None
 
 
 # a label whose values are rates: "Tỷ lệ học sinh hoàn thành chương trình (%)"

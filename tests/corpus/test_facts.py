@@ -542,3 +542,15 @@ def test_a_place_name_ends_at_its_line():
     assert [m.group(2) for m in PLACE_RE.finditer("huyện Bắc Sơn\nTỉnh/thành phố: …")] == [
         "Bắc Sơn"
     ]
+
+
+def test_a_row_of_a_table_over_year_rows_is_of_its_year_and_unit():
+    # "Năm | Lượt tiếp | … | Cấp xã (lượt)" with a row a year, as the readers write a row: each
+    # value of the row is of that year, and a bare value takes the unit its column names
+    row = "Năm: 2019; Lượt tiếp: 396; Cấp huyện (lượt): 148; Cấp xã (lượt): 248; Tỷ lệ (%): 97,5."
+    facts = {f.value: f for f in text_facts(row, "giai đoạn 2019 - 2021")}
+    assert {v: f.scope.years for v, f in facts.items()} == {
+        "396": (2019,), "148": (2019,), "248": (2019,), "97,5": (2019,)
+    }  # fmt: skip
+    assert (facts["248"].unit, facts["248"].scope.level) == ("lượt", "xã")
+    assert (facts["396"].unit, facts["97,5"].unit) == ("", "%")

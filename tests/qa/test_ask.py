@@ -1948,3 +1948,20 @@ def test_a_rate_row_counts_no_pupils(round36_index):
     # and says no more than asked ("Số học sinh") goes before "Học sinh khuyết tật …"
     answer = ask(round36_index, "Năm học 2021-2022 trường Tân Tri có bao nhiêu học sinh?")
     assert [m.fact.value for m in answer.facts[:2]] == ["341", "2"]
+
+
+ROUND36_LIST = (
+    "BÁO CÁO\nKết quả giải quyết khiếu nại, tố cáo giai đoạn 2019 - 2021\n\n"
+    "4. Kết quả giải quyết khiếu nại\n- Theo từng năm: năm 2019 giải quyết 38/40 vụ (95,0%); năm "
+    "2020 giải quyết 29/30 vụ (96,7%); năm 2021 giải quyết 24/26 vụ (92,3%).\n\n"
+    "5. Kết quả giải quyết tố cáo\n- Số vụ việc tố cáo thuộc thẩm quyền 23 vụ (năm 2019: 10 vụ; "
+    "năm 2020: 08 vụ; năm 2021: 05 vụ), đã giải quyết 22/23 vụ.\n"
+)
+round36_list_index = one_report_index("round36_list_index", ROUND36_LIST)
+
+
+def test_a_year_in_a_bracketed_list_answers_for_the_total_before_it(round36_list_index):
+    # "năm 2020: 08 vụ" breaks down "Số vụ việc tố cáo thuộc thẩm quyền 23 vụ": the words of
+    # the total say what it counts (not the complaints' "29/30 vụ" of 2020)
+    answer = ask(round36_list_index, "Năm 2020 có bao nhiêu vụ tố cáo thuộc thẩm quyền?")
+    assert answer.facts[0].fact.value == "08 vụ"
