@@ -841,7 +841,7 @@ def _hit_candidates(
             near = _near(question, view, a, past_share(view, b))  # "68/117 xã (58,1%) đạt …"
             if fact is not None and fact.kind == "reference":  # "Kế hoạch số … về <what>"
                 near = max(near, _coverage(question, _terms(_item(view, a, b), question.folded)))
-            label = _label_of(sentence, a, b)
+            label = _label_of(sentence, a, b, named=fact is None)
             if label is not None:  # "Số phòng học: 131": the label says what is counted
                 near = max(near, _coverage(question, _terms(label, question.folded)))
                 near *= 0.5 + 0.5 * _label_precision(question, label)
@@ -954,16 +954,18 @@ def _item_view(sentence: str, offset: int, fact: Fact, in_sentence: Sequence[Fac
 # an appendix or table line whose value comes after its label.
 _LABEL_RE = re.compile(r"(?:^|[;\n])\s*([^;:\n]{2,80}?)\s*:\s*$")
 _VALUE_END_RE = re.compile(r"\s*(?:[^\W\d_]{1,4}\d?)?\s*(?:[;.\n]|$)")
+_NAME_END_RE = re.compile(r"\s*(?:[-–,(;.\n]|$)")  # a name's title or place after it
 
 
-def _label_of(sentence: str, start: int, end: int) -> str | None:
+def _label_of(sentence: str, start: int, end: int, named: bool = False) -> str | None:
     """The label of a "label: value" entry whose value is [start, end), else None; for an
     entry of a list by year, the list's head: "Số cuộc đối thoại theo năm" in "Số cuộc đối
     thoại theo năm: năm 2020: 15 cuộc; năm 2021: 12 cuộc", or the total a bracketed list by
     year breaks down: "Số vụ việc tố cáo thuộc thẩm quyền 23 vụ" in "… 23 vụ (năm 2019: 10 vụ;
     năm 2020: 08 vụ)"."""
     label = _LABEL_RE.search(sentence, 0, start)
-    if label is None or label.end() != start or not _VALUE_END_RE.match(sentence, end):
+    ends = _NAME_END_RE if named else _VALUE_END_RE  # "Thư ký: Bà Võ Thị Ngọc Hân - công chức"
+    if label is None or label.end() != start or not ends.match(sentence, end):
         return None
     if not _YEAR_ENTRY_RE.fullmatch(label.group(1)):
         return label.group(1)
@@ -2489,7 +2491,8 @@ _NUMBERED_PART_RE = (r"(?<!\w)(cơ sở|tiêu chí|tiêu chuẩn|khóa|khoá|t�
                      r"điều|chương|mục|phụ lục|đợt|lớp)\s+(\d+(?:\.\d+)*)(?![\d.]*\d)")  # fmt: skip
 
 
-_NEGATED_RE = r"\b(?:chưa|không)(?: được)? (\w+)"
+# not a movement's name: "Tổ hòa giải "3 không" ở khu phố 3", "5 không, 3 sạch"
+_NEGATED_RE = r"(?<!\d )(?<!\d)\b(?:chưa|không)(?: được)? (\w+)"
 
 
 def _polarity_differs(question: _Question, best: _Candidate) -> bool:

@@ -28,6 +28,7 @@ from baocao.qa.ask import (
     _Candidate,
     _caption_unit,
     _item_number,
+    _label_of,
     _lead_time,
     _other_role,
     _parse_question,
@@ -1965,3 +1966,27 @@ def test_a_year_in_a_bracketed_list_answers_for_the_total_before_it(round36_list
     # the total say what it counts (not the complaints' "29/30 vụ" of 2020)
     answer = ask(round36_list_index, "Năm 2020 có bao nhiêu vụ tố cáo thuộc thẩm quyền?")
     assert answer.facts[0].fact.value == "08 vụ"
+
+
+ROUND36_NAMES = (
+    'BÀI BÁO\nDân vận khéo ở khu phố\n\nTổ hòa giải "3 không" ở khu phố\n'
+    'Ở khu phố 3, Tổ hòa giải "3 không" năm 2024 hòa giải thành 27/31 vụ việc. Bà Phan Thị '
+    "Kim Loan, Tổ trưởng tổ hòa giải, là giáo viên nghỉ hưu.\n"
+)
+round36_names_index = one_report_index("round36_names_index", ROUND36_NAMES)
+
+
+def test_a_movement_named_with_khong_asks_nothing_negated(round36_names_index):
+    # "3 không" names a movement: "không ở" is not "not in" (the answer was refused)
+    answer = ask(round36_names_index, "Ai làm tổ trưởng Tổ hòa giải 3 không ở khu phố 3?")
+    assert answer.confident and answer.text == "Bà Phan Thị Kim Loan"
+
+
+def test_a_name_after_its_title_is_labelled_by_it():
+    # "5. Thư ký: <name> - công chức …": the title labels the name (a number's label must end
+    # its entry: "Số phòng học: 131.")
+    sentence = "5. Thư ký: Bà Võ Thị Ngọc Hân - công chức Văn phòng - Thống kê xã."
+    start = sentence.index("Bà")
+    end = start + len("Bà Võ Thị Ngọc Hân")
+    assert _label_of(sentence, start, end, named=True) == "5. Thư ký"
+    assert _label_of(sentence, start, end) is None
