@@ -123,11 +123,14 @@ def ask_table(sets: Sequence[TuneSet], k: int = 5) -> list[str]:
     hits = [searchers[id(index)].hits(read, k, ASK_MODE) for index, _, read in asked]
     mission = next(i for i, q in enumerate(questions) if q.question == MISSION_QUESTION)
     names = [name for name in ASK_GRID if name != "threshold"]
+    memos: list[dict] = [{} for _ in asked]  # each question's candidates, read once
     rows = []
     for values in itertools.product(*(ASK_GRID[name] for name in names)):
         settings = AskSettings(**dict(zip(names, values, strict=True)), threshold=-1e6)
-        answers = [extract_answer(read, found, index, settings)
-                   for (index, _, read), found in zip(asked, hits, strict=True)]  # fmt: skip
+        answers = [
+            extract_answer(read, found, index, settings, memo)
+            for (index, _, read), found, memo in zip(asked, hits, memos, strict=True)
+        ]
         if verdict(answers[mission], questions[mission]) != "right":
             continue  # the product's first question keeps its figures first (sure or not)
         for threshold in ASK_GRID["threshold"]:

@@ -2366,9 +2366,12 @@ def extract_answer(
     hits: Sequence[Hit],
     index: SearchIndex,
     settings: AskSettings = DEFAULT_SETTINGS,
+    memo: dict | None = None,
 ) -> Answer:
     """The answer to ``question`` found in ``hits`` (best first); ``index`` only looks up
-    documents, footnotes and facts."""
+    documents, footnotes and facts. ``memo``: a dict kept between calls with the same question
+    and hits under other settings (``benchmarks.tune``): the candidates, which no setting
+    changes, are read once."""
     check_query(question, "question")
     parsed = _parse_question(question)
     hits = tuple(hits)
@@ -2381,11 +2384,15 @@ def extract_answer(
             return own
     book = fact_book(index)
     asked = read_scope(question, known_places(index), [c.place for c in book.coverages])
-    candidates = [
-        candidate
-        for position, hit in _with_footnotes(hits, index)
-        for candidate in _hit_candidates(parsed, asked, hit, position, index, book)
-    ]
+    candidates = memo.get("candidates") if memo is not None else None
+    if candidates is None:
+        candidates = [
+            candidate
+            for position, hit in _with_footnotes(hits, index)
+            for candidate in _hit_candidates(parsed, asked, hit, position, index, book)
+        ]
+        if memo is not None:
+            memo["candidates"] = candidates
     if parsed.kind == "who":  # "Phó Bí thư … tên là gì": the title asked is not its holder
         candidates = [
             c for c in candidates if not _asked_title(parsed, c) and not _other_role(parsed, c)

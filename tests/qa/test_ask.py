@@ -1990,3 +1990,15 @@ def test_a_name_after_its_title_is_labelled_by_it():
     end = start + len("Bà Võ Thị Ngọc Hân")
     assert _label_of(sentence, start, end, named=True) == "5. Thư ký"
     assert _label_of(sentence, start, end) is None
+
+
+def test_a_memo_reads_the_candidates_once_and_changes_no_answer(results_index):
+    # benchmarks.tune tries each setting on the same hits: the candidates are read once
+    question = "Giải quyết được bao nhiêu đơn tố cáo, đạt bao nhiêu %?"
+    hits = results_index.search(question, k=5)
+    memo: dict = {}
+    for settings in (DEFAULT_SETTINGS, replace(DEFAULT_SETTINGS, scope=1.5, unit=0.5, rival=0.4)):
+        plain = extract_answer(question, hits, results_index, settings)
+        kept = extract_answer(question, hits, results_index, settings, memo)
+        assert (kept.text, kept.score, kept.facts) == (plain.text, plain.score, plain.facts)
+    assert memo["candidates"]
