@@ -94,6 +94,9 @@ ASK_GRID: dict[str, tuple[Any, ...]] = {  # AskSettings field -> the values trie
 # tests/qa/test_ask.py holds: the defaults stayed. On 1775 tune questions over two folders
 # (the bundled reports' tune split and blind10) the same top row (accuracy .623, .034
 # confidently wrong) and the defaults (.625, .034) are again within a few answers: they stayed.
+# On 2675 tune questions over 11 folders (the bundled reports' tune split, blind10 to blind19;
+# stop 36, 13 min with each question's candidates read once) the defaults are the top row
+# (accuracy .556, .020 confidently wrong).
 # Settings whose best answer to the product's first question is wrong (sure or not) are not
 # chosen; since quantity_doubt it is no longer answered outright at the threshold.
 MISSION_QUESTION = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
