@@ -66,11 +66,11 @@ def table_lines(
         pieces = []
         for cell in row:
             value = cell.text
-            if not value or (label and value == label and cell.column not in timed):
+            if not value or (label is not None and cell is label):
                 continue
             name = names.get(cell.column, "")
-            if label and cell.column in timed:
-                name = _timed_name(label, names.get(0, ""), name)
+            if label is not None and cell.column in timed:
+                name = _timed_name(label.text, names.get(label.column, ""), name)
             prefix = f"{name}: " if name and name != value else ""
             pieces.append((prefix + value, shifted(cell.marks, len(prefix))))
         text, marks = joined(pieces, "; ")
@@ -78,17 +78,17 @@ def table_lines(
     return lines, names
 
 
-def _row_label(row: list[Cell], timed: set[int]) -> str:
-    """The row's words when its values stand under year columns: "Số lớp"."""
+def _row_label(row: list[Cell], timed: set[int]) -> Cell | None:
+    """The cell of the row's words when its values stand under year columns: "Số lớp"."""
     if not timed:
-        return ""
-    labels = [c.text for c in row if c.text and c.column not in timed and _has_letters(c.text)]
-    return labels[0] if labels else ""
+        return None
+    return next((c for c in row if c.column not in timed and _has_letters(c.text)), None)
 
 
-def _timed_name(label: str, first_header: str, year: str) -> str:
-    """ "Số lớp năm học 2021-2022": a value's row label and its year column."""
-    time_word = first_header.lower() if first_header.lower() in _TIME_HEADERS else ""
+def _timed_name(label: str, label_header: str, year: str) -> str:
+    """ "Số lớp năm học 2021-2022": a value's row label and its year column; the label
+    column's name ("Năm học") says the time word."""
+    time_word = label_header.lower() if label_header.lower() in _TIME_HEADERS else ""
     if re.match(r"\d", year) is None:  # "Năm 2020": the column names its time word
         time_word = ""
     return " ".join(p for p in (label, time_word, year) if p)

@@ -42,6 +42,7 @@ from baocao.corpus.facts import (
 )
 from baocao.corpus.lines import is_table_row
 from baocao.corpus.model import Document, Passage
+from baocao.corpus.tables import TIME_COLUMN
 from baocao.corpus.vietnamese import (
     CAPITAL,
     NAME_WORD,
@@ -999,10 +1000,7 @@ def _caption_unit(question: _Question, hit: Hit, sentence: str) -> float:
     return _label_unit(question, path[-1]) if path and is_table_row(sentence) else 0.0
 
 
-_LABEL_TIME_RE = re.compile(
-    r"\s*(?:(?:năm(?: học)?|nam(?: hoc)?|nhiệm kỳ|giai đoạn)\s+)?(?:19|20)\d\d(?:\s*[-–]\s*"
-    r"(?:19|20)\d\d)?\s*$", re.IGNORECASE,
-)  # fmt: skip
+_LABEL_TIME_RE = re.compile(rf"\s*(?:{TIME_COLUMN.pattern})\s*$", re.IGNORECASE)
 _TOTAL_WORDS = frozenset({"số", "tổng", "lượng", "so", "tong", "luong"})  # "Tổng số …"
 
 
