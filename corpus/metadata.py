@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .lines import is_upper_text, words
+from .lines import is_terminated, is_upper_text, words
 from .vietnamese import canonical
 
 DOC_TYPES = (
@@ -162,7 +162,7 @@ _WEB_DATED = r"(?:Cập nhật|Ngày đăng|Đăng ngày|Ngày cập nhật)"
 _WEEKDAY = r"(?:Thứ\s+(?:Hai|Ba|Tư|Năm|Sáu|Bảy|[2-7])|Chủ\s+nhật),?\s*"
 # also a breadcrumb ("Chính trị > Xây dựng Đảng") and the date under it ("Thứ Năm, 20/02/2025")
 WEB_FURNITURE = re.compile(
-    rf"^(?:(?:{_WEB_DATED}|Chuyên mục|Trang chủ)\s*[:>»|]|[^\W\d][^>»\n]{{0,40}}\s[>»]\s*\w"
+    rf"^(?:(?:{_WEB_DATED}|Chuyên mục|Trang chủ)\s*[:>»›|]|[^\W\d][^>»›\n]{{0,40}}\s[>»›]\s*\w"
     rf"|{_WEEKDAY}\d{{1,2}}/\d{{1,2}}/\d{{4}})",
     re.IGNORECASE,
 )
@@ -176,6 +176,24 @@ _MASTHEAD = re.compile(
     r"^(?:BÁO|Báo|TẠP CHÍ|Tạp chí|CỔNG THÔNG TIN|Cổng thông tin)\s[^.\n]{2,60}?"
     r"\s(?:ĐIỆN TỬ|điện tử)\b"
 )
+
+
+# a web page's search box, login and sharing lines: "Tìm kiếm...", "Đăng nhập | Đăng ký",
+# "Facebook   Zalo   Twitter", "▶ Nghe bài viết 00:00 / 05:12"
+_WEB_TOOLS = re.compile(
+    r"^(?:(?:Tìm kiếm|Đăng nhập|Đăng ký|Facebook|Zalo|Twitter|Chia sẻ|In bài|Nghe bài viết)\b|▶)",
+    re.IGNORECASE,
+)
+_MENU_WORDS = 4
+
+
+def is_web_menu(text: str) -> bool:
+    """A line of a web page's menu ("THỜI SỰ", "E-PAPER": a few words in capitals), search box,
+    login or sharing bar — looked for only on a page known to be one (``read_web_furniture``)."""
+    text = strip_emphasis(text).strip()
+    if _WEB_TOOLS.match(text):
+        return True
+    return text.isupper() and len(text.split()) <= _MENU_WORDS and not is_terminated(text)
 
 
 def read_web_furniture(text: str, meta: Metadata) -> bool:

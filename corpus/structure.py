@@ -116,18 +116,28 @@ def _take_article_title(blocks: list[Block], raw: RawDocument) -> None:
     if len(blocks) > 1 and md.read_dateline(blocks[0].fragment().text, meta):
         blocks[0].role = "title"  # "Báo … - Thứ Bảy, 16/11/2024": the headline follows
         blocks = blocks[1:]
-    while len(blocks) > 1 and md.read_web_furniture(blocks[0].fragment().text, meta):
+    web = False
+    while len(blocks) > 1 and _web_furniture(blocks[0], meta, web):
         blocks[0].role = "title"  # "Chuyên mục: … Cập nhật: 14/11/2024 08:35" above the headline
-        blocks = blocks[1:]
+        blocks, web = blocks[1:], True
     first = blocks[0].fragment().text
     if len(words(first)) <= 25 and not is_terminated(first) and match_heading(first) is None:
         blocks[0].role = "title"
         meta.title_parts.append(first)
         if any(b.role == "caption" for b in blocks):
             meta.kind = meta.kind or "bài báo"
-        # "Cập nhật: 08:15 Thứ Ba, 16/11/2021" under the headline
-        if len(blocks) > 1 and md.read_web_furniture(blocks[1].fragment().text, meta):
-            blocks[1].role = "title"
+        # "Cập nhật: 08:15 Thứ Ba, 16/11/2021" under the headline, a sharing bar
+        for block in blocks[1:]:
+            if not _web_furniture(block, meta, web):
+                break
+            block.role, web = "title", True
+
+
+def _web_furniture(block: Block, meta: md.Metadata, web: bool) -> bool:
+    """A web page's line around its headline; on a page known to be one, also its menu,
+    search box and sharing bar."""
+    text = block.fragment().text
+    return md.read_web_furniture(text, meta) or (web and md.is_web_menu(text))
 
 
 @dataclass

@@ -270,10 +270,19 @@ def _is_hard_wrapped(lines: list[Line]) -> bool:
     if len(content) < 8:
         return False
     followed = sum(1 for a, b in zip(lines, lines[1:], strict=False) if not a.blank and not b.blank)
+    # a paragraph on one long line is not wrapped text: a web page's short menu lines and
+    # bylines over one-line paragraphs have a wrapped text's median, but not its width
+    unwrapped = [line for line in content if len(line.text) > _WRAP_WIDTH_MAX]
+    unwrapped = [line for line in unwrapped if not is_table_row(line.text)]
     return (
         40 <= statistics.median(len(line.text) for line in content) <= 90
         and followed / len(content) > 0.5
+        and len(unwrapped) <= _UNWRAPPED_SHARE * len(content)
     )
+
+
+_WRAP_WIDTH_MAX = 200  # wrapped text seen: 70–155 characters a line
+_UNWRAPPED_SHARE = 0.02  # a stray long line (a URL, a table) in wrapped text
 
 
 # --- 3 & 4. one document -------------------------------------------------------------------

@@ -12,6 +12,7 @@ from baocao.corpus.loader import load_reports
 from baocao.corpus.metadata import (
     Metadata,
     doc_type,
+    is_web_menu,
     looks_like_name,
     most_mentioned_province,
     read_number,
@@ -688,3 +689,50 @@ def test_a_district_report_sent_to_its_province_is_in_that_province(tmp_path: Pa
     assert doc.document.province == "Quảng Nam"
     coverage = document_coverage(doc.document, doc.passages)
     assert (coverage.province, coverage.place) == ("Quảng Nam", "huyện Đại Lộc")
+
+
+def test_a_web_pages_menu_and_one_line_paragraphs_are_not_wrapped_text(tmp_path: Path):
+    # a page copied from a browser: short menu lines, then paragraphs each on one long line
+    # and no blank line between them; the menu is the page's, the headline titles the article,
+    # and each paragraph stays one (no fixed-width wrapping joins them)
+    menu = "\n".join(("TRANG CHỦ", "THỜI SỰ", "CHÍNH TRỊ", "KINH TẾ", "XÃ HỘI", "E-PAPER"))
+    paragraph = (
+        "Từ năm 2020 đến nay, người đứng đầu cấp ủy, chính quyền các cấp trên địa bàn huyện Hải "
+        "Hà đã tổ chức 236 cuộc đối thoại với Nhân dân, trong đó cấp huyện 28 cuộc, cấp xã 208 "
+        "cuộc; qua đó tiếp nhận, giải đáp 1.162 ý kiến, kiến nghị của người dân."
+    )
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "Báo Quảng Ninh điện tử - Cơ quan của Đảng bộ tỉnh Quảng Ninh\n"
+        "Thứ Ba, 26/11/2024 | Hạ Long 17°C - 23°C\n"
+        f"{menu}\nTìm kiếm...\nĐăng nhập | Đăng ký\nTrang chủ › Chính trị › Xây dựng Đảng\n"
+        'Hải Hà: Đối thoại thường xuyên, gỡ "nút thắt" từ cơ sở\n'
+        "Cập nhật: 08:42, 26/11/2024 (GMT+7)\nFacebook   Zalo   Twitter   Email   In bài\n"
+        f"{paragraph}\nCũng trong thời gian này, huyện tiếp 3.417 lượt công dân. Riêng năm 2022 "
+        "tiếp 612 lượt; năm 2023 tiếp 684 lượt/598 người, trong đó có 42 đoàn đông người.\n"
+        "Thời gian tới, huyện Hải Hà tiếp tục gắn đối thoại với thực hiện Luật Thực hiện dân "
+        "chủ ở cơ sở, công khai kết quả giải quyết kiến nghị để người dân giám sát, đánh giá.\n",
+        encoding="utf-8",
+    )
+    (doc,) = load_reports([path]).files[0].documents
+    assert doc.document.title == 'Hải Hà: Đối thoại thường xuyên, gỡ "nút thắt" từ cơ sở'
+    assert (doc.document.kind, doc.document.date) == ("bài báo", "2024-11-26")
+    assert not any("THỜI SỰ" in p.text or "Facebook" in p.text for p in doc.passages)
+    assert any(p.text.startswith(f"{paragraph}\n") for p in doc.passages)  # its line ends it
+    assert document_coverage(doc.document, doc.passages).place == "huyện Hải Hà"
+
+
+@pytest.mark.parametrize(
+    ("line", "menu"),
+    [
+        ("THỜI SỰ", True),
+        ("E-PAPER", True),
+        ("Tìm kiếm...", True),
+        ("▶ Nghe bài viết 00:00 / 05:12", True),
+        ("Thời sự", False),  # a menu item is in capitals
+        ("I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ NĂM 2024", False),  # more than a menu's few words
+        ("KẾT QUẢ.", False),
+    ],
+)
+def test_a_web_menu_line(line, menu):
+    assert is_web_menu(line) is menu

@@ -12,7 +12,9 @@ import pytest
 from accounting import passage_problems, uncovered_or_doubled
 from office_reports import passage_key, report_as_docx
 
+from baocao.corpus.lines import split_lines
 from baocao.corpus.loader import load_reports
+from baocao.corpus.text_report import _is_hard_wrapped
 
 OUTLINES = Path(__file__).parent / "outlines"
 FIXTURES = sorted(p.name for p in OUTLINES.glob("*.txt"))
@@ -188,6 +190,23 @@ def test_label_value_lines_stay_lines_in_wrapped_text():
     prose = next(p for p in doc.passages if p.text.startswith("Hằng năm, Phòng Đào tạo"))
     first = prose.text.split("\n")[0]  # five printed lines, one paragraph again
     assert first.endswith("cao hơn mục tiêu đề ra trong kế hoạch chiến lược.")
+
+
+def test_one_line_paragraphs_between_short_lines_are_not_wrapped_text():
+    """Short lines (a list of names, a menu) give a text of one-line paragraphs a wrapped
+    text's median length; its long lines say it was never wrapped (its paragraphs end at their
+    lines). The wrapped export's lines are never that long."""
+    short = [f"- Ông Nguyễn Văn {name}, Trưởng thôn {n}, xã Quảng Minh, huyện Hải Hà"
+             for n, name in enumerate(("An", "Bình", "Cường", "Dũng", "Hùng", "Khánh"), 1)]  # fmt: skip
+    long = (
+        "Năm 2023, Ủy ban nhân dân xã tổ chức 9 cuộc đối thoại với Nhân dân, tiếp nhận 64 ý "
+        "kiến, kiến nghị; đến nay đã giải quyết dứt điểm 58 ý kiến, 6 ý kiến đang được xem xét "
+        "giải quyết theo thẩm quyền và sẽ trả lời bằng văn bản trước ngày 30/9/2023."
+    )
+    assert not _is_hard_wrapped(split_lines("\n".join([*short, long, long, *short])))
+    assert _is_hard_wrapped(split_lines("\n".join([*short, *short])))  # short lines only
+    wrapped = (OUTLINES / "tu_danh_gia_wrapped.txt").read_text(encoding="utf-8")
+    assert _is_hard_wrapped(split_lines(wrapped))
 
 
 def test_wrapped_headings_and_parts():
