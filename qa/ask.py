@@ -825,6 +825,7 @@ def _hit_candidates(
     place = 0.0 if elsewhere else 1.0
     facts = book.facts(passage.passage_id)
     document_scope = _document_scope(book, passage.doc_id)
+    preceding = ""
     for start, end in _sentences(passage):
         sentence = passage.text[start:end]
         cover = _coverage(question, _terms(sentence, question.folded), context)
@@ -837,7 +838,10 @@ def _hit_candidates(
             evidence = replace(evidence, unit=asked_point, fit=asked_point, pin=asked_point)
         yield _Candidate(hit, (start, end), (start, end), evidence)
         in_sentence = [f for f in facts if f.sentence_span == (start, end)]
-        for a, b, unit, fact in _answer_spans(question, sentence, start, in_sentence):
+        elided = preceding if _GOES_ON_RE.match(sentence) else ""
+        spans = _answer_spans(question, sentence, start, in_sentence, elided)
+        preceding = sentence
+        for a, b, unit, fact in spans:
             view = _item_view(sentence, start, fact, in_sentence) if fact else sentence
             near = _near(question, view, a, past_share(view, b))  # "68/117 xã (58,1%) đạt …"
             if fact is not None and fact.kind == "reference":  # "Kế hoạch số … về <what>"
@@ -859,6 +863,12 @@ def _hit_candidates(
             found = replace(evidence, near=near, unit=unit, fit=1.0, pin=pin, scope=fit,
                             named=named)  # fmt: skip
             yield _Candidate(hit, (start, end), (start + a, start + b), found, fact)
+
+
+# a sentence that goes on counting what the one before counted: "… tiếp 3.417 lượt công dân.
+# Riêng năm 2022 tiếp 612 lượt"
+_GOES_ON_RE = re.compile(r"\W*(?:riêng|rieng|trong (?:số )?đó|trong (?:so )?do|cụ thể|cu the)\b",
+                         re.IGNORECASE)  # fmt: skip
 
 
 def _states_time_asked(asked: Asked, fact: Fact | None) -> bool:
@@ -1036,11 +1046,12 @@ def _document_scope(book: FactBook, doc_id: str) -> Scope | None:
 
 
 def _answer_spans(
-    question: _Question, sentence: str, offset: int, facts: Sequence[Fact]
+    question: _Question, sentence: str, offset: int, facts: Sequence[Fact], preceding: str = ""
 ) -> Iterator[tuple[int, int, float, Fact | None]]:
-    """(start, end, unit score, fact) in ``sentence`` of what could answer the question."""
+    """(start, end, unit score, fact) in ``sentence`` of what could answer the question;
+    ``preceding``: the sentence before it, which may name what a bare unit counts."""
     if question.kind == "quantity":
-        yield from _quantities(question, sentence, offset, facts)
+        yield from _quantities(question, sentence, offset, facts, preceding)
         if _has(question.text, "(?:thứ|loại) mấy", question.folded):
             for match in _ORDINAL_RE.finditer(sentence):
                 at = next((f for f in facts if f.span[0] - offset < match.end()
@@ -1367,7 +1378,7 @@ def _list_end(sentence: str, end: int) -> int:
 
 
 def _quantities(
-    question: _Question, sentence: str, offset: int, facts: Sequence[Fact]
+    question: _Question, sentence: str, offset: int, facts: Sequence[Fact], preceding: str = ""
 ) -> Iterator[tuple[int, int, float, Fact]]:
     """(start, end, unit score, fact) of each quantity in ``sentence`` the question does not
     give; a plain number's span grows over the words the question counts."""
@@ -1381,7 +1392,7 @@ def _quantities(
         percent = fact.unit == "%"
         if not percent and b == number_end:
             b = _unit_end(question, sentence, b)
-        unit = _unit_score(question, sentence, a, number_end, percent)
+        unit = _unit_score(question, sentence, a, number_end, percent, preceding)
         if change and fact.change not in change:  # "giảm bao nhiêu" is not the total
             unit -= 0.5
         if _RANK_BEFORE_RE.search(sentence[max(0, a - 12) : a]) and not _asks_rank(question):
@@ -1497,11 +1508,15 @@ def _count_nouns(folded: bool) -> frozenset[str]:
 _RATE_ASKED = r"tăng trưởng|bình quân.*(?:mỗi|hằng|hàng) năm|(?:mỗi|hằng|hàng) năm.*bình quân"
 
 
-def _unit_score(question: _Question, sentence: str, start: int, end: int, percent: bool) -> float:
+def _unit_score(
+    question: _Question, sentence: str, start: int, end: int, percent: bool, preceding: str = ""
+) -> float:
     """How well a number at [start, end) fits what the question counts: 1 for the asked unit
     (or a percentage when a share is asked); 0.5 for its first word, plus a share of 0.5 for
     the asked words found right before or after; 0.5 for a word of the question after it;
-    -1 for another count noun ("28 xã" for "bao nhiêu huyện")."""
+    -1 for another count noun ("28 xã" for "bao nhiêu huyện"). ``preceding``: the sentence
+    before, where a bare unit's thing may be named ("tiếp 3.417 lượt công dân. Riêng năm 2022
+    tiếp 612 lượt")."""
     keys = [_normal(w.group(), question.folded) for w in _thing_words(sentence, end, start)]
     asked = question.unit
     if question.percent and (not asked or asked[0] in ("%", "phần", "phan")):
@@ -1528,8 +1543,8 @@ def _unit_score(question: _Question, sentence: str, start: int, end: int, percen
         before = re.split(r"[^\w\s]", sentence[max(0, start - 40) : start])[-1]
         # the thing asked named before the value: in its stretch ("Số đơn khiếu nại thuộc
         # thẩm quyền 42 đơn"), or anywhere before a bare unit ("168 cuộc đối thoại; năm 2024
-        # tổ chức 276 cuộc": elided)
-        named = sentence[:start] if len(keys) == 1 else before
+        # tổ chức 276 cuộc": elided, also in the sentence before)
+        named = f"{preceding} {sentence[:start]}" if len(keys) == 1 else before
         if _has(_normal(named, question.folded), re.escape(" ".join(asked)), question.folded):
             return 1.0
         around = {*keys[1:], *_words(question, before)[-3:]}

@@ -185,6 +185,21 @@ def one_report_index(name: str, text: str):
 results_index = one_report_index("results_index", RESULTS)
 
 
+elided_index = one_report_index(
+    "elided_index",
+    "Từ năm 2020 đến nay, các cơ quan hành chính của huyện Hải Hà tiếp 3.417 lượt công dân. "
+    "Riêng năm 2022 tiếp 612 lượt; năm 2023 tiếp 684 lượt/598 người.\n"
+    "Năm 2022 Hội Nông dân huyện vận động 215 lượt hội viên tham gia hiến đất làm đường.",
+)
+
+
+def test_a_bare_unit_counts_what_the_sentence_before_counted(elided_index):
+    # "Riêng năm 2022 tiếp 612 lượt" goes on counting the "lượt công dân" of the sentence
+    # before: the asked unit, as sure as if it were written out
+    answer = ask(elided_index, "Năm 2022 tiếp bao nhiêu lượt công dân?")
+    assert (answer.text, answer.confident) == ("612 lượt", True)
+
+
 def test_a_share_of_a_total_is_one_value_not_two(results_index):
     answer = ask(results_index, "Dịch bệnh xảy ra tại bao nhiêu ấp, thuộc bao nhiêu xã?")
     assert answer.text == "712/957 ấp, thuộc địa bàn 128/145 xã"
