@@ -32,7 +32,7 @@ from .vietnamese import NAME_WORD, canonical, canonical_number, fold_diacritics
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 34
+FACTS_VERSION = 35
 TIME_KINDS = ("year", "part", "yearly", "since", "period", "target", "inherited", "none")
 _STATED_TIMES = ("year", "part")  # a figure's own year in its sentence: "cuối năm 2022, …"
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
@@ -557,7 +557,7 @@ def _document_place(document: Document, passages: Sequence[Passage]) -> tuple[st
     written = document.place or ""
     body = " ".join(p.text for p in passages if p.kind == "body")
     if not written or written in PROVINCES:
-        return written or document.province or "", _titled_place(document.title, body)
+        return written or document.province or "", _titled_places(document.title, body)
     # the header's ("ĐẢNG BỘ TỈNH BÌNH PHƯỚC"), else the one the text names most (a commune's
     # text may name none)
     province = document.province or most_mentioned_province(body) or ""
@@ -580,7 +580,7 @@ def _titled_commune(title: str, body: str, level: str, district: str) -> str:
     "thị trấn Thạnh Phú" for a title that names the district "Thạnh Phú" of the same name)."""
     if level not in _DISTRICTS:
         return ""
-    commune = _titled_place(title, body)
+    commune = _titled_place(title, body, _COMMUNES)  # not the district the title also names
     commune_level = next((c for c in _COMMUNES if commune.startswith(f"{c} ")), None)
     if commune_level is None or canonical(commune[len(commune_level) + 1 :]) == canonical(district):
         return ""
@@ -601,14 +601,34 @@ def _level_written(name: str, body: str) -> str:
     return ""
 
 
-def _titled_place(title: str, body: str) -> str:
-    """A place within the province that the title names and the body writes with its level:
-    "Cam Lộ: “Dân vận khéo” …" and "huyện Cam Lộ" — an article about that district."""
+def _titled_places(title: str, body: str) -> str:
+    """The commune and the district the title names ("Biên bản hội nghị đối thoại … xã Na Mèo,
+    huyện Quan Sơn"): the document is about the commune, in that district."""
+    commune = _titled_place(title, body, _COMMUNES)
+    district = _titled_place(title, body, _DISTRICTS)
+    if not district or not commune:
+        return commune or district or _titled_place(title, body)
+    if canonical(_place_name(commune)) == canonical(_place_name(district)):
+        return district  # "thị trấn Thạnh Phú" is not what a title naming "Thạnh Phú" is about
+    return f"{commune}, {district}"
+
+
+def _place_name(place: str) -> str:
+    """ "Thạnh Phú" of "thị trấn Thạnh Phú"."""
+    level = max((w for w in PLACE_WORDS if place.startswith(f"{w} ")), key=len, default="")
+    return place[len(level) :].strip()
+
+
+def _titled_place(title: str, body: str, levels: Sequence[str] = ()) -> str:
+    """A place within the province that the title names and the body writes with its level
+    (one of ``levels``, if given): "Cam Lộ: “Dân vận khéo” …" and "huyện Cam Lộ" — an article
+    about that district."""
     title = canonical(title)
     for match in PLACE_RE.finditer(canonical(body)):
         level, name = match.group(1).lower(), match.group(2)
-        if level not in ("tỉnh", *VILLAGE_WORDS) and re.search(rf"(?<!\w){re.escape(name)}(?!\w)",
-                                                             title):  # fmt: skip
+        if level in ("tỉnh", *VILLAGE_WORDS) or (levels and level not in levels):
+            continue
+        if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", title):
             return f"{level} {name}"
     return ""
 

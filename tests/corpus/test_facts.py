@@ -401,6 +401,29 @@ def test_an_article_titled_with_a_district_is_about_that_district():
     assert (coverage.province, coverage.place) == ("Quảng Trị", "huyện Cam Lộ")
 
 
+@pytest.mark.parametrize(
+    ("title", "place"),
+    [
+        # a district's minutes of a dialogue held in one of its communes: the commune's, in
+        # that district (the body names the district first: "Kế hoạch … của UBND huyện …")
+        ("Biên bản Hội nghị đối thoại với Nhân dân xã Na Mèo, huyện Quan Sơn, năm 2024",
+         "xã Na Mèo, huyện Quan Sơn"),
+        ("Biên bản Hội nghị đối thoại với Nhân dân huyện Quan Sơn", "huyện Quan Sơn"),
+        # a town of the district's name is the district's title, not a commune's
+        ("Biên bản đối thoại với Nhân dân thị trấn Quan Sơn, huyện Quan Sơn", "huyện Quan Sơn"),
+    ],
+)  # fmt: skip
+def test_a_title_naming_a_commune_and_its_district_is_about_the_commune(title, place):
+    text = (
+        "Thực hiện Kế hoạch số 86/KH-UBND của UBND huyện Quan Sơn, tại Hội trường UBND xã Na "
+        "Mèo, thị trấn Quan Sơn, UBND huyện đối thoại với 146 người dân."
+    )
+    document = Document("d", title, "d.txt", "0" * 64, "biên bản", place="Thanh Hóa")
+    passage = Passage("d:p0001", "d", text, "body", (), None, (), 1, 1, 0, len(text))
+    coverage = document_coverage(document, [passage])
+    assert (coverage.province, coverage.place) == ("Thanh Hóa", place)
+
+
 def test_the_communes_peoples_committees_count_at_the_commune_level():
     text = "Chủ tịch UBND huyện tổ chức 04 cuộc; UBND các xã, thị trấn tổ chức 63 cuộc đối thoại."
     document = Document("d", "Báo cáo năm 2023", "d.txt", "0" * 64, "báo cáo")
@@ -496,7 +519,8 @@ def test_an_articles_figures_are_its_communes_but_the_whole_provinces_are_the_pr
     )
     (doc,) = load_reports([path]).files[0].documents
     places = {f.value: f.scope.place for f in extract_facts(doc.document, doc.passages)}
-    assert places["412ha"] == "xã Nam Thịnh, Thái Bình"  # "(huyện Tiền Hải, tỉnh …)" qualifies
+    # the title names the commune and its district: "(huyện Tiền Hải, tỉnh …)" qualifies
+    assert places["412ha"] == "xã Nam Thịnh, huyện Tiền Hải, Thái Bình"
     assert places["21.600ha"] == places["ngày 28/11/2021"] == "Thái Bình"
 
 
