@@ -1822,20 +1822,41 @@ def _has_rival(
     best one's sentence answers nearly as well: "907 lượt/948 người; UBND các huyện … 1.018
     lượt/1.379 người" — which body, level or year the question means is then a guess. A date
     of an event the question does not name is no rival, nor a value whose own label says
-    less of the question than the best one's ("HTXSNV 11,08%, HTTNV 76,75%")."""
+    less of the question than the best one's ("HTXSNV 11,08%, HTTNV 76,75%"), nor one without
+    the act the best one is written after, and after fewer of the words the question puts
+    before "bao nhiêu" (by ``led_gap``: "… với tổng kinh phí 18.235,7 triệu đồng, trong đó Nhân
+    dân đóng góp 9.690,46 triệu đồng" for "Nhân dân … đóng góp bao nhiêu tiền")."""
     fact = best.fact
     if fact is None:
         return False
     floor, text = _choice(best, settings) - settings.rival_margin, _span_text(best)
     label = _label_match(question, _own_label(best))
+    acted = fact.kind == "quantity" and _acted(question, best)
+    led = _lead(question, best) - settings.led_gap
     return any(
         c.fact is not None and _same_sentence_figure(fact, c.fact)
         and _span_text(c) != text and _choice(c, settings) >= floor
         and c.evidence.scope >= best.evidence.scope  # "cấp xã 74" asked: "toàn huyện 112" is not
         and (fact.kind != "date" or c.evidence.unit >= best.evidence.unit)
         and not _labelled_less(question, c, label) and not _says_less(question, best, c)
+        and (not acted or _acted(question, c) or _lead(question, c) > led)
         for c in others
     )  # fmt: skip
+
+
+def _acted(question: _Question, candidate: _Candidate) -> bool:
+    """Whether the words right before the question's first "bao nhiêu" ("Nhân dân đóng góp bao
+    nhiêu tiền") are written before the value in its clause ("trong đó Nhân dân đóng góp
+    9.690,46 triệu đồng")."""
+    if not question.slots:
+        return False
+    stop = _fold_all(_STOP_WORDS) if question.folded else _STOP_WORDS
+    before, _, _ = _slot_words(question, question.slots[0])
+    content = [w for w in before if w not in stop]
+    text, (start, _) = candidate.hit.passage.text, candidate.span
+    clause_start, _ = _span_between(_CLAUSE_BREAK_RE, text, start, start)
+    written = _words(question, text[max(clause_start, candidate.sentence_span[0]) : start])
+    return bool(content) and all(w in written for w in content)
 
 
 def _rival_person(

@@ -748,6 +748,25 @@ def test_a_guess_between_parallel_figures_is_not_confident(bundled_index):
     )
 
 
+contribution_index = one_report_index(
+    "contribution_index",
+    "Năm 2022, Nhân dân huyện Lai Vung đã bàn và quyết định đầu tư 67 công trình giao thông "
+    "nông thôn, thuỷ lợi nội đồng với tổng kinh phí 18.235,7 triệu đồng, trong đó Nhân dân đóng "
+    "góp 9.690,46 "
+    "triệu đồng (chiếm 53,14%), so với cùng kỳ năm 2021 tăng 1.215,3 triệu đồng.",
+)
+
+
+def test_a_figure_written_after_fewer_of_the_askers_words_is_no_rival(contribution_index):
+    # "Nhân dân … đóng góp bao nhiêu tiền": "Nhân dân đóng góp 9.690,46 triệu đồng" answers;
+    # the total cost and the increase, in the same sentence, are not a guess between figures
+    question = "Năm 2022 Nhân dân đóng góp bao nhiêu tiền làm các công trình giao thông, thủy lợi?"
+    checked = ask(contribution_index, question, settings=replace(ANY_CONFIDENCE, rival=1.0))
+    unchecked = ask(contribution_index, question, settings=replace(ANY_CONFIDENCE, rival=0.0))
+    assert checked.text == "9.690,46 triệu đồng"
+    assert checked.score == unchecked.score
+
+
 def test_levels_answered_together_are_not_rivals(bundled_index):
     # "cấp huyện … đối thoại 13 cuộc; cấp xã … đối thoại 151 cuộc" are joined into one answer
     question = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
