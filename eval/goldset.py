@@ -60,7 +60,8 @@ BLIND17_FILE = GOLD_DIR / "blind17_questions.jsonl"  # own reports, answers read
 BLIND18_FILE = GOLD_DIR / "blind18_questions.jsonl"  # own reports, answers read: tune
 BLIND19_FILE = GOLD_DIR / "blind19_questions.jsonl"  # own reports, answers read: tune
 BLIND20_FILE = GOLD_DIR / "blind20_questions.jsonl"  # own reports, answers read: tune
-BLIND21_FILE = GOLD_DIR / "blind21_questions.jsonl"  # own reports, never tuned on: test
+BLIND21_FILE = GOLD_DIR / "blind21_questions.jsonl"  # own reports, answers read: tune
+BLIND22_FILE = GOLD_DIR / "blind22_questions.jsonl"  # own reports, never tuned on: test
 # question sets about their own reports (not the bundled ones), and the folder of those reports
 OWN_REPORTS = {
     BLIND10_FILE: GOLD_DIR / "blind10_reports",
@@ -75,6 +76,7 @@ OWN_REPORTS = {
     BLIND19_FILE: GOLD_DIR / "blind19_reports",
     BLIND20_FILE: GOLD_DIR / "blind20_reports",
     BLIND21_FILE: GOLD_DIR / "blind21_reports",
+    BLIND22_FILE: GOLD_DIR / "blind22_reports",
 }
 GOLD_FILES = (
     GOLD_FILE, SCOPE_FILE, BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE, BLIND5_FILE,
@@ -83,9 +85,9 @@ GOLD_FILES = (
 # the blind sets' id prefixes
 _TUNE_SETS = (
     "s", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "r", "t",
-    "u", "v", "w",
+    "u", "v", "w", "x",
 )  # fmt: skip
-_TEST_SETS = ("x",)
+_TEST_SETS = ("y",)
 QUESTION_TYPES = ("numeric", "fact", "wording", "list")
 QUESTION_CLASSES = ("scope", "unanswerable", "compound", "short_span", "other")
 SPLITS = ("tune", "test", "all")
@@ -156,7 +158,7 @@ def reports_of(path: Path) -> Path:
 
 def own_report_sets(split: str) -> list[Path]:
     """The gold files about their own reports (``OWN_REPORTS``) whose questions are of
-    ``split``: blind10 to blind20 for "tune", blind21 for "test"."""
+    ``split``: blind10 to blind21 for "tune", blind22 for "test"."""
     return [path for path in OWN_REPORTS
             if path.is_file() and any(q.split == split for q in load_gold(path))]  # fmt: skip
 

@@ -27,6 +27,7 @@ from baocao.eval.goldset import (
     BLIND19_FILE,
     BLIND20_FILE,
     BLIND21_FILE,
+    BLIND22_FILE,
     load_split,
     own_report_sets,
     reports_of,
@@ -119,11 +120,11 @@ def assert_ask_floors(
     assert net_right(answers["right"], answers["confident_wrong"]) >= net_floor, answers
 
 
-# blind21: documents nobody tuned on, in the shapes users index (issue 16's "beyond the five
+# blind22: documents nobody tuned on, in the shapes users index (issue 16's "beyond the five
 # reports"), each question about its own folder
 @pytest.fixture(scope="module")
 def unseen_eval_set():
-    return gold_set(BLIND21_FILE)
+    return gold_set(BLIND22_FILE)
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +135,7 @@ def unseen_index(unseen_eval_set):
 
 @pytest.mark.slow
 def test_regression_gate_on_documents_nobody_tuned_on(unseen_index, unseen_eval_set):
-    own = reports_of(BLIND21_FILE)
+    own = reports_of(BLIND22_FILE)
     assert unseen_eval_set.qrels and all(
         (own / q.file).is_file() for q in unseen_eval_set.answers if q.file
     )  # its own reports, not the bundled ones
@@ -289,10 +290,11 @@ def test_ask_grid_runs_over_every_tune_folder(bundled_index, unseen_index, unsee
 
 def test_the_sets_about_their_own_reports_are_split_too():
     tune = [BLIND10_FILE, BLIND11_FILE, BLIND12_FILE, BLIND13_FILE, BLIND14_FILE, BLIND15_FILE,
-            BLIND16_FILE, BLIND17_FILE, BLIND18_FILE, BLIND19_FILE, BLIND20_FILE]  # fmt: skip
+            BLIND16_FILE, BLIND17_FILE, BLIND18_FILE, BLIND19_FILE, BLIND20_FILE,
+            BLIND21_FILE]  # fmt: skip
     assert own_report_sets("tune") == tune
-    assert own_report_sets("test") == [BLIND21_FILE]
-    assert reports_of(BLIND21_FILE).name == "blind21_reports"
+    assert own_report_sets("test") == [BLIND22_FILE]
+    assert reports_of(BLIND22_FILE).name == "blind22_reports"
 
 
 def test_the_doubt_on_numbers_costs_right_answers_and_is_chosen_per_folder(bundled_index):
