@@ -32,7 +32,7 @@ from .vietnamese import NAME_WORD, canonical, canonical_number, fold_diacritics
 
 FACT_KINDS = ("quantity", "date", "reference")
 # Raised whenever extraction changes: stored facts of another version are extracted again.
-FACTS_VERSION = 35
+FACTS_VERSION = 36
 TIME_KINDS = ("year", "part", "yearly", "since", "period", "target", "inherited", "none")
 _STATED_TIMES = ("year", "part")  # a figure's own year in its sentence: "cuối năm 2022, …"
 LEVELS = ("tỉnh", "huyện", "xã", "thôn")
@@ -556,11 +556,16 @@ def _document_place(document: Document, passages: Sequence[Passage]) -> tuple[st
     written at "Hướng Hóa") is about "huyện Hướng Hóa" in the province its text names most."""
     written = document.place or ""
     body = " ".join(p.text for p in passages if p.kind == "body")
+    issuers = _issuers_place(document.issuer or "", body)
     if not written or written in PROVINCES:
-        return written or document.province or "", _titled_places(document.title, body)
+        titled = _titled_places(document.title, body) or issuers
+        return written or document.province or "", titled
     # the header's ("ĐẢNG BỘ TỈNH BÌNH PHƯỚC"), else the one the text names most (a commune's
     # text may name none)
     province = document.province or most_mentioned_province(body) or ""
+    if issuers and canonical(_place_name(issuers.split(", ")[0])) != canonical(written):
+        # "HUYỆN ỦY HÀM THUẬN BẮC" signs at "Ma Lâm", its seat: the district's
+        return province, issuers
     local = _LOCAL_ISSUER_RE.search((document.issuer or "").upper())
     level = local.group(1).lower() if local else _level_written(written, body)
     if level:
@@ -571,6 +576,33 @@ def _document_place(document: Document, passages: Sequence[Passage]) -> tuple[st
     # under "TỈNH ỦY LÂM ĐỒNG / BAN DÂN VẬN" reports on the province, not on the city
     named = re.search(rf"(?<!\w){re.escape(canonical(written))}(?!\w)", canonical(body))
     return province, written if named else ""
+
+
+# the district or commune an issuer names: "UỶ BAN NHÂN DÂN XÃ BẢN HON", "HUYỆN ỦY HÀM THUẬN BẮC"
+_ISSUERS_PLACE_RE = re.compile(
+    rf"\b({'|'.join(sorted((level.upper() for level in LOCAL_LEVELS), key=len, reverse=True))})"
+    r"(?:\s+[ỦU][ỶY])?\s+(?![ỦU][ỶY]$)(\S.*)$"
+)
+
+
+def _issuers_place(issuer: str, body: str) -> str:
+    """The district or commune the issuer's name gives ("xã Bản Hon"), with its district when
+    the body writes it right after ("xã Bản Hon, huyện Tam Đường"), spelled as the body spells
+    the name ("Huyện ủy Hàm Thuận Bắc"), else as the issuer's words capitalised."""
+    named = _ISSUERS_PLACE_RE.search(canonical(issuer).upper())
+    if named is None:
+        return ""
+    level, name = named.group(1).lower(), named.group(2)
+    text = canonical(body)
+    for match in PLACE_RE.finditer(text):
+        if match.group(1).lower() == level and name.startswith(match.group(2).upper()):
+            after = PLACE_RE.match(text, match.end() + 2) if text[match.end() :].startswith(", ") \
+                else None  # fmt: skip
+            if level in _COMMUNES and after and after.group(1).lower() in _DISTRICTS:
+                return f"{level} {match.group(2)}, {after.group(1).lower()} {after.group(2)}"
+            return f"{level} {match.group(2)}"
+    spelled = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE)
+    return f"{level} {spelled.group() if spelled else name.title()}"
 
 
 def _titled_commune(title: str, body: str, level: str, district: str) -> str:

@@ -181,7 +181,8 @@ _MASTHEAD = re.compile(
 # a web page's search box, login and sharing lines: "Tìm kiếm...", "Đăng nhập | Đăng ký",
 # "Facebook   Zalo   Twitter", "▶ Nghe bài viết 00:00 / 05:12"
 _WEB_TOOLS = re.compile(
-    r"^(?:(?:Tìm kiếm|Đăng nhập|Đăng ký|Facebook|Zalo|Twitter|Chia sẻ|In bài|Nghe bài viết)\b|▶)",
+    r"^(?:(?:Tìm kiếm|Đăng nhập|Đăng ký|Facebook|Zalo|Twitter|Chia sẻ|In bài|Cỡ chữ|"
+    r"Nghe (?:đọc )?bài viết)\b|▶)",
     re.IGNORECASE,
 )
 _MENU_WORDS = 4
@@ -194,6 +195,11 @@ def is_web_menu(text: str) -> bool:
     if _WEB_TOOLS.match(text):
         return True
     return text.isupper() and len(text.split()) <= _MENU_WORDS and not is_terminated(text)
+
+
+def is_masthead(text: str) -> bool:
+    """ "BÁO BÌNH THUẬN ĐIỆN TỬ": a web page's masthead (a header may read it as the issuer)."""
+    return _MASTHEAD.match(strip_emphasis(text).strip()) is not None
 
 
 def read_web_furniture(text: str, meta: Metadata) -> bool:
@@ -209,11 +215,27 @@ def read_web_furniture(text: str, meta: Metadata) -> bool:
 
 
 def read_number(text: str, meta: Metadata) -> bool:
-    m = NUMBER.match(strip_emphasis(text))
+    """ "Số: 287/BC-UBND"; also with the place and date a PDF's columns ran into it on one line:
+    "Số 318-BC/BDVTU Bắc Giang, ngày 20 tháng 6 năm 2025"."""
+    text = strip_emphasis(text)
+    m = NUMBER.match(text)
     if not m:
-        return False
+        joined = _NUMBER_AND_MORE.match(text)
+        if joined is None or not read_place_date(joined.group(2), meta):
+            return False
+        m = NUMBER.match(joined.group(1))
+        assert m is not None  # the same number pattern
     meta.number = m.group(1).strip()
     return True
+
+
+def is_number_or_date_line(text: str) -> bool:
+    """A header's "Số: 287/BC-UBND" or "Hải Hậu, ngày 15 tháng 12 năm 2023" line (or both)."""
+    scratch = Metadata()
+    return read_number(text, scratch) or read_place_date(text, scratch)
+
+
+_NUMBER_AND_MORE = re.compile(r"^(Số\s*:?\s*\S*[\d/]\S*)\s+(\S.*)$")
 
 
 def looks_like_name(text: str) -> bool:
@@ -315,8 +337,15 @@ def province_named(text: str) -> str | None:
     return next(named, None)
 
 
+# regions named after a province they spread beyond: "vùng Đồng Tháp Mười" (Long An, Tiền Giang,
+# Đồng Tháp)
+_REGIONS = ("Đồng Tháp Mười",)
+
+
 def most_mentioned_province(text: str) -> str | None:
     text = canonical(text)
+    for region in _REGIONS:
+        text = text.replace(region, "")
     counts = Counter({p: text.count(p) for p in PROVINCES})
     province, count = counts.most_common(1)[0]
     return province if count else None

@@ -116,7 +116,7 @@ def _take_article_title(blocks: list[Block], raw: RawDocument) -> None:
     if len(blocks) > 1 and md.read_dateline(blocks[0].fragment().text, meta):
         blocks[0].role = "title"  # "Báo … - Thứ Bảy, 16/11/2024": the headline follows
         blocks = blocks[1:]
-    web = False
+    web = bool(meta.issuer and md.is_masthead(meta.issuer))  # read as the issuer
     while len(blocks) > 1 and _web_furniture(blocks[0], meta, web):
         blocks[0].role = "title"  # "Chuyên mục: … Cập nhật: 14/11/2024 08:35" above the headline
         blocks, web = blocks[1:], True
@@ -468,6 +468,13 @@ def _sentence_before(text: str, offset: int) -> str:
 # --- document and accounting ----------------------------------------------------------------
 
 
+def _issuers_province(meta: md.Metadata) -> str | None:
+    """The province a document that writes no place is issued in, by its issuer's name ("ỦY BAN
+    NHÂN DÂN TỈNH LONG AN", inherited by the plan its decision issues): surer than the province
+    its text names most."""
+    return md.province_named(meta.issuer) if meta.issuer else None
+
+
 def _document(raw: RawDocument, doc_id, info: FileInfo, sections, placed) -> Document:
     meta = raw.meta
     body = [p.block.fragment().text for p in placed if p.block.role == "body"]
@@ -477,7 +484,8 @@ def _document(raw: RawDocument, doc_id, info: FileInfo, sections, placed) -> Doc
         doc_id=doc_id, title=_display_title(meta) or _opening_heading(sections, placed),
         source_file=info.source_file,
         sha256=info.sha256, kind=meta.kind, number=meta.number,
-        place=meta.place or md.most_mentioned_province(" ".join(body)), date=meta.date,
+        place=meta.place or _issuers_province(meta) or md.most_mentioned_province(" ".join(body)),
+        date=meta.date,
         issuer=meta.issuer, province=meta.province, signatory=meta.signatory,
         signatory_title="; ".join(meta.signatory_titles) or None, years=years,
         encoding=info.encoding, line_start=raw.line_start, line_end=raw.line_end,

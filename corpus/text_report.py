@@ -219,7 +219,8 @@ def split_documents(
             header = None  # a sentence: the national line was quoted in the body
         signed = signed or bool(md.DISTRIBUTION.match(md.strip_emphasis(text)))
         last_content = text
-        last_body = last_body if is_upper_text(text) else text
+        # a header's lines stand between the body and the national line as its issuer's do
+        last_body = last_body if is_upper_text(text) or md.is_number_or_date_line(text) else text
     return list(zip(starts, [*starts[1:], end], strict=True))
 
 
@@ -244,7 +245,7 @@ def _issuer_above(lines: list[Line], i: int, floor: int) -> int:
 
 def _in_header_block(text: str) -> bool:
     text = md.strip_emphasis(text)
-    return is_upper_text(text) or text == "*" or bool(md.NUMBER.match(text))
+    return is_upper_text(text) or text == "*" or md.is_number_or_date_line(text)
 
 
 def _ruled_above(lines: list[Line], i: int, floor: int) -> bool:

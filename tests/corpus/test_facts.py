@@ -424,6 +424,18 @@ def test_a_title_naming_a_commune_and_its_district_is_about_the_commune(title, p
     assert (coverage.province, coverage.place) == ("Thanh Hóa", place)
 
 
+def test_a_communes_minutes_without_a_place_line_are_about_the_issuing_commune():
+    # "UỶ BAN NHÂN DÂN XÃ BẢN HON" and no "Bản Hon, ngày …" line (the province was read from
+    # the text): the commune's, in the district the text writes after it
+    text = ("Hồi 08 giờ 30 phút, ngày 12 tháng 9 năm 2024, tại Hội trường UBND xã Bản Hon, huyện "
+            "Tam Đường, tỉnh Lai Châu, xã tổ chức Hội nghị đối thoại với 126 người dân.")  # fmt: skip
+    document = Document("d", "Biên bản Hội nghị đối thoại", "d.txt", "0" * 64, "biên bản",
+                        place="Lai Châu", issuer="UỶ BAN NHÂN DÂN XÃ BẢN HON")  # fmt: skip
+    passage = Passage("d:p0001", "d", text, "body", (), None, (), 1, 1, 0, len(text))
+    coverage = document_coverage(document, [passage])
+    assert (coverage.province, coverage.place) == ("Lai Châu", "xã Bản Hon, huyện Tam Đường")
+
+
 def test_the_communes_peoples_committees_count_at_the_commune_level():
     text = "Chủ tịch UBND huyện tổ chức 04 cuộc; UBND các xã, thị trấn tổ chức 63 cuộc đối thoại."
     document = Document("d", "Báo cáo năm 2023", "d.txt", "0" * 64, "báo cáo")

@@ -736,3 +736,64 @@ def test_a_web_pages_menu_and_one_line_paragraphs_are_not_wrapped_text(tmp_path:
 )
 def test_a_web_menu_line(line, menu):
     assert is_web_menu(line) is menu
+
+
+def test_a_number_run_into_its_place_and_date_is_read_and_the_header_goes_on(tmp_path: Path):
+    # a PDF's two header columns on one line: "Số 318-BC/BDVTU Bắc Giang, ngày …"; the header
+    # still ends at the title, which gives the period reported on
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "TỈNH ỦY BẮC GIANG\nBAN DÂN VẬN\n*\nSố 318-BC/BDVTU Bắc Giang, ngày 20 tháng 6 năm 2025\n"
+        "ĐẢNG CỘNG SẢN VIỆT NAM\n\nBÁO CÁO\ntổng kết công tác dân vận giai đoạn 2020 - 2025\n"
+        "-----\nGiai đoạn 2020 - 2025, toàn tỉnh tổ chức 3.126 cuộc đối thoại với Nhân dân.\n",
+        encoding="utf-8",
+    )
+    (doc,) = load_reports([path]).files[0].documents
+    d = doc.document
+    assert (d.kind, d.number, d.place, d.date) == ("báo cáo", "318-BC/BDVTU", "Bắc Giang",
+                                                   "2025-06-20")  # fmt: skip
+    assert d.years == (2020, 2021, 2022, 2023, 2024, 2025)
+
+
+def test_a_notice_whose_number_line_holds_its_date_starts_after_an_article(tmp_path: Path):
+    # the page's masthead read as the article's issuer, its login bar, then after the page's
+    # footer a Huyện ủy's notice: "HUYỆN ỦY … / * / Số 112-TB/HU Ma Lâm, ngày …" above the
+    # national line — a document of its own, about the district that issues it (signed at its
+    # seat, Ma Lâm)
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "BÁO BÌNH THUẬN ĐIỆN TỬ\nĐăng nhập | Đăng ký | RSS | English\n"
+        "Trang chủ > Chính trị > Xây dựng Đảng\n"
+        "Hàm Thuận Bắc: Bí thư Huyện ủy đối thoại với Nhân dân\nThứ Tư, 15/05/2024 - 14:20\n"
+        "Cỡ chữ: A- A A+\n(BTO) - Sáng 14/5, Huyện ủy Hàm Thuận Bắc tổ chức hội nghị đối thoại "
+        "với hơn 200 đại biểu.\n© Báo Bình Thuận điện tử. Ghi rõ nguồn khi phát hành lại.\n\n"
+        "HUYỆN ỦY HÀM THUẬN BẮC\n*\nSố 112-TB/HU Ma Lâm, ngày 24 tháng 5 năm 2024\n"
+        "ĐẢNG CỘNG SẢN VIỆT NAM\n\nTHÔNG BÁO KẾT LUẬN\ncủa đồng chí Bí thư Huyện ủy\n-----\n"
+        "Dự hội nghị có 215 đại biểu, trong đó có 167 người dân của 3 xã và 1 thị trấn.\n",
+        encoding="utf-8",
+    )
+    article, notice = load_reports([path]).files[0].documents
+    assert article.document.title == "Hàm Thuận Bắc: Bí thư Huyện ủy đối thoại với Nhân dân"
+    assert article.document.date == "2024-05-15"
+    n = notice.document
+    assert (n.kind, n.number, n.date, n.issuer) == ("thông báo", "112-TB/HU", "2024-05-24",
+                                                    "HUYỆN ỦY HÀM THUẬN BẮC")  # fmt: skip
+    assert document_coverage(n, notice.passages).place == "huyện Hàm Thuận Bắc"
+
+
+def test_a_plan_issued_by_a_decision_is_in_the_issuers_province(tmp_path: Path):
+    # the plan writes no place line; its text names "vùng Đồng Tháp Mười" (a region, not the
+    # province Đồng Tháp): it is Long An's, as the decision that issues it
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "ỦY BAN NHÂN DÂN\nTỈNH LONG AN\n\nSố: 1375/QĐ-UBND\nLong An, ngày 18 tháng 02 năm 2025\n\n"
+        "QUYẾT ĐỊNH\nBan hành Kế hoạch dân vận chính quyền năm 2025\n\n"
+        "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch dân vận chính quyền năm 2025.\n\n"
+        "Nơi nhận:\n- Như Điều 3;\n- Lưu: VT.\n\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Văn Út\n\n"
+        "KẾ HOẠCH\nDân vận chính quyền năm 2025\n"
+        "(Ban hành kèm theo Quyết định số 1375/QĐ-UBND ngày 18/02/2025 của Chủ tịch UBND tỉnh)\n\n"
+        "Còn 15 xã chưa có mô hình, tập trung ở các huyện vùng Đồng Tháp Mười.\n",
+        encoding="utf-8",
+    )
+    decision, plan = (d.document for d in load_reports([path]).files[0].documents)
+    assert (decision.place, plan.kind, plan.place) == ("Long An", "kế hoạch", "Long An")
