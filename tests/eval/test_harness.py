@@ -50,15 +50,15 @@ from baocao.index.hybrid import HybridIndex
 from baocao.qa.ask import AskSettings
 
 # The gate runs on the test split, never on the questions ask's settings were tuned on: the
-# gold test 40% about the bundled reports (73 questions) and blind20, 100 questions about five
+# gold test 40% about the bundled reports (73 questions) and blind22, 100 questions about five
 # documents written for the evaluation (its own folder, indexed alone). Set at their first
-# look (gold test 50f8e30; blind20 d19904f, run at stop 36's final code), a little under the
+# look (gold test 50f8e30; blind22 dbe6b92, run at stop 37's final code), a little under the
 # values then. Raise them as the system improves, never lower them to make a change pass —
 # once only, on purpose: quantity_doubt (a14e9f2) trades right numbers for fewer confidently
 # wrong ones (the gold test's accuracy floor went from .50 to .38, its wrong ceiling from 5 to
 # 3). Retrieval, gold test: adaptive recall@5 .986, mrr@10 .929; hybrid .986 / .929; bm25
-# .986 / .922; dense recall@5 .726. blind20: adaptive .904 / .766; hybrid .904 / .764; bm25
-# .918 / .763; dense .781 (blind19's were .974 / .863: a new set, harder to find in).
+# .986 / .922; dense recall@5 .726. blind22: adaptive 1.0 / .905; hybrid 1.0 / .905; bm25
+# .974 / .882; dense .877.
 FLOORS = {
     "adaptive": {"recall@5": 0.96, "mrr@10": 0.89},
     "hybrid": {"recall@5": 0.96, "mrr@10": 0.89},
@@ -66,23 +66,23 @@ FLOORS = {
     "dense": {"recall@5": 0.70},
 }
 UNSEEN_FLOORS = {
-    "adaptive": {"recall@5": 0.88, "mrr@10": 0.74},
-    "hybrid": {"recall@5": 0.88, "mrr@10": 0.74},
-    "bm25": {"recall@5": 0.89, "mrr@10": 0.74},
-    "dense": {"recall@5": 0.75},
+    "adaptive": {"recall@5": 0.97, "mrr@10": 0.88},
+    "hybrid": {"recall@5": 0.97, "mrr@10": 0.88},
+    "bm25": {"recall@5": 0.95, "mrr@10": 0.86},
+    "dense": {"recall@5": 0.85},
 }
 # ask, gold test: 73 questions, 33 confident, 30 right (.411, confident .909), 3 confidently
-# wrong, numeric .289. blind20: 100 questions, 36 confident, 55 right (.550, confident .944),
-# 2 confidently wrong (2%), numeric .570, unanswerable 21/22 (at stop 36's end: 54 right, 35
-# confident, numeric .557). Far from the accuracy target
-# (.85); within the 2% of confidently wrong on blind20, not on the gold test (4%).
+# wrong, numeric .289. blind22: 100 questions, 34 confident, 48 right (.480, confident .824),
+# 6 confidently wrong (6%), numeric .494, unanswerable 20/20 (at the round's start: 42 right,
+# 28 confident, the same 6 wrong). Far from the accuracy target (.85) and from the 2% of
+# confidently wrong on both.
 ASK_FLOORS = {"accuracy": 0.38, "confident_accuracy": 0.88, "numeric accuracy": 0.27}
 ASK_MOST_CONFIDENT_WRONG = 3
-UNSEEN_ASK_FLOORS = {"accuracy": 0.52, "confident_accuracy": 0.90, "numeric accuracy": 0.54}
-UNSEEN_MOST_CONFIDENT_WRONG = 2
-ASK_NET_FLOOR = 10.0  # right − 5 × confidently wrong, gold test (measured 15; blind20 45)
-UNSEEN_NET_FLOOR = 42.0
-UNANSWERABLE_FLOOR = 0.90  # blind20 .955
+UNSEEN_ASK_FLOORS = {"accuracy": 0.45, "confident_accuracy": 0.80, "numeric accuracy": 0.46}
+UNSEEN_MOST_CONFIDENT_WRONG = 6
+ASK_NET_FLOOR = 10.0  # right − 5 × confidently wrong, gold test (measured 15; blind22 18)
+UNSEEN_NET_FLOOR = 15.0
+UNANSWERABLE_FLOOR = 0.90  # blind22 1.0
 HEADLINE = "Năm 2019 tổ chức bao nhiêu cuộc đối thoại với dân?"
 
 
