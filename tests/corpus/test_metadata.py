@@ -701,8 +701,8 @@ def test_a_web_pages_menu_and_one_line_paragraphs_are_not_wrapped_text(tmp_path:
         "Hà đã tổ chức 236 cuộc đối thoại với Nhân dân, trong đó cấp huyện 28 cuộc, cấp xã 208 "
         "cuộc; qua đó tiếp nhận, giải đáp 1.162 ý kiến, kiến nghị của người dân."
     )
-    path = tmp_path / "r.txt"
-    path.write_text(
+    documents = file_documents(
+        tmp_path,
         "Báo Quảng Ninh điện tử - Cơ quan của Đảng bộ tỉnh Quảng Ninh\n"
         "Thứ Ba, 26/11/2024 | Hạ Long 17°C - 23°C\n"
         f"{menu}\nTìm kiếm...\nĐăng nhập | Đăng ký\nTrang chủ › Chính trị › Xây dựng Đảng\n"
@@ -712,9 +712,8 @@ def test_a_web_pages_menu_and_one_line_paragraphs_are_not_wrapped_text(tmp_path:
         "tiếp 612 lượt; năm 2023 tiếp 684 lượt/598 người, trong đó có 42 đoàn đông người.\n"
         "Thời gian tới, huyện Hải Hà tiếp tục gắn đối thoại với thực hiện Luật Thực hiện dân "
         "chủ ở cơ sở, công khai kết quả giải quyết kiến nghị để người dân giám sát, đánh giá.\n",
-        encoding="utf-8",
     )
-    (doc,) = load_reports([path]).files[0].documents
+    (doc,) = documents
     assert doc.document.title == 'Hải Hà: Đối thoại thường xuyên, gỡ "nút thắt" từ cơ sở'
     assert (doc.document.kind, doc.document.date) == ("bài báo", "2024-11-26")
     assert not any("THỜI SỰ" in p.text or "Facebook" in p.text for p in doc.passages)
@@ -741,14 +740,13 @@ def test_a_web_menu_line(line, menu):
 def test_a_number_run_into_its_place_and_date_is_read_and_the_header_goes_on(tmp_path: Path):
     # a PDF's two header columns on one line: "Số 318-BC/BDVTU Bắc Giang, ngày …"; the header
     # still ends at the title, which gives the period reported on
-    path = tmp_path / "r.txt"
-    path.write_text(
+    documents = file_documents(
+        tmp_path,
         "TỈNH ỦY BẮC GIANG\nBAN DÂN VẬN\n*\nSố 318-BC/BDVTU Bắc Giang, ngày 20 tháng 6 năm 2025\n"
         "ĐẢNG CỘNG SẢN VIỆT NAM\n\nBÁO CÁO\ntổng kết công tác dân vận giai đoạn 2020 - 2025\n"
         "-----\nGiai đoạn 2020 - 2025, toàn tỉnh tổ chức 3.126 cuộc đối thoại với Nhân dân.\n",
-        encoding="utf-8",
     )
-    (doc,) = load_reports([path]).files[0].documents
+    (doc,) = documents
     d = doc.document
     assert (d.kind, d.number, d.place, d.date) == ("báo cáo", "318-BC/BDVTU", "Bắc Giang",
                                                    "2025-06-20")  # fmt: skip
@@ -760,8 +758,8 @@ def test_a_notice_whose_number_line_holds_its_date_starts_after_an_article(tmp_p
     # footer a Huyện ủy's notice: "HUYỆN ỦY … / * / Số 112-TB/HU Ma Lâm, ngày …" above the
     # national line — a document of its own, about the district that issues it (signed at its
     # seat, Ma Lâm)
-    path = tmp_path / "r.txt"
-    path.write_text(
+    documents = file_documents(
+        tmp_path,
         "BÁO BÌNH THUẬN ĐIỆN TỬ\nĐăng nhập | Đăng ký | RSS | English\n"
         "Trang chủ > Chính trị > Xây dựng Đảng\n"
         "Hàm Thuận Bắc: Bí thư Huyện ủy đối thoại với Nhân dân\nThứ Tư, 15/05/2024 - 14:20\n"
@@ -770,9 +768,8 @@ def test_a_notice_whose_number_line_holds_its_date_starts_after_an_article(tmp_p
         "HUYỆN ỦY HÀM THUẬN BẮC\n*\nSố 112-TB/HU Ma Lâm, ngày 24 tháng 5 năm 2024\n"
         "ĐẢNG CỘNG SẢN VIỆT NAM\n\nTHÔNG BÁO KẾT LUẬN\ncủa đồng chí Bí thư Huyện ủy\n-----\n"
         "Dự hội nghị có 215 đại biểu, trong đó có 167 người dân của 3 xã và 1 thị trấn.\n",
-        encoding="utf-8",
     )
-    article, notice = load_reports([path]).files[0].documents
+    article, notice = documents
     assert article.document.title == "Hàm Thuận Bắc: Bí thư Huyện ủy đối thoại với Nhân dân"
     assert article.document.date == "2024-05-15"
     n = notice.document
@@ -784,8 +781,8 @@ def test_a_notice_whose_number_line_holds_its_date_starts_after_an_article(tmp_p
 def test_a_plan_issued_by_a_decision_is_in_the_issuers_province(tmp_path: Path):
     # the plan writes no place line; its text names "vùng Đồng Tháp Mười" (a region, not the
     # province Đồng Tháp): it is Long An's, as the decision that issues it
-    path = tmp_path / "r.txt"
-    path.write_text(
+    documents = file_documents(
+        tmp_path,
         "ỦY BAN NHÂN DÂN\nTỈNH LONG AN\n\nSố: 1375/QĐ-UBND\nLong An, ngày 18 tháng 02 năm 2025\n\n"
         "QUYẾT ĐỊNH\nBan hành Kế hoạch dân vận chính quyền năm 2025\n\n"
         "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch dân vận chính quyền năm 2025.\n\n"
@@ -793,7 +790,13 @@ def test_a_plan_issued_by_a_decision_is_in_the_issuers_province(tmp_path: Path):
         "KẾ HOẠCH\nDân vận chính quyền năm 2025\n"
         "(Ban hành kèm theo Quyết định số 1375/QĐ-UBND ngày 18/02/2025 của Chủ tịch UBND tỉnh)\n\n"
         "Còn 15 xã chưa có mô hình, tập trung ở các huyện vùng Đồng Tháp Mười.\n",
-        encoding="utf-8",
     )
-    decision, plan = (d.document for d in load_reports([path]).files[0].documents)
+    decision, plan = (d.document for d in documents)
     assert (decision.place, plan.kind, plan.place) == ("Long An", "kế hoạch", "Long An")
+
+
+def file_documents(tmp_path: Path, text: str):
+    """The documents load_reports reads from one text file holding ``text``."""
+    path = tmp_path / "r.txt"
+    path.write_text(text, encoding="utf-8")
+    return load_reports([path]).files[0].documents
