@@ -596,8 +596,8 @@ def _issuers_place(issuer: str, body: str) -> str:
     text = canonical(body)
     for match in PLACE_RE.finditer(text):
         if match.group(1).lower() == level and name.startswith(match.group(2).upper()):
-            after = PLACE_RE.match(text, match.end() + 2) if text[match.end() :].startswith(", ") \
-                else None  # fmt: skip
+            joined = text.startswith(", ", match.end())  # "xã Bản Hon, huyện Tam Đường"
+            after = PLACE_RE.match(text, match.end() + 2) if joined else None
             if level in _COMMUNES and after and after.group(1).lower() in _DISTRICTS:
                 return f"{level} {match.group(2)}, {after.group(1).lower()} {after.group(2)}"
             return f"{level} {match.group(2)}"
@@ -612,11 +612,16 @@ def _titled_commune(title: str, body: str, level: str, district: str) -> str:
     "thị trấn Thạnh Phú" for a title that names the district "Thạnh Phú" of the same name)."""
     if level not in _DISTRICTS:
         return ""
-    commune = _titled_place(title, body, _COMMUNES)  # not the district the title also names
-    commune_level = next((c for c in _COMMUNES if commune.startswith(f"{c} ")), None)
-    if commune_level is None or canonical(commune[len(commune_level) + 1 :]) == canonical(district):
-        return ""
-    return f"{commune}, "
+    commune = _titled_commune_of(title, body, district)
+    return f"{commune}, " if commune else ""
+
+
+def _titled_commune_of(title: str, body: str, district: str) -> str:
+    """The commune the title names (not the district it may also name), unless it is the
+    district's namesake town ("thị trấn Thạnh Phú" in "huyện Thạnh Phú")."""
+    commune = _titled_place(title, body, _COMMUNES)
+    same = district and canonical(_place_name(commune)) == canonical(district)
+    return "" if same else commune
 
 
 def _level_written(name: str, body: str) -> str:
@@ -636,13 +641,9 @@ def _level_written(name: str, body: str) -> str:
 def _titled_places(title: str, body: str) -> str:
     """The commune and the district the title names ("Biên bản hội nghị đối thoại … xã Na Mèo,
     huyện Quan Sơn"): the document is about the commune, in that district."""
-    commune = _titled_place(title, body, _COMMUNES)
     district = _titled_place(title, body, _DISTRICTS)
-    if not district or not commune:
-        return commune or district or _titled_place(title, body)
-    if canonical(_place_name(commune)) == canonical(_place_name(district)):
-        return district  # "thị trấn Thạnh Phú" is not what a title naming "Thạnh Phú" is about
-    return f"{commune}, {district}"
+    commune = _titled_commune_of(title, body, _place_name(district))
+    return f"{commune}, {district}" if commune and district else commune or district
 
 
 def _place_name(place: str) -> str:

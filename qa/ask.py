@@ -1832,7 +1832,7 @@ def _has_rival(
     floor, text = _choice(best, settings) - settings.rival_margin, _span_text(best)
     label = _label_match(question, _own_label(best))
     acted = fact.kind == "quantity" and _acted(question, best)
-    led = _lead(question, best) - settings.led_gap
+    led = _lead(question, best) - settings.led_gap if acted else 0.0
     return any(
         c.fact is not None and _same_sentence_figure(fact, c.fact)
         and _span_text(c) != text and _choice(c, settings) >= floor
